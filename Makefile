@@ -1,0 +1,30 @@
+# One task runner. Every target builds the virtual environment it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench template render clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## score the example accounts and write icp_demo.xlsx
+	$(BIN)/icp-sheets demo
+
+test: $(STAMP)  ## lint, type-check and run the whole suite
+	$(BIN)/ruff check icp_sheets tests bench addin
+	$(BIN)/mypy icp_sheets
+	$(BIN)/python -m pytest -n 2
+
+bench: $(STAMP)  ## the figures quoted in the README
+	$(BIN)/python bench/bench_score.py
+
+template: $(STAMP)  ## regenerate templates/icp_template.xlsx from the code
+	$(BIN)/icp-sheets new templates/icp_template.xlsx --force
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""Problems with input, as data.
+
+Reading a workbook or an accounts file never stops at the first mistake: every
+problem becomes a :class:`Problem` with a stable code, the place a person can
+find in their sheet (tab, row, column), the offending value and a message that
+ends with the fix. Front-ends render the same objects as a table (CLI), a short
+cell message (Excel) or a report (Google sync).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(StrEnum):
+    """Stable problem codes; the values are part of the public interface."""
+
+    MISSING_TAB = "missing-tab"
+    MISSING_HEADER = "missing-header"
+    MISSING_COLUMN = "missing-column"
+    UNKNOWN_CONDITION = "unknown-condition"
+    BAD_CONDITION = "bad-condition"
+    UNREADABLE_NUMBER = "unreadable-number"
+    UNREADABLE_DATE = "unreadable-date"
+    UNKNOWN_VALUE = "unknown-value"
+    REQUIRED_CELL = "required-cell"
+    UNKNOWN_SETTING = "unknown-setting"
+    DUPLICATE = "duplicate"
+    BAD_THRESHOLDS = "bad-thresholds"
+    BAND_GAP = "band-gap"
+    BAND_OVERLAP = "band-overlap"
+    UNREACHABLE_BAND = "unreachable-band"
+    TOO_MANY_COLUMNS = "too-many-columns"
+    STALE_REVIEW = "stale-review"
+    UNREACHABLE_TIER = "unreachable-tier"
+    UNREADABLE_FILE = "unreadable-file"
+    BAD_MODEL_TEXT = "bad-model-text"
+
+
+CODE_HELP: dict[Code, str] = {
+    Code.MISSING_TAB: "A tab the model needs is not in the workbook.",
+    Code.MISSING_HEADER: "A tab lacks a header the model needs.",
+    Code.MISSING_COLUMN: "The accounts lack a column the model scores.",
+    Code.UNKNOWN_CONDITION: "A condition does not start with a known word.",
+    Code.BAD_CONDITION: "A known condition is written incompletely or with bad numbers.",
+    Code.UNREADABLE_NUMBER: "A cell that must hold a number holds something else.",
+    Code.UNREADABLE_DATE: "A cell that must hold a date holds something else.",
+    Code.UNKNOWN_VALUE: "A cell holds a value outside its drop-down list.",
+    Code.REQUIRED_CELL: "A cell that must be filled in is blank.",
+    Code.UNKNOWN_SETTING: "The Settings tab names a setting the model does not know.",
+    Code.DUPLICATE: "The same name is used twice where names must be unique.",
+    Code.BAD_THRESHOLDS: "Tier thresholds are in the wrong order.",
+    Code.BAND_GAP: "Numbers between two bands of a column score nothing.",
+    Code.BAND_OVERLAP: "Two bands of a column overlap; only the upper row counts.",
+    Code.UNREACHABLE_BAND: "A band can never count because the rows above catch everything.",
+    Code.TOO_MANY_COLUMNS: "The model scores more columns than a focused ICP needs.",
+    Code.STALE_REVIEW: "The ICP has not been reviewed for a long time.",
+    Code.UNREACHABLE_TIER: "No account can reach a tier with these points and thresholds.",
+    Code.UNREADABLE_FILE: "A file cannot be opened or is not a table.",
+    Code.BAD_MODEL_TEXT: "The text form of a model (an Excel model cell) is damaged.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, located the way a person finds it."""
+
+    code: Code
+    message: str
+    tab: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.tab:
+            parts.append(self.tab if self.row is None else f"{self.tab} row {self.row}")
+        elif self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(self.column)
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.message}" if where else self.message
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+class IcpError(Exception):
+    """The one error family for "cannot go on"; carries every problem found."""
+
+    def __init__(self, problems: Problem | Iterable[Problem], *, exit_code: int = 2) -> None:
+        self.problems = (problems,) if isinstance(problems, Problem) else tuple(problems)
+        self.exit_code = exit_code
+        super().__init__("\n".join(str(p) for p in self.problems))

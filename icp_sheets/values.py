@@ -1,0 +1,199 @@
+"""What a spreadsheet cell means: numbers as text, dates in several forms, yes/no, blanks.
+
+Every surface (CSV, xlsx, an Excel range, a Google range) hands raw cell values
+to these functions, so ``"1,200"``, ``" 150 "``, ``150.0`` and ``1200`` read the
+same everywhere and a date typed as text, an Excel serial number or a real date
+all become the same day. Nothing here raises on odd input except
+:func:`parse_date`, whose message is shown to people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MISSING_MARKERS = frozenset(
+    {"n/a", "na", "#n/a", "n.a.", "null", "none", "nil", "-", "–", "—", "?", "tbd", "#value!", "#ref!"}
+)
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "oui", "sí", "si"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Lotus' leap-year bug
+_SERIAL_MIN, _SERIAL_MAX = 3653, 109575  # 1910-01-01 .. 2199-12-31: plausible event dates
+_SPACE = re.compile(r"\s+")
+_LIST_SPLIT = re.compile(r"[,;\n\r]+")
+_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_NUMBER = re.compile(
+    r"""^(?P<sign>[-+−])?\s*[$€£¥]?\s*
+        (?P<num>\d{1,3}(?:[,\s\u00a0\u202f']\d{3})+(?:\.\d+)?|\d*\.?\d+(?:e[-+]?\d+)?)
+        \s*(?P<suffix>k|mm|mn|m|bn|b)?\s*\+?\s*(?:employees|people|staff|%)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_RANGE = re.compile(r"^\s*(.+?)\s*(?:[–—-]|\bto\b)\s*(.+?)\s*(?:employees|people|staff)?\s*$", re.I)
+
+
+def is_blank(value: Any) -> bool:
+    """Empty, whitespace, NaN/None, or one of the usual 'no data' markers such as 'n/a'."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, str):
+        text = value.strip().casefold()
+        return not text or text in MISSING_MARKERS
+    return False
+
+
+def is_empty(value: Any) -> bool:
+    """Truly empty (no marker text): the cell as a person left it untouched."""
+    if isinstance(value, str):
+        return not value.strip()
+    return is_blank(value)
+
+
+def norm_text(value: Any) -> str:
+    """Case- and whitespace-insensitive key for comparing categories."""
+    if is_empty(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACE.sub(" ", str(value)).strip().casefold()
+
+
+def split_list(value: Any) -> list[str]:
+    """Items of a list cell (tech stack, a 'one of' list): commas, semicolons, new lines."""
+    if is_empty(value):
+        return []
+    return [item.strip() for item in _LIST_SPLIT.split(str(value)) if item.strip()]
+
+
+def parse_number(value: Any) -> float | None:
+    """A number from a cell, or None. Ranges such as '51-200' read as their midpoint."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or text.casefold() in MISSING_MARKERS:
+        return None
+    single = _parse_number_text(text)
+    if single is not None:
+        return single
+    match = _RANGE.match(text)
+    if match:
+        low, high = _parse_number_text(match.group(1)), _parse_number_text(match.group(2))
+        if low is not None and high is not None and low <= high:
+            return (low + high) / 2
+    return None
+
+
+def _parse_number_text(text: str) -> float | None:
+    match = _NUMBER.match(text.strip())
+    if not match:
+        return None
+    digits = re.sub(r"[,\s\u00a0\u202f']", "", match.group("num"))
+    try:
+        number = float(digits)
+    except ValueError:
+        return None
+    suffix = (match.group("suffix") or "").casefold()
+    number *= _SUFFIX.get(suffix, 1.0)
+    return -number if match.group("sign") in ("-", "−") else number
+
+
+def parse_bool(value: Any) -> bool | None:
+    """Yes/no cells: yes, y, true, 1, x, ✓ … and no, n, false, 0; anything else is None."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    key = norm_text(value)
+    if key in TRUE_WORDS:
+        return True
+    if key in FALSE_WORDS:
+        return False
+    return None
+
+
+_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%Y/%m/%d")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+class DateError(ValueError):
+    """A cell that should hold a date cannot be read; the message says how to write it."""
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a cell: real dates, ISO text, Excel serial numbers, unambiguous d/m/y text.
+
+    Returns None for blank cells and raises DateError for anything unreadable,
+    including '03/04/2026', which means a different day in the US and in Europe.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date()
+    if isinstance(value, bool):
+        raise DateError(f"'{value}' is not a date; write it like 2026-03-31")
+    if isinstance(value, int | float | np.integer | np.floating):
+        return _serial_date(float(value), value)
+    text = _SPACE.sub(" ", str(value)).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else _text_date(text)
+    except ValueError:
+        raise DateError(f"'{text}' is not a date I can read; write it like 2026-03-31") from None
+
+
+def _serial_date(number: float, shown: Any) -> dt.date:
+    if not (_SERIAL_MIN <= number <= _SERIAL_MAX):
+        raise DateError(f"{shown} is not a date; write it like 2026-03-31")
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def _text_date(text: str) -> dt.date:
+    number = parse_number(text)
+    if number is not None and re.fullmatch(r"\d+(\.\d+)?", text):
+        return _serial_date(number, text)
+    match = _NUMERIC_DATE.match(text)
+    if match:
+        first, second, year = (int(g) for g in match.groups())
+        if first > 12 or "." in text:
+            return dt.date(year, second, first)
+        if second > 12:
+            return dt.date(year, first, second)
+        if first == second:
+            return dt.date(year, first, second)
+        raise DateError(
+            f"'{text}' could be {dt.date(year, second, first):%d %b %Y} or "
+            f"{dt.date(year, first, second):%d %b %Y}; write it like {year}-{first:02d}-{second:02d}"
+        )
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def shown(value: Any) -> str:
+    """A cell value as a person would recognise it in a message."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
