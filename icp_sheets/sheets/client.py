@@ -1,0 +1,132 @@
+"""Credentials and the gspread HTTP client the sync and refresh use.
+
+Credentials come from ``--credentials``, then ``GOOGLE_APPLICATION_CREDENTIALS``,
+then gspread's default location (``~/.config/gspread/service_account.json`` or
+``authorized_user.json``). The scope is ``spreadsheets`` only: the tool never
+asks for Drive. Paths, tokens and keys never appear in messages; a service
+account's e-mail does, because people must share the sheet with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from icp_sheets.sheets.http import RetryingHTTPClient, SheetsError, redirect
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+
+
+@dataclass
+class Connection:
+    """An HTTP client ready to talk to one spreadsheet, and who it talks as."""
+
+    http: RetryingHTTPClient
+    key: str
+    identity: str | None = None  # the service account's e-mail, when known
+
+    def share_hint(self) -> str:
+        who = self.identity or "the Google account your credentials belong to"
+        return f"Share the sheet with {who} (Share → add it as an Editor)."
+
+
+def sheet_key(url_or_key: str) -> str:
+    """The spreadsheet key from a browser URL, or the key itself."""
+    from gspread.exceptions import NoValidUrlKeyFound
+    from gspread.utils import extract_id_from_url
+
+    text = url_or_key.strip()
+    if "/" not in text:
+        return text
+    try:
+        return extract_id_from_url(text)
+    except NoValidUrlKeyFound:
+        raise SheetsError(f"{text!r} is not a Google Sheets URL; pass the URL from the browser's address "
+                          f"bar or the key between /d/ and /edit.") from None
+
+
+def default_credentials_files() -> list[Path]:
+    from gspread.auth import DEFAULT_AUTHORIZED_USER_FILENAME, DEFAULT_SERVICE_ACCOUNT_FILENAME
+
+    return [Path(DEFAULT_SERVICE_ACCOUNT_FILENAME), Path(DEFAULT_AUTHORIZED_USER_FILENAME)]
+
+
+def find_credentials(explicit: Path | None) -> Path:
+    """The first credentials file in the documented order, or a message saying how to get one."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise SheetsError("The --credentials file does not exist; pass the JSON key of a service "
+                              "account (see docs/sheets.md, 'Create a service account').")
+        return explicit
+    env = os.environ.get(CREDENTIALS_ENV)
+    if env:
+        if not Path(env).is_file():
+            raise SheetsError(f"{CREDENTIALS_ENV} names a file that does not exist; point it at a "
+                              f"service account's JSON key.")
+        return Path(env)
+    for path in default_credentials_files():
+        if path.is_file():
+            return path
+    raise SheetsError(f"No Google credentials found. Pass --credentials KEY.json, set {CREDENTIALS_ENV}, "
+                      f"or save the key as ~/.config/gspread/service_account.json "
+                      f"(see docs/sheets.md, 'Create a service account').")
+
+
+def load_credentials(path: Path) -> tuple[Any, str | None]:
+    """Google credentials with the spreadsheets scope, and the service account's e-mail if any."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise SheetsError("The credentials file is not valid JSON; download the key again from the "
+                          "Google Cloud console.") from None
+    kind = info.get("type") if isinstance(info, dict) else None
+    try:
+        if kind == "service_account":
+            from google.oauth2.service_account import Credentials
+
+            creds = Credentials.from_service_account_info(info, scopes=list(SCOPES))
+            return creds, creds.service_account_email
+        if kind == "authorized_user":
+            from google.oauth2.credentials import Credentials as UserCredentials
+
+            return UserCredentials.from_authorized_user_info(info, list(SCOPES)), None
+        if isinstance(info, dict) and ("installed" in info or "web" in info):
+            import gspread
+
+            client = gspread.oauth(scopes=list(SCOPES), credentials_filename=str(path))
+            return client.http_client.auth, None
+    except (ValueError, KeyError):
+        raise SheetsError("The credentials file is incomplete; download the key again from the Google "
+                          "Cloud console.") from None
+    raise SheetsError("The credentials file is neither a service-account key nor an OAuth client; "
+                      "see docs/sheets.md.")
+
+
+def connect(sheet: str, *, credentials: Path | None = None, api_url: str | None = None,
+            attempts: int | None = None, base_wait: float | None = None) -> Connection:
+    """A retrying gspread HTTP client for ``sheet`` (URL or key).
+
+    ``api_url`` sends every Sheets request to another server, such as the fake one
+    (``python -m icp_sheets.testing.fake_sheets``); no credentials are needed then.
+    """
+    key = sheet_key(sheet)
+    identity = None
+    session: requests.Session
+    if api_url:
+        session = requests.Session()
+        session.headers["Authorization"] = "Bearer fake-server"
+        redirect(session, api_url)
+    else:
+        from google.auth.transport.requests import AuthorizedSession
+
+        creds, identity = load_credentials(find_credentials(credentials))
+        session = AuthorizedSession(creds)
+    http = RetryingHTTPClient(None, session, attempts=attempts, base=base_wait)
+    http.set_timeout((10, 120))
+    return Connection(http, key, identity)
