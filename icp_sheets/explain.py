@@ -1,0 +1,66 @@
+"""The why column: every reason that counted for a row, joined in a fixed order.
+
+Reasons arrive as (row → reason code, reason texts) pairs, one per column or
+signal. Rows that share every reason share one text, so the text is built once
+per distinct combination and spread over rows; a million rows typically hold a
+few thousand combinations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+SEPARATOR = " · "
+
+
+class Explainer:
+    """Collects per-row reasons and joins them into one text per row."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, codes: np.ndarray, labels: Sequence[str]) -> None:
+        """Add one reason per row: ``labels[codes[row]]`` ('' means nothing to say)."""
+        label_codes, distinct = pd.factorize(np.asarray(labels, dtype=object))
+        self._parts.append((label_codes[codes], np.asarray(distinct, dtype=object)))
+
+    def text(self, prefix: np.ndarray | None = None) -> pd.Categorical:
+        """The joined reasons per row, each row optionally led by its ``prefix``.
+
+        Parts are merged one at a time, each merge joining texts only for the
+        distinct (so far, next part) pairs, so the cost follows the number of
+        distinct combinations, not the number of rows.
+        """
+        parts = list(self._parts)
+        if prefix is not None:
+            codes, distinct = pd.factorize(np.asarray(prefix, dtype=object))
+            parts.insert(0, (codes, np.asarray(distinct, dtype=object)))
+        combo = np.zeros(self.rows, dtype=np.int64)
+        texts = np.array([""], dtype=object)
+        for codes, distinct in parts:
+            combo, pairs = _factorize(combo * len(distinct) + codes, len(texts) * len(distinct))
+            before, after = texts[pairs // len(distinct)], distinct[pairs % len(distinct)]
+            texts = np.array(
+                [f"{a}{SEPARATOR}{b}" if a and b else a or b for a, b in zip(before, after, strict=True)],
+                dtype=object,
+            )
+        # Two combinations can read alike (a part that says nothing); categories must be unique.
+        text_codes, distinct_texts = pd.factorize(texts)
+        return pd.Categorical.from_codes(text_codes[combo], categories=distinct_texts)
+
+
+
+def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes for non-negative keys below ``span``; a bitmap beats hashing when span is small."""
+    if span > 1 << 24:
+        codes, uniques = pd.factorize(key)
+        return codes, np.asarray(uniques, dtype=np.int64)
+    present = np.zeros(span, dtype=bool)
+    present[key] = True
+    uniques = np.flatnonzero(present)
+    remap = np.cumsum(present) - 1
+    return remap[key], uniques

@@ -1,0 +1,204 @@
+"""Score a whole table of accounts at once: fit, timing, tier, priority, DQ reason and why.
+
+``score`` is the one function every surface calls (the CLI, the Excel
+functions, the Google refresh, ``validate``). It is vectorised: conditions are
+evaluated once per distinct cell value and spread over rows with array takes,
+and the why text is built once per distinct combination of reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from icp_sheets.conditions import Op, fmt_number
+from icp_sheets.distinct import ColumnValues, day_number
+from icp_sheets.explain import Explainer
+from icp_sheets.layout import RESULT_COLUMNS
+from icp_sheets.matching import band_points, fmt_points, label, matches, unknown_reason
+from icp_sheets.models import (
+    DISQUALIFIED,
+    DQ_PRIORITY,
+    PRIORITY_CELLS,
+    Criterion,
+    IcpModel,
+    Signal,
+)
+from icp_sheets.problems import Code, IcpError, Problem
+from icp_sheets.tables import find_column
+
+_EPS = 1e-9
+
+
+def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | None = None) -> dict[str, str]:
+    """Map each column the model needs to the accounts' actual header, or raise listing all missing."""
+    found = {}
+    missing = []
+    for name in model.required_columns():
+        actual = find_column(columns, name)
+        if actual is None:
+            missing.append(name)
+        else:
+            found[name] = actual
+    if missing:
+        listed = ", ".join(f"'{c}'" for c in columns) or "none"
+        raise IcpError(
+            [Problem(Code.MISSING_COLUMN, f"the accounts have no column '{name}', which the model scores; "
+                     f"add it or fix the header (columns found: {listed})", tab=tab, column=name)
+             for name in missing]
+        )
+    return found
+
+
+def _as_of_days(model: IcpModel, as_of: dt.date | pd.Series | None, n: int) -> float | np.ndarray:
+    if isinstance(as_of, pd.Series):
+        stamps = pd.to_datetime(as_of, errors="coerce").to_numpy(dtype="datetime64[D]")
+        days = stamps.astype("int64").astype(np.float64)
+        days[np.isnat(stamps)] = np.nan
+        return days
+    day = as_of or model.settings.as_of or dt.date.today()
+    return float(day_number(day))
+
+
+def _fit(criteria: list[Criterion], values: ColumnValues, explain: Explainer) -> np.ndarray:
+    points, band = band_points(criteria, values)
+    labels = [
+        label(criteria[b], raw, num, pts) if b >= 0 else ""
+        for b, raw, num, pts in zip(band, values.raw, _numbers_if_needed(criteria, values), points, strict=True)
+    ]
+    reasons = unknown_reason(criteria, values, band)
+    column = criteria[0].column
+    labels = [lab or (f"{column} {why}" if why else "") for lab, why in zip(labels, reasons, strict=True)]
+    explain.add(values.codes, labels)
+    return values.per_row(points)
+
+
+def _numbers_if_needed(criteria: list[Criterion], values: ColumnValues) -> np.ndarray:
+    if any(c.condition.op is Op.PER_UNIT for c in criteria):
+        return values.numbers
+    return np.zeros(len(values))
+
+
+def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, explain: Explainer) -> np.ndarray:
+    """Points per row for one signal; the why shows points and age, or an unreadable date."""
+    event = values.per_row(values.day_numbers)
+    with np.errstate(invalid="ignore"):
+        age = as_of - event
+        inside = (age >= 0) & (age <= signal.window_days)
+    age_days = np.where(inside, age, -1).astype(np.int64)
+    table = np.array([signal.points_after(d) for d in range(signal.window_days + 1)])
+    points = np.where(inside, table[np.clip(age_days, 0, signal.window_days)], 0.0)
+    # Label codes: 0..window = age in days; window+1 = no event; window+2+k = unreadable value k.
+    none_code = signal.window_days + 1
+    codes = np.where(inside, age_days, none_code)
+    unreadable = values.per_row(values.date_unreadable)
+    labels = [f"{fmt_points(table[d])} {signal.name} {_age(d)}" for d in range(signal.window_days + 1)]
+    labels.append("")
+    if unreadable.any():
+        codes = np.where(unreadable, none_code + 1 + values.codes, codes)
+        labels += [f"{signal.date_column} unreadable ('{v}')" if bad else ""
+                   for v, bad in zip(values.raw, values.date_unreadable, strict=True)]
+    explain.add(codes, labels)
+    return points
+
+
+def _age(days: int) -> str:
+    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def _tiers(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+    """0 for the best tier, 1 for the next, … (thresholds best first, compared with a hair of slack
+    so 0.1 + 0.2 still reaches a threshold of 0.3)."""
+    tier = np.full(len(values), len(thresholds), dtype=np.int64)
+    for i, threshold in reversed(list(enumerate(thresholds))):
+        tier[values >= threshold - _EPS] = i
+    return tier
+
+
+def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | None = None) -> pd.DataFrame:
+    """Results for every account row: the columns of ``layout.RESULT_COLUMNS``, same index.
+
+    ``as_of`` overrides the model's as-of date; a Series gives each row its own day
+    (validation scores each opportunity as of the day it was created).
+    """
+    columns = resolve_columns(model, list(accounts.columns))
+    n = len(accounts)
+    cache: dict[str, ColumnValues] = {}
+
+    def values_of(name: str) -> ColumnValues:
+        actual = columns[name]
+        if actual not in cache:
+            cache[actual] = ColumnValues(accounts[actual])
+        return cache[actual]
+
+    explain = Explainer(n)
+    fit = np.zeros(n)
+    for column in model.scored_columns():
+        bands = [c for c in model.criteria if c.column == column]
+        fit += _fit(bands, values_of(column), explain)
+
+    days = _as_of_days(model, as_of, n)
+    timing = np.zeros(n)
+    for signal in model.signals:
+        timing += _signal(signal, values_of(signal.date_column), days, explain)
+
+    settings = model.settings
+    total = fit + timing
+    dq_code, dq_reasons = _disqualify(model, values_of, total)
+    disqualified = dq_code > 0
+    tier_code = np.where(disqualified, 2, _tiers(total, [settings.top_tier_at, settings.middle_tier_at]))
+    fit_code = _tiers(fit, [settings.fit_a_at, settings.fit_b_at])
+    timing_code = _tiers(timing, [settings.timing_1_at, settings.timing_2_at])
+    priority_code = np.where(disqualified, len(PRIORITY_CELLS), fit_code * 3 + timing_code)
+    priorities = [*PRIORITY_CELLS, DQ_PRIORITY]
+    prefixes = np.array(["", *(f"Disqualified: {r}" for r in dq_reasons[1:])], dtype=object)
+
+    result = pd.DataFrame(
+        {
+            "icp_score": total,
+            "icp_fit": fit,
+            "icp_timing": timing,
+            "icp_tier": _categorical(tier_code, [settings.top_tier, settings.middle_tier, DISQUALIFIED]),
+            "icp_priority": _categorical(priority_code, priorities),
+            "icp_dq": _categorical(dq_code, dq_reasons),
+            "icp_why": explain.text(prefix=prefixes[dq_code]),
+            "icp_action": _categorical(priority_code, [settings.action(p) for p in priorities]),
+        },
+        index=accounts.index,
+    )
+    return result[list(RESULT_COLUMNS)]
+
+
+def _categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
+    """A text column from small integer codes: cheap to build, and labels may repeat."""
+    label_codes, distinct = pd.factorize(np.asarray(labels, dtype=object))
+    return pd.Categorical.from_codes(label_codes[codes], categories=distinct)
+
+
+def _disqualify(model: IcpModel, values_of: Callable[[str], ColumnValues],
+                total: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Per row: 0 = not disqualified, else an index into the returned reasons.
+
+    The first matching Anti-ICP row wins; otherwise a score under the floor
+    disqualifies, with the score and the floor as the reason.
+    """
+    n = len(total)
+    code = np.zeros(n, dtype=np.int64)
+    reasons = [""]
+    for rule in model.disqualifiers:
+        values = values_of(rule.column)
+        hit = values.per_row(matches(rule.condition, values)) & (code == 0)
+        reasons.append(rule.reason)
+        code[hit] = len(reasons) - 1
+    settings = model.settings
+    below = (total < settings.middle_tier_at - _EPS) & (code == 0)
+    if below.any():
+        score_codes, scores = pd.factorize(np.round(total[below], 6))
+        floor = fmt_number(settings.middle_tier_at)
+        code[below] = len(reasons) + score_codes
+        reasons += [f"Score {fmt_number(round(s, 2))} is below the {settings.middle_tier} floor of {floor}"
+                    for s in scores]
+    return code, reasons

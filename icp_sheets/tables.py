@@ -1,0 +1,170 @@
+"""One reader for tables: CSV, XLSX, an Excel range and a Google range become the same thing.
+
+A :class:`Table` keeps the raw cell values (parsing numbers and dates is the
+scoring core's job, so every surface reads them by the same rules) and the
+sheet row number of every row (header = row 1), so a problem can name the row
+a person sees in their spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from icp_sheets.problems import Code, IcpError, Problem
+from icp_sheets.values import is_empty
+
+_KEY_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Header texts, raw cell values, and where each row sits in its sheet."""
+
+    name: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+
+    def sheet_row(self, position: int) -> int:
+        return int(self.rows[position])
+
+    def column(self, name: str) -> str | None:
+        return find_column(self.frame.columns, name)
+
+
+def header_key(name: object) -> str:
+    """How headers are compared: case, spacing and surrounding blanks do not matter."""
+    return _KEY_SPACE.sub(" ", str(name)).strip().casefold()
+
+
+def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | None:
+    """The actual header that means ``name``, or None."""
+    if isinstance(columns, pd.DataFrame):
+        columns = columns.columns
+    wanted = header_key(name)
+    for column in columns:
+        if header_key(column) == wanted:
+            return str(column)
+    return None
+
+
+def _unique_headers(raw: Sequence[Any]) -> list[str]:
+    headers: list[str] = []
+    seen: dict[str, int] = {}
+    for i, value in enumerate(raw):
+        text = "" if is_empty(value) else str(value).strip()
+        text = text or f"Column {i + 1}"
+        key = header_key(text)
+        if key in seen:
+            seen[key] += 1
+            text = f"{text} ({seen[key]})"
+        else:
+            seen[key] = 1
+        headers.append(text)
+    return headers
+
+
+def table_from_values(name: str, values: Sequence[Sequence[Any]], first_row: int = 1) -> Table:
+    """A table from a 2-D block whose first row is the header (an Excel or Google range).
+
+    Fully blank rows are dropped but the others keep their sheet row numbers;
+    short rows are padded, as Google trims trailing empty cells.
+    """
+    if not values:
+        return Table(name, pd.DataFrame(), np.array([], dtype=np.int64))
+    header = list(values[0])
+    width = max([len(header), *(len(r) for r in values[1:])])
+    while width and all(len(r) < width or is_empty(r[width - 1]) for r in values):
+        width -= 1
+    headers = _unique_headers([*header, *[""] * (width - len(header))][:width])
+    data, rows = [], []
+    for offset, row in enumerate(values[1:], start=1):
+        cells = [*row[:width], *[None] * (width - len(row))]
+        if all(is_empty(c) for c in cells):
+            continue
+        data.append([None if isinstance(c, str) and not c.strip() else c for c in cells])
+        rows.append(first_row + offset)
+    frame = pd.DataFrame(data, columns=headers, dtype=object) if data else pd.DataFrame(columns=headers)
+    return Table(name, frame, np.asarray(rows, dtype=np.int64))
+
+
+def _sniff_separator(path: Path, encoding: str) -> str:
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        first = handle.readline()
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
+
+
+def read_csv(path: Path) -> Table:
+    """A CSV as exported by Excel, Sheets or a prospecting tool (UTF-8 with or without BOM,
+    Windows-1252, comma, semicolon or tab separated)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            sep = _sniff_separator(path, encoding)
+            frame = pd.read_csv(path, sep=sep, encoding=encoding, engine="pyarrow" if sep != "\t" else "c",
+                                skip_blank_lines=False)
+            break
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            raise IcpError(Problem(Code.UNREADABLE_FILE, f"cannot read it as CSV ({exc}); "
+                                   "save it as CSV (UTF-8) and try again", tab=path.name)) from None
+    else:
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "its text encoding is unknown; save it as CSV (UTF-8)",
+                               tab=path.name))
+    frame.columns = _unique_headers(list(frame.columns))
+    blank = frame.isna().all(axis=1).to_numpy()
+    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    if blank.any():
+        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    return Table(path.name, frame, rows)
+
+
+def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str, Table]:
+    """Tabs of a workbook by name (all tabs when ``names`` is None), read with calamine for speed."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise IcpError(Problem(Code.UNREADABLE_FILE, f"cannot open it as a workbook ({exc})",
+                               tab=path.name)) from None
+    wanted = {header_key(n) for n in names} if names is not None else None
+    tables = {}
+    for sheet_name in book.sheet_names:
+        if wanted is not None and header_key(sheet_name) not in wanted:
+            continue
+        sheet = book.get_sheet_by_name(sheet_name)
+        values = sheet.to_python(skip_empty_area=False)
+        tables[sheet_name] = table_from_values(sheet_name, values)
+    return tables
+
+
+def read_workbook(path: Path) -> dict[str, Table]:
+    """Every tab of an xlsx workbook."""
+    return read_xlsx_sheets(Path(path))
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """An accounts or contacts table from .csv or .xlsx (the ``sheet`` tab, else the first)."""
+    path = Path(path)
+    if not path.exists():
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "no such file; check the path", tab=str(path)))
+    suffix = path.suffix.casefold()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_csv(path)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        tables = read_xlsx_sheets(path, None if sheet is None else [sheet])
+        if not tables:
+            raise IcpError(Problem(Code.MISSING_TAB, f"has no tab '{sheet}'; name the tab to read",
+                                   tab=path.name))
+        return next(iter(tables.values()))
+    raise IcpError(Problem(Code.UNREADABLE_FILE, "is neither .csv nor .xlsx; export it as one of those",
+                           tab=path.name))
