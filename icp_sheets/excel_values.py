@@ -1,0 +1,240 @@
+"""What Excel hands a custom function, turned into the core's normal input, and back.
+
+Excel talks to Python in three dialects. Office.js (xlwings Lite, xlwings
+Server) sends ``None`` for empty cells, dates as serial numbers and errors as
+``{"type": "Error", ...}`` objects. The classic Windows add-in sends whole
+numbers as floats, real datetimes, and ``0`` or ``""`` where a formula points
+at an empty cell. A range may arrive as a scalar, a 1-D list or a 2-D list.
+This module is the one place that knows all that: every ``ICP_*`` function
+hands its arguments to it and gets back a header plus rows for
+:func:`icp_sheets.tables.table_from_values`, and turns core results back into
+cell values. The model itself travels between cells as compact text
+(:func:`model_to_cell` / :func:`model_from_cell`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import functools
+import math
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from icp_sheets.models import IcpModel
+from icp_sheets.problems import Code, IcpError, Problem
+from icp_sheets.tables import Table, find_column, table_from_values
+from icp_sheets.values import DateError, is_empty, parse_date, shown
+
+ERROR_PREFIX = "#ICP!"
+CELL_LIMIT = 32_767  # characters an Excel cell holds
+MODEL_PREFIX = "ICP1"  # bump when the encoding changes; old cells then say "recalculate"
+_MODEL_MARK = "#"  # separates the readable label from the payload (never in base64)
+_MESSAGE_LIMIT = 250
+
+Cells = list[list[Any]]
+
+
+class CellError(ValueError):
+    """An argument Excel passed cannot be used; the message is shown in the cell."""
+
+
+# ---------------------------------------------------------------- values in
+
+
+def cell(value: Any) -> Any:
+    """One cell as the core expects it: errors and empty text become None."""
+    if isinstance(value, dict):  # Office.js rich values: errors, formatted numbers, entities
+        return None if value.get("type") == "Error" else cell(value.get("basicValue"))
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def grid(value: Any) -> Cells:
+    """Any range argument as rows of cells: a scalar is one cell, a 1-D list one row."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        return [[cell(value)]]
+    if not value:
+        return []
+    if not isinstance(value[0], list | tuple):
+        return [[cell(v) for v in value]]
+    return [[cell(v) for v in row] for row in value]
+
+
+def column(value: Any) -> list[Any]:
+    """A single cell, a row or a column of cells as a flat list (titles, as-of dates)."""
+    rows = grid(value)
+    if len(rows) > 1 and any(len(row) > 1 for row in rows):
+        raise CellError(f"expected one column but got {len(rows)} rows × {max(map(len, rows))} columns")
+    return [c for row in rows for c in row]
+
+
+def _header(value: Any) -> list[Any]:
+    rows = grid(value)
+    if len(rows) != 1:
+        raise CellError(f"headers must be one row, not {len(rows)}; pass the table's header row")
+    return rows[0]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Account rows read from Excel: the table, and how many input rows it came from."""
+
+    table: Table
+    height: int
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Input row of each table row (blank input rows are not in the table)."""
+        return self.table.rows - 2
+
+
+def block(headers: Any, rows: Any = None) -> Block:
+    """Header and rows from ``(Accounts[#Headers], Accounts)`` or one block ``(Accounts[#All])``."""
+    if rows is None:
+        values = grid(headers)
+        if not values:
+            raise CellError("no header row; pass the table with its headers, e.g. Accounts[#All]")
+        header, data = values[0], values[1:]
+    else:
+        header, data = _header(headers), grid(rows)
+        if data and len(data[0]) != len(header):
+            raise CellError(
+                f"{len(header)} headers but the rows are {len(data[0])} cells wide; "
+                "pass the header row and the rows of the same columns"
+            )
+    return Block(table_from_values("Accounts", [header, *data]), height=len(data))
+
+
+def blank_zero_dates(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Desktop Excel shows an empty date cell as 0 when a formula points at it: read 0 as blank."""
+    frame = frame.copy(deep=False)
+    for name in columns:
+        actual = find_column(frame, name)
+        if actual is None:
+            continue
+        values = frame[actual]
+        zero = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v == 0)
+        if zero.any():
+            frame[actual] = values.mask(zero.astype(bool), None)
+    return frame
+
+
+def as_of_day(value: Any) -> dt.date | None:
+    """A single as-of date from a cell: a serial number, a datetime or ISO text; blank = default."""
+    value = cell(value)
+    if is_empty(value) or value == 0:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise CellError(f"as_of: {exc}") from None
+
+
+def as_of_argument(value: Any, height: int, default: dt.date | None) -> dt.date | pd.Series | None:
+    """The as_of argument: one date for every row, or a column with one date per row."""
+    days = column(value) if isinstance(value, list | tuple) else [value]
+    if len(days) == 1:
+        return as_of_day(days[0])
+    if len(days) != height:
+        raise CellError(f"as_of has {len(days)} dates for {height} rows; give one date or one per row")
+    fallback = default or dt.date.today()
+    return pd.Series([as_of_day(d) or fallback for d in days])
+
+
+# ---------------------------------------------------------------- values out
+
+
+def out(value: Any) -> Any:
+    """A core result as a cell value: plain floats and text, blanks for missing numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return "" if math.isnan(number) else number
+    return value
+
+
+def spread(values: Sequence[Any], height: int, positions: Sequence[int] | None = None) -> Any:
+    """Results in input-row order: a scalar for one row, else one value per row (a spilled column).
+
+    ``positions`` says which input row each value belongs to (blank input rows
+    were dropped by the table reader); the rows in between stay blank.
+    """
+    column_values: list[Any] = [""] * height
+    for position, value in zip(range(height) if positions is None else positions, values, strict=True):
+        column_values[int(position)] = out(value)
+    if height == 1:
+        return column_values[0]
+    return [[v] for v in column_values] or ""
+
+
+def message(error: BaseException) -> str:
+    """A short cell message such as ``#ICP! missing column 'Employees'``, never a traceback."""
+    if isinstance(error, IcpError) and error.problems:
+        text = _problems_text(error.problems)
+    else:
+        text = str(error) or type(error).__name__
+    text = " ".join(text.split())
+    if len(text) > _MESSAGE_LIMIT:
+        text = text[: _MESSAGE_LIMIT - 1] + "…"
+    return f"{ERROR_PREFIX} {text}"
+
+
+def _problems_text(problems: Sequence[Problem]) -> str:
+    missing = [p.column for p in problems if p.code is Code.MISSING_COLUMN and p.column]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        return f"missing column{'s' if len(missing) > 1 else ''} {names}"
+    more = len(problems) - 1
+    return str(problems[0]) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+# ---------------------------------------------------------------- the model in a cell
+
+
+def model_to_cell(model: IcpModel) -> str:
+    """Compact text of a validated model for one cell: readable label, then compressed JSON.
+
+    ``ICP1 Example ICP v1.0 #eJy…``: the label shows which model the cell holds,
+    the payload is zlib-compressed ``IcpModel.to_text()`` in URL-safe base64.
+    """
+    payload = base64.urlsafe_b64encode(zlib.compress(model.to_text().encode(), 9)).decode("ascii")
+    label = " ".join(f"{model.settings.model_name} v{model.settings.model_version}".split())
+    label = label.replace(_MODEL_MARK, "")[:80]
+    text = f"{MODEL_PREFIX} {label} {_MODEL_MARK}{payload}"
+    if len(text) > CELL_LIMIT:
+        raise IcpError(Problem(Code.BAD_MODEL_TEXT, f"the model needs {len(text):,} characters but a cell "
+                               f"holds {CELL_LIMIT:,}; shorten the notes on the ICP tab"))
+    return text
+
+
+def model_from_cell(value: Any) -> IcpModel:
+    """The model an ``ICP_MODEL`` cell holds; parsed once per distinct text."""
+    if isinstance(value, str) and value.startswith(ERROR_PREFIX):
+        raise CellError(value[len(ERROR_PREFIX):].strip())  # ICP_MODEL's own message, passed on
+    if not isinstance(value, str) or not value.startswith(MODEL_PREFIX + " "):
+        raise CellError("no model: the first argument must be the cell holding =ICP_MODEL(…)")
+    return _parse_model(value)
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_model(text: str) -> IcpModel:
+    try:
+        payload = text.rsplit(_MODEL_MARK, 1)[1]
+        return IcpModel.from_text(zlib.decompress(base64.urlsafe_b64decode(payload)).decode())
+    except (IndexError, binascii.Error, zlib.error, UnicodeDecodeError, ValidationError, ValueError):
+        raise IcpError(Problem(Code.BAD_MODEL_TEXT, f"the model cell ('{shown(text)}') is damaged; "
+                               "recalculate the =ICP_MODEL(…) cell")) from None
