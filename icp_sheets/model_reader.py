@@ -1,0 +1,329 @@
+"""Read the model tabs of a workbook into a validated :class:`IcpModel`, with every problem at once.
+
+The reader never stops at the first mistake: each cell that cannot be read
+becomes a :class:`Problem` naming the tab, the sheet row and the column, and
+the row is left out of the model. If any error was found the whole set is
+raised together as one :class:`IcpError`; warnings come back with the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from icp_sheets import layout
+from icp_sheets.conditions import ConditionError, parse_condition
+from icp_sheets.models import (
+    Criterion,
+    Decay,
+    DecayKind,
+    Disqualifier,
+    IcpModel,
+    Layer,
+    Narrative,
+    Persona,
+    Role,
+    Settings,
+    Signal,
+)
+from icp_sheets.problems import Code, IcpError, Problem, Severity, errors
+from icp_sheets.tables import Table, header_key, read_xlsx_sheets
+from icp_sheets.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
+
+_DECAY = re.compile(
+    r"^half[- ]?life\s+(?P<days>[\d.,]+)\s*(?:days?|d)?\s*(?:[,;]?\s*floor\s+(?P<floor>[\d.,]+))?$", re.I
+)
+_ROLE_SYNONYMS = {"buyer": Role.ECONOMIC_BUYER, "decision maker": Role.ECONOMIC_BUYER,
+                  "gatekeeper": Role.TECHNICAL_GATEKEEPER, "technical buyer": Role.TECHNICAL_GATEKEEPER,
+                  "end user": Role.USER, "influencer": Role.OTHER}
+
+
+class _TabReader:
+    """Cell access for one tab that records problems instead of raising."""
+
+    def __init__(self, table: Table, problems: list[Problem]) -> None:
+        self.table = table
+        self.tab = table.name
+        self.problems = problems
+
+    def problem(self, code: Code, message: str, row: int | None = None, column: str | None = None,
+                value: Any = None, severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(code, message, self.tab, row, column, value, severity))
+
+    def columns(self) -> dict[str, str | None]:
+        """Actual header per layout header; a missing required header is an error."""
+        tab_layout = layout.TABS[self.tab_key]
+        found: dict[str, str | None] = {}
+        for column in tab_layout.columns:
+            actual = self.table.column(column.header)
+            if actual is None and column.required:
+                headers = ", ".join(f"'{h}'" for h in self.table.frame.columns) or "none"
+                self.problem(Code.MISSING_HEADER, f"has no '{column.header}' column; add that header in row 1 "
+                             f"(headers found: {headers})", row=1, column=column.header)
+            found[column.header] = actual
+        return found
+
+    @property
+    def tab_key(self) -> str:
+        return next(name for name in layout.TABS if header_key(name) == header_key(self.tab))
+
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(sheet row, {layout header: raw value}) for every non-blank row."""
+        columns = self.columns()
+        if any(c.required and columns[c.header] is None for c in layout.TABS[self.tab_key].columns):
+            return []
+        records = self.table.frame.to_dict("records")
+        out = []
+        for position, record in enumerate(records):
+            cells = {header: (record[actual] if actual is not None else None) for header, actual in columns.items()}
+            out.append((self.table.sheet_row(position), cells))
+        return out
+
+    def required(self, cells: Mapping[str, Any], row: int, header: str, what: str) -> Any:
+        value = cells[header]
+        if is_blank(value):
+            self.problem(Code.REQUIRED_CELL, f"is blank; {what}", row, header)
+            return None
+        return value
+
+    def number(self, cells: Mapping[str, Any], row: int, header: str, example: str) -> float | None:
+        value = self.required(cells, row, header, f"type a number such as {example}")
+        if value is None:
+            return None
+        number = parse_number(value)
+        if number is None:
+            self.problem(Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number such as "
+                         f"{example}", row, header, value)
+        return number
+
+    def condition(self, cells: Mapping[str, Any], row: int) -> Any:
+        value = self.required(cells, row, "Condition", "choose a condition such as 'between 50 and 200'")
+        if value is None:
+            return None
+        try:
+            return parse_condition(value)
+        except ConditionError as exc:
+            code = Code.UNKNOWN_CONDITION if exc.unknown else Code.BAD_CONDITION
+            self.problem(code, str(exc), row, "Condition", value)
+            return None
+
+    def choice(self, value: Any, row: int, header: str, choices: Mapping[str, Any]) -> Any:
+        if is_blank(value):
+            return None
+        key = norm_text(value)
+        if key in choices:
+            return choices[key]
+        listed = ", ".join(f"'{c}'" for c in dict.fromkeys(str(v) for v in choices.values()))
+        self.problem(Code.UNKNOWN_VALUE, f"'{shown(value)}' is not one of {listed}; pick one from the list",
+                     row, header, value)
+        return None
+
+    def text(self, value: Any) -> str:
+        return "" if is_blank(value) and not isinstance(value, str) else str(value or "").strip()
+
+
+def _read_icp(reader: _TabReader) -> list[Criterion]:
+    layers = {layer.value: layer for layer in Layer} | {"behavioral": Layer.BEHAVIOURAL}
+    out = []
+    for row, cells in reader.rows():
+        column = reader.required(cells, row, "Column", "type the account column this row scores, e.g. 'Employees'")
+        condition = reader.condition(cells, row)
+        points = reader.number(cells, row, "Points", "2 or -1")
+        layer = reader.choice(cells["Layer"], row, "Layer", layers)
+        if column is None or condition is None or points is None:
+            continue
+        out.append(Criterion(column=str(column).strip(), condition=condition, points=points, layer=layer,
+                             note=reader.text(cells["Note"]), row=row))
+    return out
+
+
+def _read_anti(reader: _TabReader) -> list[Disqualifier]:
+    out = []
+    for row, cells in reader.rows():
+        column = reader.required(cells, row, "Column", "type the account column this row checks")
+        condition = reader.condition(cells, row)
+        if column is None or condition is None:
+            continue
+        reason = reader.text(cells["Reason"])
+        if not reason:
+            reason = f"Anti-ICP: {str(column).strip()} {condition.text()}"
+            reader.problem(Code.REQUIRED_CELL, f"is blank; reps will see '{reason}'; write the reason in your "
+                           "words", row, "Reason", severity=Severity.WARNING)
+        out.append(Disqualifier(column=str(column).strip(), condition=condition, reason=reason, row=row))
+    return out
+
+
+def parse_decay(value: Any) -> Decay:
+    """'none', 'linear', 'half-life 30 days' or 'half-life 30 days, floor 0.25' (blank = none)."""
+    text = "" if is_blank(value) else re.sub(r"\s+", " ", str(value)).strip()
+    if not text or text.casefold() == "none":
+        return Decay()
+    if text.casefold() == "linear":
+        return Decay(kind=DecayKind.LINEAR)
+    match = _DECAY.match(text)
+    days = parse_number(match.group("days")) if match else None
+    if match is None or days is None or days <= 0:
+        raise ValueError(f"'{text}' is not a decay; write 'none', 'linear' or 'half-life 30 days, floor 0.25'")
+    floor = parse_number(match.group("floor")) if match.group("floor") else None
+    return Decay(kind=DecayKind.HALF_LIFE, half_life_days=days, floor=floor)
+
+
+def _read_signals(reader: _TabReader) -> list[Signal]:
+    out = []
+    for row, cells in reader.rows():
+        name = reader.required(cells, row, "Signal", "name the event, e.g. 'Funding round'")
+        column = reader.required(cells, row, "Date column", "type the account column holding the event date")
+        points = reader.number(cells, row, "Points", "1")
+        window = reader.number(cells, row, "Window (days)", "90")
+        if window is not None and (window < 0 or not float(window).is_integer()):
+            reader.problem(Code.UNREADABLE_NUMBER, f"'{shown(cells['Window (days)'])}' must be a whole number of "
+                           "days, 0 or more, such as 90", row, "Window (days)", cells["Window (days)"])
+            window = None
+        try:
+            decay = parse_decay(cells["Decay"])
+        except ValueError as exc:
+            reader.problem(Code.UNKNOWN_VALUE, str(exc), row, "Decay", cells["Decay"])
+            continue
+        if name is None or column is None or points is None or window is None:
+            continue
+        out.append(Signal(name=str(name).strip(), date_column=str(column).strip(), points=points,
+                          window_days=int(window), decay=decay, row=row))
+    return out
+
+
+def _read_personas(reader: _TabReader) -> list[Persona]:
+    roles = {role.value: role for role in Role} | _ROLE_SYNONYMS
+    out = []
+    for row, cells in reader.rows():
+        name = reader.required(cells, row, "Persona", "name the persona, e.g. 'Sales leader'")
+        role = reader.choice(cells["Role"], row, "Role", roles)
+        if role is None and is_blank(cells["Role"]):
+            reader.problem(Code.REQUIRED_CELL, "is blank; pick the persona's part in the deal", row, "Role")
+        keywords = split_list(reader.required(cells, row, "Title keywords", "list words of a job title, e.g. "
+                                              "'VP Sales, CRO'"))
+        if name is None or role is None or not keywords:
+            continue
+        out.append(Persona(name=str(name).strip(), role=role, title_keywords=tuple(keywords),
+                           department=reader.text(cells["Department"]), seniority=reader.text(cells["Seniority"]),
+                           angle=reader.text(cells["Opening angle"]), row=row))
+    return out
+
+
+def _read_settings(reader: _TabReader) -> Settings:
+    by_label = {header_key(s.label): s for s in layout.SETTING_ROWS}
+    values: dict[str, Any] = {}
+    for row, cells in reader.rows():
+        label = cells["Setting"]
+        setting = by_label.get(header_key(label)) if not is_blank(label) else None
+        if setting is None:
+            if not is_blank(label):
+                reader.problem(Code.UNKNOWN_SETTING, f"'{shown(label)}' is not a setting I know; it is ignored",
+                               row, "Setting", label, Severity.WARNING)
+            continue
+        value = cells["Value"]
+        if is_blank(value):
+            continue
+        if setting.kind == "number":
+            number = parse_number(value)
+            if number is None:
+                reader.problem(Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number",
+                               row, "Value", value)
+                continue
+            value = number
+        elif setting.kind == "date":
+            try:
+                value = parse_date(value)
+            except DateError as exc:
+                reader.problem(Code.UNREADABLE_DATE, str(exc), row, "Value", value)
+                continue
+        else:
+            value = shown(value) if not isinstance(value, str) else value.strip()
+        values[setting.path] = value
+    return _settings_from(values, reader)
+
+
+def _settings_from(values: Mapping[str, Any], reader: _TabReader) -> Settings:
+    fields: dict[str, Any] = {}
+    actions: dict[str, str] = {}
+    narrative: dict[str, str] = {}
+    for path, value in values.items():
+        head, _, rest = path.partition(".")
+        if head == "actions":
+            actions[rest] = value
+        elif head == "narrative":
+            narrative[rest] = value
+        else:
+            fields[head] = value
+    try:
+        return Settings(**fields, actions=actions, narrative=Narrative(**narrative))
+    except ValidationError as exc:
+        for error in exc.errors():
+            reader.problem(Code.BAD_THRESHOLDS, f"{error['msg'].removeprefix('Value error, ')}; fix the "
+                           "thresholds", column="Value")
+        return Settings(actions=actions, narrative=Narrative(**narrative))
+
+
+_TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
+    layout.ICP: _read_icp,
+    layout.ANTI_ICP: _read_anti,
+    layout.SIGNALS: _read_signals,
+    layout.PERSONAS: _read_personas,
+    layout.SETTINGS: _read_settings,
+}
+
+
+def _duplicates(reader_tab: str, names: list[tuple[str, int | None]], what: str, problems: list[Problem]) -> None:
+    seen: dict[str, int | None] = {}
+    for name, row in names:
+        key = norm_text(name)
+        if key in seen:
+            problems.append(Problem(Code.DUPLICATE, f"{what} '{name}' is also on row {seen[key]}; give each a "
+                                    "different name", reader_tab, row, severity=Severity.WARNING))
+        else:
+            seen[key] = row
+
+
+def read_model(tables: Mapping[str, Table]) -> tuple[IcpModel, list[Problem]]:
+    """The model from the workbook's tabs (matched by name, any case), plus warnings.
+
+    Raises IcpError carrying every error when the model cannot be used.
+    """
+    by_key = {header_key(name): table for name, table in tables.items()}
+    problems: list[Problem] = []
+    parts: dict[str, Any] = {}
+    for tab, read in _TAB_READERS.items():
+        table = by_key.get(header_key(tab))
+        if table is None:
+            if tab == layout.ICP:
+                found = ", ".join(f"'{t}'" for t in tables) or "none"
+                problems.append(Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab; add it or start from "
+                                        f"'icp-sheets new' (tabs found: {found})", tab))
+            continue
+        parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows), problems))
+    if not parts.get(layout.ICP) and not errors(problems):
+        problems.append(Problem(Code.REQUIRED_CELL, "has no criteria; add at least one row", layout.ICP))
+    if errors(problems):
+        raise IcpError(problems)
+    _duplicates(layout.SIGNALS, [(s.name, s.row) for s in parts.get(layout.SIGNALS, [])], "Signal", problems)
+    _duplicates(layout.PERSONAS, [(p.name, p.row) for p in parts.get(layout.PERSONAS, [])], "Persona", problems)
+    model = IcpModel(
+        settings=parts.get(layout.SETTINGS, Settings()),
+        criteria=tuple(parts.get(layout.ICP, ())),
+        disqualifiers=tuple(parts.get(layout.ANTI_ICP, ())),
+        signals=tuple(parts.get(layout.SIGNALS, ())),
+        personas=tuple(parts.get(layout.PERSONAS, ())),
+    )
+    return model, problems
+
+
+def load_model(path: Path | str) -> tuple[IcpModel, list[Problem]]:
+    """Read the model tabs of an .xlsx workbook."""
+    path = Path(path)
+    if not path.exists():
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "no such workbook; check the path or create one with "
+                               "'icp-sheets new PATH'", tab=str(path)))
+    return read_model(read_xlsx_sheets(path, layout.MODEL_TABS))
