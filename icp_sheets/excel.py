@@ -1,0 +1,281 @@
+"""Excel custom functions: ``=ICP_MODEL()``, ``=ICP_SCORE()`` and friends, for every xlwings runtime.
+
+One module serves xlwings Lite (paste-in ``main.py`` imports it), the classic
+Windows add-in (set as the UDF module, then *Import Functions*) and xlwings
+Server. The decorators are xlwings' own, imported the documented way, so each
+runtime registers the functions as it always does.
+
+Each function converts values in (:mod:`icp_sheets.excel_values`), calls the
+same core the command line calls (``read_model``, ``score``,
+``match_personas``) and converts results out. The model travels through a cell:
+``ICP_MODEL`` returns its compact text and every other function takes that cell
+as its first argument, so Excel recalculates every score when the ICP changes
+and Office.js functions, which see only their own arguments, still have it.
+
+Nothing here raises into Excel: a problem becomes a short ``#ICP! …`` message
+in the cell, and a bad row in a block only spoils its own cell. Importing this
+module pulls in nothing Pyodide cannot load (no openpyxl, calamine, click, rich).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from icp_sheets.excel_values import (
+    CellError,
+    as_of_argument,
+    blank_zero_dates,
+    block,
+    column,
+    grid,
+    message,
+    model_from_cell,
+    model_to_cell,
+    spread,
+)
+from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS
+from icp_sheets.model_reader import read_model
+from icp_sheets.models import IcpModel
+from icp_sheets.personas import match_personas
+from icp_sheets.problems import IcpError
+from icp_sheets.scoring import score
+from icp_sheets.tables import table_from_values
+
+try:
+    from xlwings import arg, func
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("the Excel functions need xlwings: pip install 'icp-sheets[excel]'") from exc
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+MODEL_DOC = "The cell holding =ICP_MODEL(…), usually the name ICP"
+_ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
+    "model": {"doc": MODEL_DOC},
+    "headers": {"ndim": 2, "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
+                "or the whole table with headers when rows is left out"},
+    "rows": {"ndim": 2, "doc": "One account row (Accounts[@]) or many (Accounts); "
+             "leave out when headers holds the whole table"},
+    "as_of": {"ndim": 2, "doc": "Day signals count back from, or one per row; "
+              "blank = the model's as-of date, else today"},
+}
+_CONTACT_ARGS: dict[str, dict[str, Any]] = {
+    "model": {"doc": MODEL_DOC},
+    "title": {"ndim": 2, "doc": "A job title, or a column of them"},
+    "department": {"ndim": 2, "doc": "Optional: the department, or a column of them"},
+    "seniority": {"ndim": 2, "doc": "Optional: the seniority, or a column of them"},
+}
+
+
+def _with_args(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
+    """Apply xlwings' ``@arg`` for each argument, so shared options are written once."""
+
+    def decorate(function: _F) -> _F:
+        for name, settings in options.items():
+            function = arg(name, **settings)(function)
+        return function
+
+    return decorate
+
+
+def _cell_safe(function: _F) -> _F:
+    """Turn any failure into a ``#ICP!`` message: Excel must never show a traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except Exception as exc:  # the front-end boundary: every error becomes a cell message
+            return message(exc)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- the model
+
+
+def model_from_ranges(criteria: Any, anti_icp: Any, signals: Any, settings: Any,
+                      personas: Any = None) -> tuple[IcpModel, str]:
+    """Read the model tabs' ranges (each with its header row) as the CLI reads the tabs.
+
+    Returns the model and its cell text, cached per distinct range contents so
+    Excel's recalculations cost a hash lookup. Without personas the model has none.
+    """
+    blocks = {ICP: criteria, ANTI_ICP: anti_icp, SIGNALS: signals, SETTINGS: settings, PERSONAS: personas}
+    frozen = tuple((tab, tuple(tuple(row) for row in grid(values))) for tab, values in blocks.items())
+    return _read_model_cached(frozen)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_model_cached(blocks: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]) -> tuple[IcpModel, str]:
+    tables = {tab: table_from_values(tab, [list(row) for row in values] or [TABS[tab].headers])
+              for tab, values in blocks}
+    model, _warnings = read_model(tables)
+    return model, model_to_cell(model)
+
+
+@func
+@arg("criteria", ndim=2, doc="The ICP tab's range with its header row (Column, Condition, Points, …)")
+@arg("anti_icp", ndim=2, doc="The Anti-ICP tab's range with its header row")
+@arg("signals", ndim=2, doc="The Signals tab's range with its header row")
+@arg("settings", ndim=2, doc="The Settings tab's range with its header row (Setting, Value)")
+@arg("personas", ndim=2, doc="Optional: the Personas tab's range with its header row")
+@_cell_safe
+def icp_model(criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None) -> str:
+    """The validated ICP model as one cell of text; every other ICP_ function takes this cell first."""
+    return model_from_ranges(criteria, anti_icp, signals, settings, personas)[1]
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> tuple[pd.DataFrame, Any]:
+    """Score what Excel passed: the core's result frame and the block it came from."""
+    icp = model_from_cell(model)
+    accounts = block(headers, rows)
+    frame = blank_zero_dates(accounts.table.frame, [s.date_column for s in icp.signals])
+    day = as_of_argument(as_of, accounts.height, icp.settings.as_of)
+    if isinstance(day, pd.Series):
+        day = pd.Series(day.to_numpy()[accounts.positions], index=frame.index)
+    return _score_each_row_safely(icp, frame, day), accounts
+
+
+def _score_each_row_safely(model: IcpModel, frame: pd.DataFrame, day: Any) -> pd.DataFrame:
+    """Score the block in one call; if something unexpected breaks it, score row by row so
+    only the row that breaks shows a message. Whole-block problems (a missing column) still raise."""
+    try:
+        return score(model, frame, day)
+    except IcpError:
+        raise
+    except Exception:
+        pass
+    rows = []
+    for i in range(len(frame)):
+        one_day = day.iloc[[i]] if isinstance(day, pd.Series) else day
+        try:
+            rows.append(score(model, frame.iloc[[i]], one_day))
+        except Exception as exc:  # this row alone is broken: say why in every result column
+            rows.append(pd.DataFrame({name: [message(exc)] for name in RESULT_COLUMNS}, index=frame.index[[i]]))
+    return pd.concat(rows) if rows else score(model, frame, day)
+
+
+def _result(name: str, model: Any, headers: Any, rows: Any, as_of: Any) -> Any:
+    frame, accounts = results(model, headers, rows, as_of)
+    return spread(frame[name].tolist(), accounts.height, accounts.positions)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_score(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Total score (fit + timing) of each account row."""
+    return _result("icp_score", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_fit(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Fit points from the ICP tab for each account row."""
+    return _result("icp_fit", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_timing(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Timing points from the Signals tab for each account row, after decay."""
+    return _result("icp_timing", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_tier(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Tier of each account row (e.g. Pursue, Nurture, Disqualified)."""
+    return _result("icp_tier", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_priority(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Priority of each account row: fit tier + timing tier (e.g. A1), or DQ."""
+    return _result("icp_priority", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_dq(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Why each account row is disqualified; empty when it is not."""
+    return _result("icp_dq", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_why(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """Every rule that counted for each account row, with its points."""
+    return _result("icp_why", model, headers, rows, as_of)
+
+
+@func
+@_with_args(_ACCOUNT_ARGS)
+@_cell_safe
+def icp_action(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+    """What to do next with each account row, from the priority matrix in Settings."""
+    return _result("icp_action", model, headers, rows, as_of)
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def persona_results(model: Any, title: Any, department: Any = None, seniority: Any = None) -> pd.DataFrame:
+    """Persona, role and angle for each title (with department and seniority where given)."""
+    icp = model_from_cell(model)
+    titles = column(title)
+    contacts = pd.DataFrame({"Title": titles, "Department": _alongside(department, len(titles), "department"),
+                             "Seniority": _alongside(seniority, len(titles), "seniority")})
+    return match_personas(icp, contacts)
+
+
+def _alongside(value: Any, height: int, name: str) -> list[Any]:
+    values = column(value)
+    if len(values) <= 1:
+        return (values or [None]) * height
+    if len(values) != height:
+        raise CellError(f"{name} has {len(values)} cells for {height} titles; give one or one per title")
+    return values
+
+
+def _persona(name: str, model: Any, title: Any, department: Any, seniority: Any) -> Any:
+    frame = persona_results(model, title, department, seniority)
+    return spread(frame[name].tolist(), len(frame))
+
+
+@func
+@_with_args(_CONTACT_ARGS)
+@_cell_safe
+def icp_persona(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
+    """The persona a contact's job title matches best; empty when none does."""
+    return _persona("icp_persona", model, title, department, seniority)
+
+
+@func
+@_with_args(_CONTACT_ARGS)
+@_cell_safe
+def icp_role(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
+    """The matched persona's part in the deal (economic buyer, champion, …)."""
+    return _persona("icp_role", model, title, department, seniority)
+
+
+@func
+@_with_args(_CONTACT_ARGS)
+@_cell_safe
+def icp_angle(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
+    """How to open the conversation with the matched persona."""
+    return _persona("icp_angle", model, title, department, seniority)

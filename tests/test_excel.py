@@ -1,0 +1,337 @@
+"""The Excel functions, called the way Excel calls them.
+
+Office.js runtimes (xlwings Lite, xlwings Server) are exercised through
+xlwings' own entry point, ``xlwings.server.custom_functions_call``, with the
+request body its JavaScript client sends. The classic desktop add-in calls the
+Python functions with values already converted by xlwings, so those tests call
+the functions directly with desktop-shaped values.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
+from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS, model_rows
+from icp_sheets.scoring import score
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "icp_template.xlsx"
+ACCOUNT_FUNCTIONS = {f"icp_{name.removeprefix('icp_')}": name for name in RESULT_COLUMNS}
+CONTACT_FUNCTIONS = ("icp_persona", "icp_role", "icp_angle")
+
+
+@pytest.fixture(scope="module")
+def excel() -> Any:
+    """``icp_sheets.excel`` as an Office.js runtime loads it.
+
+    xlwings picks its decorators at import time (the Office.js ones when
+    XLWINGS_ON_SERVER is set, as in xlwings Lite), and its Office.js entry point
+    needs a licence key; both are set here, for these tests only.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XLWINGS_ON_SERVER", "true")
+        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+        for name in [n for n in sys.modules if n == "xlwings" or n.startswith("xlwings.")]:
+            mp.delitem(sys.modules, name)
+        mp.delitem(sys.modules, "icp_sheets.excel", raising=False)
+        module = importlib.import_module("icp_sheets.excel")
+        server = importlib.import_module("xlwings.server")
+        yield _Runtime(module, server)
+    sys.modules.pop("icp_sheets.excel", None)
+
+
+class _Runtime:
+    def __init__(self, module: ModuleType, server: ModuleType) -> None:
+        self.module = module
+        self.server = server
+
+    def call(self, name: str, *args: Any) -> Any:
+        """What xlwings' JavaScript client posts for one formula: every argument a 2-D list."""
+        import xlwings
+
+        body = {
+            "func_name": name,
+            "args": [office_js(a) for a in args],
+            "caller_address": "[icp_template.xlsx]Accounts!L2",
+            "content_language": "en-US",
+            "version": xlwings.__version__,
+            "runtime": "1.4",
+            "client": "Office.js",
+            "culture_info_name": "en-US",
+            "date_format": "M/d/yyyy",
+        }
+        return asyncio.run(self.server.custom_functions_call(body, self.module))
+
+    def value(self, name: str, *args: Any) -> Any:
+        """The single cell value Excel shows for a one-cell result."""
+        result = self.call(name, *args)
+        assert len(result) == 1 and len(result[0]) == 1, result
+        return result[0][0]
+
+
+def serial(day: dt.date) -> int:
+    """Excel's serial number of a day, computed independently of the package."""
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def office_js(value: Any) -> Any:
+    """A Python value as Office.js sends it: 2-D, None for empty, dates as serial numbers."""
+    if not isinstance(value, list):
+        value = [[value]]
+    elif value and not isinstance(value[0], list):
+        value = [value]
+    return [[serial(c) if isinstance(c, dt.date) else (None if c in ("", None) else c) for c in row]
+            for row in value]
+
+
+def model_ranges(model: Any = None, *, personas: bool = True) -> list[list[list[Any]]]:
+    """The five model tabs as ranges with their header rows, as a user selects them."""
+    rows = model_rows(model or example_model())
+    tabs = [ICP, ANTI_ICP, SIGNALS, SETTINGS] + ([PERSONAS] if personas else [])
+    return [[TABS[tab].headers, *rows[tab]] for tab in tabs]
+
+
+@pytest.fixture(scope="module")
+def model_cell(excel: _Runtime) -> str:
+    return excel.value("icp_model", *model_ranges())
+
+
+def account_rows(accounts: list[dict[str, object]]) -> list[list[object]]:
+    return [[a[c] for c in ACCOUNT_COLUMNS] for a in accounts]
+
+
+def expected_results(accounts: list[dict[str, object]]) -> pd.DataFrame:
+    return score(example_model(), pd.DataFrame(accounts, columns=list(ACCOUNT_COLUMNS), dtype=object))
+
+
+# ---------------------------------------------------------------- registration
+
+
+def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
+    meta = excel.server.custom_functions_meta(excel.module)
+    functions = {f["name"]: f for f in meta["functions"]}
+    assert set(functions) == {"ICP_MODEL", *(n.upper() for n in ACCOUNT_FUNCTIONS), *(n.upper() for n in
+                                                                                         CONTACT_FUNCTIONS)}
+
+    def arguments(name: str) -> list[tuple[str, bool]]:
+        return [(p["name"], p.get("optional", False)) for p in functions[name]["parameters"]]
+
+    assert arguments("ICP_MODEL") == [("criteria", False), ("anti_icp", False), ("signals", False),
+                                      ("settings", False), ("personas", True)]
+    for name in ACCOUNT_FUNCTIONS:
+        assert arguments(name.upper()) == [("model", False), ("headers", False), ("rows", True), ("as_of", True)]
+    for name in CONTACT_FUNCTIONS:
+        assert arguments(name.upper()) == [("model", False), ("title", False), ("department", True),
+                                           ("seniority", True)]
+    for function in functions.values():
+        assert not function["description"].startswith("Python function"), function["name"]
+        assert all(not p["description"].startswith("Positional") for p in function["parameters"])
+
+
+def test_the_functions_module_imports_nothing_pyodide_lacks():
+    """xlwings Lite runs in Pyodide: no openpyxl, calamine, click or rich on the functions path."""
+    blocked = ["openpyxl", "python_calamine", "click", "rich"]
+    code = (f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
+            "import icp_sheets.excel\n"
+            f"assert not [m for m in {blocked!r} if sys.modules.get(m) is not None]\n")
+    env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": ""}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+# ---------------------------------------------------------------- the model cell
+
+
+def test_icp_model_returns_the_model_in_one_cell(excel: _Runtime, model_cell: str):
+    from icp_sheets.excel_values import model_from_cell
+
+    assert model_cell.startswith("ICP1 Example ICP")
+    assert len(model_cell) <= 32_767
+    read = model_from_cell(model_cell)
+    example = example_model()
+    assert read.criteria == example.criteria and read.signals == example.signals
+    assert read.settings == example.settings and read.personas == example.personas
+
+
+def test_icp_model_is_read_once_per_distinct_range_contents(excel: _Runtime, model_cell: str):
+    reads = excel.module._read_model_cached.cache_info().misses
+    assert excel.value("icp_model", *model_ranges()) == model_cell
+    assert excel.module._read_model_cached.cache_info().misses == reads
+
+
+def test_a_bad_model_range_says_where_in_one_cell_and_scores_pass_it_on(excel: _Runtime):
+    ranges = model_ranges()
+    ranges[0][1] = ["Employees", "between 50", 2, "firmographic", ""]
+    shown = excel.value("icp_model", *ranges)
+    assert shown.startswith("#ICP! ICP row 2, Condition:"), shown
+    assert "\n" not in shown and "Traceback" not in shown
+    passed_on = excel.value("icp_score", shown, list(ACCOUNT_COLUMNS), account_rows(example_accounts()[:1]))
+    assert passed_on == shown
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@pytest.mark.parametrize("function", list(ACCOUNT_FUNCTIONS))
+def test_a_block_of_rows_spills_one_result_per_row_equal_to_the_core(excel, model_cell, function):
+    accounts = example_accounts()
+    spilled = excel.call(function, model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
+    expected = expected_results(accounts)[ACCOUNT_FUNCTIONS[function]]
+    assert spilled == [[v] for v in expected]
+
+
+def test_every_account_scored_one_row_at_a_time_equals_the_core(excel: _Runtime, model_cell: str):
+    accounts = example_accounts()
+    expected = expected_results(accounts)
+    for i, row in enumerate(account_rows(accounts)):
+        for function, column in ACCOUNT_FUNCTIONS.items():
+            assert excel.value(function, model_cell, list(ACCOUNT_COLUMNS), [row]) == expected[column][i], (
+                function, accounts[i]["Company"])
+
+
+def test_a_whole_table_with_headers_works_without_a_separate_header_argument(excel, model_cell):
+    accounts = example_accounts()
+    spilled = excel.call("icp_tier", model_cell, [list(ACCOUNT_COLUMNS), *account_rows(accounts)])
+    assert spilled == [[v] for v in expected_results(accounts)["icp_tier"]]
+
+
+def test_blank_rows_in_a_block_stay_blank_and_keep_the_others_in_place(excel, model_cell):
+    accounts = example_accounts()[:2]
+    rows = account_rows(accounts)
+    spilled = excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), [rows[0], [None] * 11, rows[1]])
+    expected = expected_results(accounts)["icp_score"]
+    assert spilled == [[expected[0]], [""], [expected[1]]]
+
+
+def test_the_template_accounts_tab_scores_the_same_in_excel_and_in_the_core(excel, model_cell):
+    if not TEMPLATE.exists():
+        pytest.skip("templates/icp_template.xlsx is not generated yet")
+    from icp_sheets.model_reader import load_model
+    from icp_sheets.tables import read_workbook
+
+    model, _ = load_model(TEMPLATE)
+    accounts = read_workbook(TEMPLATE)["Accounts"].frame
+    inputs = [c for c in accounts.columns if c not in RESULT_COLUMNS]
+    rows = [[None if pd.isna(v) else v for v in row] for row in accounts[inputs].itertuples(index=False)]
+    cell = excel.module.model_from_ranges(*model_ranges(model))[1]
+    expected = score(model, accounts[inputs])
+    for function, column in ACCOUNT_FUNCTIONS.items():
+        assert excel.call(function, cell, inputs, rows) == [[v] for v in expected[column]], function
+
+
+def test_a_missing_column_is_named_in_the_cell(excel: _Runtime, model_cell: str):
+    headers = [c for c in ACCOUNT_COLUMNS if c != "Employees"]
+    rows = [[a[c] for c in headers] for a in example_accounts()[:3]]
+    assert excel.value("icp_score", model_cell, headers, rows) == "#ICP! missing column 'Employees'"
+
+
+def test_a_wrong_shaped_range_or_a_missing_model_gets_a_short_message(excel: _Runtime, model_cell: str):
+    row = account_rows(example_accounts()[:1])[0]
+    too_wide = excel.value("icp_fit", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]])
+    assert too_wide == ("#ICP! 11 headers but the rows are 12 cells wide; "
+                        "pass the header row and the rows of the same columns")
+    no_model = excel.value("icp_fit", None, list(ACCOUNT_COLUMNS), [row])
+    assert no_model.startswith("#ICP! no model")
+
+
+def test_unreadable_cells_only_touch_their_own_row(excel: _Runtime, model_cell: str):
+    accounts = example_accounts()[:3]
+    accounts[1] = {**accounts[1], "Employees": "lots", "Last funding date": "soonish"}
+    spilled = excel.call("icp_why", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
+    expected = expected_results(accounts)["icp_why"]
+    assert spilled == [[v] for v in expected]
+    assert "unreadable" in spilled[1][0] and "unreadable" not in spilled[0][0] + spilled[2][0]
+
+
+def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(excel, model_cell, monkeypatch):
+    def fragile(model, accounts, as_of=None):
+        if (accounts["Company"] == "Harbor & Finch").any():
+            raise RuntimeError("cannot score Harbor & Finch")
+        return score(model, accounts, as_of)
+
+    monkeypatch.setattr(excel.module, "score", fragile)
+    accounts = example_accounts()[:3]
+    spilled = excel.call("icp_tier", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
+    expected = expected_results(accounts)["icp_tier"]
+    assert spilled == [[expected[0]], ["#ICP! cannot score Harbor & Finch"], [expected[2]]]
+
+
+def test_as_of_moves_the_day_signals_count_back_from(excel: _Runtime, model_cell: str):
+    accounts = example_accounts()
+    rows = account_rows(accounts)
+    fit = excel.call("icp_fit", model_cell, list(ACCOUNT_COLUMNS), rows)
+    long_after = serial(AS_OF + dt.timedelta(days=365))
+    later = excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), rows, long_after)
+    assert later == fit, "a year later no signal is inside its window"
+    same_day = excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), rows, serial(AS_OF))
+    assert same_day == excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), rows)
+
+
+def test_as_of_may_give_each_row_its_own_day(excel: _Runtime, model_cell: str):
+    accounts = example_accounts()[:2]  # Brightlane: funding 12 days and hiring 20 days before AS_OF
+    per_row = [[serial(AS_OF)], [serial(AS_OF + dt.timedelta(days=365))]]
+    timing = excel.call("icp_timing", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts), per_row)
+    assert timing[0][0] == expected_results(accounts[:1])["icp_timing"][0] == 2.0
+    assert timing[1][0] == 0.0
+
+
+# ---------------------------------------------------------------- desktop Excel (classic add-in)
+
+
+def desktop(value: object) -> object:
+    """What the classic add-in hands Python: floats for whole numbers, datetimes, '' or 0 for empty."""
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, int):
+        return float(value)
+    return "" if value is None else value
+
+
+def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: str):
+    accounts = example_accounts()
+    rows = [[desktop(v) for v in row] for row in account_rows(accounts)]
+    date_columns = [ACCOUNT_COLUMNS.index(c) for c in ACCOUNT_COLUMNS if c.endswith("date")]
+    for row in rows[::2]:  # a formula pointing at an empty date cell shows 0
+        for i in date_columns:
+            row[i] = 0.0 if row[i] == "" else row[i]
+    expected = expected_results(accounts)
+    for function, column in ACCOUNT_FUNCTIONS.items():
+        got = getattr(excel.module, function)(model_cell, [list(ACCOUNT_COLUMNS)], rows)
+        assert got == [[v] for v in expected[column]], function
+    one = excel.module.icp_priority(model_cell, [list(ACCOUNT_COLUMNS)], rows[:1], dt.datetime(2026, 11, 16))
+    assert one == expected["icp_priority"][0]
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def test_persona_role_and_angle_match_the_core_one_title_or_a_column(excel: _Runtime, model_cell: str):
+    from icp_sheets.personas import match_persona
+
+    model = example_model()
+    titles = ["VP Sales", "Revenue Operations Manager", "Salesforce Administrator", "Marketing Manager"]
+    for title in titles:
+        persona = match_persona(model, title)
+        assert excel.value("icp_persona", model_cell, title) == (persona.name if persona else "")
+        assert excel.value("icp_role", model_cell, title) == (persona.role.value if persona else "")
+        assert excel.value("icp_angle", model_cell, title) == (persona.angle if persona else "")
+    column = excel.call("icp_persona", model_cell, [[t] for t in titles], [["Sales"]] * 4)
+    expected = [match_persona(model, t, "Sales") for t in titles]
+    assert column == [[p.name if p else ""] for p in expected]
+
+
+def test_a_model_without_personas_matches_nobody(excel: _Runtime):
+    cell = excel.value("icp_model", *model_ranges(personas=False))
+    assert excel.value("icp_persona", cell, "VP Sales") == ""
+    assert excel.value("icp_role", cell, "VP Sales", "Sales", "VP") == ""
