@@ -1,0 +1,415 @@
+"""``icp-sheets sync``: keep a workbook and a Google Sheet in step, losing nothing anyone typed.
+
+One sync costs a fixed number of requests, whatever the row count:
+
+1. the spreadsheet's metadata (tabs, grid sizes, protections), once;
+2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as shown);
+3. after merging, one more ``values:batchGet`` right before writing: if anything
+   changed meanwhile, merge again from the new state (at most ``MAX_ROUNDS`` times);
+4. one ``spreadsheets:batchUpdate`` only when tabs, grid size or protections change;
+5. one ``values:batchUpdate`` holding only the changed cells.
+
+Values are written RAW, so text a person typed (``=IMPORTXML(...)`` as a company
+name) stays text. Only when the write carries a formula that was a formula in the
+workbook does it go as USER_ENTERED, and then every text cell is sent with
+Google's leading apostrophe, which stores the text exactly and never parses it.
+
+The workbook is saved, with the new base, only after the sheet write succeeded;
+a failure before that leaves both sides and the base as they were.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from gspread.exceptions import APIError
+
+from icp_sheets.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS, TABS
+from icp_sheets.layout import ACCOUNTS as ACCOUNTS_TAB
+from icp_sheets.sheets.a1 import quote_title, rect
+from icp_sheets.sheets.client import Connection
+from icp_sheets.sheets.grid import KEY, UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
+from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, merge, next_base, same
+from icp_sheets.sheets.workbook_io import WorkbookSide
+
+SYNC_TABS: tuple[str, ...] = (*MODEL_TABS, *DATA_TABS)
+RESULT_TABS = {ACCOUNTS_TAB: RESULT_COLUMNS, CONTACTS: CONTACT_RESULT_COLUMNS}
+PROTECTION_NOTE = "icp-sheets: results, written by 'icp-sheets refresh'"
+MAX_ROUNDS = 3
+READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "FORMATTED_STRING",
+               "majorDimension": "ROWS"}
+
+
+class Mode(StrEnum):
+    BOTH = "both"
+    PUSH = "push"
+    PULL = "pull"
+    STATUS = "status"
+
+
+@dataclass
+class TabChange:
+    tab: str
+    to_sheet: int = 0  # cells
+    to_workbook: int = 0
+    new_in_sheet: bool = False
+    new_in_workbook: bool = False
+    rows_sheet: tuple[int, int] = (0, 0)  # rows added, deleted in the sheet
+    rows_workbook: tuple[int, int] = (0, 0)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.to_sheet or self.to_workbook or self.new_in_sheet or self.new_in_workbook)
+
+
+@dataclass
+class SyncReport:
+    mode: Mode
+    tabs: list[TabChange] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    requests: int = 0
+    rounds: int = 1
+    wrote: bool = False
+
+    @property
+    def unresolved(self) -> list[Conflict]:
+        return [c for c in self.conflicts if c.column is not None and c.resolved is None]
+
+    def lines(self) -> list[str]:
+        out = []
+        for t in self.tabs:
+            if t.empty:
+                continue
+            parts = []
+            if t.new_in_sheet:
+                parts.append("new tab in the sheet")
+            if t.new_in_workbook:
+                parts.append("new tab in the workbook")
+            if t.to_sheet:
+                parts.append(f"{t.to_sheet} cells to the sheet (+{t.rows_sheet[0]}/-{t.rows_sheet[1]} rows)")
+            if t.to_workbook:
+                parts.append(f"{t.to_workbook} cells to the workbook "
+                             f"(+{t.rows_workbook[0]}/-{t.rows_workbook[1]} rows)")
+            out.append(f"{t.tab}: " + ", ".join(parts))
+        if not out:
+            out.append("Already in sync: nothing to change.")
+        out.extend(str(c) for c in self.conflicts)
+        return out
+
+
+@dataclass
+class _TabPlan:
+    tab: str
+    change: TabChange
+    conflicts: list[Conflict]
+    wb_cells: list[tuple[int, int, Value]]
+    sh_cells: list[tuple[int, int, Value]]
+    sh_size: tuple[int, int]
+    sh_header: list[Value]
+    wb_after: Table
+    sh_after: Table
+
+
+# ----------------------------------------------------------------------------- reading the sheet
+
+
+def fetch_metadata(conn: Connection) -> dict[str, Any]:
+    try:
+        return conn.http.fetch_sheet_metadata(conn.key, params={"includeGridData": "false"})
+    except APIError as err:
+        raise explain_api_error(err, conn) from None
+
+
+def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
+    if err.code == 404:
+        return SheetsError(f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
+                           f"address bar and pass it with --sheet.")
+    if err.code == 403:
+        return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. "
+                           f"{conn.share_hint()}")
+    message = err.error.get("message", "") if isinstance(err.error, dict) else str(err)
+    return SheetsError(f"Google Sheets refused the request (HTTP {err.code}): {message}")
+
+
+def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | None = None) -> dict[str, Grid]:
+    """All ``tabs`` in one ``values:batchGet``."""
+    if not tabs:
+        return {}
+    try:
+        answer = conn.http.values_batch_get(conn.key, [quote_title(t) for t in tabs],
+                                            params=dict(params or READ_PARAMS))
+    except APIError as err:
+        raise explain_api_error(err, conn) from None
+    return {tab: [list(r) for r in vr.get("values", [])]
+            for tab, vr in zip(tabs, answer.get("valueRanges", []), strict=True)}
+
+
+def _sheet_canon(base: Table | None, workbook: Table):  # type: ignore[no-untyped-def]
+    """Sheet values as the sync compares them; '=...' is a formula unless it is known text."""
+
+    def canon(key: str | None, column: str, raw: Any) -> Value:
+        if raw is None or raw == "":
+            return None
+        if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
+            return int(raw)
+        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1:
+            known = base.get(key, column) if base is not None and key in base.rows else \
+                workbook.get(key or "", column)
+            return raw if isinstance(known, str) and known == raw else Formula(raw)
+        return raw
+
+    return canon
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def _signature(row: dict[str, Value], columns: list[str]) -> tuple[Any, ...]:
+    out = []
+    for c in columns:
+        v = row.get(c)
+        if isinstance(v, bool) or v is None:
+            out.append((type(v).__name__, v))
+        elif isinstance(v, int | float):
+            out.append(("n", float(v)))
+        else:
+            out.append((type(v).__name__, str(v)))
+    return tuple(out)
+
+
+def _pair_fresh(wk: Keyed, sk: Keyed) -> None:
+    """First sync: a row without an id on both sides, with the same content, is one row."""
+    columns = [c for c in wk.table.columns if c in sk.table.columns]
+    pool: dict[tuple[Any, ...], list[str]] = {}
+    for key in wk.table.order:
+        if key not in sk.table.rows:
+            pool.setdefault(_signature(wk.table.rows[key], columns), []).append(key)
+    for key in list(sk.table.order):
+        if key not in sk.fresh:
+            continue
+        matches = pool.get(_signature(sk.table.rows[key], columns))
+        if matches:
+            _rename(sk, key, matches.pop(0))
+
+
+def _rename(side: Keyed, old: str, new: str) -> None:
+    t = side.table
+    t.rows[new] = t.rows.pop(old)
+    t.order[t.order.index(old)] = new
+    side.positions[new] = side.positions.pop(old)
+    side.fresh.discard(old)
+
+
+def _row_moves(side: Keyed, target: Table) -> tuple[int, int]:
+    added = sum(1 for k in target.order if k not in side.positions)
+    deleted = sum(1 for k in side.positions if k not in target.rows)
+    return added, deleted
+
+
+def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, mode: Mode,
+             prefer: Side | None) -> _TabPlan:
+    """Merge one tab and work out the cells each side must change."""
+    taken: set[str] = set(base.rows) if base else set()
+    spelling = {header_key(h): str(h).strip() for h in (wb_grid[0] if wb_grid else []) if header_key(h)}
+    wk = keyed(wb_grid, taken)
+    sk = keyed(sh_grid or [], taken, canon=_sheet_canon(base, wk.table), spelling=spelling)
+    if base is None:
+        _pair_fresh(wk, sk)
+    merged = merge(base, wk.table, sk.table, tab=tab, prefer=prefer)
+    write_wb = mode in (Mode.BOTH, Mode.PULL)
+    write_sh = mode in (Mode.BOTH, Mode.PUSH)
+    wb_target = merged.workbook if write_wb else wk.table
+    sh_target = merged.sheet if write_sh else sk.table
+    if sh_grid is None and not write_sh:
+        sh_desired: Grid = []
+        sh_target = Table()
+    else:
+        sh_desired = layout(sk, sh_target)
+    wb_desired = layout(wk, wb_target) if (wb_grid or write_wb) else []
+    wb_cells = diff(wk.grid, wb_desired)
+    sh_cells = diff(sk.grid, sh_desired)
+    change = TabChange(tab, len(sh_cells), len(wb_cells), sh_grid is None and bool(sh_desired),
+                       not wb_grid and bool(wb_desired),
+                       _row_moves(sk, sh_target), _row_moves(wk, wb_target))
+    size = (len(sh_desired), max((len(r) for r in sh_desired), default=0))
+    return _TabPlan(tab, change, merged.conflicts, wb_cells, sh_cells, size,
+                    sh_desired[0] if sh_desired else [], wb_target, sh_target)
+
+
+# ----------------------------------------------------------------------------- writing the sheet
+
+
+def _encode(value: Value, user_entered: bool) -> Any:
+    if value is UNCHANGED:
+        return None  # JSON null: Sheets leaves the cell alone
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        return value.text
+    if isinstance(value, str) and user_entered:
+        return "'" + value  # stored as exactly this text, never parsed
+    return value
+
+
+def value_writes(plans: list[_TabPlan]) -> tuple[list[dict[str, Any]], bool]:
+    """The data of one values:batchUpdate, and whether it must go USER_ENTERED (formulas)."""
+    user_entered = any(isinstance(v, Formula) for p in plans for _, _, v in p.sh_cells)
+    data = []
+    for p in plans:
+        for r1, c1, r2, c2, values in rectangles(p.sh_cells):
+            data.append({"range": rect(p.tab, r1, c1, r2, c2),
+                         "values": [[_encode(v, user_entered) for v in row] for row in values]})
+    return data, user_entered
+
+
+def structure_requests(plans: list[_TabPlan], metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    """New tabs, bigger grids and result-column protections: empty when nothing changes."""
+    sheets = {s["properties"]["title"]: s for s in metadata.get("sheets", [])}
+    rng = random.Random()
+    requests: list[dict[str, Any]] = []
+    for p in plans:
+        rows, cols = p.sh_size
+        if not rows:
+            continue
+        existing = sheets.get(p.tab)
+        if existing is None:
+            sheet_id = rng.randrange(1, 2**31 - 1)
+            requests.append({"addSheet": {"properties": {
+                "sheetId": sheet_id, "title": p.tab, "index": len(sheets),
+                "gridProperties": {"rowCount": max(rows + 100, 200), "columnCount": max(cols, 26),
+                                   "frozenRowCount": 1}}}})
+            sheets[p.tab] = {"properties": {"sheetId": sheet_id, "title": p.tab}}
+            requests.extend(_validations(p, sheet_id))
+            protected: list[dict[str, Any]] = []
+        else:
+            props = existing["properties"]
+            sheet_id = props["sheetId"]
+            grid = props.get("gridProperties", {})
+            if rows > grid.get("rowCount", 0) or cols > grid.get("columnCount", 0):
+                requests.append({"updateSheetProperties": {
+                    "properties": {"sheetId": sheet_id, "gridProperties": {
+                        "rowCount": max(rows + 100, grid.get("rowCount", 0)),
+                        "columnCount": max(cols, grid.get("columnCount", 0))}},
+                    "fields": "gridProperties/rowCount,gridProperties/columnCount"}})
+            protected = [pr for pr in existing.get("protectedRanges", [])
+                         if pr.get("description") == PROTECTION_NOTE]
+        requests.extend(_protections(p, sheet_id, protected))
+    return requests
+
+
+def _validations(p: _TabPlan, sheet_id: int) -> list[dict[str, Any]]:
+    layout_ = TABS.get(p.tab)
+    if layout_ is None:
+        return []
+    out = []
+    for column in layout_.columns:
+        if not column.choices:
+            continue
+        index = next((i for i, h in enumerate(p.sh_header) if header_key(h) == header_key(column.header)), None)
+        if index is None:
+            continue
+        out.append({"setDataValidation": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": index,
+                      "endColumnIndex": index + 1},
+            "rule": {"condition": {"type": "ONE_OF_LIST",
+                                   "values": [{"userEnteredValue": c} for c in column.choices]},
+                     "strict": False, "showCustomUi": True}}})
+    return out
+
+
+def _protections(p: _TabPlan, sheet_id: int, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    results = {header_key(c) for c in RESULT_TABS.get(p.tab, ())}
+    indexes = [i for i, h in enumerate(p.sh_header) if header_key(h) in results]
+    spans: list[tuple[int, int]] = []
+    for i in indexes:
+        if spans and spans[-1][1] == i:
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    have = {(pr["range"].get("startColumnIndex", 0), pr["range"].get("endColumnIndex")): pr for pr in existing}
+    out: list[dict[str, Any]] = []
+    for span in spans:
+        if span not in have:
+            out.append({"addProtectedRange": {"protectedRange": {
+                "range": {"sheetId": sheet_id, "startColumnIndex": span[0], "endColumnIndex": span[1]},
+                "description": PROTECTION_NOTE, "warningOnly": True}}})
+    for span, pr in have.items():
+        if span not in spans:
+            out.append({"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}})
+    return out
+
+
+# ----------------------------------------------------------------------------- the sync
+
+
+def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Side | None = None,
+         remember: str | None = None) -> SyncReport:
+    """Sync ``workbook`` with the sheet behind ``conn``; see the module docstring."""
+    sent_before = conn.http.sent
+    side = WorkbookSide(workbook)
+    if remember and not side.setting("Google Sheet"):
+        side.set_setting("Google Sheet", remember)
+    metadata = fetch_metadata(conn)
+    in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
+    tabs = [t for t in SYNC_TABS if side.has(t) or t in in_sheet]
+    if not tabs:
+        raise SheetsError("Neither the workbook nor the sheet has any icp-sheets tab "
+                          f"({', '.join(SYNC_TABS)}); start from 'icp-sheets new'.")
+    read = [t for t in tabs if t in in_sheet]
+    bases = side.read_base(conn.key) or {}
+    wb_grids = {t: side.grid(t) if side.has(t) else [] for t in tabs}
+    snapshot = read_tabs(conn, read)
+    report = SyncReport(mode)
+    for round_ in range(1, MAX_ROUNDS + 1):
+        plans = [plan_tab(t, wb_grids[t], snapshot.get(t) if t in in_sheet else None, bases.get(t),
+                          mode, prefer) for t in tabs]
+        report.tabs = [p.change for p in plans]
+        report.conflicts = [c for p in plans for c in p.conflicts]
+        report.rounds = round_
+        sheet_writes = any(p.sh_cells for p in plans)
+        if mode is Mode.STATUS or not sheet_writes:
+            break
+        again = read_tabs(conn, read)  # Sheets has no conditional writes: look again right before
+        if _same_grids(again, snapshot):
+            break
+        snapshot = again
+    else:
+        raise SheetsError(f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
+                          f"written. Run the sync again when the edits have settled.")
+    if mode is Mode.STATUS:
+        report.requests = conn.http.sent - sent_before
+        return report
+    structure = structure_requests(plans, metadata)
+    data, user_entered = value_writes(plans)
+    try:
+        if structure:
+            conn.http.batch_update(conn.key, {"requests": structure})
+        if data:
+            conn.http.values_batch_update(conn.key, {
+                "valueInputOption": "USER_ENTERED" if user_entered else "RAW", "data": data})
+    except APIError as err:
+        raise explain_api_error(err, conn) from None
+    for p in plans:
+        side.write(p.tab, p.wb_cells)
+    side.write_base(conn.key, {p.tab: next_base(bases.get(p.tab), p.wb_after, p.sh_after) for p in plans})
+    side.save()
+    report.wrote = True
+    report.requests = conn.http.sent - sent_before
+    return report
+
+
+def _same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for tab in a:
+        x, y = a[tab], b[tab]
+        if len(x) != len(y) or any(len(r) != len(s) or not all(same(u, v) for u, v in zip(r, s, strict=True))
+                                   for r, s in zip(x, y, strict=True)):
+            return False
+    return True
