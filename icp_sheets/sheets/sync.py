@@ -110,8 +110,7 @@ class _TabPlan:
     conflicts: list[Conflict]
     wb_cells: list[tuple[int, int, Value]]
     sh_cells: list[tuple[int, int, Value]]
-    sh_size: tuple[int, int]
-    sh_header: list[Value]
+    shape: Shape
     wb_after: Table
     sh_after: Table
 
@@ -237,9 +236,9 @@ def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, 
     change = TabChange(tab, len(sh_cells), len(wb_cells), sh_grid is None and bool(sh_desired),
                        not wb_grid and bool(wb_desired),
                        _row_moves(sk, sh_target), _row_moves(wk, wb_target))
-    size = (len(sh_desired), max((len(r) for r in sh_desired), default=0))
-    return _TabPlan(tab, change, merged.conflicts, wb_cells, sh_cells, size,
-                    sh_desired[0] if sh_desired else [], wb_target, sh_target)
+    shape = Shape(tab, len(sh_desired), max((len(r) for r in sh_desired), default=0),
+                  sh_desired[0] if sh_desired else [])
+    return _TabPlan(tab, change, merged.conflicts, wb_cells, sh_cells, shape, wb_target, sh_target)
 
 
 # ----------------------------------------------------------------------------- writing the sheet
@@ -257,62 +256,71 @@ def _encode(value: Value, user_entered: bool) -> Any:
     return value
 
 
-def value_writes(plans: list[_TabPlan]) -> tuple[list[dict[str, Any]], bool]:
+def value_writes(cells: dict[str, list[tuple[int, int, Value]]]) -> tuple[list[dict[str, Any]], bool]:
     """The data of one values:batchUpdate, and whether it must go USER_ENTERED (formulas)."""
-    user_entered = any(isinstance(v, Formula) for p in plans for _, _, v in p.sh_cells)
+    user_entered = any(isinstance(v, Formula) for tab_cells in cells.values() for _, _, v in tab_cells)
     data = []
-    for p in plans:
-        for r1, c1, r2, c2, values in rectangles(p.sh_cells):
-            data.append({"range": rect(p.tab, r1, c1, r2, c2),
+    for tab, tab_cells in cells.items():
+        for r1, c1, r2, c2, values in rectangles(tab_cells):
+            data.append({"range": rect(tab, r1, c1, r2, c2),
                          "values": [[_encode(v, user_entered) for v in row] for row in values]})
     return data, user_entered
 
 
-def structure_requests(plans: list[_TabPlan], metadata: dict[str, Any]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Shape:
+    """What a tab in the sheet must be able to hold after the write."""
+
+    tab: str
+    rows: int
+    cols: int
+    header: list[Value]
+
+
+def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[dict[str, Any]]:
     """New tabs, bigger grids and result-column protections: empty when nothing changes."""
     sheets = {s["properties"]["title"]: s for s in metadata.get("sheets", [])}
     rng = random.Random()
     requests: list[dict[str, Any]] = []
-    for p in plans:
-        rows, cols = p.sh_size
-        if not rows:
+    for shape in shapes:
+        if not shape.rows:
             continue
-        existing = sheets.get(p.tab)
+        existing = sheets.get(shape.tab)
+        protected: list[dict[str, Any]] = []
         if existing is None:
             sheet_id = rng.randrange(1, 2**31 - 1)
             requests.append({"addSheet": {"properties": {
-                "sheetId": sheet_id, "title": p.tab, "index": len(sheets),
-                "gridProperties": {"rowCount": max(rows + 100, 200), "columnCount": max(cols, 26),
+                "sheetId": sheet_id, "title": shape.tab, "index": len(sheets),
+                "gridProperties": {"rowCount": max(shape.rows + 100, 200), "columnCount": max(shape.cols, 26),
                                    "frozenRowCount": 1}}}})
-            sheets[p.tab] = {"properties": {"sheetId": sheet_id, "title": p.tab}}
-            requests.extend(_validations(p, sheet_id))
-            protected: list[dict[str, Any]] = []
+            sheets[shape.tab] = {"properties": {"sheetId": sheet_id, "title": shape.tab}}
+            requests.extend(_validations(shape, sheet_id))
         else:
             props = existing["properties"]
             sheet_id = props["sheetId"]
             grid = props.get("gridProperties", {})
-            if rows > grid.get("rowCount", 0) or cols > grid.get("columnCount", 0):
+            if shape.rows > grid.get("rowCount", 0) or shape.cols > grid.get("columnCount", 0):
                 requests.append({"updateSheetProperties": {
                     "properties": {"sheetId": sheet_id, "gridProperties": {
-                        "rowCount": max(rows + 100, grid.get("rowCount", 0)),
-                        "columnCount": max(cols, grid.get("columnCount", 0))}},
+                        "rowCount": max(shape.rows + 100, grid.get("rowCount", 0)),
+                        "columnCount": max(shape.cols, grid.get("columnCount", 0))}},
                     "fields": "gridProperties/rowCount,gridProperties/columnCount"}})
             protected = [pr for pr in existing.get("protectedRanges", [])
                          if pr.get("description") == PROTECTION_NOTE]
-        requests.extend(_protections(p, sheet_id, protected))
+        requests.extend(_protections(shape, sheet_id, protected))
     return requests
 
 
-def _validations(p: _TabPlan, sheet_id: int) -> list[dict[str, Any]]:
-    layout_ = TABS.get(p.tab)
+def _validations(shape: Shape, sheet_id: int) -> list[dict[str, Any]]:
+    """Drop-downs for a new tab, from the same layout the template uses."""
+    layout_ = TABS.get(shape.tab)
     if layout_ is None:
         return []
     out = []
     for column in layout_.columns:
-        if not column.choices:
-            continue
-        index = next((i for i, h in enumerate(p.sh_header) if header_key(h) == header_key(column.header)), None)
-        if index is None:
+        index = next((i for i, h in enumerate(shape.header) if header_key(h) == header_key(column.header)),
+                     None)
+        if not column.choices or index is None:
             continue
         out.append({"setDataValidation": {
             "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": index,
@@ -323,11 +331,13 @@ def _validations(p: _TabPlan, sheet_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def _protections(p: _TabPlan, sheet_id: int, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    results = {header_key(c) for c in RESULT_TABS.get(p.tab, ())}
-    indexes = [i for i, h in enumerate(p.sh_header) if header_key(h) in results]
+def _protections(shape: Shape, sheet_id: int, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Warning-only protection on the result columns, moved when the columns move."""
+    results = {header_key(c) for c in RESULT_TABS.get(shape.tab, ())}
     spans: list[tuple[int, int]] = []
-    for i in indexes:
+    for i, h in enumerate(shape.header):
+        if header_key(h) not in results:
+            continue
         if spans and spans[-1][1] == i:
             spans[-1] = (spans[-1][0], i + 1)
         else:
@@ -339,9 +349,8 @@ def _protections(p: _TabPlan, sheet_id: int, existing: list[dict[str, Any]]) -> 
             out.append({"addProtectedRange": {"protectedRange": {
                 "range": {"sheetId": sheet_id, "startColumnIndex": span[0], "endColumnIndex": span[1]},
                 "description": PROTECTION_NOTE, "warningOnly": True}}})
-    for span, pr in have.items():
-        if span not in spans:
-            out.append({"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}})
+    out.extend({"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}}
+               for span, pr in have.items() if span not in spans)
     return out
 
 
@@ -376,7 +385,7 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
         if mode is Mode.STATUS or not sheet_writes:
             break
         again = read_tabs(conn, read)  # Sheets has no conditional writes: look again right before
-        if _same_grids(again, snapshot):
+        if same_grids(again, snapshot):
             break
         snapshot = again
     else:
@@ -385,16 +394,7 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     if mode is Mode.STATUS:
         report.requests = conn.http.sent - sent_before
         return report
-    structure = structure_requests(plans, metadata)
-    data, user_entered = value_writes(plans)
-    try:
-        if structure:
-            conn.http.batch_update(conn.key, {"requests": structure})
-        if data:
-            conn.http.values_batch_update(conn.key, {
-                "valueInputOption": "USER_ENTERED" if user_entered else "RAW", "data": data})
-    except APIError as err:
-        raise explain_api_error(err, conn) from None
+    write_sheet(conn, metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
         side.write(p.tab, p.wb_cells)
     side.write_base(conn.key, {p.tab: next_base(bases.get(p.tab), p.wb_after, p.sh_after) for p in plans})
@@ -404,7 +404,22 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     return report
 
 
-def _same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
+def write_sheet(conn: Connection, metadata: dict[str, Any], shapes: list[Shape],
+                cells: dict[str, list[tuple[int, int, Value]]]) -> None:
+    """At most one spreadsheets:batchUpdate (structure) and one values:batchUpdate (cells)."""
+    structure = structure_requests(shapes, metadata)
+    data, user_entered = value_writes(cells)
+    try:
+        if structure:
+            conn.http.batch_update(conn.key, {"requests": structure})
+        if data:
+            conn.http.values_batch_update(conn.key, {
+                "valueInputOption": "USER_ENTERED" if user_entered else "RAW", "data": data})
+    except APIError as err:
+        raise explain_api_error(err, conn) from None
+
+
+def same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
     if a.keys() != b.keys():
         return False
     for tab in a:

@@ -1,0 +1,167 @@
+"""``icp-sheets refresh``: score the accounts in a Google Sheet and write only the result columns.
+
+The model and the accounts are read from the sheet in one ``values:batchGet``
+(computed values, dates as shown), turned into tables by the same reader the
+xlsx path uses, and scored by the core's :func:`~icp_sheets.scoring.score` --
+so a refreshed sheet shows exactly what ``icp-sheets score`` gives for the same
+data. Before writing, the Accounts and Contacts tabs are read once more: if
+someone sorted, added or deleted rows meanwhile, the scores are worked out
+again, so a score never lands on another company's row. Only cells of the
+result columns (``layout.RESULT_COLUMNS``, ``layout.CONTACT_RESULT_COLUMNS``)
+that change are written, RAW; the result columns carry a warning-only
+protection.
+
+Requests: metadata, one batchGet, one re-read, at most one
+``spreadsheets:batchUpdate`` (protections, new result columns) and one
+``values:batchUpdate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from icp_sheets import layout
+from icp_sheets.model_reader import read_model
+from icp_sheets.personas import match_personas
+from icp_sheets.problems import IcpError, Problem
+from icp_sheets.scoring import score
+from icp_sheets.sheets.client import Connection
+from icp_sheets.sheets.grid import Grid, header_key
+from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.merge import Value, same
+from icp_sheets.sheets.sync import (
+    Shape,
+    fetch_metadata,
+    read_tabs,
+    same_grids,
+    structure_requests,
+    write_sheet,
+)
+from icp_sheets.tables import Table, find_column, table_from_values
+
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
+               "majorDimension": "ROWS"}
+MAX_ROUNDS = 3
+
+
+@dataclass
+class RefreshReport:
+    accounts: int = 0
+    contacts: int = 0
+    cells: int = 0
+    requests: int = 0
+    tiers: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def line(self) -> str:
+        tiers = ", ".join(f"{n} {t}" for t, n in self.tiers.items())
+        parts = [f"Scored {self.accounts} accounts" + (f" ({tiers})" if tiers else "")]
+        if self.contacts:
+            parts.append(f"matched {self.contacts} contacts")
+        parts.append(f"{self.cells} result cells changed" if self.cells else "no result changed")
+        return "; ".join(parts) + f"; {self.requests} requests."
+
+
+def _cell(value: Any) -> Value:
+    """A result as written to the sheet: numbers as numbers, text as text, blanks empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if hasattr(value, "item"):  # NumPy scalars
+        return _cell(value.item())
+    text = str(value)
+    return text or None
+
+
+def _results_cells(grid: Grid, table: Table, results: pd.DataFrame, columns: Sequence[str]) -> tuple[
+        list[tuple[int, int, Value]], list[Value]]:
+    """Changed result cells ``(row, col, value)`` for ``grid``; result columns missing get appended."""
+    header = list(grid[0]) if grid else []
+    cells: list[tuple[int, int, Value]] = []
+    positions = {}
+    for name in columns:
+        index = next((i for i, h in enumerate(header) if header_key(h) == header_key(name)), None)
+        if index is None:
+            index = len(header)
+            header.append(name)
+            cells.append((1, index + 1, name))
+        positions[name] = index
+    for row_number, values in zip(table.rows, results.itertuples(index=False), strict=True):
+        line = grid[int(row_number) - 1] if int(row_number) - 1 < len(grid) else []
+        for name, value in zip(columns, values, strict=True):
+            col = positions[name]
+            new = _cell(value)
+            old = line[col] if col < len(line) else None
+            if old == "":
+                old = None
+            if not same(_cell(old) if isinstance(old, float) else old, new):
+                cells.append((int(row_number), col + 1, new))
+    return cells, header
+
+
+def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
+    """Score the sheet's accounts (and match its contacts) and write the result columns."""
+    sent_before = conn.http.sent
+    metadata = fetch_metadata(conn)
+    in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
+    if layout.ACCOUNTS not in in_sheet:
+        raise SheetsError(f"The sheet has no '{layout.ACCOUNTS}' tab; push a workbook first with "
+                          f"'icp-sheets sync push WORKBOOK --sheet ...'.")
+    model_tabs = [t for t in layout.MODEL_TABS if t in in_sheet]
+    data_tabs = [t for t in layout.DATA_TABS if t in in_sheet]
+    grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
+    model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs})
+    report = RefreshReport(warnings=warnings)
+    for _ in range(MAX_ROUNDS):
+        cells: dict[str, list[tuple[int, int, Value]]] = {}
+        shapes: list[Shape] = []
+        accounts = table_from_values(layout.ACCOUNTS, grids[layout.ACCOUNTS])
+        frame = accounts.frame[[c for c in accounts.frame.columns
+                                if find_column(layout.RESULT_COLUMNS, str(c)) is None]]
+        try:
+            results = score(model, frame, as_of)
+        except IcpError as exc:
+            raise IcpError([Problem(p.code, p.message, layout.ACCOUNTS, 1, p.column)
+                            for p in exc.problems]) from None
+        report.accounts = len(frame)
+        report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
+        changed, header = _results_cells(grids[layout.ACCOUNTS], accounts, results, layout.RESULT_COLUMNS)
+        cells[layout.ACCOUNTS] = changed
+        shapes.append(Shape(layout.ACCOUNTS, max(len(grids[layout.ACCOUNTS]), 1), len(header), header))
+        if layout.CONTACTS in grids:
+            contacts = table_from_values(layout.CONTACTS, grids[layout.CONTACTS])
+            if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+                matched = match_personas(model, contacts.frame)[list(layout.CONTACT_RESULT_COLUMNS)]
+                changed, header = _results_cells(grids[layout.CONTACTS], contacts, matched,
+                                                 layout.CONTACT_RESULT_COLUMNS)
+                cells[layout.CONTACTS] = changed
+                shapes.append(Shape(layout.CONTACTS, len(grids[layout.CONTACTS]), len(header), header))
+                report.contacts = len(contacts.frame)
+        report.cells = sum(len(c) for c in cells.values())
+        needs_structure = _needs_structure(shapes, metadata)
+        if not report.cells and not needs_structure:
+            break
+        again = read_tabs(conn, data_tabs, READ_PARAMS)
+        if same_grids(again, {t: grids[t] for t in data_tabs}):
+            write_sheet(conn, metadata, shapes, cells)
+            break
+        grids.update(again)
+    else:
+        raise SheetsError(f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
+                          f"written. Run the refresh again when the edits have settled.")
+    report.requests = conn.http.sent - sent_before
+    return report
+
+
+def _needs_structure(shapes: list[Shape], metadata: dict[str, Any]) -> bool:
+    return bool(structure_requests(shapes, metadata))
