@@ -1,0 +1,366 @@
+"""Writing formatted xlsx tables: one look for the template and for scored output.
+
+Both the template and ``icp-sheets score -o out.xlsx`` go through
+:func:`write_table_sheet`, so results sit in the same columns with the same
+colours, number formats and notes wherever they come from. Workbooks are
+written in openpyxl's write-only mode, which streams rows to disk and keeps
+100,000-row outputs fast and small in memory.
+
+Untrusted text never becomes a formula: openpyxl turns any string that starts
+with ``=`` into a formula (``openpyxl/cell/cell.py``, ``_bind_value``), so every
+string cell is forced back to the string type, and text that a spreadsheet
+would read as a formula when edited (``=``, ``+``, ``-``, ``@``) also gets the
+quote prefix Excel shows as a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from icp_sheets.layout import CONTACT_RESULT_NOTES, RESULT_NOTES
+from icp_sheets.models import (
+    DISQUALIFIED,
+    DQ_PRIORITY,
+    FIT_TIERS,
+    PRIORITY_CELLS,
+    TIMING_TIERS,
+    Settings,
+)
+
+# Arial: Excel and Google Sheets have it everywhere, and LibreOffice renders it with the
+# metric-compatible Liberation Sans, so column widths and wrapping look the same.
+FONT_NAME = "Arial"
+FONT_SIZE = 10
+BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+BOLD_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, color="FFFFFF")
+INPUT_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")  # dark blue: you type below
+RESULT_HEADER_FILL = PatternFill("solid", fgColor="375623")  # dark green: icp-sheets writes below
+RESULT_FILL = PatternFill("solid", fgColor="EEF3EA")  # pale green-grey: not for typing
+TOP_ALIGN = Alignment(vertical="top")
+WRAP_ALIGN = Alignment(vertical="top", wrap_text=True)
+HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+POINTS_FORMAT = "0.0#"  # full precision is kept in the cell; two decimals are shown
+MAX_ROWS = 1_048_576
+
+RESULT_NOTES_ALL: dict[str, str] = {**RESULT_NOTES, **CONTACT_RESULT_NOTES}
+_POINT_RESULTS = frozenset({"icp_score", "icp_fit", "icp_timing"})
+_WRAPPED_RESULTS = frozenset({"icp_why", "icp_action", "icp_dq", "icp_angle"})
+RESULT_WIDTHS = {
+    "icp_score": 10, "icp_fit": 9, "icp_timing": 11, "icp_tier": 13, "icp_priority": 12,
+    "icp_dq": 30, "icp_why": 70, "icp_action": 46, "icp_persona": 18, "icp_role": 20,
+    "icp_angle": 60,
+}  # fmt: skip
+
+# Light fills with dark text of the same hue: readable in print and for colour-blind readers
+# because the text itself (tier name, A1…C3) carries the meaning.
+def _colours(fill: str, text: str) -> tuple[PatternFill, Font]:
+    return PatternFill("solid", fgColor=fill), Font(name=FONT_NAME, size=FONT_SIZE, color=text)
+
+
+_GREEN = _colours("C6EFCE", "006100")
+_AMBER = _colours("FFEB9C", "9C5700")
+_GREY = _colours("E7E6E6", "3A3838")
+_RED = _colours("FFC7CE", "9C0006")
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TABLE_NAME_BAD = re.compile(r"[^A-Za-z0-9_]")
+_LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*([RrCc]\d*)?)$")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How one column of a written table looks and behaves."""
+
+    header: str
+    note: str = ""
+    width: float = 14
+    result: bool = False
+    wrap: bool = False
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A list tab: its columns and the options that differ between tabs."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    table_name: str
+    protect: bool = False  # see template.py for which tabs are protected and why
+    tab_color: str | None = None
+    validations: Mapping[str, str] = field(default_factory=dict)  # header -> list range formula
+    strict_lists: frozenset[str] = frozenset()  # headers whose drop-down rejects other text
+    tiers: Sequence[str] = ()  # tier names, best first, for conditional formatting
+
+
+def result_column(header: str) -> ColumnSpec:
+    """The spec of a result column (icp_score … icp_angle): note, width and format."""
+    return ColumnSpec(
+        header,
+        RESULT_NOTES_ALL.get(header, "Written by icp-sheets; do not type here."),
+        RESULT_WIDTHS.get(header, 14),
+        result=True,
+        wrap=header in _WRAPPED_RESULTS,
+        number_format=POINTS_FORMAT if header in _POINT_RESULTS else None,
+    )
+
+
+def table_name(text: str) -> str:
+    """A valid Excel table name for ``text``: letters, digits, underscores, not a cell address."""
+    name = _TABLE_NAME_BAD.sub("_", text.strip()) or "Table"
+    if not (name[0].isalpha() or name[0] == "_") or _LOOKS_LIKE_CELL.match(name):
+        name = "T_" + name
+    return name
+
+
+def cell_value(value: Any) -> Any:
+    """A pandas/NumPy/Python value as openpyxl can store it; None for blanks."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):  # a day without a time is shown as a date
+        value = value.replace(tzinfo=None)
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, str | dt.date | dt.time):
+        return value
+    return str(value)
+
+
+class CellWriter:
+    """Makes the styled cells of one column; one reusable cell per kind of value.
+
+    Write-only mode serialises each row as it is appended, so a single cell
+    object per (column, kind) can be refilled row after row: styling a fresh
+    cell for each of 100,000 rows would cost more than writing them.
+    """
+
+    def __init__(self, ws: Any, spec: ColumnSpec) -> None:
+        self._ws = ws
+        self._spec = spec
+        self._cells: dict[str, WriteOnlyCell] = {}
+
+    def _cell(self, kind: str) -> WriteOnlyCell:
+        cell = self._cells.get(kind)
+        if cell is None:
+            spec = self._spec
+            cell = WriteOnlyCell(self._ws)
+            cell.font = BODY_FONT
+            cell.alignment = WRAP_ALIGN if spec.wrap else TOP_ALIGN
+            cell.protection = LOCKED if spec.result else UNLOCKED
+            if spec.result:
+                cell.fill = RESULT_FILL
+            if kind == "number" and spec.number_format:
+                cell.number_format = spec.number_format
+            elif kind == "quoted":
+                cell.quotePrefix = True
+            self._cells[kind] = cell
+        return cell
+
+    def __call__(self, raw: Any) -> WriteOnlyCell | None:
+        value = cell_value(raw)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            cell = self._cell("quoted" if value.startswith(FORMULA_STARTS) else "text")
+            cell.value = value
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            return cell
+        kind = _kind(value)
+        cell = self._cell(kind)
+        cell.value = value  # openpyxl sets its own format for dates, so ours comes after
+        if kind in _DATE_FORMATS:
+            cell.number_format = _DATE_FORMATS[kind]
+        return cell
+
+
+_DATE_FORMATS = {"date": DATE_FORMAT, "datetime": DATETIME_FORMAT}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "number"
+    return "other"
+
+
+def header_cell(ws: Any, spec: ColumnSpec) -> WriteOnlyCell:
+    """A header cell: bold on blue (you type) or green (icp-sheets writes), with its note."""
+    cell = WriteOnlyCell(ws, value=spec.header)
+    cell.data_type = "s"
+    cell.font = HEADER_FONT
+    cell.fill = RESULT_HEADER_FILL if spec.result else INPUT_HEADER_FILL
+    cell.alignment = HEADER_ALIGN
+    cell.protection = LOCKED
+    if spec.note:
+        lines = max(2, len(spec.note) // 48 + 2)
+        cell.comment = Comment(spec.note, "icp-sheets", height=18 * lines, width=320)
+    return cell
+
+
+def _add_table(ws: Any, spec: SheetSpec, last_row: int) -> None:
+    last = get_column_letter(len(spec.columns))
+    table = Table(displayName=spec.table_name, ref=f"A1:{last}{max(last_row, 2)}",
+                  tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=True))
+    # Write-only sheets cannot read the header back, so the column names are given here.
+    table.tableColumns = [TableColumn(id=i, name=c.header) for i, c in enumerate(spec.columns, 1)]
+    ws.add_table(table)
+
+
+def _add_validations(ws: Any, spec: SheetSpec) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index, column in enumerate(spec.columns, 1):
+        formula = spec.validations.get(column.header)
+        if not formula:
+            continue
+        strict = column.header in spec.strict_lists
+        validation = DataValidation(
+            type="list", formula1=formula, allow_blank=True, showDropDown=False,
+            showErrorMessage=strict, errorStyle="stop" if strict else "information",
+            errorTitle=column.header, error=f"Choose a {column.header.lower()} from the list.",
+            promptTitle=column.header, prompt=column.note[:255], showInputMessage=False,
+        )  # fmt: skip
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{MAX_ROWS}")
+        ws.data_validations.append(validation)
+
+
+def _rank_colours(priority: str) -> tuple[PatternFill, Font]:
+    rank = FIT_TIERS.index(priority[0]) + TIMING_TIERS.index(priority[1])
+    return _GREEN if rank <= 1 else _AMBER if rank == 2 else _GREY
+
+
+def _add_conditional_formats(ws: Any, spec: SheetSpec) -> None:
+    headers = [c.header for c in spec.columns]
+    rules: dict[str, list[tuple[str, tuple[PatternFill, Font]]]] = {}
+    if spec.tiers:
+        top, middle = spec.tiers[0], spec.tiers[1] if len(spec.tiers) > 1 else ""
+        rules["icp_tier"] = [(top, _GREEN), (middle, _AMBER), (DISQUALIFIED, _RED)]
+    priorities = [(cell, _rank_colours(cell)) for cell in PRIORITY_CELLS]
+    rules["icp_priority"] = [*priorities, (DQ_PRIORITY, _RED)]
+    for header, values in rules.items():
+        if header not in headers:
+            continue
+        letter = get_column_letter(headers.index(header) + 1)
+        for value, (fill, font) in values:
+            if value:
+                quoted = '"' + value.replace('"', '""') + '"'
+                rule = CellIsRule(operator="equal", formula=[quoted], fill=fill, font=font)
+                ws.conditional_formatting.add(f"{letter}2:{letter}{MAX_ROWS}", rule)
+
+
+def setup_page(ws: Any, *, landscape: bool = True, title_rows: bool = True) -> None:
+    """Print one page wide, as many pages tall as needed, header repeated on each page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows:
+        ws.print_title_rows = "1:1"
+
+
+def protect(ws: Any) -> None:
+    """Protect without a password (Review > Unprotect Sheet undoes it); widths stay adjustable."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def write_table_sheet(wb: Workbook, spec: SheetSpec, rows: Iterable[Sequence[Any]],
+                      n_rows: int) -> None:
+    """Add a list tab: header in row 1 with notes, the rows, then table, drop-downs and colours."""
+    ws = wb.create_sheet(spec.name)
+    for index, column in enumerate(spec.columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    if spec.tab_color:
+        ws.sheet_properties.tabColor = spec.tab_color
+    setup_page(ws)
+    if spec.protect:
+        protect(ws)
+    _add_validations(ws, spec)
+    _add_conditional_formats(ws, spec)
+    if _valid_table_headers(spec):
+        _add_table(ws, spec, n_rows + 1)
+    ws.append([header_cell(ws, column) for column in spec.columns])
+    writers = [CellWriter(ws, column) for column in spec.columns]
+    for row in rows:
+        ws.append([write(value) for write, value in zip(writers, row, strict=True)])
+
+
+def _valid_table_headers(spec: SheetSpec) -> bool:
+    """Excel refuses a table whose headers are blank or repeat (case-insensitively)."""
+    keys = [c.header.strip().casefold() for c in spec.columns]
+    return all(keys) and len(set(keys)) == len(keys)
+
+
+def frame_rows(frame: pd.DataFrame) -> Iterable[Sequence[Any]]:
+    """The frame's rows as Python sequences, without building one big list."""
+    return frame.itertuples(index=False, name=None)
+
+
+def data_column(header: str, frame: pd.DataFrame | None = None, note: str = "") -> ColumnSpec:
+    """An input column sized to its header and first values (a sample keeps big frames fast)."""
+    width = len(header) + 3
+    if frame is not None and len(frame):
+        sample = frame[header].head(200)
+        lengths = [len(str(v)) for v in sample if cell_value(v) is not None]
+        width = max(width, min(max(lengths, default=0) + 2, 40))
+        if sample.map(lambda v: isinstance(v, dt.date)).any():
+            width = max(width, 12)
+    return ColumnSpec(header, note, float(min(width, 40)))
+
+
+def write_scored_xlsx(path: str | Path, frame: pd.DataFrame, result_columns: Sequence[str],
+                      sheet_name: str = "Accounts", settings: Settings | None = None) -> None:
+    """Write a scored table: input columns as they came, result columns formatted.
+
+    ``settings`` names the tiers for the colours (the defaults otherwise).
+    """
+    frame = frame.rename(columns=str)
+    results = set(result_columns)
+    columns = tuple(result_column(h) if h in results else data_column(h, frame)
+                    for h in frame.columns)
+    settings = settings or Settings.model_validate({})
+    spec = SheetSpec(sheet_name, columns, table_name(sheet_name),
+                     tiers=(settings.top_tier, settings.middle_tier))
+    wb = Workbook(write_only=True)
+    write_table_sheet(wb, spec, frame_rows(frame), len(frame))
+    wb.save(str(path))
