@@ -1,0 +1,115 @@
+"""`icp-sheets sync` and `icp-sheets refresh`: the Google Sheets front-end, over icp_sheets.sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from icp_sheets.cli.app import cli, report
+
+MODES = ("both", "push", "pull", "status")
+API_URL_ENV = "ICP_SHEETS_API_URL"
+
+_sheet_option = click.option(
+    "--sheet", metavar="URL_OR_KEY",
+    help="The Google Sheet (its URL or key). Default: the 'Google Sheet' row of the workbook's Settings tab.")
+_credentials_option = click.option(
+    "--credentials", type=click.Path(path_type=Path, dir_okay=False),
+    help="A service-account key (JSON). Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
+         "~/.config/gspread/service_account.json.")
+_api_option = click.option(
+    "--api-url", envvar=API_URL_ENV, metavar="URL",
+    help=f"Send Sheets API requests to this server instead of Google, e.g. the fake one "
+         f"(python -m icp_sheets.testing.fake_sheets). Also ${API_URL_ENV}.")
+
+
+def _connect(sheet: str | None, workbook: Path | None, credentials: Path | None, api_url: str | None):  # type: ignore[no-untyped-def]
+    from icp_sheets.sheets.client import connect
+    from icp_sheets.sheets.workbook_io import WorkbookSide
+
+    if not sheet and workbook is not None and workbook.exists():
+        remembered = WorkbookSide(workbook).setting("Google Sheet")
+        sheet = str(remembered).strip() if remembered else None
+    if not sheet:
+        raise click.UsageError("Which Google Sheet? Pass --sheet URL (it is then remembered in the "
+                               "workbook's Settings tab).")
+    return connect(sheet, credentials=credentials, api_url=api_url), sheet
+
+
+@cli.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1, required=True, metavar="[push|pull|status] WORKBOOK")
+@_sheet_option
+@click.option("--prefer", type=click.Choice(["workbook", "sheet"]),
+              help="Settle cells changed differently on both sides in favour of this side. Without it, "
+                   "such cells are reported and left as they are.")
+@_credentials_option
+@_api_option
+def sync(args: tuple[str, ...], sheet: str | None, prefer: str | None, credentials: Path | None,
+         api_url: str | None) -> None:
+    """Keep WORKBOOK and a shared Google Sheet in step.
+
+    \b
+      icp-sheets sync WORKBOOK --sheet URL          both ways (three-way merge)
+      icp-sheets sync push WORKBOOK --sheet URL     the workbook's changes to the sheet
+      icp-sheets sync pull WORKBOOK --sheet URL     the sheet's changes to the workbook
+      icp-sheets sync status WORKBOOK               what would change; changes nothing
+
+    Rows are matched by the icp_id column the tool adds, columns by header. A cell
+    changed on both sides is a conflict: reported, and left alone unless you pass
+    --prefer. The exit code is 3 when conflicts are left.
+    """
+    from icp_sheets.sheets.http import SheetsError
+    from icp_sheets.sheets.merge import Side
+    from icp_sheets.sheets.sync import Mode
+    from icp_sheets.sheets.sync import sync as run_sync
+
+    if len(args) == 1:
+        mode, workbook = "both", Path(args[0])
+    elif len(args) == 2 and args[0] in MODES:
+        mode, workbook = args[0], Path(args[1])
+    else:
+        raise click.UsageError(f"expected [{'|'.join(MODES[1:])}] WORKBOOK, got {' '.join(args)!r}")
+    try:
+        conn, used = _connect(sheet, workbook, credentials, api_url)
+        result = run_sync(workbook, conn, Mode(mode), prefer=Side(prefer) if prefer else None,
+                          remember=used if sheet else None)
+    except SheetsError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in result.lines():
+        click.echo(line)
+    verb = "Would sync" if result.mode is Mode.STATUS else ("Synced" if result.wrote else "Checked")
+    click.echo(f"{verb} {workbook.name} with the sheet in {result.requests} requests.", err=True)
+    if result.unresolved:
+        click.echo(f"{len(result.unresolved)} conflicts left as they are; rerun with --prefer workbook or "
+                   f"--prefer sheet, or edit one side.", err=True)
+        raise SystemExit(3)
+
+
+@cli.command()
+@click.argument("workbook", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@_sheet_option
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
+              help="Count signals back from this day instead of the sheet's as-of date or today.")
+@_credentials_option
+@_api_option
+def refresh(workbook: Path | None, sheet: str | None, as_of: dt.datetime | None, credentials: Path | None,
+            api_url: str | None) -> None:
+    """Score the accounts in the Google Sheet with the ICP kept in that sheet.
+
+    Writes only the result columns (icp_score … icp_action, and icp_persona/role/angle on
+    Contacts); columns people type in are never written. WORKBOOK is only used to find the
+    sheet in its Settings when --sheet is not given.
+    """
+    from icp_sheets.sheets.http import SheetsError
+    from icp_sheets.sheets.refresh import refresh as run_refresh
+
+    try:
+        conn, _ = _connect(sheet, workbook, credentials, api_url or os.environ.get(API_URL_ENV))
+        result = run_refresh(conn, as_of=as_of.date() if as_of else None)
+    except SheetsError as exc:
+        raise click.ClickException(str(exc)) from None
+    report(result.warnings)
+    click.echo(result.line())
