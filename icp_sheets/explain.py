@@ -56,7 +56,7 @@ class Explainer:
 
 def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense codes for non-negative keys below ``span``; a bitmap beats hashing when span is small."""
-    if span > 1 << 24:
+    if span > 2 * len(key) + 4096:
         codes, uniques = pd.factorize(key)
         return codes, np.asarray(uniques, dtype=np.int64)
     present = np.zeros(span, dtype=bool)

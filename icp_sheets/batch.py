@@ -1,0 +1,172 @@
+"""Batch jobs behind `icp-sheets score` and `demo`: read, score, write, never in place unasked.
+
+The functions here glue the one table reader, the scoring core and the
+writers together; the CLI only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from icp_sheets import layout
+from icp_sheets.csv_out import write_csv
+from icp_sheets.model_reader import read_model
+from icp_sheets.models import IcpModel
+from icp_sheets.personas import match_personas
+from icp_sheets.problems import Code, IcpError, Problem
+from icp_sheets.scoring import score
+from icp_sheets.tables import Table, find_column, read_table, read_workbook
+
+Stage = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class ScoreRun:
+    """What a scoring job did, for the summary line and the ranked table."""
+
+    model: IcpModel
+    rows: int = 0
+    contacts: int = 0
+    output: Path | None = None
+    frame: pd.DataFrame | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    def tier_counts(self) -> dict[str, int]:
+        if self.frame is None or "icp_tier" not in self.frame:
+            return {}
+        counts = self.frame["icp_tier"].value_counts(sort=False)
+        return {str(k): int(v) for k, v in counts.items() if v}
+
+
+def with_results(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """Input columns as they were, result columns replaced where present, else appended."""
+    out = frame.copy(deep=False)
+    for column in results.columns:
+        out[find_column(out.columns, str(column)) or column] = results[column].to_numpy()
+    return out
+
+
+def _input_only(frame: pd.DataFrame, result_columns: tuple[str, ...]) -> pd.DataFrame:
+    """The frame without result columns from an earlier run: they must not feed the score."""
+    keep = [c for c in frame.columns if find_column(result_columns, str(c)) is None]
+    return frame[keep]
+
+
+def default_output(source: Path, suffix: str | None = None) -> Path:
+    return source.with_name(f"{source.stem}.scored{suffix or source.suffix}")
+
+
+def check_output(source: Path, output: Path, *, force: bool, in_place: bool = False) -> None:
+    """Refuse to overwrite the input or an existing file unless the user asked for it."""
+    if output.exists() and output.resolve() == source.resolve() and not in_place:
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "is the input file; icp-sheets never changes an input "
+                               "unless you pass --in-place", tab=str(output)))
+    if output.exists() and not force and not in_place:
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "already exists; pass --force to replace it or choose "
+                               "another -o", tab=str(output)))
+    if output.suffix.casefold() not in (".csv", ".xlsx"):
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "must end in .csv or .xlsx", tab=str(output)))
+
+
+def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
+    has_title = find_column(frame.columns, "Title") is not None
+    return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
+
+
+def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *, as_of: dt.date | None = None,
+                        force: bool = False, stage: Stage = _quiet) -> ScoreRun:
+    """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx."""
+    output = output or default_output(accounts)
+    check_output(accounts, output, force=force)
+    stage("Reading")
+    table = read_table(accounts)
+    frame = table.frame
+    run = ScoreRun(model)
+    stage("Scoring")
+    if _is_contacts(model, frame):
+        results = match_personas(model, frame)
+        run.contacts = len(frame)
+        result_columns = layout.CONTACT_RESULT_COLUMNS
+    else:
+        frame = _input_only(frame, layout.RESULT_COLUMNS)
+        try:
+            results = score(model, frame, as_of)
+        except IcpError as exc:
+            raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
+        result_columns = layout.RESULT_COLUMNS
+        if find_column(frame.columns, "Title") is not None:
+            results = pd.concat([results, match_personas(model, frame)], axis=1)
+            result_columns = (*layout.RESULT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS)
+        run.rows = len(frame)
+    run.frame = with_results(frame, results)
+    stage("Writing")
+    if output.suffix.casefold() == ".csv":
+        write_csv(run.frame, output)
+    else:
+        from icp_sheets.xlsx_style import write_scored_xlsx
+
+        write_scored_xlsx(output, run.frame, result_columns, settings=model.settings)
+    run.output = output
+    return run
+
+
+def score_workbook(workbook: Path, output: Path | None, *, as_of: dt.date | None = None, force: bool = False,
+                   in_place: bool = False, stage: Stage = _quiet) -> ScoreRun:
+    """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked)."""
+    output = workbook if in_place else (output or default_output(workbook, ".xlsx"))
+    check_output(workbook, output, force=force, in_place=in_place)
+    if output.suffix.casefold() != ".xlsx":
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "scoring a workbook's own tabs writes a workbook; name an "
+                               ".xlsx output, or pass an accounts file to write CSV", tab=str(output)))
+    stage("Reading")
+    tables = read_workbook(workbook)
+    model, warnings = read_model(tables)
+    run = ScoreRun(model, warnings=warnings)
+    stage("Scoring")
+    fills: dict[str, tuple[Table, pd.DataFrame]] = {}
+    accounts = _tab(tables, layout.ACCOUNTS)
+    if accounts is not None and len(accounts.frame):
+        frame = _input_only(accounts.frame, layout.RESULT_COLUMNS)
+        try:
+            results = score(model, frame, as_of)
+        except IcpError as exc:
+            raise IcpError([Problem(p.code, p.message, accounts.name, 1, p.column) for p in exc.problems]) from None
+        fills[accounts.name] = (accounts, results)
+        run.rows, run.frame = len(frame), with_results(frame, results)
+    contacts = _tab(tables, layout.CONTACTS)
+    if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+        fills[contacts.name] = (contacts, match_personas(model, contacts.frame))
+        run.contacts = len(contacts.frame)
+    if not fills:
+        raise IcpError(Problem(Code.MISSING_TAB, "has no accounts to score; fill the Accounts tab or pass an "
+                               "accounts file", tab=workbook.name))
+    stage("Writing")
+    from icp_sheets.workbook_results import fill_results
+
+    fill_results(workbook, output, fills)
+    run.output = output
+    return run
+
+
+def _tab(tables: dict[str, Table], name: str) -> Table | None:
+    return next((t for key, t in tables.items() if key.strip().casefold() == name.casefold()), None)
+
+
+def write_example_workbook(path: Path) -> None:
+    """The template with the Example ICP and its accounts and contacts scored (results as values)."""
+    from icp_sheets.example import example_accounts, example_contacts, example_model
+    from icp_sheets.template import write_template
+
+    model = example_model()
+    accounts = pd.DataFrame(example_accounts())
+    contacts = pd.DataFrame(example_contacts())
+    write_template(path, model, accounts, contacts, score(model, accounts), match_personas(model, contacts))

@@ -1,0 +1,42 @@
+"""`icp-sheets check`: is the model usable, and what would a reviewer warn about?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from icp_sheets.checks import account_problems, check_model
+from icp_sheets.cli.app import cli, report
+from icp_sheets.model_reader import load_model
+from icp_sheets.scoring import score
+from icp_sheets.tables import read_table
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("accounts", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def check(workbook: Path, accounts: Path | None) -> None:
+    """Validate the ICP in WORKBOOK; with ACCOUNTS, also count accounts per tier.
+
+    Exit code 0 when the model is usable (warnings allowed), 2 when it is not.
+    """
+    model, warnings = load_model(workbook)
+    warnings += check_model(model)
+    counts = None
+    if accounts is not None:
+        table = read_table(accounts)
+        missing = account_problems(model, table.frame, table.name)
+        warnings += missing
+        if not missing:
+            counts = score(model, table.frame)["icp_tier"].value_counts(sort=False)
+    report(warnings)
+    s = model.settings
+    click.echo(f"{s.model_name} v{s.model_version}: {len(model.criteria)} criteria on "
+               f"{len(model.scored_columns())} columns, {len(model.disqualifiers)} disqualifiers, "
+               f"{len(model.signals)} signals, {len(model.personas)} personas. "
+               f"{'Usable' if not warnings else f'Usable, with {len(warnings)} warning(s)'}.")
+    if counts is not None:
+        total = int(counts.sum())
+        for tier, n in counts.items():
+            click.echo(f"  {tier:<14}{int(n):>10,}  {n / total:6.1%}" if total else f"  {tier}: 0")

@@ -1,0 +1,42 @@
+"""`icp-sheets demo`: the whole job on the Example ICP, with no input and no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+
+from icp_sheets.batch import write_example_workbook
+from icp_sheets.cli.app import cli
+from icp_sheets.cli.ranked import print_ranked
+from icp_sheets.example import example_accounts, example_model
+from icp_sheets.scoring import score
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``name (2).xlsx`` … when it exists: a demo never overwrites a file someone edited."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("icp_demo.xlsx"),
+              show_default=True, help="Where to write the scored example workbook.")
+def demo(output: Path) -> None:
+    """Score the template's example accounts, print them ranked, and write the scored workbook."""
+    model = example_model()
+    accounts = pd.DataFrame(example_accounts())
+    results = score(model, accounts)
+    console = Console()
+    console.print(f"[bold]{model.settings.model_name}[/] · {len(accounts)} example accounts · "
+                  f"signals counted as of {model.settings.as_of}")
+    print_ranked(pd.concat([accounts, results], axis=1), console)
+    target = _free_name(output)
+    write_example_workbook(target)
+    console.print(f"Wrote [bold]{target}[/]: the template with these scores in its Accounts tab. "
+                  "Next: icp-sheets new my_icp.xlsx")

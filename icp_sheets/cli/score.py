@@ -1,0 +1,57 @@
+"""`icp-sheets score`: score an accounts file, or the workbook's own tabs, into a new file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from icp_sheets.batch import ScoreRun, score_accounts_file, score_workbook
+from icp_sheets.cli.app import cli, report
+from icp_sheets.cli.progress import stages
+from icp_sheets.model_reader import load_model
+
+
+def summary(run: ScoreRun) -> str:
+    parts = []
+    if run.rows:
+        counts = ", ".join(f"{n:,} {tier}" for tier, n in run.tier_counts().items())
+        parts.append(f"Scored {run.rows:,} accounts ({counts})")
+    if run.contacts:
+        parts.append(f"matched {run.contacts:,} contacts to personas")
+    text = "; ".join(parts) or "Nothing to score"
+    return f"{text} → {run.output}"
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("accounts", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write: .csv or .xlsx. Default: INPUT.scored.csv/.xlsx beside the input.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Count signals back from this day (YYYY-MM-DD) "
+              "instead of the workbook's as-of date or today.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
+def score(workbook: Path, accounts: Path | None, output: Path | None, as_of: dt.datetime | None, force: bool,
+          in_place: bool) -> None:
+    """Score ACCOUNTS (.csv/.xlsx) with the ICP in WORKBOOK; without ACCOUNTS, the workbook's own tabs.
+
+    The output keeps every input column and row and adds icp_score, icp_fit, icp_timing,
+    icp_tier, icp_priority, icp_dq, icp_why and icp_action; contacts (a Title column) get
+    icp_persona, icp_role and icp_angle. Inputs are never changed unless you pass --in-place.
+    """
+    day = as_of.date() if as_of else None
+    console = Console(stderr=True)
+    with stages(accounts or workbook, console) as stage:
+        if accounts is None:
+            run = score_workbook(workbook, output, as_of=day, force=force, in_place=in_place, stage=stage)
+        else:
+            if in_place:
+                raise click.UsageError("--in-place only applies to a workbook's own tabs; use -o for ACCOUNTS.")
+            model, warnings = load_model(workbook)
+            run = score_accounts_file(model, accounts, output, as_of=day, force=force, stage=stage)
+            run.warnings = warnings
+    report(run.warnings)
+    click.echo(summary(run), err=True)

@@ -1,0 +1,77 @@
+"""Put scores into a copy of the user's workbook without touching anything they typed.
+
+Only the result columns (``icp_*``) are written; a missing result column is
+added at the right of the tab's header. Every other cell, style, table, note
+and validation stays as it was, because the workbook is edited with openpyxl
+rather than rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from icp_sheets.tables import Table, header_key
+from icp_sheets.xlsx_style import CellWriter, header_cell, result_column
+
+
+def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:
+    """1-based column index of each result header, adding missing ones after the last header."""
+    found = {header_key(c.value): c.column for c in ws[1] if c.value is not None}
+    last = max(found.values(), default=0)
+    out = {}
+    for header in headers:
+        column = found.get(header_key(header))
+        if column is None:
+            last += 1
+            column = last
+            cell = ws.cell(row=1, column=column)
+            styled = header_cell(ws, result_column(header))
+            cell.value, cell.font, cell.fill = header, styled.font.copy(), styled.fill.copy()
+            cell.alignment, cell.comment = styled.alignment.copy(), styled.comment
+        out[header] = column
+    return out
+
+
+def _extend_tables(ws: Worksheet, last_row: int, last_column: int) -> None:
+    """Grow an Excel table on the tab so new result columns and rows stay inside it."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    for table in ws.tables.values():
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        if min_row == 1 and min_col == 1:
+            table.ref = f"A1:{get_column_letter(max(max_col, last_column))}{max(max_row, last_row)}"
+            if table.autoFilter is not None:
+                table.autoFilter.ref = table.ref
+
+
+def fill_results(source: Path, target: Path, results: Mapping[str, tuple[Table, pd.DataFrame]]) -> None:
+    """Copy ``source`` to ``target`` with each tab's result columns filled row by row.
+
+    ``results`` maps a tab name to the table that was read from it (for the sheet
+    row of each frame row) and the result frame (same order as the table).
+    """
+    book = load_workbook(source)
+    for tab, (table, frame) in results.items():
+        ws = book[tab]
+        columns = _result_columns(ws, [str(c) for c in frame.columns])
+        writers = {h: CellWriter(ws, result_column(h)) for h in columns}
+        for position, values in enumerate(frame.itertuples(index=False, name=None)):
+            row = table.sheet_row(position)
+            for header, value in zip(columns, values, strict=True):
+                made = writers[header](value)
+                cell = ws.cell(row=row, column=columns[header])
+                if made is None:
+                    cell.value = None
+                    continue
+                cell.value = made.value
+                cell.data_type = made.data_type
+                cell.number_format = made.number_format
+                cell.quotePrefix = made.quotePrefix
+        last_row = int(table.rows.max()) if len(table.rows) else 1
+        _extend_tables(ws, last_row, max(columns.values(), default=1))
+    book.save(target)
