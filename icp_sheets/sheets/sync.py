@@ -183,18 +183,25 @@ def _signature(row: dict[str, Value], columns: list[str]) -> tuple[Any, ...]:
 
 
 def _pair_fresh(wk: Keyed, sk: Keyed) -> None:
-    """First sync: a row without an id on both sides, with the same content, is one row."""
-    columns = [c for c in wk.table.columns if c in sk.table.columns]
+    """First sync: a row only one side knows by id, with the same content as a row only the
+    other side knows, is the same row; the side that had no id for it takes the other's."""
+    tool_owned = {header_key(c) for c in (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)}
+    columns = [c for c in wk.table.columns if c in sk.table.columns and header_key(c) not in tool_owned]
     pool: dict[tuple[Any, ...], list[str]] = {}
-    for key in wk.table.order:
-        if key not in sk.table.rows:
-            pool.setdefault(_signature(wk.table.rows[key], columns), []).append(key)
-    for key in list(sk.table.order):
-        if key not in sk.fresh:
+    for key in sk.table.order:
+        if key not in wk.table.rows:
+            pool.setdefault(_signature(sk.table.rows[key], columns), []).append(key)
+    for key in list(wk.table.order):
+        if key in sk.table.rows:
             continue
-        matches = pool.get(_signature(sk.table.rows[key], columns))
-        if matches:
-            _rename(sk, key, matches.pop(0))
+        matches = pool.get(_signature(wk.table.rows[key], columns))
+        if not matches:
+            continue
+        other = matches.pop(0)
+        if key in wk.fresh:
+            _rename(wk, key, other)
+        elif other in sk.fresh:
+            _rename(sk, other, key)
 
 
 def _rename(side: Keyed, old: str, new: str) -> None:
@@ -221,8 +228,8 @@ def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, 
     if base is None:
         _pair_fresh(wk, sk)
     merged = merge(base, wk.table, sk.table, tab=tab, prefer=prefer)
-    write_wb = mode in (Mode.BOTH, Mode.PULL)
-    write_sh = mode in (Mode.BOTH, Mode.PUSH)
+    write_wb = mode in (Mode.BOTH, Mode.PULL, Mode.STATUS)  # status shows what a sync would do
+    write_sh = mode in (Mode.BOTH, Mode.PUSH, Mode.STATUS)
     wb_target = merged.workbook if write_wb else wk.table
     sh_target = merged.sheet if write_sh else sk.table
     if sh_grid is None and not write_sh:

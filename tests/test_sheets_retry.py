@@ -1,0 +1,109 @@
+"""The retry layer against the fake server: capped, jittered, honours Retry-After, careful with writes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from gspread.exceptions import APIError
+
+from icp_sheets.sheets.client import connect
+from icp_sheets.sheets.http import RetryingHTTPClient, SheetsUnavailable, safe_to_repeat
+from icp_sheets.testing.fake_sheets import FakeSheets
+
+KEY = "retry-sheet"
+
+
+@pytest.fixture
+def fake():
+    with FakeSheets() as server:
+        server.store.create("Retry", spreadsheet_id=KEY)
+        yield server
+
+
+def client(fake: FakeSheets, attempts: int = 4) -> tuple[RetryingHTTPClient, list[float]]:
+    waits: list[float] = []
+    conn = connect(KEY, api_url=fake.url, attempts=attempts)
+    conn.http.sleep = waits.append
+    conn.http.rng = random.Random(1)
+    return conn.http, waits
+
+
+def test_429_with_retry_after_waits_exactly_that_long(fake):
+    fake.inject("429", "spreadsheets.get", times=2, retry_after=7)
+    http, waits = client(fake)
+    assert http.fetch_sheet_metadata(KEY)["spreadsheetId"] == KEY
+    assert waits == [7.0, 7.0]
+    assert fake.counts["spreadsheets.get"] == 3
+
+
+def test_429_without_retry_after_backs_off_exponentially_with_jitter(fake):
+    fake.inject("429", "values.get", times=3)
+    http, waits = client(fake)
+    http.values_get(KEY, "Sheet1!A1")
+    assert len(waits) == 3
+    for attempt, wait in enumerate(waits):
+        assert 0 <= wait <= http.base * 2**attempt
+
+
+def test_gives_up_after_the_cap_with_a_clear_error(fake):
+    fake.inject("500", "values.get", times=10)
+    http, waits = client(fake, attempts=3)
+    with pytest.raises(SheetsUnavailable, match=r"HTTP 500 .* 3 times in a row.*run the command again"):
+        http.values_get(KEY, "Sheet1!A1")
+    assert fake.counts["values.get"] == 3
+    assert len(waits) == 2
+
+
+def test_a_dropped_connection_is_retried_for_a_read(fake):
+    fake.inject("drop", "values.batchGet")
+    http, _ = client(fake)
+    answer = http.values_batch_get(KEY, ["Sheet1"])
+    assert answer["valueRanges"][0]["range"] == "Sheet1!A1:Z1000"
+    assert fake.counts["values.batchGet"] == 2
+
+
+def test_an_unclear_structural_write_is_never_repeated(fake):
+    fake.inject("drop-after", "spreadsheets.batchUpdate")
+    http, _ = client(fake)
+    with pytest.raises(SheetsUnavailable, match="not repeated"):
+        http.batch_update(KEY, {"requests": [{"addSheet": {"properties": {"title": "Once"}}}]})
+    assert fake.counts["spreadsheets.batchUpdate"] == 1
+    titles = [s.title for s in fake.store.spreadsheets[KEY].sheets]
+    assert titles.count("Once") == 1
+
+
+def test_a_500_on_append_is_not_repeated_but_a_429_is(fake):
+    http, _ = client(fake)
+    fake.inject("500", "values.append")
+    with pytest.raises(APIError):
+        http.values_append(KEY, "Sheet1", params={"valueInputOption": "RAW"}, body={"values": [["a"]]})
+    fake.inject("429", "values.append")
+    http.values_append(KEY, "Sheet1", params={"valueInputOption": "RAW"}, body={"values": [["a"]]})
+    assert fake.store.grid(KEY, "Sheet1") == [["a"]]
+
+
+def test_client_errors_are_not_retried(fake):
+    http, waits = client(fake)
+    with pytest.raises(APIError):
+        http.values_get(KEY, "No such tab!A1")
+    assert waits == [] and fake.counts["values.get"] == 1
+
+
+def test_slow_answers_still_arrive(fake):
+    fake.inject("slow", "values.get", delay=0.3)
+    http, _ = client(fake)
+    assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
+
+
+@pytest.mark.parametrize(("method", "url", "safe"), [
+    ("GET", "https://sheets.googleapis.com/v4/spreadsheets/k", True),
+    ("PUT", "https://sheets.googleapis.com/v4/spreadsheets/k/values/A1", True),
+    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values:batchUpdate", True),
+    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values/Sheet1:clear", True),
+    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values/Sheet1:append", False),
+    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k:batchUpdate", False),
+    ("POST", "https://sheets.googleapis.com/v4/spreadsheets", False),
+])
+def test_which_requests_are_safe_to_repeat(method, url, safe):
+    assert safe_to_repeat(method, url) is safe
