@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,10 @@ RESULT_HEADER_FILL = PatternFill("solid", fgColor="375623")  # dark green: icp-s
 RESULT_FILL = PatternFill("solid", fgColor="EEF3EA")  # pale green-grey: not for typing
 TOP_ALIGN = Alignment(vertical="top")
 WRAP_ALIGN = Alignment(vertical="top", wrap_text=True)
+LEFT_ALIGN = Alignment(vertical="top", horizontal="left", wrap_text=True)
+LINE_HEIGHT = 12.75  # points per line of 10-point Arial
+MAX_LINES = 10  # a taller row is cut; the full text is still in the cell
+PAGE_WIDTH = 180  # column-width units printed across one landscape page (about 85% scale)
 HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
@@ -100,6 +105,8 @@ class ColumnSpec:
     result: bool = False
     wrap: bool = False
     number_format: str | None = None
+    locked: bool = False  # result columns are always locked
+    left: bool = False  # align numbers and dates left too, for key/value lists
 
 
 @dataclass(frozen=True)
@@ -177,8 +184,8 @@ class CellWriter:
             spec = self._spec
             cell = WriteOnlyCell(self._ws)
             cell.font = BODY_FONT
-            cell.alignment = WRAP_ALIGN if spec.wrap else TOP_ALIGN
-            cell.protection = LOCKED if spec.result else UNLOCKED
+            cell.alignment = LEFT_ALIGN if spec.left else WRAP_ALIGN if spec.wrap else TOP_ALIGN
+            cell.protection = LOCKED if spec.result or spec.locked else UNLOCKED
             if spec.result:
                 cell.fill = RESULT_FILL
             if kind == "number" and spec.number_format:
@@ -234,11 +241,12 @@ def header_cell(ws: Any, spec: ColumnSpec) -> WriteOnlyCell:
 
 def _add_table(ws: Any, spec: SheetSpec, last_row: int) -> None:
     last = get_column_letter(len(spec.columns))
-    table = Table(displayName=spec.table_name, ref=f"A1:{last}{max(last_row, 2)}",
-                  tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=True))
     # Write-only sheets cannot read the header back, so the column names are given here.
-    table.tableColumns = [TableColumn(id=i, name=c.header) for i, c in enumerate(spec.columns, 1)]
-    ws.add_table(table)
+    names = [TableColumn(id=i, name=c.header) for i, c in enumerate(spec.columns, 1)]
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when columns are given
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(Table(displayName=spec.table_name, ref=f"A1:{last}{max(last_row, 2)}", tableColumns=names,
+                           tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=True)))
 
 
 def _add_validations(ws: Any, spec: SheetSpec) -> None:
@@ -284,10 +292,25 @@ def _add_conditional_formats(ws: Any, spec: SheetSpec) -> None:
                 ws.conditional_formatting.add(f"{letter}2:{letter}{MAX_ROWS}", rule)
 
 
-def setup_page(ws: Any, *, landscape: bool = True, title_rows: bool = True) -> None:
-    """Print one page wide, as many pages tall as needed, header repeated on each page."""
+def new_workbook() -> Workbook:
+    """A write-only workbook whose Normal style is Arial too, so empty cells and widths match."""
+    wb = Workbook(write_only=True)
+    wb._named_styles["Normal"].font = BODY_FONT  # no public setter for the Normal style
+    return wb
+
+
+def text_lines(value: Any, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide (an estimate)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * 1.1))  # 10-point Arial fits ~1.1 characters per unit
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+
+
+def setup_page(ws: Any, *, landscape: bool = True, title_rows: bool = True, pages_wide: int = 1) -> None:
+    """Print ``pages_wide`` pages wide, as many pages tall as needed, header repeated on each page."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if title_rows:
@@ -312,7 +335,7 @@ def write_table_sheet(wb: Workbook, spec: SheetSpec, rows: Iterable[Sequence[Any
     ws.freeze_panes = "A2"
     if spec.tab_color:
         ws.sheet_properties.tabColor = spec.tab_color
-    setup_page(ws)
+    setup_page(ws, pages_wide=math.ceil(sum(c.width for c in spec.columns) / PAGE_WIDTH))
     if spec.protect:
         protect(ws)
     _add_validations(ws, spec)
@@ -321,8 +344,14 @@ def write_table_sheet(wb: Workbook, spec: SheetSpec, rows: Iterable[Sequence[Any
         _add_table(ws, spec, n_rows + 1)
     ws.append([header_cell(ws, column) for column in spec.columns])
     writers = [CellWriter(ws, column) for column in spec.columns]
-    for row in rows:
+    wrapped = [(i, c.width) for i, c in enumerate(spec.columns) if c.wrap or c.left]
+    for number, row in enumerate(rows, 2):
+        # Neither Excel nor LibreOffice fits row heights on opening, so wrapped text gets room here.
+        lines = min(max((text_lines(row[i], width) for i, width in wrapped), default=1), MAX_LINES)
+        if lines > 1:
+            ws.row_dimensions[number].height = LINE_HEIGHT * lines + 2
         ws.append([write(value) for write, value in zip(writers, row, strict=True)])
+        ws.row_dimensions.pop(number, None)  # already written; keeps memory flat on big tables
 
 
 def _valid_table_headers(spec: SheetSpec) -> bool:
@@ -361,6 +390,6 @@ def write_scored_xlsx(path: str | Path, frame: pd.DataFrame, result_columns: Seq
     settings = settings or Settings.model_validate({})
     spec = SheetSpec(sheet_name, columns, table_name(sheet_name),
                      tiers=(settings.top_tier, settings.middle_tier))
-    wb = Workbook(write_only=True)
+    wb = new_workbook()
     write_table_sheet(wb, spec, frame_rows(frame), len(frame))
     wb.save(str(path))

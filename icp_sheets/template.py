@@ -1,0 +1,336 @@
+"""The ICP template workbook: the Example ICP laid out for a person to fill in.
+
+Every tab comes from :mod:`icp_sheets.layout` (names, headers, notes,
+drop-down choices) and :func:`layout.model_rows`, so the template, the reader
+and the Google sync can never disagree on a header. Cells go through
+:mod:`icp_sheets.xlsx_style`, the same writer as scored output.
+
+Protection: only ``Start here`` and ``Settings`` are protected (no password).
+Excel cannot grow a table on a protected sheet, so the list tabs, where people
+add criteria and paste exports, stay unprotected; their input cells are
+unlocked and result cells locked anyway, so switching protection on
+(Review > Protect Sheet) locks exactly the columns icp-sheets writes.
+
+The file is byte-for-byte reproducible: the document's dates and the zip
+entries' times are fixed, so a test can compare the committed template with a
+freshly generated one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.xml.functions import tostring
+
+from icp_sheets import layout
+from icp_sheets.conditions import EXAMPLES, Op
+from icp_sheets.models import IcpModel
+from icp_sheets.tables import header_key
+from icp_sheets.xlsx_style import (
+    BODY_FONT,
+    FONT_NAME,
+    FONT_SIZE,
+    LINE_HEIGHT,
+    WRAP_ALIGN,
+    ColumnSpec,
+    SheetSpec,
+    data_column,
+    frame_rows,
+    new_workbook,
+    protect,
+    result_column,
+    setup_page,
+    text_lines,
+    write_table_sheet,
+)
+
+# The steps for live =ICP_SCORE() functions in Excel; the Excel add-in's author keeps this text.
+LIVE_FUNCTIONS_TITLE = "Live scores in Excel"
+LIVE_FUNCTIONS_STEPS: tuple[str, ...] = (
+    "Optional: instead of running icp-sheets score, Excel can score each row as you type, through the "
+    "xlwings add-in (=ICP_SCORE(), =ICP_TIER(), =ICP_WHY() and friends).",
+    "The step-by-step set-up for xlwings Lite and the classic xlwings add-in, with the exact formulas to "
+    "type, is in the project's README under 'Excel functions'.",
+)
+
+TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
+TABLE_NAMES = {
+    layout.ICP: "FitCriteria", layout.ANTI_ICP: "AntiICP", layout.SIGNALS: "Signals",
+    layout.PERSONAS: "Personas", layout.SETTINGS: "SettingsTable", layout.ACCOUNTS: "Accounts",
+    layout.CONTACTS: "Contacts",
+}  # fmt: skip
+INPUT_TAB_COLOR = "1F4E79"
+DATA_TAB_COLOR = "375623"
+START_TAB_COLOR = "C55A11"
+# Drop-downs whose list is the whole truth; the others suggest (a condition has numbers after the
+# word, a decay may have any half-life), so their validation only informs.
+STRICT_LISTS = frozenset({"Layer", "Role"})
+CONTACT_NOTES = {
+    "title": "The job title; matched against the title keywords on the Personas tab.",
+    "department": "Optional: narrows the persona match when the Personas tab names a department.",
+    "seniority": "Optional: narrows the persona match when the Personas tab names a seniority.",
+}
+
+# What a drop-down word means, where its example alone would not say.
+_MEANINGS = {
+    Op.IS_BLANK.value: "The cell is empty or holds a 'no data' marker such as n/a.",
+    Op.NOT_BLANK.value: "The cell holds a value.",
+    Op.IS_TRUE.value: "A yes/no column says yes (yes, y, true, 1, x).",
+    Op.IS_FALSE.value: "A yes/no column says no (no, n, false, 0).",
+    Op.ANY_OTHER.value: "Catch-all last band: whatever the rows above did not match, blank included.",
+    "firmographic": "Who they are: size, industry, region, funding.",
+    "technographic": "What they run: CRM, tools, tech stack.",
+    "behavioural": "What they do: visits, replies, product usage.",
+    "none": "Full points inside the window, nothing after.",
+    "linear": "Points fall evenly to 0 at the end of the window.",
+    "half-life 30 days": "Points halve every 30 days (any number of days works).",
+    "half-life 30 days, floor 0.25": "Halving, but never below 0.25 while inside the window.",
+    "economic buyer": "Signs the budget.",
+    "champion": "Wants the change and sells it inside the account.",
+    "technical gatekeeper": "Can block on security, IT or integration.",
+    "user": "Works with the product every day.",
+    "other": "Anyone else worth knowing.",
+}
+_TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="1F4E79")
+_SECTION_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FFFFFF")
+_SECTION_FILL = PatternFill("solid", fgColor="1F4E79")
+_LABEL_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_CODE_FONT = Font(name="Courier New", size=FONT_SIZE)
+
+
+def _start_sections(model: IcpModel) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The Start here tab as (section title, [(label, text)]) in reading order."""
+    s = model.settings
+    tiers = (f"{s.top_tier} from a score of {s.top_tier_at:g}, {s.middle_tier} from {s.middle_tier_at:g}, "
+             f"Disqualified below {s.middle_tier_at:g} or on any Anti-ICP match.")
+    results = [(h, layout.RESULT_NOTES[h]) for h in layout.RESULT_COLUMNS]
+    results += [(h, layout.CONTACT_RESULT_NOTES[h]) for h in layout.CONTACT_RESULT_COLUMNS]
+    return [
+        ("What this workbook does", [
+            ("", "It holds your Ideal Customer Profile (ICP) and turns any list of accounts into a ranked, "
+                 "explained list: a score, a tier, a priority and the reasons, for every account."),
+            ("Colours", "Blue headers: you type below them. Green headers: icp-sheets writes there "
+                        "(anything typed is overwritten). Point at a header to read its note."),
+            ("ICP or persona?", "The ICP describes companies: which accounts are worth the effort (size, "
+                                "funding, tools, region). A persona describes people inside those "
+                                "companies: who signs, who champions, who can block, and how to open "
+                                "with each. Score accounts with the ICP; choose whom to call with the "
+                                "personas."),
+        ]),
+        ("Fill it in, tab by tab", [
+            (f"1. {layout.ICP}", "Start from your 10–20 best customers (closed fast, stayed, grew, "
+                                 "referred others), not from a wish list. For each thing most of them "
+                                 "share, add a row: the Accounts column it reads, a condition and points. "
+                                 "Rows for the same column are bands: the first matching row from the top "
+                                 "counts. Good ICPs score 4–7 columns."),
+            (f"2. {layout.ANTI_ICP}", "Who you will not sell to, whatever the points say: look at churned, "
+                                      "slow or unhappy customers. Any match disqualifies the account, and "
+                                      "the reason is what reps see."),
+            (f"3. {layout.SIGNALS}", "Signals are the clock. Fit says who; a signal says when. Each row "
+                                     "names an event (funding, a new sales leader, sales hiring), the "
+                                     "Accounts column with its date, the points and how many days it "
+                                     "counts. A great fit without a signal waits; the same account with a "
+                                     "fresh signal goes to the top."),
+            (f"4. {layout.PERSONAS}", "The people to reach in each account, the words in their job titles, "
+                                      "their part in the deal and the opening angle for each."),
+            (f"5. {layout.SETTINGS}", "Name and version the model, the day you last reviewed it (review "
+                                      "every quarter), the as-of date for signals (blank = today), the tier "
+                                      "thresholds and the action for each priority A1…C3."),
+            (f"6. {layout.ACCOUNTS}", "Paste your account export under the headers. Keep the column names "
+                                      "your ICP rows use; extra columns are kept as they are. Contacts "
+                                      "need at least a Title."),
+        ]),
+        ("Score", [
+            ("Check the model", "icp-sheets check icp_template.xlsx"),
+            ("Score this file", "icp-sheets score icp_template.xlsx -o scored.xlsx"),
+            ("Score an export", "icp-sheets score icp_template.xlsx accounts.csv -o scored.csv"),
+            ("", "Scoring writes a new file; this workbook is not changed. check lists every problem "
+                 "with its tab, row and column, and what to do about it."),
+        ]),
+        ("Read the results", [("Tiers", tiers), *results]),
+        (LIVE_FUNCTIONS_TITLE, [("", text) for text in LIVE_FUNCTIONS_STEPS]),
+    ]
+
+
+def _choice_lists(model: IcpModel) -> dict[str, list[tuple[str, str]]]:
+    """The drop-down lists (header -> [(choice, explanation)]), shown on Start here."""
+    lists: dict[str, list[tuple[str, str]]] = {}
+    for tab in layout.MODEL_TABS:
+        for column in layout.TABS[tab].columns:
+            if column.choices and column.header not in lists:
+                lists[column.header] = [(choice, _explain(column.header, choice)) for choice in column.choices]
+    return lists
+
+
+def _explain(header: str, choice: str) -> str:
+    if header == "Condition" and EXAMPLES[Op(choice)] != choice:
+        return f"e.g. {EXAMPLES[Op(choice)]}"
+    return _MEANINGS.get(choice, "")
+
+
+def _text_cell(ws: Any, value: str, font: Font = BODY_FONT, fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.font = font
+    cell.alignment = WRAP_ALIGN
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _write_start(wb: Workbook, model: IcpModel) -> dict[str, str]:
+    """Write the Start here tab; return each drop-down's list range, for the validations."""
+    ws = wb.create_sheet(layout.START)
+    widths = (28, 92)
+    for letter, width in zip("AB", widths, strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.sheet_properties.tabColor = START_TAB_COLOR
+    setup_page(ws, landscape=False, title_rows=False)
+    protect(ws)
+    row = 0
+
+    def line(label: str, text: str, label_font: Font = _LABEL_FONT, font: Font = BODY_FONT,
+             fill: PatternFill | None = None) -> None:
+        nonlocal row
+        row += 1
+        lines = max(text_lines(label, widths[0]), text_lines(text, widths[1]))
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+        ws.append([_text_cell(ws, label, label_font, fill), _text_cell(ws, text, font, fill)])
+
+    line("Start here", model.settings.model_name, _TITLE_FONT, _TITLE_FONT)
+    for section, lines in [*_start_sections(model), ("Drop-down words", [])]:
+        line("", "")
+        line(section, "", _SECTION_FONT, _SECTION_FONT, _SECTION_FILL)
+        for label, text in lines:
+            line(label, text, font=_CODE_FONT if text.startswith("icp-sheets ") else BODY_FONT)
+    ranges: dict[str, str] = {}
+    for header, choices in _choice_lists(model).items():
+        line(header, "")
+        for choice, explanation in choices:
+            line(choice, explanation, BODY_FONT)
+        ranges[header] = f"'{layout.START}'!$A${row - len(choices) + 1}:$A${row}"
+    return ranges
+
+
+def _model_tab(tab: str, lists: Mapping[str, str]) -> SheetSpec:
+    tab_layout = layout.TABS[tab]
+    settings = tab == layout.SETTINGS
+    columns = tuple(ColumnSpec(c.header, c.note, c.width, wrap=True, locked=settings and c.header != "Value",
+                               left=settings) for c in tab_layout.columns)
+    validations = {c.header: lists[c.header] for c in tab_layout.columns if c.choices}
+    return SheetSpec(tab, columns, TABLE_NAMES[tab], protect=tab == layout.SETTINGS,
+                     tab_color=INPUT_TAB_COLOR, validations=validations, strict_lists=STRICT_LISTS)
+
+
+def _account_note(model: IcpModel, header: str) -> str:
+    """What the model does with an Accounts column, so a header note tells why it matters."""
+    key = header_key(header)
+    uses = []
+    rows = [c.row for c in model.criteria if header_key(c.column) == key]
+    if rows:
+        uses.append(f"Scored on the {layout.ICP} tab{_rows(rows)}.")
+    rows = [d.row for d in model.disqualifiers if header_key(d.column) == key]
+    if rows:
+        uses.append(f"Checked by the {layout.ANTI_ICP} tab{_rows(rows)}.")
+    uses += [f"The date of the '{s.name}' signal ({layout.SIGNALS} tab{_rows([s.row])})."
+             for s in model.signals if header_key(s.date_column) == key]
+    return " ".join(uses) or "Not used by the model; kept as it is."
+
+
+def _rows(rows: Sequence[int | None]) -> str:
+    known = [r for r in rows if r is not None]
+    if not known:
+        return ""
+    return f", row {known[0]}" if len(known) == 1 else f", rows {min(known)}–{max(known)}"
+
+
+def _data_tab(name: str, frame: pd.DataFrame, results: Sequence[str], notes: Mapping[str, str],
+              tiers: Sequence[str] = ()) -> SheetSpec:
+    columns = tuple(result_column(h) if h in results else data_column(h, frame, notes[h]) for h in frame.columns)
+    return SheetSpec(name, columns, TABLE_NAMES[name], tab_color=DATA_TAB_COLOR, tiers=tiers)
+
+
+def _with_results(inputs: pd.DataFrame, results: pd.DataFrame | None, columns: Sequence[str]) -> pd.DataFrame:
+    """Input columns (old results dropped) followed by the result columns, blank when not given."""
+    inputs = inputs.rename(columns=str)
+    inputs = inputs[[c for c in inputs.columns if header_key(c) not in {header_key(r) for r in columns}]]
+    if results is None:
+        results = pd.DataFrame({c: [None] * len(inputs) for c in columns}, index=inputs.index)
+    return pd.concat([inputs.reset_index(drop=True), results[list(columns)].reset_index(drop=True)], axis=1)
+
+
+def _frame(rows: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+
+
+def build_template(model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFrame) -> Workbook:
+    """The template as a write-only workbook, ready to save (accounts and contacts carry results)."""
+    wb = new_workbook()
+    wb.properties.creator = "icp-sheets"
+    wb.properties.title = f"ICP template: {model.settings.model_name}"
+    wb.properties.created = TEMPLATE_TIME
+    lists = _write_start(wb, model)
+    rows = layout.model_rows(model)
+    for tab in layout.MODEL_TABS:
+        write_table_sheet(wb, _model_tab(tab, lists), rows[tab], len(rows[tab]))
+    account_notes = {h: _account_note(model, h) for h in accounts.columns}
+    tiers = (model.settings.top_tier, model.settings.middle_tier)
+    spec = _data_tab(layout.ACCOUNTS, accounts, layout.RESULT_COLUMNS, account_notes, tiers)
+    write_table_sheet(wb, spec, frame_rows(accounts), len(accounts))
+    contact_notes = {h: CONTACT_NOTES.get(header_key(h), "Kept as it is.") for h in contacts.columns}
+    spec = _data_tab(layout.CONTACTS, contacts, layout.CONTACT_RESULT_COLUMNS, contact_notes)
+    write_table_sheet(wb, spec, frame_rows(contacts), len(contacts))
+    return wb
+
+
+def write_template(path: str | Path, model: IcpModel | None = None,
+                   accounts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+                   contacts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+                   account_results: pd.DataFrame | None = None,
+                   contact_results: pd.DataFrame | None = None) -> None:
+    """Write the template workbook to ``path``; the Example ICP and its accounts by default.
+
+    Results are written as values into the result columns right of the inputs
+    (blank when not given); the workbook never contains formulas.
+    """
+    from icp_sheets import example
+
+    model = model or example.example_model()
+    accounts_frame = _frame(example.example_accounts() if accounts is None else accounts)
+    contacts_frame = _frame(example.example_contacts() if contacts is None else contacts)
+    wb = build_template(
+        model,
+        _with_results(accounts_frame, account_results, layout.RESULT_COLUMNS),
+        _with_results(contacts_frame, contact_results, layout.CONTACT_RESULT_COLUMNS),
+    )
+    Path(path).write_bytes(reproducible_bytes(wb, TEMPLATE_TIME))
+
+
+def reproducible_bytes(wb: Workbook, when: dt.datetime) -> bytes:
+    """Save ``wb`` with every timestamp fixed to ``when``, so equal content gives equal bytes.
+
+    openpyxl stamps the save time into docProps/core.xml and the zip entries;
+    both are rewritten here.
+    """
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    wb.properties.created = wb.properties.modified = when
+    core = tostring(wb.properties.to_tree())
+    out = io.BytesIO()
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = core if info.filename == "docProps/core.xml" else source.read(info.filename)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=stamp), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
