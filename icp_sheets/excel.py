@@ -26,9 +26,10 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from icp_sheets.excel_values import (
+    Block,
+    Cells,
     CellError,
     as_of_argument,
-    blank_zero_dates,
     block,
     column,
     grid,
@@ -55,18 +56,18 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 MODEL_DOC = "The cell holding =ICP_MODEL(…), usually the name ICP"
 _ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"doc": MODEL_DOC},
-    "headers": {"ndim": 2, "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
+    "headers": {"convert": "raw", "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
                 "or the whole table with headers when rows is left out"},
-    "rows": {"ndim": 2, "doc": "One account row (Accounts[@]) or many (Accounts); "
+    "rows": {"convert": "raw", "doc": "One account row (Accounts[@]) or many (Accounts); "
              "leave out when headers holds the whole table"},
-    "as_of": {"ndim": 2, "doc": "Day signals count back from, or one per row; "
+    "as_of": {"convert": "raw", "doc": "Day signals count back from, or one per row; "
               "blank = the model's as-of date, else today"},
 }
 _CONTACT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"doc": MODEL_DOC},
-    "title": {"ndim": 2, "doc": "A job title, or a column of them"},
-    "department": {"ndim": 2, "doc": "Optional: the department, or a column of them"},
-    "seniority": {"ndim": 2, "doc": "Optional: the seniority, or a column of them"},
+    "title": {"convert": "raw", "doc": "A job title, or a column of them"},
+    "department": {"convert": "raw", "doc": "Optional: the department, or a column of them"},
+    "seniority": {"convert": "raw", "doc": "Optional: the seniority, or a column of them"},
 }
 
 
@@ -118,11 +119,11 @@ def _read_model_cached(blocks: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ..
 
 
 @func
-@arg("criteria", ndim=2, doc="The ICP tab's range with its header row (Column, Condition, Points, …)")
-@arg("anti_icp", ndim=2, doc="The Anti-ICP tab's range with its header row")
-@arg("signals", ndim=2, doc="The Signals tab's range with its header row")
-@arg("settings", ndim=2, doc="The Settings tab's range with its header row (Setting, Value)")
-@arg("personas", ndim=2, doc="Optional: the Personas tab's range with its header row")
+@arg("criteria", "raw", doc="The ICP tab's range with its header row (Column, Condition, Points, …)")
+@arg("anti_icp", "raw", doc="The Anti-ICP tab's range with its header row")
+@arg("signals", "raw", doc="The Signals tab's range with its header row")
+@arg("settings", "raw", doc="The Settings tab's range with its header row (Setting, Value)")
+@arg("personas", "raw", doc="Optional: the Personas tab's range with its header row")
 @_cell_safe
 def icp_model(criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None) -> str:
     """The validated ICP model as one cell of text; every other ICP_ function takes this cell first."""
@@ -132,11 +133,21 @@ def icp_model(criteria: Any, anti_icp: Any, signals: Any, settings: Any, persona
 # ---------------------------------------------------------------- accounts
 
 
-def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> tuple[pd.DataFrame, Any]:
-    """Score what Excel passed: the core's result frame and the block it came from."""
+def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> tuple[pd.DataFrame, Block]:
+    """Score what Excel passed: the core's result frame and the block it came from.
+
+    Cached by content: the eight result formulas of a row (or of a spilled block)
+    share one scoring, and an unchanged block recalculates for the price of a hash.
+    """
+    model_from_cell(model)  # a bad model cell is reported before anything is read
+    return _scored(model, grid(headers), None if rows is None else grid(rows), grid(as_of))
+
+
+@functools.lru_cache(maxsize=32)
+def _scored(model: str, headers: Cells, rows: Cells | None, as_of: Cells) -> tuple[pd.DataFrame, Block]:
     icp = model_from_cell(model)
-    accounts = block(headers, rows)
-    frame = blank_zero_dates(accounts.table.frame, [s.date_column for s in icp.signals])
+    accounts = block(headers, rows, [s.date_column for s in icp.signals])
+    frame = accounts.table.frame
     day = as_of_argument(as_of, accounts.height, icp.settings.as_of)
     if isinstance(day, pd.Series):
         day = pd.Series(day.to_numpy()[accounts.positions], index=frame.index)

@@ -39,7 +39,7 @@ MODEL_PREFIX = "ICP1"  # bump when the encoding changes; old cells then say "rec
 _MODEL_MARK = "#"  # separates the readable label from the payload (never in base64)
 _MESSAGE_LIMIT = 250
 
-Cells = list[list[Any]]
+Cells = tuple[tuple[Any, ...], ...]
 
 
 class CellError(ValueError):
@@ -49,26 +49,45 @@ class CellError(ValueError):
 # ---------------------------------------------------------------- values in
 
 
+# Windows reports error cells (#DIV/0!, #N/A, #NAME?, #NULL!, #NUM!, #REF!, #VALUE!) to raw COM
+# readers as these CVErr codes; Excel's own numbers, never a plausible account value.
+_COM_ERRORS = frozenset({-2146826281, -2146826246, -2146826259, -2146826288, -2146826252, -2146826265,
+                         -2146826273})
+
+
 def cell(value: Any) -> Any:
-    """One cell as the core expects it: errors and empty text become None."""
+    """One raw cell as the core expects it: errors and empty cells become None.
+
+    The functions take their ranges raw (xlwings' ``raw`` converter: no per-cell
+    cleaning, which is what makes a 10,000-row block fast), so this handles what
+    each runtime sends unconverted: Office.js rich values and Pyodide's ``JsNull``
+    for empty cells, COM error codes on Windows, and empty text everywhere.
+    """
+    if value is None or isinstance(value, str | float | bool):
+        return None if isinstance(value, str) and not value.strip() else value
+    if isinstance(value, int):
+        return None if value in _COM_ERRORS else value
     if isinstance(value, dict):  # Office.js rich values: errors, formatted numbers, entities
         return None if value.get("type") == "Error" else cell(value.get("basicValue"))
-    if isinstance(value, str) and not value.strip():
+    if type(value).__name__ == "JsNull":  # Pyodide >= 0.28: an empty cell inside an array argument
         return None
     return value
 
 
 def grid(value: Any) -> Cells:
-    """Any range argument as rows of cells: a scalar is one cell, a 1-D list one row."""
+    """Any range argument as rows of clean cells: a scalar is one cell, a 1-D list one row.
+
+    Tuples, so a block can key a cache: Excel recalculates often with unchanged ranges.
+    """
     if value is None:
-        return []
+        return ()
     if not isinstance(value, list | tuple):
-        return [[cell(value)]]
+        return ((cell(value),),)
     if not value:
-        return []
+        return ()
     if not isinstance(value[0], list | tuple):
-        return [[cell(v) for v in value]]
-    return [[cell(v) for v in row] for row in value]
+        return (tuple(cell(v) for v in value),)
+    return tuple(tuple(cell(v) for v in row) for row in value)
 
 
 def column(value: Any) -> list[Any]:
@@ -77,13 +96,6 @@ def column(value: Any) -> list[Any]:
     if len(rows) > 1 and any(len(row) > 1 for row in rows):
         raise CellError(f"expected one column but got {len(rows)} rows × {max(map(len, rows))} columns")
     return [c for row in rows for c in row]
-
-
-def _header(value: Any) -> list[Any]:
-    rows = grid(value)
-    if len(rows) != 1:
-        raise CellError(f"headers must be one row, not {len(rows)}; pass the table's header row")
-    return rows[0]
 
 
 @dataclass(frozen=True)
@@ -99,35 +111,40 @@ class Block:
         return self.table.rows - 2
 
 
-def block(headers: Any, rows: Any = None) -> Block:
-    """Header and rows from ``(Accounts[#Headers], Accounts)`` or one block ``(Accounts[#All])``."""
+def block(headers: Cells, rows: Cells | None, date_columns: Iterable[str] = ()) -> Block:
+    """Accounts from ``(Accounts[#Headers], Accounts)``, or from one block when ``rows`` is None.
+
+    Desktop Excel shows an empty date cell as 0 when a formula points at it, so
+    0 in a ``date_columns`` column reads as blank.
+    """
     if rows is None:
-        values = grid(headers)
-        if not values:
+        if not headers:
             raise CellError("no header row; pass the table with its headers, e.g. Accounts[#All]")
-        header, data = values[0], values[1:]
+        header, data = headers[0], headers[1:]
     else:
-        header, data = _header(headers), grid(rows)
+        if len(headers) != 1:
+            raise CellError(f"headers must be one row, not {len(headers)}; pass the table's header row")
+        header, data = headers[0], rows
         if data and len(data[0]) != len(header):
             raise CellError(
                 f"{len(header)} headers but the rows are {len(data[0])} cells wide; "
                 "pass the header row and the rows of the same columns"
             )
+    wanted = list(date_columns)
+    dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
+    if dates:
+        data = tuple(_blank_zeros(row, dates) for row in data)
     return Block(table_from_values("Accounts", [header, *data]), height=len(data))
 
 
-def blank_zero_dates(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """Desktop Excel shows an empty date cell as 0 when a formula points at it: read 0 as blank."""
-    frame = frame.copy(deep=False)
-    for name in columns:
-        actual = find_column(frame, name)
-        if actual is None:
-            continue
-        values = frame[actual]
-        zero = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v == 0)
-        if zero.any():
-            frame[actual] = values.mask(zero.astype(bool), None)
-    return frame
+def _blank_zeros(row: Sequence[Any], positions: list[int]) -> Sequence[Any]:
+    if not any(_is_zero(row[i]) for i in positions if i < len(row)):
+        return row
+    return [None if i in positions and _is_zero(v) else v for i, v in enumerate(row)]
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == 0
 
 
 def as_of_day(value: Any) -> dt.date | None:
@@ -143,9 +160,9 @@ def as_of_day(value: Any) -> dt.date | None:
 
 def as_of_argument(value: Any, height: int, default: dt.date | None) -> dt.date | pd.Series | None:
     """The as_of argument: one date for every row, or a column with one date per row."""
-    days = column(value) if isinstance(value, list | tuple) else [value]
-    if len(days) == 1:
-        return as_of_day(days[0])
+    days = column(value)
+    if len(days) <= 1:
+        return as_of_day(days[0] if days else None)
     if len(days) != height:
         raise CellError(f"as_of has {len(days)} dates for {height} rows; give one date or one per row")
     fallback = default or dt.date.today()

@@ -261,6 +261,7 @@ def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(excel, model_cell, 
         return score(model, accounts, as_of)
 
     monkeypatch.setattr(excel.module, "score", fragile)
+    excel.module._scored.cache_clear()
     accounts = example_accounts()[:3]
     spilled = excel.call("icp_tier", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
     expected = expected_results(accounts)["icp_tier"]

@@ -14,7 +14,6 @@ from icp_sheets.excel_values import (
     CELL_LIMIT,
     CellError,
     as_of_argument,
-    blank_zero_dates,
     block,
     cell,
     column,
@@ -48,10 +47,24 @@ def test_cell_reads_office_js_and_desktop_values(sent, read):
 
 
 def test_grid_accepts_scalars_rows_and_blocks():
-    assert grid(None) == []
-    assert grid("Employees") == [["Employees"]]
-    assert grid(["Company", "Employees"]) == [["Company", "Employees"]]
-    assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == [["a", None], [None, 3]]
+    assert grid(None) == ()
+    assert grid("Employees") == (("Employees",),)
+    assert grid(["Company", "Employees"]) == (("Company", "Employees"),)
+    assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == (("a", None), (None, 3))
+
+
+def test_grid_reads_raw_desktop_values():
+    """The classic add-in passes raw COM values: tuples, error codes, zone-aware datetimes."""
+    na, div0 = -2146826246, -2146826281
+    stamp = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    assert grid(((120.0, na), (div0, stamp))) == ((120.0, None), (None, stamp))
+
+
+def test_grid_reads_pyodide_empty_cells():
+    class JsNull:  # what Pyodide >= 0.28 puts where a cell is empty
+        pass
+
+    assert grid([["a", JsNull()]]) == (("a", None),)
 
 
 def test_column_flattens_a_row_or_a_column_but_not_a_block():
@@ -63,7 +76,7 @@ def test_column_flattens_a_row_or_a_column_but_not_a_block():
 
 
 def test_block_keeps_each_result_next_to_its_input_row():
-    accounts = block([["Company", "Employees"]], [["A", 120], [None, ""], ["C", 40]])
+    accounts = block(grid([["Company", "Employees"]]), grid([["A", 120], [None, ""], ["C", 40]]))
     assert accounts.height == 3
     assert list(accounts.table.frame["Company"]) == ["A", "C"]
     assert list(accounts.positions) == [0, 2]
@@ -71,16 +84,16 @@ def test_block_keeps_each_result_next_to_its_input_row():
 
 
 def test_block_reads_one_range_whose_first_row_is_the_header():
-    accounts = block([["Company", "Employees"], ["A", 120.0]])
+    accounts = block(grid([["Company", "Employees"], ["A", 120.0]]), None)
     assert accounts.height == 1
     assert accounts.table.frame.to_dict("records") == [{"Company": "A", "Employees": 120.0}]
 
 
 def test_block_rejects_headers_and_rows_of_different_widths():
     with pytest.raises(CellError, match="2 headers but the rows are 3 cells wide"):
-        block([["Company", "Employees"]], [["A", 1, 2]])
+        block(grid([["Company", "Employees"]]), grid([["A", 1, 2]]))
     with pytest.raises(CellError, match="one row"):
-        block([["Company"], ["Employees"]], [["A"], ["B"]])
+        block(grid([["Company"], ["Employees"]]), grid([["A"], ["B"]]))
 
 
 def test_spread_gives_a_scalar_for_one_row_and_blanks_for_missing_numbers():
@@ -90,11 +103,10 @@ def test_spread_gives_a_scalar_for_one_row_and_blanks_for_missing_numbers():
 
 
 def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number():
-    frame = pd.DataFrame({"Employees": [0, 5], "Last funding date": [0.0, JAN_1_2025]}, dtype=object)
-    cleaned = blank_zero_dates(frame, ["last funding date", "Not there"])
-    assert cleaned["Last funding date"].tolist() == [None, JAN_1_2025]
-    assert cleaned["Employees"].tolist() == [0, 5]
-    assert frame["Last funding date"].tolist() == [0.0, JAN_1_2025], "the input frame is left alone"
+    rows = grid([[0, 0.0], [5, JAN_1_2025]])
+    accounts = block(grid([["Employees", "Last funding date"]]), rows, ["last funding date", "Not there"])
+    assert accounts.table.frame["Last funding date"].tolist() == [None, JAN_1_2025]
+    assert accounts.table.frame["Employees"].tolist() == [0, 5]
 
 
 @pytest.mark.parametrize(
