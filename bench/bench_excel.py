@@ -20,14 +20,14 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pandas as pd  # noqa: E402
-import xlwings  # noqa: E402
-from synthetic import SIGNAL_COLUMNS, accounts  # noqa: E402
-from xlwings.server import custom_functions_call  # noqa: E402
+import pandas as pd
+import xlwings
+from synthetic import SIGNAL_COLUMNS, accounts
+from xlwings.server import custom_functions_call
 
-from icp_sheets import excel  # noqa: E402
-from icp_sheets.example import example_model  # noqa: E402
-from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows  # noqa: E402
+from icp_sheets import excel
+from icp_sheets.example import example_model
+from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows
 
 ROWS = 10_000
 EPOCH = pd.Timestamp(1899, 12, 30)

@@ -27,8 +27,8 @@ import pandas as pd
 
 from icp_sheets.excel_values import (
     Block,
-    Cells,
     CellError,
+    Cells,
     as_of_argument,
     block,
     column,

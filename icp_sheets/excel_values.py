@@ -137,10 +137,10 @@ def block(headers: Cells, rows: Cells | None, date_columns: Iterable[str] = ()) 
     return Block(table_from_values("Accounts", [header, *data]), height=len(data))
 
 
-def _blank_zeros(row: Sequence[Any], positions: list[int]) -> Sequence[Any]:
+def _blank_zeros(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
     if not any(_is_zero(row[i]) for i in positions if i < len(row)):
         return row
-    return [None if i in positions and _is_zero(v) else v for i, v in enumerate(row)]
+    return tuple(None if i in positions and _is_zero(v) else v for i, v in enumerate(row))
 
 
 def _is_zero(value: Any) -> bool:
@@ -184,7 +184,7 @@ def out(value: Any) -> Any:
     return value
 
 
-def spread(values: Sequence[Any], height: int, positions: Sequence[int] | None = None) -> Any:
+def spread(values: Sequence[Any], height: int, positions: Sequence[int] | np.ndarray | None = None) -> Any:
     """Results in input-row order: a scalar for one row, else one value per row (a spilled column).
 
     ``positions`` says which input row each value belongs to (blank input rows

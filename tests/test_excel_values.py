@@ -6,7 +6,6 @@ import datetime as dt
 import random
 import string
 
-import pandas as pd
 import pytest
 
 from icp_sheets.example import example_model
