@@ -1,0 +1,422 @@
+"""End to end: gspread against the fake Sheets server on 127.0.0.1, a real workbook on disk."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from icp_sheets import layout
+from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_accounts, example_contacts, example_model
+from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.http import SheetsError, SheetsUnavailable
+from icp_sheets.sheets.merge import Side
+from icp_sheets.sheets.refresh import refresh
+from icp_sheets.sheets.sync import PROTECTION_NOTE, Mode, sync
+from icp_sheets.sheets.workbook_io import BASE_TAB
+from icp_sheets.testing.fake_sheets import FakeSheets, Store
+
+KEY = "shared-icp"
+BUDGET = 5  # metadata, batchGet, re-read, values:batchUpdate, spreadsheets:batchUpdate
+
+
+def write_workbook(path: Path) -> Path:
+    """The template when its writer is there, else the same tabs built from the layout."""
+    try:
+        from icp_sheets.template import write_template
+    except ImportError:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        rows = layout.model_rows(example_model())
+        for tab in layout.MODEL_TABS:
+            ws = wb.create_sheet(tab)
+            ws.append(layout.TABS[tab].headers)
+            for row in rows[tab]:
+                ws.append(row)
+        for tab, columns, results, data in (
+                (layout.ACCOUNTS, ACCOUNT_COLUMNS, layout.RESULT_COLUMNS, example_accounts()),
+                (layout.CONTACTS, CONTACT_COLUMNS, layout.CONTACT_RESULT_COLUMNS, example_contacts())):
+            ws = wb.create_sheet(tab)
+            ws.append([*columns, *results])
+            for record in data:
+                ws.append([record[c] for c in columns])
+        wb.save(path)
+    else:
+        write_template(path)
+    return path
+
+
+@pytest.fixture
+def fake():
+    with FakeSheets() as server:
+        server.store.create("Shared ICP", spreadsheet_id=KEY)
+        yield server
+
+
+@pytest.fixture
+def conn(fake) -> Connection:
+    connection = connect(KEY, api_url=fake.url, base_wait=0.0)
+    connection.http.sleep = lambda _s: None
+    return connection
+
+
+@pytest.fixture
+def pushed(tmp_path, fake, conn) -> Path:
+    path = write_workbook(tmp_path / "icp.xlsx")
+    sync(path, conn, Mode.PUSH, remember=KEY)
+    fake.reset_counts()
+    return path
+
+
+def column(grid: list[list], header: str) -> int:
+    return grid[0].index(header)
+
+
+def sheet_row(fake: FakeSheets, tab: str, company: str) -> tuple[int, list]:
+    grid = fake.store.grid(KEY, tab)
+    for i, row in enumerate(grid):
+        if row and row[0] == company:
+            return i + 1, row
+    raise AssertionError(f"{company} not in {tab}")
+
+
+def wb_rows(path: Path, tab: str) -> list[list]:
+    ws = openpyxl.load_workbook(path)[tab]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def wb_find(path: Path, tab: str, company: str) -> dict:
+    rows = wb_rows(path, tab)
+    header = rows[0]
+    matches = [dict(zip(header, r, strict=False)) for r in rows[1:] if r[0] == company]
+    assert len(matches) == 1, f"{company}: {len(matches)} rows in the workbook"
+    return matches[0]
+
+
+def blank_as_none(value: object) -> object:
+    return None if value == "" else value
+
+
+def type_in(fake: FakeSheets, tab: str, company: str, header: str, value: object) -> None:
+    grid = fake.store.grid(KEY, tab)
+    row, _ = sheet_row(fake, tab, company)
+    from icp_sheets.sheets.a1 import column_letter
+
+    fake.store.type_in(KEY, tab, f"{column_letter(column(grid, header) + 1)}{row}", value)
+
+
+def edit_workbook(path: Path, tab: str, company: str, header: str, value: object) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[tab]
+    names = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == company:
+            cell = row[names.index(header)]
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # typed as text, as a CSV import would leave it
+    wb.save(path)
+
+
+# ----------------------------------------------------------------------------- push
+
+
+def test_push_creates_every_tab_with_ids_protection_and_drop_downs(pushed, fake):
+    book = fake.store.spreadsheets[KEY]
+    titles = [s.title for s in book.sheets]
+    for tab in (*layout.MODEL_TABS, *layout.DATA_TABS):
+        assert tab in titles
+    accounts = fake.store.grid(KEY, layout.ACCOUNTS)
+    assert accounts[0][: len(ACCOUNT_COLUMNS)] == list(ACCOUNT_COLUMNS)
+    assert "icp_id" in accounts[0]
+    assert len(accounts) == 1 + len(example_accounts())
+    ids = [r[column(accounts, "icp_id")] for r in accounts[1:]]
+    assert len(set(ids)) == len(ids)
+    # the workbook got the same ids, and the base is hidden inside it
+    wb = openpyxl.load_workbook(pushed)
+    assert wb[BASE_TAB].sheet_state == "veryHidden"
+    wb_ids = [r[-1] for r in wb_rows(pushed, layout.ACCOUNTS)[1:]]
+    assert sorted(wb_ids) == sorted(ids)
+    sheet = book.sheet(layout.ACCOUNTS)
+    (protection,) = sheet.protected
+    assert protection["warningOnly"] and protection["description"] == PROTECTION_NOTE
+    start = column(accounts, layout.RESULT_COLUMNS[0])
+    assert (protection["range"]["startColumnIndex"], protection["range"]["endColumnIndex"]) == (
+        start, start + len(layout.RESULT_COLUMNS))
+    assert book.sheet(layout.ICP).validation  # the condition drop-down came along
+
+
+def test_push_writes_untrusted_text_raw(tmp_path, fake, conn):
+    path = write_workbook(tmp_path / "icp.xlsx")
+    edit_workbook(path, layout.ACCOUNTS, "Brightlane Analytics", "Industry", '=IMPORTXML("http://x","//a")')
+    sync(path, conn, Mode.PUSH)
+    row, _ = sheet_row(fake, layout.ACCOUNTS, "Brightlane Analytics")
+    cell = fake.store.spreadsheets[KEY].sheet(layout.ACCOUNTS).cells[(row, 3)]
+    assert cell.formula is None and cell.value.startswith("=IMPORTXML")
+
+
+# ----------------------------------------------------------------------------- both ways
+
+
+def test_edits_on_both_sides_meet_within_the_request_budget(pushed, fake, conn):
+    edit_workbook(pushed, layout.ACCOUNTS, "Harbor & Finch", "Employees", 95)
+    type_in(fake, layout.ACCOUNTS, "Quillstone Health", "Region", "Europe")
+    type_in(fake, layout.ICP, "Employees", "Note", "Edited in the sheet")
+    report = sync(pushed, conn)
+    assert report.unresolved == [] and report.wrote
+    assert fake.total <= BUDGET and report.requests == fake.total == 4
+    assert wb_find(pushed, layout.ACCOUNTS, "Quillstone Health")["Region"] == "Europe"
+    assert wb_rows(pushed, layout.ICP)[1][4] == "Edited in the sheet"
+    _, row = sheet_row(fake, layout.ACCOUNTS, "Harbor & Finch")
+    assert row[ACCOUNT_COLUMNS.index("Employees")] == 95
+    fake.reset_counts()
+    again = sync(pushed, conn)
+    assert all(t.empty for t in again.tabs) and fake.total == 2  # metadata + one read
+
+
+def test_rows_added_on_both_sides_both_survive_once(pushed, fake, conn):
+    wb = openpyxl.load_workbook(pushed)
+    wb[layout.ACCOUNTS].append(["Added In Excel", "excel.example"])
+    wb.save(pushed)
+    n = len(fake.store.grid(KEY, layout.ACCOUNTS))
+    fake.store.type_in(KEY, layout.ACCOUNTS, f"A{n + 1}", "Added In Sheets")
+    sync(pushed, conn)
+    sync(pushed, conn)  # a second sync must not duplicate anything
+    companies = [r[0] for r in fake.store.grid(KEY, layout.ACCOUNTS)[1:]]
+    assert companies.count("Added In Excel") == companies.count("Added In Sheets") == 1
+    wb_companies = [r[0] for r in wb_rows(pushed, layout.ACCOUNTS)[1:]]
+    assert sorted(c for c in wb_companies if c) == sorted(companies)
+
+
+def test_a_row_deleted_in_the_sheet_is_deleted_in_the_workbook(pushed, fake, conn):
+    row, _ = sheet_row(fake, layout.ACCOUNTS, "Tandem Freight")
+    book = fake.store.spreadsheets[KEY]
+    fake.store.batch_update(book, [{"deleteDimension": {"range": {
+        "sheetId": book.sheet(layout.ACCOUNTS).sheet_id, "dimension": "ROWS",
+        "startIndex": row - 1, "endIndex": row}}}])
+    sync(pushed, conn)
+    assert "Tandem Freight" not in [r[0] for r in wb_rows(pushed, layout.ACCOUNTS)]
+
+
+def test_deleted_in_the_workbook_but_edited_in_the_sheet_is_kept_and_reported(pushed, fake, conn):
+    wb = openpyxl.load_workbook(pushed)
+    ws = wb[layout.ACCOUNTS]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "Orchard Ledger":
+            ws.delete_rows(row[0].row)
+            break
+    wb.save(pushed)
+    type_in(fake, layout.ACCOUNTS, "Orchard Ledger", "Employees", 75)
+    report = sync(pushed, conn)
+    assert any(c.column is None and "deleted in the workbook" in str(c) for c in report.conflicts)
+    assert wb_find(pushed, layout.ACCOUNTS, "Orchard Ledger")["Employees"] == 75
+
+
+def test_a_conflict_is_reported_and_overwrites_nothing_until_prefer(pushed, fake, conn):
+    edit_workbook(pushed, layout.ACCOUNTS, "Kestrel Security", "Employees", 230)
+    type_in(fake, layout.ACCOUNTS, "Kestrel Security", "Employees", 240)
+    report = sync(pushed, conn)
+    (conflict,) = report.unresolved
+    assert (conflict.tab, conflict.column, conflict.workbook, conflict.sheet) == (
+        layout.ACCOUNTS, "Employees", 230, 240)
+    assert wb_find(pushed, layout.ACCOUNTS, "Kestrel Security")["Employees"] == 230
+    assert sheet_row(fake, layout.ACCOUNTS, "Kestrel Security")[1][3] == 240
+    again = sync(pushed, conn)  # still a conflict: the base kept the old value
+    assert len(again.unresolved) == 1
+    sync(pushed, conn, prefer=Side.SHEET)
+    assert wb_find(pushed, layout.ACCOUNTS, "Kestrel Security")["Employees"] == 240
+    assert sync(pushed, conn).unresolved == []
+
+
+def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(pushed, fake, conn):
+    type_in(fake, layout.ACCOUNTS, "Harbor & Finch", "Employees", "=40+45")
+    edit_workbook(pushed, layout.ACCOUNTS, "Sable & Co", "Industry", "=not a formula")
+    sync(pushed, conn)
+    ws = openpyxl.load_workbook(pushed)[layout.ACCOUNTS]
+    cells = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    employees = cells["Harbor & Finch"][ACCOUNT_COLUMNS.index("Employees")]
+    assert employees.data_type == "f" and employees.value == "=40+45"
+    industry = cells["Sable & Co"][ACCOUNT_COLUMNS.index("Industry")]
+    assert industry.data_type == "s" and industry.value == "=not a formula"
+    row, _ = sheet_row(fake, layout.ACCOUNTS, "Sable & Co")
+    assert fake.store.spreadsheets[KEY].sheet(layout.ACCOUNTS).cells[(row, 3)].formula is None
+    fake.reset_counts()
+    assert all(t.empty for t in sync(pushed, conn).tabs)  # and nothing flip-flops afterwards
+
+
+def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed, fake, conn):
+    type_in(fake, layout.ACCOUNTS, "Pinecrest Learning", "Region", "Europe")
+    edit_workbook(pushed, layout.ACCOUNTS, "Driftwood Studios", "Region", "APAC")
+    report = sync(pushed, conn, Mode.PULL)
+    assert report.wrote
+    assert wb_find(pushed, layout.ACCOUNTS, "Pinecrest Learning")["Region"] == "Europe"
+    assert sheet_row(fake, layout.ACCOUNTS, "Driftwood Studios")[1][4] == "Europe"
+    assert fake.counts["values.batchUpdate"] == 0
+    sync(pushed, conn)  # the workbook's own edit still goes up later
+    assert sheet_row(fake, layout.ACCOUNTS, "Driftwood Studios")[1][4] == "APAC"
+
+
+def test_status_changes_nothing(pushed, fake, conn):
+    type_in(fake, layout.ACCOUNTS, "Pinecrest Learning", "Region", "Europe")
+    before = pushed.read_bytes()
+    report = sync(pushed, conn, Mode.STATUS)
+    assert any(t.to_workbook for t in report.tabs)
+    assert pushed.read_bytes() == before
+    assert fake.counts["values.batchUpdate"] == fake.counts["spreadsheets.batchUpdate"] == 0
+
+
+# ----------------------------------------------------------------------------- people and faults
+
+
+def test_a_person_editing_between_read_and_write_loses_nothing(pushed, fake, conn):
+    edit_workbook(pushed, layout.ACCOUNTS, "Harbor & Finch", "Region", "Europe")
+    row, _ = sheet_row(fake, layout.ACCOUNTS, "Harbor & Finch")
+
+    def person(store: Store) -> None:
+        store.type_in(KEY, layout.ACCOUNTS, f"G{row}", "HubSpot, Gong, Clari")  # Tech stack
+
+    fake.on("values.batchGet", after=1, action=person)
+    report = sync(pushed, conn)
+    assert report.rounds == 2
+    _, sheet = sheet_row(fake, layout.ACCOUNTS, "Harbor & Finch")
+    assert sheet[4] == "Europe" and sheet[6] == "HubSpot, Gong, Clari"
+    assert wb_find(pushed, layout.ACCOUNTS, "Harbor & Finch")["Tech stack"] == "HubSpot, Gong, Clari"
+
+
+def test_429s_and_a_dropped_write_still_sync_exactly_once(pushed, fake, conn):
+    wb = openpyxl.load_workbook(pushed)
+    wb[layout.ACCOUNTS].append(["Retry Robotics", "retry.example"])
+    wb.save(pushed)
+    fake.inject("429", "values.batchGet", retry_after=0)
+    fake.inject("429", "values.batchUpdate")
+    fake.inject("drop-after", "values.batchUpdate")  # applied, answer lost: repeated safely
+    report = sync(pushed, conn)
+    assert report.wrote
+    companies = [r[0] for r in fake.store.grid(KEY, layout.ACCOUNTS)]
+    assert companies.count("Retry Robotics") == 1
+
+
+def test_a_failed_write_leaves_both_sides_and_the_base_as_they_were(pushed, fake, conn):
+    edit_workbook(pushed, layout.ACCOUNTS, "Harbor & Finch", "Region", "Europe")
+    before_wb = pushed.read_bytes()
+    before_sheet = fake.store.grid(KEY, layout.ACCOUNTS)
+    fake.inject("500", "values.batchUpdate", times=99)
+    with pytest.raises(SheetsUnavailable, match="HTTP 500"):
+        sync(pushed, conn)
+    assert pushed.read_bytes() == before_wb
+    assert fake.store.grid(KEY, layout.ACCOUNTS) == before_sheet
+    fake.faults.clear()
+    sync(pushed, conn)
+    assert sheet_row(fake, layout.ACCOUNTS, "Harbor & Finch")[1][4] == "Europe"
+
+
+def test_request_count_does_not_grow_with_rows(tmp_path, fake, conn):
+    path = write_workbook(tmp_path / "big.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.ACCOUNTS]
+    for i in range(1500):
+        ws.append([f"Company {i}", f"c{i}.example", "Software", 50 + i % 300, "North America"])
+    wb.save(path)
+    sync(path, conn, Mode.PUSH)
+    assert fake.total <= BUDGET
+    edit_workbook(path, layout.ACCOUNTS, "Company 7", "Employees", 1)
+    for i in (10, 900, 1400):
+        type_in(fake, layout.ACCOUNTS, f"Company {i}", "Region", "Europe")
+    fake.reset_counts()
+    sync(path, conn)
+    assert fake.total <= BUDGET
+    assert fake.counts["values.batchGet"] == 2 and fake.counts["values.batchUpdate"] == 1
+
+
+def test_an_unshared_sheet_says_to_share_it(tmp_path, fake):
+    fake.store.create("Private", spreadsheet_id="private", private=True)
+    conn = connect("private", api_url=fake.url)
+    conn.identity = "icp-bot@project.iam.gserviceaccount.com"
+    with pytest.raises(SheetsError, match=r"not shared.*Share the sheet with icp-bot@project"):
+        sync(write_workbook(tmp_path / "icp.xlsx"), conn)
+
+
+def test_a_missing_sheet_says_what_to_do(tmp_path, fake):
+    conn = connect("https://docs.google.com/spreadsheets/d/nope123/edit#gid=0", api_url=fake.url)
+    with pytest.raises(SheetsError, match="No Google Sheet has the key 'nope123'"):
+        sync(write_workbook(tmp_path / "icp.xlsx"), conn)
+
+
+# ----------------------------------------------------------------------------- refresh
+
+
+def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, fake, conn, tmp_path):
+    n = len(fake.store.grid(KEY, layout.ACCOUNTS))
+    for i, value in enumerate(["Fresh Forge", "fresh.example", "Software", "150", "North America",
+                               "Series B", "Salesforce", "2026-11-10"]):
+        fake.store.type_in(KEY, layout.ACCOUNTS, f"{'ABCDEFGH'[i]}{n + 1}", value)
+    before = fake.store.grid(KEY, layout.ACCOUNTS)
+    fake.reset_counts()
+    result = refresh(conn)
+    assert fake.total <= BUDGET
+    assert result.accounts == len(example_accounts()) + 1
+    after = fake.store.grid(KEY, layout.ACCOUNTS)
+    results = {column(after, c) for c in layout.RESULT_COLUMNS}
+    width = len(after[0])
+    for old, new in zip(before, after, strict=True):  # human-typed columns untouched
+        old, new = old + [""] * (width - len(old)), new + [""] * (width - len(new))
+        assert [v for i, v in enumerate(old) if i not in results] == \
+            [v for i, v in enumerate(new) if i not in results]
+    # parity: pull the sheet into the workbook and score it with the core, as `icp-sheets score` does
+    sync(pushed, conn, Mode.PULL)
+    from icp_sheets.batch import score_workbook
+
+    scored = tmp_path / "scored.xlsx"
+    score_workbook(pushed, scored, force=True)
+    expected = {r[0]: r for r in wb_rows(scored, layout.ACCOUNTS)[1:] if r[0]}
+    header = wb_rows(scored, layout.ACCOUNTS)[0]
+    for row in after[1:]:
+        want = expected[row[0]]
+        for name in layout.RESULT_COLUMNS:
+            got = row[column(after, name)]
+            exp = want[header.index(name)]
+            assert blank_as_none(got) == blank_as_none(exp), (row[0], name)
+    fake.reset_counts()
+    assert refresh(conn).cells == 0 and fake.counts["values.batchUpdate"] == 0
+
+
+def test_refresh_matches_contacts_to_personas(pushed, fake, conn):
+    refresh(conn)
+    contacts = fake.store.grid(KEY, layout.CONTACTS)
+    persona = column(contacts, "icp_persona")
+    maya = next(r for r in contacts if r[0] == "Maya Chen")
+    assert maya[persona] == "Sales leader"
+
+
+# ----------------------------------------------------------------------------- the command line
+
+
+def test_the_commands_against_the_fake_server(tmp_path, fake):
+    path = write_workbook(tmp_path / "icp.xlsx")
+    from click.testing import CliRunner
+
+    from icp_sheets.cli import cli
+
+    runner = CliRunner()
+    first = runner.invoke(cli, ["sync", "push", str(path), "--sheet", KEY, "--api-url", fake.url])
+    assert first.exit_code == 0, first.output
+    status = runner.invoke(cli, ["sync", "status", str(path), "--api-url", fake.url])  # sheet remembered
+    assert status.exit_code == 0 and "Already in sync" in status.output
+    refreshed = runner.invoke(cli, ["refresh", str(path), "--api-url", fake.url])
+    assert refreshed.exit_code == 0 and "Scored" in refreshed.output
+    missing = runner.invoke(cli, ["sync", str(path), "--sheet", "nope", "--api-url", fake.url])
+    assert missing.exit_code == 1 and "No Google Sheet" in missing.output
+
+
+def test_the_fake_server_runs_as_a_command():
+    proc = subprocess.Popen([sys.executable, "-m", "icp_sheets.testing.fake_sheets", "--port", "0",
+                             "--create", "k"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert "Fake Google Sheets API on http://127.0.0.1:" in proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
