@@ -173,9 +173,10 @@ class CellWriter:
     cell for each of 100,000 rows would cost more than writing them.
     """
 
-    def __init__(self, ws: Any, spec: ColumnSpec) -> None:
+    def __init__(self, ws: Any, spec: ColumnSpec, *, keep_empty: bool = False) -> None:
         self._ws = ws
         self._spec = spec
+        self._keep_empty = keep_empty  # style empty cells too, e.g. unlocked cells on a protected tab
         self._cells: dict[str, WriteOnlyCell] = {}
 
     def _cell(self, kind: str) -> WriteOnlyCell:
@@ -198,7 +199,11 @@ class CellWriter:
     def __call__(self, raw: Any) -> WriteOnlyCell | None:
         value = cell_value(raw)
         if value is None or value == "":
-            return None
+            if not self._keep_empty:
+                return None
+            cell = self._cell("empty")
+            cell.value = None
+            return cell
         if isinstance(value, str):
             cell = self._cell("quoted" if value.startswith(FORMULA_STARTS) else "text")
             cell.value = value
@@ -331,7 +336,11 @@ def write_table_sheet(wb: Workbook, spec: SheetSpec, rows: Iterable[Sequence[Any
     """Add a list tab: header in row 1 with notes, the rows, then table, drop-downs and colours."""
     ws = wb.create_sheet(spec.name)
     for index, column in enumerate(spec.columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        # The column's own style is what Excel gives cells typed below the written rows.
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        dimension.font = BODY_FONT
+        dimension.protection = LOCKED if column.result or column.locked else UNLOCKED
     ws.freeze_panes = "A2"
     if spec.tab_color:
         ws.sheet_properties.tabColor = spec.tab_color
@@ -343,7 +352,7 @@ def write_table_sheet(wb: Workbook, spec: SheetSpec, rows: Iterable[Sequence[Any
     if _valid_table_headers(spec):
         _add_table(ws, spec, n_rows + 1)
     ws.append([header_cell(ws, column) for column in spec.columns])
-    writers = [CellWriter(ws, column) for column in spec.columns]
+    writers = [CellWriter(ws, column, keep_empty=spec.protect) for column in spec.columns]
     wrapped = [(i, c.width) for i, c in enumerate(spec.columns) if c.wrap or c.left]
     for number, row in enumerate(rows, 2):
         # Neither Excel nor LibreOffice fits row heights on opening, so wrapped text gets room here.
