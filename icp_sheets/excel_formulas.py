@@ -1,0 +1,69 @@
+"""The exact formulas that make a workbook live: one ``=ICP_MODEL()`` cell and a formula per result cell.
+
+The xlwings Lite script writes them and the documentation quotes them, both
+from here, so what people read is what the script types. Accounts formulas
+name the input columns as one span (``Accounts[@[Company]:[Tech switch date]]``)
+rather than the whole row: ``Accounts[@]`` would include the result cell
+itself, a circular reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from icp_sheets.layout import ANTI_ICP, CONTACT_RESULT_COLUMNS, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS
+from icp_sheets.tables import find_column
+
+MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
+MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
+MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL's argument order
+
+
+class LayoutError(ValueError):
+    """The table's columns cannot be referenced safely; the message says what to move."""
+
+
+def column_ref(name: str) -> str:
+    """A column name inside a structured reference: ``[``, ``]``, ``#`` and ``'`` are escaped with ``'``."""
+    return "[" + "".join(f"'{ch}" if ch in "[]#'" else ch for ch in name) + "]"
+
+
+def model_formula(ranges: Mapping[str, str]) -> str:
+    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``."""
+    return f"=ICP_MODEL({', '.join(ranges[tab] for tab in MODEL_TABS)})"
+
+
+def account_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME) -> dict[str, str]:
+    """A row formula for each result column the table has, e.g. ``{"icp_score": "=ICP_SCORE(…)"}``."""
+    results = _result_columns(headers, RESULT_COLUMNS)
+    inputs = [i for i, h in enumerate(headers) if h not in results]
+    if not inputs:
+        raise LayoutError(f"the {table} table has no account columns to score")
+    first, last = inputs[0], inputs[-1]
+    if last - first + 1 != len(inputs):
+        raise LayoutError(f"move the result columns of the {table} table after its account columns, "
+                          "so one span of columns holds the accounts")
+    span = f"{column_ref(headers[first])}:{column_ref(headers[last])}"
+    header_ref, row_ref = f"{table}[[#Headers],{span}]", f"{table}[@{span}]"
+    return {h: f"={function}({model}, {header_ref}, {row_ref})" for h, function in results.items()}
+
+
+def contact_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME) -> dict[str, str]:
+    """A row formula for each persona result column, from the Title (and Department, Seniority) columns."""
+    title = find_column(headers, "Title") or find_column(headers, "Job title")
+    if title is None:
+        raise LayoutError(f"the {table} table has no Title column to match personas on")
+    args = [f"{table}[@{column_ref(title)}]"]
+    for optional in ("Department", "Seniority"):
+        found = find_column(headers, optional)
+        if found is None:
+            break
+        args.append(f"{table}[@{column_ref(found)}]")
+    return {h: f"={function}({model}, {', '.join(args)})"
+            for h, function in _result_columns(headers, CONTACT_RESULT_COLUMNS).items()}
+
+
+def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, str]:
+    """Each header that is a result column, with its function name (icp_score → ICP_SCORE)."""
+    found = {h: find_column(names, h) for h in headers}
+    return {h: name.upper() for h, name in found.items() if name}
