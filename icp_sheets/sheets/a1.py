@@ -82,18 +82,18 @@ def _cell(row: int | None, col: int | None) -> str:
 def split_range(text: str) -> tuple[str | None, str]:
     """``'Tab'!A1:B2`` → (``Tab``, ``A1:B2``); no ``!`` → (None, text)."""
     if text.startswith("'"):
-        i, title = 1, []
+        i, chars = 1, []
         while i < len(text):
             if text[i] == "'":
                 if text[i + 1 : i + 2] == "'":
-                    title.append("'")
+                    chars.append("'")
                     i += 2
                     continue
                 break
-            title.append(text[i])
+            chars.append(text[i])
             i += 1
         rest = text[i + 1 :]
-        return "".join(title), rest[1:] if rest.startswith("!") else rest
+        return "".join(chars), rest[1:] if rest.startswith("!") else rest
     if "!" in text:
         title, _, ref = text.rpartition("!")
         return title, ref

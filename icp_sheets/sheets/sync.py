@@ -29,11 +29,11 @@ from typing import Any
 
 from gspread.exceptions import APIError
 
-from icp_sheets.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS, TABS
 from icp_sheets.layout import ACCOUNTS as ACCOUNTS_TAB
+from icp_sheets.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS, TABS
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection
-from icp_sheets.sheets.grid import KEY, UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
+from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, merge, next_base, same
 from icp_sheets.sheets.workbook_io import WorkbookSide
@@ -120,7 +120,7 @@ class _TabPlan:
 
 def fetch_metadata(conn: Connection) -> dict[str, Any]:
     try:
-        return conn.http.fetch_sheet_metadata(conn.key, params={"includeGridData": "false"})
+        return dict(conn.http.fetch_sheet_metadata(conn.key, params={"includeGridData": "false"}))
     except APIError as err:
         raise explain_api_error(err, conn) from None
 
@@ -170,7 +170,7 @@ def _sheet_canon(base: Table | None, workbook: Table):  # type: ignore[no-untype
 
 
 def _signature(row: dict[str, Value], columns: list[str]) -> tuple[Any, ...]:
-    out = []
+    out: list[tuple[str, Any]] = []
     for c in columns:
         v = row.get(c)
         if isinstance(v, bool) or v is None:
