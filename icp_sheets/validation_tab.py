@@ -1,0 +1,172 @@
+"""The Validation tab: the tables, a native bar chart, the lists to review, and the run history.
+
+Only this tab is replaced; the rest of the workbook is edited in place with
+openpyxl, so the ICP, the accounts and everything else a person typed stays as it
+was. The run history at the top is read back before the tab is rewritten, which is
+how a run can say that top-tier conversion dropped since the last one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
+
+from icp_sheets.models import DISQUALIFIED
+from icp_sheets.validate import GROUP_COLUMNS, RunFigures, ValidationReport
+from icp_sheets.values import parse_date, parse_number
+from icp_sheets.workbook_edit import open_workbook
+from icp_sheets.xlsx_style import (
+    BODY_FONT,
+    BOLD_FONT,
+    FORMULA_STARTS,
+    HEADER_FONT,
+    RESULT_HEADER_FILL,
+    cell_value,
+    setup_page,
+)
+
+TAB = "Validation"
+HISTORY = "Run history"
+HISTORY_HEADERS = ("Run on", "Model version", "Outcomes", "Base rate", "Top-tier conversion", "Top/bottom ratio")
+LIST_LIMIT = 1000
+_FORMATS = {"Conversion": "0.0%", "Lift": "0.00", "Base rate": "0.0%", "Top-tier conversion": "0.0%",
+            "Top/bottom ratio": "0.0", "Score": "0.0#", "Run on": "yyyy-mm-dd"}  # fmt: skip
+_WIDTHS = (22, 24, 10, 12, 60, 16)
+
+
+def read_history(book: Workbook) -> list[RunFigures]:
+    """Earlier runs' figures from the Validation tab (oldest first); empty when there is none."""
+    if TAB not in book.sheetnames:
+        return []
+    ws = book[TAB]
+    start = next((c.row for c in ws["A"] if c.value == HISTORY), None)
+    if start is None:
+        return []
+    runs = []
+    for row in ws.iter_rows(min_row=start + 2, max_col=len(HISTORY_HEADERS), values_only=True):
+        if row[0] is None:
+            break
+        try:
+            day = parse_date(row[0])
+        except ValueError:
+            continue
+        if day is None:
+            continue
+        numbers = [parse_number(v) for v in row[2:]]
+        ratio = math.inf if row[5] == "∞" else numbers[3]
+        runs.append(RunFigures(day, str(row[1] or ""), int(numbers[0] or 0), numbers[1] or 0.0, numbers[2], ratio))
+    return runs
+
+
+def write_validation(book: Workbook, report: ValidationReport, history: Sequence[RunFigures]) -> Worksheet:
+    """Replace the Validation tab with this run (and ``history`` plus this run as the run history)."""
+    position = book.sheetnames.index(TAB) if TAB in book.sheetnames else len(book.sheetnames)
+    if TAB in book.sheetnames:
+        del book[TAB]
+    ws = book.create_sheet(TAB, position)
+    for index, width in enumerate(_WIDTHS):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    setup_page(ws, title_rows=False)
+    writer = _Writer(ws)
+    f = report.figures
+    writer.line(f"Validation · {report.model_name} v{f.model_version} · {f.run_on.isoformat()}", BOLD_FONT)
+    for text in report.lines()[:1] + [report.verdict()] + [f"Warning: {w}" for w in report.warnings]:
+        writer.line(text)
+    writer.skip()
+    tier_header, tier_last = writer.table("Conversion by tier", report.by_tier)
+    _chart(ws, tier_header, tier_last)
+    writer.table(HISTORY, pd.DataFrame([_history_row(r) for r in [*history, f]], columns=list(HISTORY_HEADERS)))
+    writer.table("Conversion by priority cell", report.by_priority)
+    writer.table("Conversion by score band", report.by_band)
+    for title, rows in ((f"{report.top_tier} accounts that lost", report.pursue_lost),
+                        (f"{DISQUALIFIED} accounts that won", report.dq_won)):
+        shown = rows.head(LIST_LIMIT)
+        if len(rows) > len(shown):
+            title += f" (first {len(shown):,} of {len(rows):,})"
+        writer.table(title, shown)
+    return ws
+
+
+def _history_row(run: RunFigures) -> list[Any]:
+    ratio: Any = "∞" if run.ratio is not None and math.isinf(run.ratio) else run.ratio
+    return [run.run_on, run.model_version, run.outcomes, run.base_rate, run.top_conversion, ratio]
+
+
+def _chart(ws: Worksheet, header_row: int, last_row: int) -> None:
+    """A native column chart of conversion by tier, beside its table."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "Conversion by tier"
+    chart.y_axis.title = "Conversion"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.delete = False  # openpyxl leaves axes unset, which newer Excel shows as hidden
+    chart.x_axis.delete = False
+    chart.legend = None
+    conversion = 1 + GROUP_COLUMNS.index("Conversion")
+    chart.add_data(Reference(ws, min_col=conversion, min_row=header_row, max_row=last_row), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.height, chart.width = 7, 12
+    ws.add_chart(chart, f"G{max(header_row - 1, 1)}")
+
+
+class _Writer:
+    """Writes lines and titled tables down the tab, one after another."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 1
+
+    def skip(self) -> None:
+        self.row += 1
+
+    def line(self, text: str, font: Any = BODY_FONT) -> None:
+        self._put(self.row, 1, text, font)
+        self.row += 1
+
+    def table(self, title: str, frame: pd.DataFrame) -> tuple[int, int]:
+        """Title, header and rows; returns the header row and the last row, then leaves a gap."""
+        self.line(title, BOLD_FONT)
+        header = self.row
+        for col, name in enumerate(frame.columns, 1):
+            cell = self._put(header, col, str(name), HEADER_FONT)
+            cell.fill = RESULT_HEADER_FILL
+        for offset, values in enumerate(frame.itertuples(index=False, name=None), 1):
+            for col, (name, value) in enumerate(zip(frame.columns, values, strict=True), 1):
+                cell = self._put(header + offset, col, value)
+                cell.number_format = _FORMATS.get(str(name), cell.number_format)
+        last = header + len(frame)
+        self.row = last + 2
+        return header, last
+
+    def _put(self, row: int, col: int, value: Any, font: Any = BODY_FONT) -> Any:
+        """One cell; text stays text (never a formula), NaN stays empty."""
+        cell = self.ws.cell(row=row, column=col)
+        value = cell_value(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+            cell.quotePrefix = value.startswith(FORMULA_STARTS)
+        cell.font = font
+        return cell
+
+
+def save_validation(source: Path, target: Path, report_for: Any) -> ValidationReport:
+    """Open ``source``, validate with its run history, write the tab and save to ``target``.
+
+    ``report_for(previous)`` makes the report given the last run's figures (or None).
+    """
+    book = open_workbook(source)
+    history = read_history(book)
+    report: ValidationReport = report_for(history[-1] if history else None)
+    write_validation(book, report, history)
+    book.save(target)
+    return report

@@ -1,0 +1,141 @@
+"""validate: planted conversion rates come back, scoring uses creation dates, the tab keeps history."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icp_sheets.example import AS_OF, example_model
+from icp_sheets.problems import IcpError
+from icp_sheets.template import write_template
+from icp_sheets.testing.planted import PLANTED_WIN, opportunities
+from icp_sheets.validate import RunFigures, score_bands, validate
+from icp_sheets.validation_tab import TAB, read_history, save_validation
+from icp_sheets.workbook_edit import open_workbook
+
+SIZES = {"pursue": 3000, "late": 1000, "nurture": 4000, "dq": 2000}
+
+
+@pytest.fixture(scope="module")
+def planted() -> pd.DataFrame:
+    return opportunities(SIZES, seed=11, open_share=0.05)
+
+
+def _row(table: pd.DataFrame, group: str) -> pd.Series:
+    return table.set_index("Group").loc[group]
+
+
+def test_reports_the_planted_conversion_and_lift(planted: pd.DataFrame) -> None:
+    report = validate(example_model(), planted, today=AS_OF)
+    decided = planted[planted.Outcome != "open"]
+    tier_groups = {"Pursue": ("pursue", "late"), "Nurture": ("nurture",), "Disqualified": ("dq",)}
+    expected_won = sum(PLANTED_WIN[g] * (decided.Group == g).sum() for g in PLANTED_WIN)
+    planted_base = expected_won / len(decided)
+    for tier, groups in tier_groups.items():
+        row = _row(report.by_tier, tier)
+        n = (decided.Group.isin(groups)).sum()
+        assert row.Accounts == n
+        rate = PLANTED_WIN[groups[0]]
+        se = math.sqrt(rate * (1 - rate) / n)
+        assert abs(row.Conversion - rate) < 4 * se
+        base_se = math.sqrt(planted_base * (1 - planted_base) / len(decided))
+        lift_rel_se = math.hypot(se / rate, base_se / planted_base)
+        assert abs(row.Lift / (rate / planted_base) - 1) < 4 * lift_rel_se
+    assert report.useful and report.figures.ratio == pytest.approx(0.30 / 0.02, rel=0.35)
+    assert report.open == (planted.Outcome == "open").sum()
+
+
+def test_scores_as_of_the_creation_date(planted: pd.DataFrame) -> None:
+    """'late' accounts had a sales hire 10 days before their opportunity was created:
+    Pursue then, Nurture by the model's as-of date months later."""
+    model = example_model()
+    decided = planted[planted.Outcome != "open"]
+    as_created = validate(model, planted, today=AS_OF)
+    named = validate(model, planted, created="created DATE", today=AS_OF)
+    as_of_model = validate(model, planted, created=False, today=AS_OF)
+    pursue_then = decided.Group.isin(["pursue", "late"]).sum()
+    assert as_created.created_column == named.created_column == "Created date"
+    assert _row(as_created.by_tier, "Pursue").Accounts == _row(named.by_tier, "Pursue").Accounts == pursue_then
+    assert _row(as_of_model.by_tier, "Pursue").Accounts == (decided.Group == "pursue").sum()
+    lost_late = decided[(decided.Group == "late") & (decided.Outcome == "lost")].Company
+    assert set(lost_late) <= set(as_created.pursue_lost["Company"])
+    assert set(lost_late).isdisjoint(as_of_model.pursue_lost["Company"])
+
+
+def test_lists_to_look_at(planted: pd.DataFrame) -> None:
+    report = validate(example_model(), planted, today=AS_OF)
+    won_dq = planted[(planted.Group == "dq") & (planted.Outcome == "won")]
+    assert sorted(report.dq_won["Company"]) == sorted(won_dq.Company)
+    assert sorted(report.dq_won["Row"]) == sorted(won_dq.index)
+    assert (report.pursue_lost["Priority"].isin(["A3", "B2"])).all()
+
+
+def test_weak_model_and_broad_icp_warnings() -> None:
+    frame = opportunities({"pursue": 1500, "nurture": 1500, "dq": 1500}, seed=3)
+    rng = np.random.default_rng(3)
+    frame["Outcome"] = np.where(rng.random(len(frame)) < 0.2, "won", "lost")  # the score predicts nothing
+    report = validate(example_model(), frame, today=AS_OF)
+    assert not report.useful and "the model is weak" in report.verdict()
+    top = report.figures.top_conversion
+    assert top is not None
+    assert any("too broad" in w for w in report.warnings) == (top <= report.figures.base_rate)
+
+
+def test_drop_and_stale_review_warnings(planted: pd.DataFrame) -> None:
+    model = example_model()
+    current = validate(model, planted, today=AS_OF).figures.top_conversion
+    assert current is not None
+    earlier = RunFigures(dt.date(2026, 8, 1), "0.9", 900, 0.15, current + 0.11, 5.0)
+    slightly = dataclasses.replace(earlier, top_conversion=current + 0.09)
+    assert any("dropped" in w for w in validate(model, planted, previous=earlier, today=AS_OF).warnings)
+    assert not any("dropped" in w for w in validate(model, planted, previous=slightly, today=AS_OF).warnings)
+    # The Example ICP was reviewed on 2026-11-02: fine on its as-of day, stale 91 days later.
+    assert validate(model, planted, today=AS_OF).warnings == ()
+    later = validate(model, planted, today=dt.date(2026, 11, 2) + dt.timedelta(days=91))
+    assert any("91 days ago" in w for w in later.warnings)
+
+
+def test_unknown_created_column_is_a_problem(planted: pd.DataFrame) -> None:
+    with pytest.raises(IcpError):
+        validate(example_model(), planted, created="Opened on")
+
+
+def test_score_bands_are_round_and_cover_every_score() -> None:
+    bands, order = score_bands(np.array([-1.0, 0.5, 2.0, 6.0, 6.99]))
+    assert order[0] == "-1 to <0" and order[-1] == "6 to <7" and len(order) == 8
+    assert bands.tolist() == ["-1 to <0", "0 to <1", "2 to <3", "6 to <7", "6 to <7"]
+
+
+def test_validation_tab_keeps_the_workbook_and_the_history(tmp_path: Path, planted: pd.DataFrame) -> None:
+    workbook = tmp_path / "icp.xlsx"
+    write_template(workbook)
+    before = {name: [[c.value for c in row] for row in open_workbook(workbook)[name].iter_rows()]
+              for name in open_workbook(workbook).sheetnames}
+    model = example_model()
+    out = tmp_path / "validated.xlsx"
+    save_validation(workbook, out, lambda previous: validate(model, planted, previous=previous, today=AS_OF))
+    assert out.exists()
+    # A second run on the output reads the first run back and compares with it.
+    pursue_won = (planted.Group == "pursue") & (planted.Outcome == "won")
+    drop = planted.assign(Outcome=planted.Outcome.mask(pursue_won, "lost"))
+    second = save_validation(out, out, lambda previous: validate(model, drop, previous=previous, today=AS_OF))
+    assert any("dropped" in w for w in second.warnings)
+    book = open_workbook(out)
+    assert book.sheetnames == [*before, TAB]
+    for name, rows in before.items():
+        assert [[c.value for c in row] for row in book[name].iter_rows()] == rows, name
+    history = read_history(book)
+    assert [h.outcomes for h in history] == [second.figures.outcomes] * 2
+    assert history[0].top_conversion == pytest.approx(0.30, abs=0.03)
+    assert history[1].top_conversion == pytest.approx(second.figures.top_conversion)
+    assert len(book[TAB]._charts) == 1
+    values = [str(c.value) for c in book[TAB]["A"]]
+    sections = ["Conversion by tier", "Run history", "Conversion by priority cell", "Conversion by score band"]
+    assert [values.index(s) for s in sections] == sorted(values.index(s) for s in sections)
+    assert any(v.startswith("Pursue accounts that lost (first 1,000 of") for v in values)
