@@ -214,20 +214,48 @@ def test_blank_rows_in_a_block_stay_blank_and_keep_the_others_in_place(excel, mo
     assert spilled == [[expected[0]], [""], [expected[1]]]
 
 
-def test_the_template_accounts_tab_scores_the_same_in_excel_and_in_the_core(excel, model_cell):
-    if not TEMPLATE.exists():
-        pytest.skip("templates/icp_template.xlsx is not generated yet")
-    from icp_sheets.model_reader import load_model
+@pytest.fixture(scope="module")
+def template_scored_by_cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The template's tabs after ``icp-sheets score`` (the installed command, as a user runs it)."""
+    command = Path(sys.executable).with_name("icp-sheets")
+    if not TEMPLATE.exists() or not command.exists():
+        pytest.skip("needs templates/icp_template.xlsx and the installed icp-sheets command")
     from icp_sheets.tables import read_workbook
 
+    out = tmp_path_factory.mktemp("cli") / "scored.xlsx"
+    done = subprocess.run([str(command), "score", str(TEMPLATE), "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return {name: table.frame for name, table in read_workbook(out).items()}
+
+
+def cells(frame: pd.DataFrame) -> list[list[Any]]:
+    return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False)]
+
+
+def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(excel, template_scored_by_cli):
+    from icp_sheets.model_reader import load_model
+
     model, _ = load_model(TEMPLATE)
-    accounts = read_workbook(TEMPLATE)["Accounts"].frame
-    inputs = [c for c in accounts.columns if c not in RESULT_COLUMNS]
-    rows = [[None if pd.isna(v) else v for v in row] for row in accounts[inputs].itertuples(index=False)]
+    scored = template_scored_by_cli["Accounts"]
+    inputs = [c for c in scored.columns if c not in RESULT_COLUMNS]
     cell = excel.module.model_from_ranges(*model_ranges(model))[1]
-    expected = score(model, accounts[inputs])
+    core = score(model, scored[inputs])
     for function, column in ACCOUNT_FUNCTIONS.items():
-        assert excel.call(function, cell, inputs, rows) == [[v] for v in expected[column]], function
+        spilled = [v for [v] in excel.call(function, cell, inputs, cells(scored[inputs]))]
+        assert spilled == list(core[column]), function
+        assert spilled == ["" if pd.isna(v) else v for v in scored[column]], function
+
+
+def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(excel, template_scored_by_cli):
+    from icp_sheets.model_reader import load_model
+
+    model, _ = load_model(TEMPLATE)
+    contacts = template_scored_by_cli["Contacts"]
+    cell = excel.module.model_from_ranges(*model_ranges(model))[1]
+    columns = [[[v] for v in contacts[name]] for name in ("Title", "Department", "Seniority")]
+    for function in CONTACT_FUNCTIONS:
+        spilled = [v for [v] in excel.call(function, cell, *columns)]
+        assert spilled == ["" if pd.isna(v) else v for v in contacts[function]], function
 
 
 def test_a_missing_column_is_named_in_the_cell(excel: _Runtime, model_cell: str):
