@@ -16,7 +16,7 @@ from icp_sheets.tables import find_column
 
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
-MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL's argument order
+MODEL_ARGUMENT_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL's argument order
 
 
 class LayoutError(ValueError):
@@ -30,7 +30,7 @@ def column_ref(name: str) -> str:
 
 def model_formula(ranges: Mapping[str, str]) -> str:
     """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``."""
-    return f"=ICP_MODEL({', '.join(ranges[tab] for tab in MODEL_TABS)})"
+    return f"=ICP_MODEL({', '.join(ranges[tab] for tab in MODEL_ARGUMENT_TABS)})"
 
 
 def account_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME) -> dict[str, str]:

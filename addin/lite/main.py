@@ -68,7 +68,7 @@ def icp_live_formulas(book: xw.Book):
             book.sheets.add(formulas.MODEL_SHEET, after=book.sheets[-1])
         sheet = book.sheets[formulas.MODEL_SHEET]
         sheet["A1"].value = "The ICP model, read from the model tabs (used by every ICP_ formula):"
-        sheet["A2"].formula = formulas.model_formula({tab: _whole(book, tab) for tab in formulas.MODEL_TABS})
+        sheet["A2"].formula = formulas.model_formula({tab: _whole(book, tab) for tab in formulas.MODEL_ARGUMENT_TABS})
         book.names.add(formulas.MODEL_NAME, f"='{formulas.MODEL_SHEET}'!$A$2")
     for tab, make in ((ACCOUNTS, formulas.account_formulas), (CONTACTS, formulas.contact_formulas)):
         table = _table(book, tab)
@@ -83,7 +83,7 @@ def icp_live_formulas(book: xw.Book):
 @script
 def icp_score_now(book: xw.Book):
     """Score the Accounts and Contacts tables once and write the results as values."""
-    model_cell = model_from_ranges(*[book.sheets[tab].used_range.value for tab in formulas.MODEL_TABS])[1]
+    model_cell = model_from_ranges(*[book.sheets[tab].used_range.value for tab in formulas.MODEL_ARGUMENT_TABS])[1]
     accounts = _table(book, ACCOUNTS)
     if accounts is not None and accounts.data_body_range is not None:
         frame, _ = results(model_cell, accounts.range.value)  # result columns are ignored as input
