@@ -51,7 +51,7 @@ def with_results(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     """Input columns as they were, result columns replaced where present, else appended."""
     out = frame.copy(deep=False)
     for column in results.columns:
-        out[find_column(out.columns, str(column)) or column] = results[column].to_numpy()
+        out[find_column(out.columns, str(column)) or column] = results[column]
     return out
 
 

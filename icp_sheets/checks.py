@@ -14,7 +14,7 @@ import pandas as pd
 
 from icp_sheets import layout
 from icp_sheets.conditions import Op, fmt_number
-from icp_sheets.models import Criterion, IcpModel
+from icp_sheets.models import Criterion, Disqualifier, IcpModel
 from icp_sheets.problems import Code, Problem, Severity
 from icp_sheets.tables import find_column
 
@@ -32,38 +32,73 @@ def _interval_text(low: float, high: float) -> str:
         return f"up to {fmt_number(high)}"
     if math.isinf(high):
         return f"{fmt_number(low)} and up"
-    return f"{fmt_number(low)}–{fmt_number(high)}"
+    return fmt_number(low) if low == high else f"{fmt_number(low)}–{fmt_number(high)}"
 
 
-def _whole(x: float) -> bool:
-    return math.isinf(x) or float(x).is_integer()
+def _interval(rule: Criterion | Disqualifier) -> tuple[float, bool, float, bool] | None:
+    """(low, low is open, high, high is open) of a numeric range condition, else None."""
+    c = rule.condition
+    inf = math.inf
+    return {
+        Op.BETWEEN: (c.low, False, c.high, False),
+        Op.BELOW: (-inf, True, c.low, True),
+        Op.ABOVE: (c.low, True, inf, True),
+        Op.AT_LEAST: (c.low, False, inf, True),
+        Op.AT_MOST: (-inf, True, c.low, False),
+    }.get(c.op)  # type: ignore[return-value]
 
 
-def band_problems(bands: Sequence[Criterion]) -> Iterator[Problem]:
-    """Gaps, overlaps and shadowed rows among the numeric bands of one column."""
-    ranged = [(c, c.condition.bounds()) for c in bands if c.condition.bounds() is not None]
+def _gap(high: float, high_open: bool, low: float, low_open: bool) -> tuple[float, float] | None:
+    """Numbers between the end of one band and the start of the next, if any.
+
+    Counts such as employees are whole numbers, so 200 → 201 is no gap when both
+    ends are whole and included.
+    """
+    if low < high or (low == high and not (high_open and low_open)):
+        return None
+    whole = float(high).is_integer() and float(low).is_integer()
+    start = high + 1 if whole and not high_open else high
+    end = low - 1 if whole and not low_open else low
+    return None if start > end else (start, end)
+
+
+def _overlap(a: tuple[float, bool, float, bool], b: tuple[float, bool, float, bool]) -> bool:
+    start, start_open = max((a[0], a[1]), (b[0], b[1]))
+    end, end_open = min((a[2], not a[3]), (b[2], not b[3]))
+    return start < end or (start == end and not start_open and end_open)
+
+
+def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifier] = ()) -> Iterator[Problem]:
+    """Gaps, overlaps and shadowed rows among the numeric bands of one column.
+
+    A range the Anti-ICP disqualifies (e.g. above 1,000 employees) needs no band,
+    so it closes gaps like a band does.
+    """
+    ranged = [(c, iv) for c in bands if (iv := _interval(c)) is not None]
     column = bands[0].column
-    for i, (later, (low, high)) in enumerate(ranged):
-        for earlier, (e_low, e_high) in ranged[:i]:
-            if e_low <= low and high <= e_high:
+    for i, (later, (low, low_open, high, high_open)) in enumerate(ranged):
+        for earlier, (e_low, e_low_open, e_high, e_high_open) in ranged[:i]:
+            covers_low = e_low < low or (e_low == low and (not e_low_open or low_open))
+            covers_high = high < e_high or (high == e_high and (not e_high_open or high_open))
+            if covers_low and covers_high:
                 yield _warn(Code.UNREACHABLE_BAND, f"never counts: row {earlier.row} above already catches "
                             f"{_interval_text(low, high)}; remove it or move it up", layout.ICP, later.row, column)
                 break
-            if low <= e_high and e_low <= high:
+            if _overlap((low, low_open, high, high_open), (e_low, e_low_open, e_high, e_high_open)):
                 overlap = _interval_text(max(low, e_low), min(high, e_high))
                 yield _warn(Code.BAND_OVERLAP, f"overlaps row {earlier.row} for {overlap}; only row {earlier.row} "
                             "counts there", layout.ICP, later.row, column)
-    ordered = sorted((b for _, b in ranged), key=lambda b: b[0])
-    reach = -math.inf
-    for low, high in ordered:
-        integer = _whole(reach) and _whole(low)
-        if not math.isinf(reach) and (low - reach > (1 if integer else 0)):
-            start = reach + 1 if integer else reach
-            end = low - 1 if integer else low
-            yield _warn(Code.BAND_GAP, f"no band scores {_interval_text(start, end)}; accounts there get nothing "
-                        "from this column (add a band, even with 0 points, to say so)", layout.ICP,
-                        None, column)
-        reach = max(reach, high)
+    covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := _interval(d)) is not None]
+    ordered = sorted(covered, key=lambda iv: (iv[0], iv[1]))
+    reach: tuple[float, bool] | None = None
+    for low, low_open, high, high_open in ordered:
+        if reach is not None:
+            gap = _gap(reach[0], reach[1], low, low_open)
+            if gap is not None:
+                yield _warn(Code.BAND_GAP, f"no band scores {_interval_text(*gap)}; accounts there get nothing "
+                            "from this column (add a band, even with 0 points, to say so)", layout.ICP, None, column)
+        if reach is None or high > reach[0] or (high == reach[0] and not high_open):
+            reach = (high, high_open)
     other = [c for c in bands if c.condition.op is Op.ANY_OTHER]
     if other and other[0] is not bands[-1]:
         yield _warn(Code.UNREACHABLE_BAND, "'any other value' is not the last row for this column, so the rows "
@@ -104,7 +139,8 @@ def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Proble
     """Every warning about the model itself."""
     problems: list[Problem] = []
     for column in model.scored_columns():
-        problems += band_problems([c for c in model.criteria if c.column == column])
+        problems += band_problems([c for c in model.criteria if c.column == column],
+                                  [d for d in model.disqualifiers if d.column == column])
     count = len(model.scored_columns())
     if count > MAX_COLUMNS:
         problems.append(_warn(Code.TOO_MANY_COLUMNS, f"scores {count} columns; focused ICPs use 4–7, and every "

@@ -3,7 +3,8 @@
 Titles are written a hundred ways ("VP, Sales", "Vice President of Sales",
 "SVP Sales"), so titles and keywords are both reduced to the same word form
 before matching, and a keyword counts when its words appear together in the
-title. The longest keyword wins; department, then seniority, break ties.
+title. The keyword with the most words (then letters) wins; department, then
+seniority, break ties.
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ def match_persona(model: IcpModel, title: object, department: object = "", senio
     if not words:
         return None
     department_key, seniority_key = norm_text(department), norm_text(seniority)
-    best: tuple[tuple[int, int, int, int], Persona] | None = None
+    best: tuple[tuple[int, ...], Persona] | None = None
     for order, persona in enumerate(model.personas):
-        longest = max((len(p) for k in persona.title_keywords if _contains(words, p := title_words(k))), default=0)
-        if not longest:
+        longest = max(((len(p), len(" ".join(p))) for k in persona.title_keywords
+                       if _contains(words, p := title_words(k))), default=None)
+        if longest is None:
             continue
         rank = (
-            longest,
+            *longest,
             int(bool(department_key) and department_key == norm_text(persona.department)),
             int(bool(seniority_key) and seniority_key == norm_text(persona.seniority)),
             -order,

@@ -115,7 +115,8 @@ def read_csv(path: Path) -> Table:
                 path,
                 read_options=pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding),
                 parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(strings_can_be_null=True, timestamp_parsers=["%Y-%m-%d"]),
+                convert_options=pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True,
+                                                     timestamp_parsers=["%Y-%m-%d"]),  # "n/a" stays as typed
             )
             break
         except pa.ArrowInvalid as exc:
@@ -139,6 +140,8 @@ def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str
     """Tabs of a workbook by name (all tabs when ``names`` is None), read with calamine for speed."""
     from python_calamine import CalamineWorkbook
 
+    if not path.exists():
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "no such file; check the path", tab=str(path)))
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files

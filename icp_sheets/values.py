@@ -152,6 +152,8 @@ def parse_date(value: Any) -> dt.date | None:
     text = _SPACE.sub(" ", str(value)).strip()
     try:
         return dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else _text_date(text)
+    except DateError:
+        raise
     except ValueError:
         raise DateError(f"'{text}' is not a date I can read; write it like 2026-03-31") from None
 

@@ -33,8 +33,8 @@ def demo(output: Path) -> None:
     accounts = pd.DataFrame(example_accounts())
     results = score(model, accounts)
     console = Console()
-    console.print(f"[bold]{model.settings.model_name}[/] · {len(accounts)} example accounts · "
-                  f"signals counted as of {model.settings.as_of}")
+    console.print(f"[bold]{model.settings.model_name}[/]: {len(accounts)} example accounts, "
+                  f"signals as of {model.settings.as_of}")
     print_ranked(pd.concat([accounts, results], axis=1), console)
     target = _free_name(output)
     write_example_workbook(target)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from icp_sheets.conditions import fmt_number
 from icp_sheets.models import DISQUALIFIED
@@ -25,20 +27,25 @@ def ranked(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[positions.to_numpy()]
 
 
+def _points(value: float) -> str:
+    return fmt_number(round(float(value), 2))
+
+
 def print_ranked(frame: pd.DataFrame, console: Console, *, limit: int | None = None) -> None:
+    """One account per row; the why sits under the company name so it reads on an 80-column terminal."""
     name = find_column(frame.columns, "Company") or str(frame.columns[0])
-    table = Table(show_lines=False, header_style="bold", expand=True)
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(name, no_wrap=True, max_width=26)
-    for header in ("Score", "Fit", "Timing"):
-        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column(f"{name} · why", ratio=1)
+    table.add_column("Score (fit+timing)", justify="right", no_wrap=True)
     table.add_column("Tier", no_wrap=True)
-    table.add_column("Priority", no_wrap=True)
-    table.add_column("Why", ratio=1)
     rows = ranked(frame)
-    for rank, (_, row) in enumerate(rows.head(limit).iterrows() if limit else rows.iterrows(), start=1):
+    for rank, (_, row) in enumerate((rows.head(limit) if limit else rows).iterrows(), start=1):
         tier = str(row["icp_tier"])
-        table.add_row(str(rank), str(row[name]), fmt_number(round(row["icp_score"], 2)),
-                      fmt_number(round(row["icp_fit"], 2)), fmt_number(round(row["icp_timing"], 2)),
-                      f"[{_TIER_STYLE.get(tier, 'green')}]{tier}[/]", str(row["icp_priority"]), str(row["icp_why"]))
+        account = Text(str(row[name]), style="bold")
+        account.append("\n" + str(row["icp_why"]), style="dim")
+        score = f"{_points(row['icp_score'])} ({_points(row['icp_fit'])}+{_points(row['icp_timing'])})"
+        label = tier if tier == DISQUALIFIED else f"{tier} {row['icp_priority']}"
+        table.add_row(str(rank), account, score, Text(label, style=_TIER_STYLE.get(tier, "green")),
+                      end_section=True)
     console.print(table)

@@ -1,0 +1,40 @@
+"""Shared fixtures: the Example ICP and a builder for small account tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
+from icp_sheets.models import IcpModel
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def model() -> IcpModel:
+    return example_model()
+
+
+@pytest.fixture
+def account() -> Callable[..., pd.DataFrame]:
+    """One-row accounts frame: every Example ICP column blank unless given (by header)."""
+
+    def make(**cells: Any) -> pd.DataFrame:
+        row: dict[str, Any] = {column: None for column in ACCOUNT_COLUMNS}
+        for key, value in cells.items():
+            header = key.replace("_", " ").capitalize()
+            header = next(c for c in ACCOUNT_COLUMNS if c.casefold() == header.casefold())
+            row[header] = value
+        return pd.DataFrame([row], dtype=object)
+
+    return make
+
+
+def days_ago(n: int) -> dt.date:
+    return AS_OF - dt.timedelta(days=n)

@@ -1,0 +1,72 @@
+"""Invariants that must hold for any cell a spreadsheet can hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from icp_sheets import layout
+from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
+from icp_sheets.model_reader import read_model
+from icp_sheets.problems import IcpError
+from icp_sheets.scoring import score
+from icp_sheets.tables import table_from_values
+
+MODEL = example_model()
+cells = st.one_of(
+    st.none(), st.text(max_size=12), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(), st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.sampled_from(["n/a", "1,200", " 150 ", "150.0", "Series B", "HubSpot; Zoho", "=SUM(1)", "46000", "#N/A"]),
+)
+rows = st.lists(st.fixed_dictionaries({c: cells for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(rows)
+def test_scoring_never_crashes_and_score_is_fit_plus_timing(records: list[dict[str, Any]]) -> None:
+    result = score(MODEL, pd.DataFrame(records, dtype=object))
+    assert len(result) == len(records)
+    assert (result.icp_score == result.icp_fit + result.icp_timing).all()
+    assert set(result.icp_tier) <= {"Pursue", "Nurture", "Disqualified"}
+
+
+@FAST
+@given(rows, st.integers(0, 60), st.sampled_from([s.date_column for s in MODEL.signals]))
+def test_a_signal_inside_its_window_never_lowers_a_score(records: list[dict[str, Any]], age: int,
+                                                          column: str) -> None:
+    before = score(MODEL, pd.DataFrame(records, dtype=object))
+    window = next(s.window_days for s in MODEL.signals if s.date_column == column)
+    for record in records:
+        record[column] = AS_OF - dt.timedelta(days=min(age, window))
+    after = score(MODEL, pd.DataFrame(records, dtype=object))
+    assert (after.icp_score >= before.icp_score).all()
+
+
+@FAST
+@given(rows, st.integers(1001, 10**7))
+def test_an_anti_icp_match_always_disqualifies(records: list[dict[str, Any]], employees: int) -> None:
+    for record in records:
+        record["Employees"] = employees
+    result = score(MODEL, pd.DataFrame(records, dtype=object))
+    assert (result.icp_tier == "Disqualified").all()
+    assert (result.icp_priority == "DQ").all()
+
+
+@FAST
+@given(st.lists(st.lists(cells, min_size=5, max_size=5), min_size=1, max_size=6))
+def test_reading_a_model_never_crashes(icp_rows: list[list[Any]]) -> None:
+    tables = {tab: table_from_values(tab, [layout.TABS[tab].headers, *rows])
+              for tab, rows in layout.model_rows(MODEL).items()}
+    tables[layout.ICP] = table_from_values(layout.ICP, [layout.TABS[layout.ICP].headers, *icp_rows])
+    try:
+        model, _ = read_model(tables)
+    except IcpError as exc:
+        assert exc.problems and all(p.tab == layout.ICP for p in exc.problems)
+        assert all(p.row for p in exc.problems if p.column)  # a cell problem names its row
+    else:
+        assert model.criteria
