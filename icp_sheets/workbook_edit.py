@@ -8,7 +8,9 @@ Excel table grows to hold them, so drop-downs and formatting follow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,7 @@ def append_rows(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[A
             cell = ws.cell(row=above + offset, column=column)
             model = ws.cell(row=above, column=column)
             if above > 1 and model.has_style:
-                cell._style = model._style.copy()  # same font, fill, protection as the user's rows
+                cell._style = copy(model._style)  # same font, fill, protection as the user's rows
             value = cell_value(value)
             cell.value = value
             if isinstance(value, str):
@@ -81,8 +83,25 @@ def _existing(ws: Worksheet) -> set[tuple[str, str]]:
             for r in range(2, ws.max_row + 1)}
 
 
-def write_proposals(source: Path, target: Path, report: LearnReport) -> dict[str, int]:
-    """Copy ``source`` to ``target`` with the proposals appended to ICP and Anti-ICP; rows added per tab.
+@dataclass(frozen=True)
+class Written:
+    """What ``write_proposals`` did: rows added per tab, proposals already there, columns now shared."""
+
+    added: dict[str, int]
+    skipped: int
+    shared_columns: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        parts = [f"{n} {tab} row{'s' if n != 1 else ''}" for tab, n in self.added.items()]
+        out = [f"Added {' and '.join(parts)}, marked 'proposed'"
+               + (f"; {self.skipped} already in the workbook." if self.skipped else ".")]
+        out += [f"{c} already had ICP rows: the first matching row of a column counts, so move or merge the "
+                "proposed one." for c in self.shared_columns]
+        return out
+
+
+def write_proposals(source: Path, target: Path, report: LearnReport) -> Written:
+    """Copy ``source`` to ``target`` with the proposals appended to ICP and Anti-ICP.
 
     A proposal whose column and condition a tab already holds is left out.
     """
@@ -91,6 +110,7 @@ def write_proposals(source: Path, target: Path, report: LearnReport) -> dict[str
                         disqualifiers=tuple(report.proposed_disqualifiers()))
     rows = layout.model_rows(proposed)
     added: dict[str, int] = {}
+    shared: list[str] = []
     for tab in (layout.ICP, layout.ANTI_ICP):
         if tab not in book.sheetnames:
             raise IcpError(Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab to add proposals to",
@@ -101,11 +121,9 @@ def write_proposals(source: Path, target: Path, report: LearnReport) -> dict[str
         if new:
             append_rows(ws, layout.TABS[tab].headers, new)
         added[tab] = len(new)
+        if tab == layout.ICP:
+            columns = {c for c, _ in have}
+            shared = list(dict.fromkeys(str(r[0]) for r in new if norm_text(r[0]) in columns))
     book.save(target)
-    return added
-
-
-def tab_rows(counts: Mapping[str, int]) -> str:
-    """'3 ICP rows and 1 Anti-ICP row' for the summary line."""
-    parts = [f"{n} {tab} row{'s' if n != 1 else ''}" for tab, n in counts.items()]
-    return " and ".join(parts)
+    skipped = sum(len(r) for tab, r in rows.items() if tab in added) - sum(added.values())
+    return Written(added, skipped, tuple(shared))

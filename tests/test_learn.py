@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from icp_sheets.cli import cli
 from icp_sheets.conditions import Op
+from icp_sheets.example import example_model
 from icp_sheets.learn import LearnReport, fisher_greater, learn, nice_ladder
+from icp_sheets.model_reader import load_model
 from icp_sheets.models import IcpModel, Settings
 from icp_sheets.outcomes import OutcomeMap
 from icp_sheets.problems import Code, IcpError
 from icp_sheets.scoring import score
+from icp_sheets.tables import read_workbook
+from icp_sheets.template import write_template
 from icp_sheets.testing.planted import customers
 
 
@@ -120,3 +128,38 @@ def test_identifier_and_date_columns_are_not_profiled() -> None:
     frame["Domain"] = [f"c{i}.example" for i in range(len(frame))]
     assert {"Signed", "Domain", "Company", "Source", "Outcome"}.isdisjoint(_by_column(learn(frame)))
     assert all(e.condition.op is not Op.ANY_OTHER for e in learn(frame).criteria)
+
+
+def test_cli_appends_proposals_to_a_new_workbook(tmp_path: Path) -> None:
+    workbook, customers_csv = tmp_path / "icp.xlsx", tmp_path / "customers.csv"
+    write_template(workbook)
+    customers(40, 40, seed=1).to_csv(customers_csv, index=False)
+    original = workbook.read_bytes()
+    result = CliRunner().invoke(cli, ["learn", str(workbook), str(customers_csv)])
+    assert result.exit_code == 0, result.output
+    assert "+3  Industry is Fintech" in result.stdout
+    assert workbook.read_bytes() == original
+    out = tmp_path / "icp.learned.xlsx"
+    tables = read_workbook(out)
+    icp, anti = tables["ICP"].frame, tables["Anti-ICP"].frame
+    template_rows = len(example_model().criteria)
+    assert icp.iloc[:template_rows]["Note"].tolist() == [c.note for c in example_model().criteria]
+    added = icp.iloc[template_rows:]
+    # The template already has 'Employees between 50 and 200', so that proposal is not repeated.
+    assert added[["Column", "Condition"]].values.tolist() == [
+        ["Tech stack", "contains any of HubSpot"], ["Industry", "is Fintech"]]
+    assert added["Note"].str.startswith("proposed · 40 of 40 best").all()
+    assert anti.iloc[-1]["Condition"] == "below 20"
+    model, _ = load_model(out)  # the new rows read back as an ordinary model
+    assert len(model.criteria) == template_rows + 2 and len(model.disqualifiers) == 3
+
+
+def test_cli_refuses_without_writing(tmp_path: Path) -> None:
+    workbook, noise_csv = tmp_path / "icp.xlsx", tmp_path / "noise.csv"
+    write_template(workbook)
+    customers(60, 60, seed=2, noise=True).to_csv(noise_csv, index=False)
+    result = CliRunner().invoke(cli, ["learn", str(workbook), str(noise_csv)])
+    assert result.exit_code == 1 and "No attribute separates" in result.stdout
+    assert not (tmp_path / "icp.learned.xlsx").exists()
+    same = CliRunner().invoke(cli, ["learn", str(workbook), str(noise_csv), "-o", str(workbook)])
+    assert same.exit_code == 2 and "new workbook" in same.stderr

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from icp_sheets.cli import cli
 from icp_sheets.example import AS_OF, example_model
 from icp_sheets.problems import IcpError
 from icp_sheets.template import write_template
@@ -139,3 +141,25 @@ def test_validation_tab_keeps_the_workbook_and_the_history(tmp_path: Path, plant
     sections = ["Conversion by tier", "Run history", "Conversion by priority cell", "Conversion by score band"]
     assert [values.index(s) for s in sections] == sorted(values.index(s) for s in sections)
     assert any(v.startswith("Pursue accounts that lost (first 1,000 of") for v in values)
+
+
+def test_cli_writes_a_copy_unless_asked_in_place(tmp_path: Path) -> None:
+    workbook, outcomes_csv = tmp_path / "icp.xlsx", tmp_path / "outcomes.csv"
+    write_template(workbook)
+    frame = opportunities({"pursue": 200, "late": 60, "nurture": 200, "dq": 100}, seed=5)
+    frame.drop(columns="Group").to_csv(outcomes_csv, index=False)
+    original = workbook.read_bytes()
+    result = CliRunner().invoke(cli, ["validate", str(workbook), str(outcomes_csv)])
+    assert result.exit_code == 0, result.output
+    assert "scored as of each row's 'Created date'" in result.stdout
+    assert workbook.read_bytes() == original
+    copy = tmp_path / "icp.validated.xlsx"
+    tab = open_workbook(copy)[TAB]
+    # The lists name the CSV's own row numbers (header = row 1).
+    won_dq = frame.index[(frame.Group == "dq") & (frame.Outcome == "won")] + 2
+    rows = [r[0].value for r in tab.iter_rows() if r[1].value and str(r[1].value).startswith("dq ")]
+    assert sorted(rows) == sorted(won_dq)
+    again = CliRunner().invoke(cli, ["validate", str(workbook), str(outcomes_csv)])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    in_place = CliRunner().invoke(cli, ["validate", str(workbook), str(outcomes_csv), "--in-place"])
+    assert in_place.exit_code == 0 and TAB in open_workbook(workbook).sheetnames
