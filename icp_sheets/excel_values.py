@@ -184,6 +184,19 @@ def out(value: Any) -> Any:
     return value
 
 
+# Text a script writes as a cell *value* is read by Excel as if typed: '=…', '+2 Employees…' or
+# '@SUM(1)' would become formulas. (xlsx_style has the same list but imports openpyxl,
+# which the Pyodide path must not.)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_typed_value(value: Any) -> Any:
+    """A result for a script that writes values: text that looks like a formula keeps a leading
+    apostrophe, which Excel hides and which makes the cell text. Functions' results need none."""
+    value = out(value)
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
 def spread(values: Sequence[Any], height: int, positions: Sequence[int] | np.ndarray | None = None) -> Any:
     """Results in input-row order: a scalar for one row, else one value per row (a spilled column).
 

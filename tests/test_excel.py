@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import importlib
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -364,3 +365,98 @@ def test_a_model_without_personas_matches_nobody(excel: _Runtime):
     cell = excel.value("icp_model", *model_ranges(personas=False))
     assert excel.value("icp_persona", cell, "VP Sales") == ""
     assert excel.value("icp_role", cell, "VP Sales", "Sales", "VP") == ""
+
+
+# ---------------------------------------------------------------- the xlwings Lite scripts
+
+
+def lite_book(excel: _Runtime) -> Any:
+    """The template as xlwings Lite hands it to a script: xlwings' own remote Book built from the
+    JSON its Office.js client sends (values with dates as ISO text, tables with their addresses)."""
+    import openpyxl
+    import xlwings
+
+    def sent(value: object) -> object:
+        if isinstance(value, dt.datetime):
+            return value.isoformat() + ".000Z"
+        return "" if value is None else value
+
+    workbook = openpyxl.load_workbook(TEMPLATE)
+    sheets = []
+    for ws in workbook.worksheets:
+        tables = []
+        for name, ref in ws.tables.items():
+            first, last = ws[ref][0][0], ws[ref][-1][-1]
+            header_end = ws[ref][0][-1].coordinate
+            tables.append({"name": name, "range_address": ref, "header_row_range_address": f"{first.coordinate}:"
+                           f"{header_end}", "data_body_range_address": f"{first.column_letter}{first.row + 1}:"
+                           f"{last.coordinate}", "total_row_range_address": None, "show_headers": True,
+                           "show_totals": False, "table_style": "TableStyleMedium2", "show_autofilter": True})
+        values = [[sent(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": tables, "shapes": []})
+    payload = {"client": "Office.js", "version": xlwings.__version__, "names": [], "sheets": sheets,
+               "book": {"name": TEMPLATE.name, "active_sheet_index": 0, "selection": "A1"}}
+    return xlwings.Book(json=payload)
+
+
+@pytest.fixture(scope="module")
+def lite_main(excel: _Runtime) -> ModuleType:
+    if not TEMPLATE.exists():
+        pytest.skip("templates/icp_template.xlsx is not generated yet")
+    spec = importlib.util.spec_from_file_location("lite_main", ROOT / "addin" / "lite" / "main.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_script(excel: _Runtime, main: ModuleType, name: str) -> list[dict[str, Any]]:
+    """Run a Lite script the way xlwings Lite does and return the actions it sends back to Excel."""
+    import xlwings
+
+    book = lite_book(excel)
+    asyncio.run(excel.server.custom_scripts_call(main, name, typehint_to_value={xlwings.Book: book}))
+    return book.json()["actions"]
+
+
+def column_writes(actions: list[dict[str, Any]], func: str, sheet: int) -> dict[int, list[Any]]:
+    return {a["start_column"]: [v for [v] in a["values"]] for a in actions
+            if a["func"] == func and a["sheet_position"] == sheet and a["column_count"] == 1 and a["start_row"] == 1}
+
+
+def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, lite_main: ModuleType):
+    functions = {f["name"] for f in excel.server.custom_functions_meta(lite_main)["functions"]}
+    assert functions == {"ICP_MODEL", *(n.upper() for n in ACCOUNT_FUNCTIONS), *(n.upper() for n in
+                                                                                     CONTACT_FUNCTIONS)}
+    scripts = {s["function_name"] for s in excel.server.custom_scripts_meta(lite_main)}
+    assert scripts == {"icp_live_formulas", "icp_score_now"}
+
+
+def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: ModuleType):
+    from icp_sheets.excel_formulas import account_formulas, contact_formulas
+    from icp_sheets.tables import read_workbook
+
+    actions = run_script(excel, lite_main, "icp_live_formulas")
+    assert {"func": "addSheet", "args": [8, "Live model"]}.items() <= actions[0].items()
+    model_cell = next(a for a in actions if a["func"] == "setFormula" and a["sheet_position"] == 8)
+    assert model_cell["values"] == [["=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], "
+                                     "SettingsTable[#All], Personas[#All])"]]
+    assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)
+    tabs = read_workbook(TEMPLATE)
+    for position, tab, make in ((6, "Accounts", account_formulas), (7, "Contacts", contact_formulas)):
+        headers = list(tabs[tab].frame.columns)
+        written = column_writes(actions, "setFormula", position)
+        expected = {headers.index(h): [f] * len(tabs[tab].frame) for h, f in make(tab, headers).items()}
+        assert written == expected, tab
+
+
+def test_the_lite_script_scores_in_one_go_like_the_cli(excel, lite_main, template_scored_by_cli):
+    actions = run_script(excel, lite_main, "icp_score_now")
+    for position, tab, columns in ((6, "Accounts", RESULT_COLUMNS), (7, "Contacts", CONTACT_FUNCTIONS)):
+        scored = template_scored_by_cli[tab]
+        written = column_writes(actions, "setValues", position)
+        assert set(written) == {list(scored.columns).index(c) for c in columns}, tab
+        for column in columns:
+            cli = ["" if pd.isna(v) else v for v in scored[column]]
+            typed = [f"'{v}" if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in cli]
+            assert written[list(scored.columns).index(column)] == typed, column

@@ -13,6 +13,7 @@ from icp_sheets.excel_values import (
     CELL_LIMIT,
     CellError,
     as_of_argument,
+    as_typed_value,
     block,
     cell,
     column,
@@ -183,3 +184,12 @@ def test_a_model_too_big_for_a_cell_is_refused_with_the_fix():
     )})
     with pytest.raises(IcpError, match="shorten the notes"):
         model_to_cell(huge)
+
+
+def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
+    assert as_typed_value("+2 Employees 50–200") == "'+2 Employees 50–200"
+    assert as_typed_value("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert as_typed_value("@SUM(1)") == "'@SUM(1)"
+    assert as_typed_value("Pursue") == "Pursue"
+    assert as_typed_value(-1.0) == -1.0
+    assert as_typed_value(None) == ""

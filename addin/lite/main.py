@@ -27,6 +27,7 @@ from icp_sheets.excel import (  # noqa: F401  (imported names are the functions 
     persona_results,
     results,
 )
+from icp_sheets.excel_values import as_typed_value
 from icp_sheets.layout import ACCOUNTS, CONTACTS
 from icp_sheets.tables import find_column
 
@@ -57,7 +58,7 @@ def _write_column(table, header: str, values: list) -> None:
     """One result column of a table, every row in one write."""
     index = _headers(table).index(header)
     body = table.data_body_range
-    body[:, index].value = [[v] for v in values]
+    body[:, index].value = [[as_typed_value(v)] for v in values]
 
 
 @script
