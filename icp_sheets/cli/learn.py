@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -19,9 +21,10 @@ from icp_sheets.values import split_list
 from icp_sheets.workbook_edit import write_proposals
 
 _PATH = click.Path(path_type=Path, dir_okay=False)
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _outcome_options(command: click.Command) -> click.Command:
+def _outcome_options(command: _F) -> _F:
     """The options both commands share: where the table is and what its outcome words mean."""
     for option in reversed([
         click.option("--tab", help="Read this tab when the table is an .xlsx workbook (default: the first)."),
