@@ -71,6 +71,7 @@ class Cell:
     value: Any = None  # str | int | float | bool
     formula: str | None = None
     is_date: bool = False
+    thousands: bool = False  # typed as "2,000,000.01": shown the same way
 
 
 @dataclass
@@ -153,7 +154,7 @@ def parse_input(raw: Any, user_entered: bool) -> Cell | None:
         return Cell(text.upper() == "TRUE")
     stripped = text.strip()
     if stripped and _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
-        return Cell(_num(float(stripped.replace(",", ""))))
+        return Cell(_num(float(stripped.replace(",", ""))), thousands="," in stripped)
     day = _date(stripped)
     if day is not None:
         return Cell((day - EPOCH).days, is_date=True)
@@ -175,11 +176,13 @@ def _num(x: float) -> int | float:
     return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**53 else x
 
 
-def _formatted(value: Any, is_date: bool) -> str:
+def _formatted(value: Any, is_date: bool, thousands: bool = False) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if is_date and isinstance(value, int | float):
         return (EPOCH + dt.timedelta(days=int(value))).isoformat()
+    if thousands and isinstance(value, int | float):
+        return format(value, ",")
     if isinstance(value, float):
         return f"{value:.10g}" if abs(value) < 1e15 else repr(value)
     return str(value)
@@ -214,7 +217,7 @@ class Evaluator:
             return cell.value
         if depth > 20:
             return "#REF!"
-        expr = cell.formula[1:]
+        expr = cell.formula[1:].strip()
         try:
             expr = _SUM.sub(lambda m: repr(self._sum(m[1], m[2], depth)), expr)
             if re.search(r"[A-Za-z_]+\(", expr):
@@ -251,7 +254,7 @@ def render(sheet: Sheet, cell: Cell, value_option: str, date_option: str, ev: Ev
         return cell.formula
     value = ev.value(cell)
     if value_option == "FORMATTED_VALUE":
-        return _formatted(value, cell.is_date)
+        return _formatted(value, cell.is_date, cell.thousands)
     if cell.is_date and date_option == "FORMATTED_STRING":
         return _formatted(value, True)
     return value
@@ -363,11 +366,15 @@ class Store:
         if check_only:
             return {}
         cells = 0
+        rows_hit: set[int] = set()
+        cols_hit: set[int] = set()
         for i, line in enumerate(values):
             for j, raw in enumerate(line):
                 if raw is None:
                     continue
                 cells += 1
+                rows_hit.add(i)
+                cols_hit.add(j)
                 cell = parse_input(raw, user_entered)
                 if cell is None:
                     sheet.cells.pop((row1 + i, col1 + j), None)
@@ -377,7 +384,7 @@ class Store:
         if height and width:
             out.update(updatedRange=rect(sheet.title, row1, col1, row1 + height - 1, col1 + width - 1)
                        if height > 1 or width > 1 else GridRange(sheet.title, row1, col1, row1, col1).a1(),
-                       updatedRows=height, updatedColumns=width, updatedCells=cells)
+                       updatedRows=len(rows_hit), updatedColumns=len(cols_hit), updatedCells=cells)
         return out
 
     def clear(self, book: Spreadsheet, text: str) -> str:
@@ -388,24 +395,25 @@ class Store:
         return rect(sheet.title, g.row1 or 1, g.col1 or 1, g.row2 or 1, g.col2 or 1)
 
     def append(self, book: Spreadsheet, text: str, values: list[list[Any]], *, user_entered: bool,
-               insert_rows: bool) -> dict[str, Any]:
+               insert_rows: bool, major: str = "ROWS") -> dict[str, Any]:
+        """Google's append: find the table at the range's start, write below its last row."""
         sheet, grid = self._range(book, text)
         col1 = grid.col1 or 1
-        used = [r for (r, c) in sheet.cells if grid.col2 is None or col1 <= c <= grid.col2]
-        table_end = max(used, default=0)
-        start = max(table_end + 1, grid.row1 or 1) if table_end else (grid.row1 or 1)
+        if major == "COLUMNS":
+            values = [list(r) for r in zip(*_pad(values), strict=True)]
+        table = _table_at(sheet, grid.row1 or 1, col1, search=grid.row1 is None)
+        start = table[2] + 1 if table else (grid.row1 or 1)
         need_rows = start + len(values) - 1
         if insert_rows or need_rows > sheet.rows:
             sheet.rows = max(sheet.rows + (len(values) if insert_rows else 0), need_rows)
-        need_cols = col1 + max((len(r) for r in values), default=1) - 1
-        sheet.cols = max(sheet.cols, need_cols)
+        sheet.cols = max(sheet.cols, col1 + max((len(r) for r in values), default=1) - 1)
         out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
-        if table_end:
-            first = min((r for r in used), default=1)
-            out["tableRange"] = rect(sheet.title, first, col1, table_end,
-                                     max(c for (_r, c) in sheet.cells))
-        updates = self.write(book, GridRange(sheet.title, start, col1).a1(), values, user_entered=user_entered)
-        out["updates"] = updates
+        if table:
+            r1, c1, r2, c2 = table
+            out["tableRange"] = (rect(sheet.title, r1, c1, r2, c2) if (r1, c1) != (r2, c2)
+                                 else GridRange(sheet.title, r1, c1, r1, c1).a1())
+        out["updates"] = self.write(book, GridRange(sheet.title, start, col1).a1(), values,
+                                    user_entered=user_entered)
         return out
 
     # ------------------------------------------------------------------ structure
@@ -458,6 +466,9 @@ class Store:
             if wanted("title") and "title" in props:
                 sheet.title = props["title"]
             if wanted("hidden"):
+                if props.get("hidden") and all(s.hidden or s is sheet for s in book.sheets):
+                    raise ApiError(400, f"Invalid requests[{i}].updateSheetProperties: You can't hide all the "
+                                        f"sheets in a document.")
                 sheet.hidden = bool(props.get("hidden"))
             if wanted("gridProperties/rowCount") and "rowCount" in grid:
                 sheet.rows = grid["rowCount"]
@@ -506,7 +517,7 @@ class Store:
         if kind == "addProtectedRange":
             prot = copy.deepcopy(body["protectedRange"])
             sheet = book.sheet_by_id(prot["range"].get("sheetId", 0))
-            prot = {k: v for k, v in prot.items() if v is not None}
+            prot = {k: v for k, v in prot.items() if v is not None and v is not False}
             prot["range"] = {k: v for k, v in prot["range"].items() if k != "sheetId" or v}
             prot.setdefault("protectedRangeId", self._sheet_id())
             prot["requestingUserCanEdit"] = True
@@ -549,6 +560,29 @@ class Store:
             book = self.spreadsheets[spreadsheet_id]
             return self.read(book, GridRange(tab).a1(), value_option=value_option,
                              date_option="FORMATTED_STRING").get("values", [])
+
+
+def _table_at(sheet: Sheet, row: int, col: int, search: bool) -> tuple[int, int, int, int] | None:
+    """The block of data Google's append finds at (row, col): adjacent rows and columns.
+
+    A range naming a start row must have its data begin there; a whole tab or column
+    is searched from the top.
+    """
+    used = sheet.cells
+    if search:
+        starts = [r for (r, c) in used if r >= row and c == col]
+        if not starts:
+            return None
+        row = min(starts)
+    if (row, col) not in used:
+        return None
+    r1, c2 = row, col
+    while (r1, c2 + 1) in used:
+        c2 += 1
+    r2 = r1
+    while any((r2 + 1, c) in used for c in range(col, c2 + 1)):
+        r2 += 1
+    return r1, col, r2, c2
 
 
 def _pad(values: list[list[Any]]) -> list[list[Any]]:
@@ -736,7 +770,7 @@ class FakeSheets:
                                          major=item.get("majorDimension") or "ROWS") for item in data]
                 return {"spreadsheetId": book.spreadsheet_id,
                         "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                        "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+                        "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
                         "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
                         "totalUpdatedSheets": len({r.get("updatedRange", "").rpartition("!")[0]
                                                    for r in responses}),
@@ -744,7 +778,8 @@ class FakeSheets:
             if endpoint == "values.append":
                 user = _input_option(one("valueInputOption"))
                 return store.append(book, unquote(args["range"]), body.get("values") or [],
-                                    user_entered=user, insert_rows=one("insertDataOption") == "INSERT_ROWS")
+                                    user_entered=user, insert_rows=one("insertDataOption") == "INSERT_ROWS",
+                                    major=body.get("majorDimension") or "ROWS")
             if endpoint == "values.clear":
                 return {"spreadsheetId": book.spreadsheet_id,
                         "clearedRange": store.clear(book, unquote(args["range"]))}

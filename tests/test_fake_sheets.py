@@ -1,0 +1,252 @@
+"""The fake Sheets server against Google's real answers.
+
+gspread's own recordings of real Google traffic (MIT licence) sit beside the
+repository in ``shared/gspread-cassettes``; they are read from there, never
+copied in. Each recording is replayed request by request against the fake: a
+Drive "create file" becomes an empty spreadsheet with the recorded key, and
+every Sheets request the fake implements is sent to it and its answer compared
+with Google's (status, error status, ranges, values, counts, tab properties).
+A recording stops at the first request the fake does not implement (merging
+cells, formats...), since the two would no longer hold the same spreadsheet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from icp_sheets.testing.fake_sheets import FakeSheets
+
+CASSETTES = Path(__file__).resolve().parents[1].parent / "shared" / "gspread-cassettes"
+SHEETS = "https://sheets.googleapis.com"
+DRIVE_CREATE = re.compile(r"^https://www\.googleapis\.com/drive/v3/files\?")
+SUPPORTED_REQUESTS = {
+    "addSheet", "deleteSheet", "updateSheetProperties", "updateSpreadsheetProperties", "addProtectedRange",
+    "deleteProtectedRange", "setDataValidation", "insertDimension", "deleteDimension", "appendDimension",
+}
+# Sheet properties the fake keeps; others (tab colours, gridlines, right-to-left...) it does not.
+SHEET_FIELDS = ("title", "index", "sheetType", "hidden")
+GRID_FIELDS = ("rowCount", "columnCount", "frozenRowCount")
+
+pytestmark = pytest.mark.skipif(not CASSETTES.is_dir(),
+                                reason=f"the recorded Google traffic is not here ({CASSETTES.name} is "
+                                       f"expected beside the repository, in shared/)")
+
+
+@dataclass
+class Replay:
+    compared: int = 0
+    stopped: str | None = None
+    mismatches: list[str] = field(default_factory=list)
+    endpoints: set[str] = field(default_factory=set)
+
+
+def _recordings(path: Path) -> list[list[dict[str, Any]]]:
+    """One file may hold several recordings back to back: split them at each Drive create."""
+    out: list[list[dict[str, Any]]] = []
+    for interaction in json.loads(path.read_text(encoding="utf-8"))["interactions"]:
+        if interaction["request"]["method"] == "POST" and DRIVE_CREATE.match(interaction["request"]["uri"]):
+            out.append([])
+        if out:
+            out[-1].append(interaction)
+    return out
+
+
+def _body(interaction: dict[str, Any], side: str) -> Any:
+    raw = interaction[side]["body"]
+    text = raw.get("string", "") if isinstance(raw, dict) else raw
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _endpoint(method: str, path: str, body: Any) -> str | None:
+    """The fake's name for a recorded request, or None when the fake does not implement it."""
+    path, _, query = path.partition("?")
+    path = path.split("/v4/spreadsheets", 1)[1]
+    if method == "GET" and re.fullmatch(r"/[^/:]+", path):
+        return None if "fields=" in query else "spreadsheets.get"  # field masks: notes, colours...
+    if method == "POST" and path.endswith(":batchUpdate") and "/values" not in path:
+        kinds = {next(iter(r)) for r in (body or {}).get("requests", [])}
+        return "spreadsheets.batchUpdate" if kinds <= SUPPORTED_REQUESTS else None
+    for pattern, name in ((r"/values:batchGet", "values.batchGet"), (r"/values:batchUpdate", "values.batchUpdate"),
+                          (r"/values:batchClear", "values.batchClear"), (r"/values/.+:append", "values.append"),
+                          (r"/values/.+:clear", "values.clear")):
+        if method in ("GET", "POST") and re.search(pattern + "$", path):
+            return name
+    if "/values/" in path and method in ("GET", "PUT"):
+        return "values.get" if method == "GET" else "values.update"
+    return None
+
+
+def _map_ids(value: Any, ids: dict[int, int]) -> Any:
+    """Google's and the fake's random sheet and protected-range ids, translated."""
+    if isinstance(value, dict):
+        return {k: (ids.get(v, v) if k in ("sheetId", "protectedRangeId") and isinstance(v, int)
+                    else _map_ids(v, ids)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_ids(v, ids) for v in value]
+    return value
+
+
+def _compare(endpoint: str, want: Any, got: Any) -> list[str]:
+    problems: list[str] = []
+
+    def check(label: str, a: Any, b: Any) -> None:
+        if a != b:
+            problems.append(f"{endpoint} {label}: Google {a!r}, fake {b!r}")
+
+    if endpoint in ("values.get",):
+        for key in ("range", "majorDimension", "values"):
+            check(key, want.get(key), got.get(key))
+    elif endpoint == "values.batchGet":
+        check("ranges", len(want["valueRanges"]), len(got.get("valueRanges", [])))
+        for w, g in zip(want["valueRanges"], got.get("valueRanges", []), strict=False):
+            for key in ("range", "majorDimension", "values"):
+                check(key, w.get(key), g.get(key))
+    elif endpoint in ("values.update", "values.append", "values.clear", "values.batchClear", "values.batchUpdate"):
+        check("answer", want, got)
+    elif endpoint == "spreadsheets.get":
+        check("spreadsheetId", want["spreadsheetId"], got.get("spreadsheetId"))
+        check("title", want["properties"]["title"], got["properties"]["title"])
+        check("tabs", [s["properties"]["title"] for s in want["sheets"]],
+              [s["properties"]["title"] for s in got["sheets"]])
+        for w, g in zip(want["sheets"], got["sheets"], strict=False):
+            wp, gp = w["properties"], g["properties"]
+            check("sheet", {k: wp.get(k) for k in SHEET_FIELDS}, {k: gp.get(k) for k in SHEET_FIELDS})
+            check("grid", {k: wp["gridProperties"].get(k) for k in GRID_FIELDS},
+                  {k: gp["gridProperties"].get(k) for k in GRID_FIELDS})
+            check("protected ranges", [(p["range"], p.get("warningOnly")) for p in w.get("protectedRanges", [])],
+                  [(p["range"], p.get("warningOnly")) for p in g.get("protectedRanges", [])])
+    elif endpoint == "spreadsheets.batchUpdate":
+        check("replies", len(want["replies"]), len(got["replies"]))
+        for w, g in zip(want["replies"], got["replies"], strict=False):
+            if "addSheet" in w:
+                wp, gp = w["addSheet"]["properties"], g["addSheet"]["properties"]
+                check("addSheet", {k: wp.get(k) for k in SHEET_FIELDS}, {k: gp.get(k) for k in SHEET_FIELDS})
+            elif "addProtectedRange" in w:
+                wp, gp = w["addProtectedRange"]["protectedRange"], g["addProtectedRange"]["protectedRange"]
+                check("protected range", (wp["range"], wp.get("warningOnly")), (gp["range"], gp.get("warningOnly")))
+            else:
+                check("reply", w, g)
+    return problems
+
+
+def replay(fake: FakeSheets, recording: list[dict[str, Any]]) -> Replay:
+    result = Replay()
+    ids: dict[int, int] = {0: 0}  # Google's sheetId -> the fake's
+    back: dict[int, int] = {0: 0}
+    for interaction in recording:
+        request = interaction["request"]
+        uri, method = request["uri"], request["method"]
+        if DRIVE_CREATE.match(uri) and method == "POST":
+            created = _body(interaction, "response")
+            fake.store.create(created["name"], spreadsheet_id=created["id"])
+            continue
+        if not uri.startswith(SHEETS):
+            if method not in ("GET", "DELETE"):  # a Drive import or copy changes the file
+                result.stopped = f"Drive {method}"
+                break
+            continue  # Drive metadata, permissions, deletion: not the fake's business
+        body = _body(interaction, "request")
+        parts = urlsplit(uri)
+        key = parts.path.split("/v4/spreadsheets/", 1)[-1].split("/")[0].split(":")[0]
+        if key not in fake.store.spreadsheets:
+            if interaction["response"]["status"]["code"] != 403:
+                result.stopped = "a spreadsheet made outside the recording"
+                break
+            fake.store.create("Not shared", spreadsheet_id=key, private=True)
+        endpoint = _endpoint(method, f"{parts.path}?{parts.query}", body)
+        if endpoint is None:
+            result.stopped = f"{method} {parts.path.rsplit('/', 1)[-1]}"
+            break
+        answer = requests.request(method, fake.url + uri[len(SHEETS):], json=_map_ids(body, ids)
+                                  if body is not None else None, timeout=10)
+        want_status = interaction["response"]["status"]["code"]
+        want, got = _body(interaction, "response"), answer.json()
+        result.compared += 1
+        result.endpoints.add(endpoint)
+        if answer.status_code != want_status:
+            result.mismatches.append(f"{endpoint} status: Google {want_status}, fake {answer.status_code} "
+                                     f"({got.get('error', {}).get('message')})")
+            break
+        if want_status >= 400:
+            if want["error"]["status"] != got["error"]["status"]:
+                result.mismatches.append(f"{endpoint} error: Google {want['error']}, fake {got['error']}")
+            continue
+        if endpoint == "spreadsheets.batchUpdate":
+            for w, g in zip(want["replies"], got["replies"], strict=False):
+                for kind, inner, name in (("addSheet", "properties", "sheetId"),
+                                          ("addProtectedRange", "protectedRange", "protectedRangeId")):
+                    if kind in w:
+                        ids[w[kind][inner][name]] = g[kind][inner][name]
+                        back[g[kind][inner][name]] = w[kind][inner][name]
+        result.mismatches.extend(_compare(endpoint, want, _map_ids(got, back)))
+    return result
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with FakeSheets() as server:
+        yield server
+
+
+def _cassettes() -> list[Path]:
+    return sorted(CASSETTES.glob("*.json")) if CASSETTES.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _cassettes(), ids=lambda p: p.stem)
+def test_the_fake_answers_like_google(fake, path):
+    for recording in _recordings(path):
+        result = replay(fake, recording)
+        assert result.mismatches == [], "\n".join(result.mismatches)
+
+
+def test_the_replay_covers_every_endpoint_the_project_uses(fake):
+    seen: set[str] = set()
+    compared = 0
+    for path in _cassettes():
+        for recording in _recordings(path):
+            result = replay(fake, recording)
+            seen |= result.endpoints
+            compared += result.compared
+    assert {"spreadsheets.get", "spreadsheets.batchUpdate", "values.get", "values.batchGet", "values.update",
+            "values.batchUpdate", "values.append", "values.clear", "values.batchClear"} <= seen
+    assert compared > 500
+
+
+def test_empty_ranges_have_no_values_and_ranges_come_back_normalised(fake):
+    fake.store.create("Shapes", spreadsheet_id="shapes")
+    base = f"{fake.url}/v4/spreadsheets/shapes/values"
+    requests.put(f"{base}/Sheet1!B2", params={"valueInputOption": "RAW"},
+                 json={"values": [["x", "", None], [], ["y"]]}, timeout=10)
+    assert requests.get(f"{base}/Sheet1!D5:E6", timeout=10).json() == {
+        "range": "Sheet1!D5:E6", "majorDimension": "ROWS"}
+    got = requests.get(f"{base}/'Sheet1'!A:C", timeout=10).json()
+    assert got["range"] == "Sheet1!A1:C1000"
+    assert got["values"] == [[], ["", "x"], [], ["", "y"]]
+    error = requests.get(f"{base}/Nope!A1", timeout=10)
+    assert error.status_code == 400 and error.json()["error"]["status"] == "INVALID_ARGUMENT"
+    too_far = requests.put(f"{base}/Sheet1!A1001", params={"valueInputOption": "RAW"},
+                           json={"values": [["x"]]}, timeout=10)
+    assert "exceeds grid limits" in too_far.json()["error"]["message"]
+
+
+def test_request_counting_and_the_person_hook(fake):
+    fake.store.create("Hooks", spreadsheet_id="hooks")
+    fake.reset_counts()
+    fake.on("values.get", after=1, action=lambda store: store.type_in("hooks", "Sheet1", "A1", "typed"))
+    url = f"{fake.url}/v4/spreadsheets/hooks/values/Sheet1!A1"
+    assert "values" not in requests.get(url, timeout=10).json()
+    assert requests.get(url, timeout=10).json()["values"] == [["typed"]]
+    assert fake.counts["values.get"] == 2
