@@ -53,46 +53,49 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+_RAW = "raw"  # ranges arrive unconverted; excel_values reads every runtime's cells in one place
 MODEL_DOC = "The cell holding =ICP_MODEL(…), usually the name ICP"
+_MODEL_ARGS: dict[str, dict[str, Any]] = {
+    "criteria": {"convert": _RAW, "doc": "The ICP tab's range with its header row (Column, Condition, Points, …)"},
+    "anti_icp": {"convert": _RAW, "doc": "The Anti-ICP tab's range with its header row"},
+    "signals": {"convert": _RAW, "doc": "The Signals tab's range with its header row"},
+    "settings": {"convert": _RAW, "doc": "The Settings tab's range with its header row (Setting, Value)"},
+    "personas": {"convert": _RAW, "doc": "Optional: the Personas tab's range with its header row"},
+}
 _ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"doc": MODEL_DOC},
-    "headers": {"convert": "raw", "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
+    "headers": {"convert": _RAW, "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
                 "or the whole table with headers when rows is left out"},
-    "rows": {"convert": "raw", "doc": "One account row (Accounts[@]) or many (Accounts); "
+    "rows": {"convert": _RAW, "doc": "One account row (Accounts[@]) or many (Accounts); "
              "leave out when headers holds the whole table"},
-    "as_of": {"convert": "raw", "doc": "Day signals count back from, or one per row; "
+    "as_of": {"convert": _RAW, "doc": "Day signals count back from, or one per row; "
               "blank = the model's as-of date, else today"},
 }
 _CONTACT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"doc": MODEL_DOC},
-    "title": {"convert": "raw", "doc": "A job title, or a column of them"},
-    "department": {"convert": "raw", "doc": "Optional: the department, or a column of them"},
-    "seniority": {"convert": "raw", "doc": "Optional: the seniority, or a column of them"},
+    "title": {"convert": _RAW, "doc": "A job title, or a column of them"},
+    "department": {"convert": _RAW, "doc": "Optional: the department, or a column of them"},
+    "seniority": {"convert": _RAW, "doc": "Optional: the seniority, or a column of them"},
 }
 
 
-def _with_args(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
-    """Apply xlwings' ``@arg`` for each argument, so shared options are written once."""
+def _arguments(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
+    """xlwings' ``@arg`` for each argument (shared options written once), around a wrapper that
+    turns any failure into a ``#ICP!`` message: Excel must never show a traceback."""
 
     def decorate(function: _F) -> _F:
+        @functools.wraps(function)
+        def cell_safe(*args: Any) -> Any:
+            try:
+                return function(*args)
+            except Exception as exc:  # the front-end boundary: every error becomes a cell message
+                return message(exc)
+
         for name, settings in options.items():
-            function = arg(name, **settings)(function)
-        return function
+            cell_safe = arg(name, **settings)(cell_safe)
+        return cell_safe  # type: ignore[return-value]
 
     return decorate
-
-
-def _cell_safe(function: _F) -> _F:
-    """Turn any failure into a ``#ICP!`` message: Excel must never show a traceback."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any) -> Any:
-        try:
-            return function(*args)
-        except Exception as exc:  # the front-end boundary: every error becomes a cell message
-            return message(exc)
-
-    return wrapper  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- the model
@@ -106,12 +109,11 @@ def model_from_ranges(criteria: Any, anti_icp: Any, signals: Any, settings: Any,
     Excel's recalculations cost a hash lookup. Without personas the model has none.
     """
     blocks = {ICP: criteria, ANTI_ICP: anti_icp, SIGNALS: signals, SETTINGS: settings, PERSONAS: personas}
-    frozen = tuple((tab, tuple(tuple(row) for row in grid(values))) for tab, values in blocks.items())
-    return _read_model_cached(frozen)
+    return _read_model_cached(tuple((tab, grid(values)) for tab, values in blocks.items()))
 
 
 @functools.lru_cache(maxsize=8)
-def _read_model_cached(blocks: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]) -> tuple[IcpModel, str]:
+def _read_model_cached(blocks: tuple[tuple[str, Cells], ...]) -> tuple[IcpModel, str]:
     tables = {tab: table_from_values(tab, [list(row) for row in values] or [TABS[tab].headers])
               for tab, values in blocks}
     model, _warnings = read_model(tables)
@@ -119,12 +121,7 @@ def _read_model_cached(blocks: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ..
 
 
 @func
-@arg("criteria", "raw", doc="The ICP tab's range with its header row (Column, Condition, Points, …)")
-@arg("anti_icp", "raw", doc="The Anti-ICP tab's range with its header row")
-@arg("signals", "raw", doc="The Signals tab's range with its header row")
-@arg("settings", "raw", doc="The Settings tab's range with its header row (Setting, Value)")
-@arg("personas", "raw", doc="Optional: the Personas tab's range with its header row")
-@_cell_safe
+@_arguments(_MODEL_ARGS)
 def icp_model(criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None) -> str:
     """The validated ICP model as one cell of text; every other ICP_ function takes this cell first."""
     return model_from_ranges(criteria, anti_icp, signals, settings, personas)[1]
@@ -179,64 +176,56 @@ def _result(name: str, model: Any, headers: Any, rows: Any, as_of: Any) -> Any:
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_score(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Total score (fit + timing) of each account row."""
     return _result("icp_score", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_fit(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Fit points from the ICP tab for each account row."""
     return _result("icp_fit", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_timing(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Timing points from the Signals tab for each account row, after decay."""
     return _result("icp_timing", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_tier(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Tier of each account row (e.g. Pursue, Nurture, Disqualified)."""
     return _result("icp_tier", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_priority(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Priority of each account row: fit tier + timing tier (e.g. A1), or DQ."""
     return _result("icp_priority", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_dq(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Why each account row is disqualified; empty when it is not."""
     return _result("icp_dq", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_why(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """Every rule that counted for each account row, with its points."""
     return _result("icp_why", model, headers, rows, as_of)
 
 
 @func
-@_with_args(_ACCOUNT_ARGS)
-@_cell_safe
+@_arguments(_ACCOUNT_ARGS)
 def icp_action(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
     """What to do next with each account row, from the priority matrix in Settings."""
     return _result("icp_action", model, headers, rows, as_of)
@@ -269,24 +258,21 @@ def _persona(name: str, model: Any, title: Any, department: Any, seniority: Any)
 
 
 @func
-@_with_args(_CONTACT_ARGS)
-@_cell_safe
+@_arguments(_CONTACT_ARGS)
 def icp_persona(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
     """The persona a contact's job title matches best; empty when none does."""
     return _persona("icp_persona", model, title, department, seniority)
 
 
 @func
-@_with_args(_CONTACT_ARGS)
-@_cell_safe
+@_arguments(_CONTACT_ARGS)
 def icp_role(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
     """The matched persona's part in the deal (economic buyer, champion, …)."""
     return _persona("icp_role", model, title, department, seniority)
 
 
 @func
-@_with_args(_CONTACT_ARGS)
-@_cell_safe
+@_arguments(_CONTACT_ARGS)
 def icp_angle(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
     """How to open the conversation with the matched persona."""
     return _persona("icp_angle", model, title, department, seniority)
