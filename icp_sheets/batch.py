@@ -92,6 +92,7 @@ def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *,
     frame = table.frame
     run = ScoreRun(model)
     stage("Scoring")
+    result_columns: tuple[str, ...]
     if _is_contacts(model, frame):
         results = match_personas(model, frame)
         run.contacts = len(frame)

@@ -37,7 +37,10 @@ def _column(series: pd.Series) -> pa.Array:
     """One column as Arrow: numbers rounded for display, dates as dates, text guarded."""
     dtype = series.dtype
     if pd.api.types.is_float_dtype(dtype):
-        return pa.array(np.round(series.to_numpy(dtype=np.float64, na_value=np.nan), 6), from_pandas=True)
+        numbers = np.round(series.to_numpy(dtype=np.float64, na_value=np.nan), 6)
+        if np.isfinite(numbers).all() and (numbers == np.floor(numbers)).all():
+            return pa.array(numbers.astype(np.int64))  # whole scores write faster and without ".0"
+        return pa.array(numbers, from_pandas=True)
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
         return pa.array(series)
     if pd.api.types.is_datetime64_any_dtype(dtype):
@@ -45,9 +48,9 @@ def _column(series: pd.Series) -> pa.Array:
         whole_days = bool((series.dropna().dt.normalize() == series.dropna()).all())
         return pa.array(stamps.astype("datetime64[D]") if whole_days else stamps, from_pandas=True)
     if isinstance(dtype, pd.CategoricalDtype):
-        categories = guard_text(pa.array([str(c) for c in dtype.categories], type=pa.string()))
-        codes = series.cat.codes.to_numpy().astype(np.int64)
-        return categories.take(pa.array(codes, mask=codes < 0))
+        categories = guard_text(pa.array(dtype.categories.astype(str).to_numpy(dtype=object), type=pa.string()))
+        codes = series.cat.codes.to_numpy().astype(np.int32)
+        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), categories)
     if isinstance(dtype, pd.StringDtype):
         return guard_text(pa.array(series, type=pa.string(), from_pandas=True))
     values = series.astype(object).where(series.notna(), None)

@@ -244,6 +244,7 @@ def example_contacts() -> list[dict[str, object]]:
         first, last = name.lower().replace("'", "").split(" ", 1)
         domain = next(a[1] for a in _ACCOUNTS if a[0] == company)
         email = f"{first}.{last.replace(' ', '')}@{domain}"
-        rows.append(dict(zip(CONTACT_COLUMNS, (name, title, company, department, seniority, email),
-                             strict=True)))
+        row: dict[str, object] = dict(zip(CONTACT_COLUMNS, (name, title, company, department, seniority, email),
+                                          strict=True))
+        rows.append(row)
     return rows
