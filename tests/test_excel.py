@@ -343,6 +343,18 @@ def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: 
     assert one == expected["icp_priority"][0]
 
 
+def test_desktop_error_cells_and_tuples_read_as_empty_cells(excel: _Runtime, model_cell: str):
+    """Raw COM values: a range is a tuple of tuples and #N/A arrives as Windows' error code."""
+    not_available = -2146826246
+    accounts = example_accounts()[:3]
+    rows = tuple(tuple(desktop(v) for v in row) for row in account_rows(accounts))
+    broken = list(rows[1])
+    broken[ACCOUNT_COLUMNS.index("Employees")] = not_available
+    table = (tuple(ACCOUNT_COLUMNS), rows[0], tuple(broken), rows[2])
+    accounts[1] = {**accounts[1], "Employees": None}
+    assert excel.module.icp_why(model_cell, table) == [[v] for v in expected_results(accounts)["icp_why"]]
+
+
 # ---------------------------------------------------------------- contacts
 
 
