@@ -11,16 +11,14 @@ add criteria and paste exports, stay unprotected; their input cells are
 unlocked and result cells locked anyway, so switching protection on
 (Review > Protect Sheet) locks exactly the columns icp-sheets writes.
 
-The file is byte-for-byte reproducible: the document's dates and the zip
-entries' times are fixed, so a test can compare the committed template with a
-freshly generated one.
+The file is reproducible: the document's dates and the zip entries' times are
+fixed, so a test can compare the committed template with a freshly generated
+one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,6 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
-from openpyxl.xml.functions import tostring
 
 from icp_sheets import layout
 from icp_sheets.conditions import EXAMPLES, Op
@@ -43,14 +40,13 @@ from icp_sheets.xlsx_style import (
     WRAP_ALIGN,
     ColumnSpec,
     SheetSpec,
+    XlsxBook,
     data_column,
     frame_rows,
-    new_workbook,
     protect,
     result_column,
     setup_page,
     text_lines,
-    write_table_sheet,
 )
 
 # The steps for live =ICP_SCORE() functions in Excel; the Excel add-in's author keeps this text.
@@ -273,24 +269,23 @@ def _frame(rows: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
 
 
-def build_template(model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFrame) -> Workbook:
-    """The template as a write-only workbook, ready to save (accounts and contacts carry results)."""
-    wb = new_workbook()
-    wb.properties.creator = "icp-sheets"
-    wb.properties.title = f"ICP template: {model.settings.model_name}"
-    wb.properties.created = TEMPLATE_TIME
-    lists = _write_start(wb, model)
+def build_template(model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFrame) -> XlsxBook:
+    """The template, ready to save (accounts and contacts carry their result columns)."""
+    book = XlsxBook()
+    book.wb.properties.creator = "icp-sheets"
+    book.wb.properties.title = f"ICP template: {model.settings.model_name}"
+    lists = _write_start(book.wb, model)
     rows = layout.model_rows(model)
     for tab in layout.MODEL_TABS:
-        write_table_sheet(wb, _model_tab(tab, lists), rows[tab], len(rows[tab]))
+        book.add_table_sheet(_model_tab(tab, lists), rows[tab], len(rows[tab]))
     account_notes = {h: _account_note(model, h) for h in accounts.columns}
     tiers = (model.settings.top_tier, model.settings.middle_tier)
     spec = _data_tab(layout.ACCOUNTS, accounts, layout.RESULT_COLUMNS, account_notes, tiers)
-    write_table_sheet(wb, spec, frame_rows(accounts), len(accounts))
+    book.add_table_sheet(spec, frame_rows(accounts), len(accounts))
     contact_notes = {h: CONTACT_NOTES.get(header_key(h), "Kept as it is.") for h in contacts.columns}
     spec = _data_tab(layout.CONTACTS, contacts, layout.CONTACT_RESULT_COLUMNS, contact_notes)
-    write_table_sheet(wb, spec, frame_rows(contacts), len(contacts))
-    return wb
+    book.add_table_sheet(spec, frame_rows(contacts), len(contacts))
+    return book
 
 
 def write_template(path: str | Path, model: IcpModel | None = None,
@@ -308,29 +303,9 @@ def write_template(path: str | Path, model: IcpModel | None = None,
     model = model or example.example_model()
     accounts_frame = _frame(example.example_accounts() if accounts is None else accounts)
     contacts_frame = _frame(example.example_contacts() if contacts is None else contacts)
-    wb = build_template(
+    book = build_template(
         model,
         _with_results(accounts_frame, account_results, layout.RESULT_COLUMNS),
         _with_results(contacts_frame, contact_results, layout.CONTACT_RESULT_COLUMNS),
     )
-    Path(path).write_bytes(reproducible_bytes(wb, TEMPLATE_TIME))
-
-
-def reproducible_bytes(wb: Workbook, when: dt.datetime) -> bytes:
-    """Save ``wb`` with every timestamp fixed to ``when``, so equal content gives equal bytes.
-
-    openpyxl stamps the save time into docProps/core.xml and the zip entries;
-    both are rewritten here.
-    """
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    wb.properties.created = wb.properties.modified = when
-    core = tostring(wb.properties.to_tree())
-    out = io.BytesIO()
-    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = core if info.filename == "docProps/core.xml" else source.read(info.filename)
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=stamp), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    book.save(path, fixed_time=TEMPLATE_TIME)
