@@ -40,6 +40,7 @@ def excel() -> Any:
     XLWINGS_ON_SERVER is set, as in xlwings Lite), and its Office.js entry point
     needs a licence key; both are set here, for these tests only.
     """
+    before = set(sys.modules)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XLWINGS_ON_SERVER", "true")
         mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
@@ -49,7 +50,9 @@ def excel() -> Any:
         module = importlib.import_module("icp_sheets.excel")
         server = importlib.import_module("xlwings.server")
         yield _Runtime(module, server)
-    sys.modules.pop("icp_sheets.excel", None)
+    for name in set(sys.modules) - before:  # what this set-up imported leaves with it
+        if name.startswith("xlwings") or name == "icp_sheets.excel":
+            del sys.modules[name]
 
 
 class _Runtime:
