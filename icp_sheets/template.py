@@ -32,22 +32,17 @@ from icp_sheets import layout
 from icp_sheets.conditions import EXAMPLES, Op
 from icp_sheets.models import IcpModel
 from icp_sheets.tables import header_key
-from icp_sheets.xlsx_style import (
+from icp_sheets.xlsx_cells import (
     BODY_FONT,
     FONT_NAME,
     FONT_SIZE,
     LINE_HEIGHT,
     WRAP_ALIGN,
     ColumnSpec,
-    SheetSpec,
-    XlsxBook,
-    data_column,
-    frame_rows,
-    protect,
     result_column,
-    setup_page,
     text_lines,
 )
+from icp_sheets.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
 
 # The steps for live =ICP_SCORE() functions in Excel; the Excel add-in's author keeps this text.
 LIVE_FUNCTIONS_TITLE = "Live scores in Excel"

@@ -18,7 +18,8 @@ from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_account
 from icp_sheets.model_reader import load_model
 from icp_sheets.models import Settings
 from icp_sheets.template import LIVE_FUNCTIONS_STEPS, write_template
-from icp_sheets.xlsx_style import DATE_FORMAT, FONT_NAME, POINTS_FORMAT, table_name, write_scored_xlsx
+from icp_sheets.xlsx_cells import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
+from icp_sheets.xlsx_style import table_name, write_scored_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "templates" / "icp_template.xlsx"
