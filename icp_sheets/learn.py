@@ -30,8 +30,8 @@ import pandas as pd
 from icp_sheets.conditions import Condition, Op
 from icp_sheets.distinct import ColumnValues
 from icp_sheets.models import Criterion, Disqualifier, Layer
-from icp_sheets.outcomes import OutcomeMap, Outcomes, find_header, outcome_column, read_outcomes
-from icp_sheets.values import norm_text, split_list
+from icp_sheets.outcomes import OutcomeMap, Outcomes, find_header, outcome_column, read_outcomes, text_keys
+from icp_sheets.values import norm_text, parse_number, split_list
 
 SOURCE_HEADERS = ("Source", "Lead source", "Acquisition channel", "Channel")
 REFERRAL_WORDS = ("referr", "word of mouth")
@@ -213,11 +213,11 @@ def _no_contrast(studies: list[_Study], n_best: int, n_worst: int) -> str:
 
 
 def _referral(column: pd.Series, labels: Outcomes) -> Referral | None:
-    keys = column.map(norm_text)
+    keys = text_keys(column)
     given = keys.ne("") & labels.labelled
     if not given.any():
         return None
-    referred = keys[given].map(lambda k: any(w in k for w in REFERRAL_WORDS))
+    referred = keys[given].str.contains("|".join(REFERRAL_WORDS), regex=True)
     return Referral(int(referred.sum()), int(given.sum()))
 
 
@@ -293,6 +293,8 @@ def _study(name: str, values: ColumnValues, best: np.ndarray, rules: LearnRules)
     # collection of leftovers that merely happen to be absent among the best.
     sides = (_Side(True, rules.common, rules.rare, rules.max_items),
              _Side(False, rules.anti_common, rules.anti_rare, 1))
+    if _identifier(values, filled):
+        return None
     readable = present & ~np.isnan(values.numbers)
     layer: Layer | None = None
     if counts[readable].sum() >= 0.8 * filled:
@@ -316,6 +318,19 @@ def _study(name: str, values: ColumnValues, best: np.ndarray, rules: LearnRules)
     (crit, crit_ok), (anti, anti_ok) = picked
     misses = [e for e, ok in picked if e is not None and not ok]
     return _Study(crit if crit_ok else None, anti if anti_ok else None, misses, 2 * tries)
+
+
+def _identifier(values: ColumnValues, filled: int, sample: int = 500) -> bool:
+    """A column of mostly distinct text (Company, Domain, an id): nothing to profile.
+
+    Decided on a sample of the distinct values, so a 100,000-name column costs nothing.
+    """
+    if len(values) <= max(20, 0.5 * filled):
+        return False
+    raw = pd.Series(values.raw[:sample]).astype(str)
+    numeric = pd.Series(values.raw[:sample]).map(parse_number).notna().mean()
+    listed = raw.str.contains(r"[,;\n]", regex=True).mean()
+    return bool(numeric < 0.8 and listed < 0.2)
 
 
 def nice_ladder(numbers: np.ndarray) -> np.ndarray:

@@ -79,10 +79,11 @@ def market_check(model: IcpModel, universe: pd.DataFrame) -> MarketReport:
     missing = tuple(c for c in needed if find_column(universe.columns, c) is None)
     frame = universe.assign(**dict.fromkeys(missing)) if missing else universe
     results = score(fit_only, frame)
-    disqualified = results["icp_tier"].astype(str).eq(DISQUALIFIED)
+    disqualified = results["icp_tier"].eq(DISQUALIFIED)
     anti_reasons = {d.reason for d in model.disqualifiers}
-    by_anti = disqualified & results["icp_dq"].astype(str).isin(anti_reasons)
-    counts = results.loc[by_anti, "icp_dq"].astype(str).value_counts()
+    by_anti = disqualified & results["icp_dq"].isin(anti_reasons)
+    counts = results.loc[by_anti, "icp_dq"].value_counts()
+    counts = counts[counts > 0]
     s = model.settings
     return MarketReport(
         universe=len(universe),

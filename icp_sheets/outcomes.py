@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from icp_sheets.distinct import ColumnValues
 from icp_sheets.problems import Code, IcpError, Problem
 from icp_sheets.tables import find_column
 from icp_sheets.values import norm_text
@@ -65,10 +66,16 @@ class Outcomes:
 
 def read_outcomes(column: pd.Series, mapping: OutcomeMap) -> Outcomes:
     """Good/bad masks for an outcome column; blank cells are neither and are not reported."""
-    keys = column.map(norm_text)
+    keys = text_keys(column)
     good, bad = keys.isin(mapping.good), keys.isin(mapping.bad)
     rest = keys[~(good | bad) & keys.ne("")]
     return Outcomes(good, bad, {str(k): int(n) for k, n in rest.value_counts().items()})
+
+
+def text_keys(column: pd.Series) -> pd.Series:
+    """:func:`values.norm_text` of every cell, computed once per distinct value."""
+    values = ColumnValues(column)
+    return pd.Series(values.per_row(values.text), index=column.index)
 
 
 def find_header(columns: Iterable[object], names: Iterable[str]) -> str | None:

@@ -119,8 +119,8 @@ def validate(
     base = won[decided].mean() if decided.any() else 0.0
     s = model.settings
     tiers = (s.top_tier, s.middle_tier, DISQUALIFIED)
-    by_tier = _groups(results["icp_tier"].astype(str), tiers, decided, won, base)
-    by_priority = _groups(results["icp_priority"].astype(str), (*PRIORITY_CELLS, DQ_PRIORITY), decided, won, base)
+    by_tier = _groups(results["icp_tier"], tiers, decided, won, base)
+    by_priority = _groups(results["icp_priority"], (*PRIORITY_CELLS, DQ_PRIORITY), decided, won, base)
     bands, band_order = score_bands(results["icp_score"].to_numpy())
     by_band = _groups(bands, band_order, decided, won, base)
 
@@ -133,7 +133,7 @@ def validate(
     figures = RunFigures(today, s.model_version, int(decided.sum()), float(base), top, ratio)
 
     lists = _lists(outcomes, results)
-    tier = results["icp_tier"].astype(str).to_numpy()
+    tier = results["icp_tier"].to_numpy(dtype=object)
     warnings = _warnings(model, figures, previous, today)
     return ValidationReport(
         model_name=s.model_name, figures=figures, top_tier=s.top_tier, bottom_tier=bottom_tier,
@@ -208,8 +208,8 @@ def _lists(outcomes: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     name = find_header(outcomes.columns, NAME_HEADERS) or str(outcomes.columns[0])
     return pd.DataFrame({
         "Row": outcomes.index, name: outcomes[name].to_numpy(),
-        "Score": results["icp_score"].to_numpy(), "Priority": results["icp_priority"].astype(str).to_numpy(),
-        "Why": results["icp_why"].astype(str).to_numpy(),
+        "Score": results["icp_score"].to_numpy(), "Priority": results["icp_priority"].to_numpy(dtype=object),
+        "Why": results["icp_why"].to_numpy(dtype=object),
     })  # fmt: skip
 
 

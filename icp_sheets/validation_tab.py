@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,8 @@ from icp_sheets.models import DISQUALIFIED
 from icp_sheets.validate import GROUP_COLUMNS, RunFigures, ValidationReport
 from icp_sheets.values import parse_date, parse_number
 from icp_sheets.workbook_edit import open_workbook
-from icp_sheets.xlsx_style import (
-    BODY_FONT,
-    BOLD_FONT,
-    FORMULA_STARTS,
-    HEADER_FONT,
-    RESULT_HEADER_FILL,
-    cell_value,
-    setup_page,
-)
+from icp_sheets.xlsx_cells import BODY_FONT, BOLD_FONT, FORMULA_STARTS, HEADER_FONT, RESULT_HEADER_FILL, cell_value
+from icp_sheets.xlsx_style import setup_page
 
 TAB = "Validation"
 HISTORY = "Run history"
@@ -117,11 +111,16 @@ def _chart(ws: Worksheet, header_row: int, last_row: int) -> None:
 
 
 class _Writer:
-    """Writes lines and titled tables down the tab, one after another."""
+    """Writes lines and titled tables down the tab, one after another.
+
+    Each (font, fill, number format, quote prefix) look is styled once and copied to
+    the next cells: assigning styles cell by cell costs more than the values.
+    """
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.row = 1
+        self._looks: dict[tuple[int, int, str | None, bool], Any] = {}
 
     def skip(self) -> None:
         self.row += 1
@@ -135,28 +134,38 @@ class _Writer:
         self.line(title, BOLD_FONT)
         header = self.row
         for col, name in enumerate(frame.columns, 1):
-            cell = self._put(header, col, str(name), HEADER_FONT)
-            cell.fill = RESULT_HEADER_FILL
+            self._put(header, col, str(name), HEADER_FONT, RESULT_HEADER_FILL)
+        formats = [_FORMATS.get(str(name)) for name in frame.columns]
         for offset, values in enumerate(frame.itertuples(index=False, name=None), 1):
-            for col, (name, value) in enumerate(zip(frame.columns, values, strict=True), 1):
-                cell = self._put(header + offset, col, value)
-                cell.number_format = _FORMATS.get(str(name), cell.number_format)
+            for col, (fmt, value) in enumerate(zip(formats, values, strict=True), 1):
+                self._put(header + offset, col, value, number_format=fmt)
         last = header + len(frame)
         self.row = last + 2
         return header, last
 
-    def _put(self, row: int, col: int, value: Any, font: Any = BODY_FONT) -> Any:
+    def _put(self, row: int, col: int, value: Any, font: Any = BODY_FONT, fill: Any = None,
+             number_format: str | None = None) -> None:
         """One cell; text stays text (never a formula), NaN stays empty."""
         cell = self.ws.cell(row=row, column=col)
         value = cell_value(value)
         if isinstance(value, float) and not math.isfinite(value):
             value = None
         cell.value = value
+        quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
         if isinstance(value, str):
             cell.data_type = "s"
-            cell.quotePrefix = value.startswith(FORMULA_STARTS)
-        cell.font = font
-        return cell
+        key = (id(font), id(fill), number_format, quoted)
+        look = self._looks.get(key)
+        if look is None:
+            cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            if number_format:
+                cell.number_format = number_format
+            cell.quotePrefix = quoted
+            self._looks[key] = copy(cell._style)
+        else:
+            cell._style = copy(look)
 
 
 def save_validation(source: Path, target: Path, report_for: Any) -> ValidationReport:

@@ -24,7 +24,7 @@ from icp_sheets.models import IcpModel
 from icp_sheets.problems import Code, IcpError, Problem
 from icp_sheets.tables import header_key
 from icp_sheets.values import is_empty, norm_text
-from icp_sheets.xlsx_style import FORMULA_STARTS, cell_value
+from icp_sheets.xlsx_cells import FORMULA_STARTS, cell_value
 
 
 def open_workbook(path: Path) -> Workbook:
