@@ -273,3 +273,27 @@ def test_scored_xlsx_keeps_columns_rows_and_types(tmp_path: Path) -> None:
     assert ws["C2"].number_format == DATE_FORMAT and ws["D2"].number_format == POINTS_FORMAT
     (table,) = ws.tables.values()
     assert table.displayName == "My_list" and table.ref == "A1:E4"
+
+
+def test_scored_xlsx_escapes_markup_and_drops_control_characters(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"Company": ["A & B <x>", "bad\x01name", " padded "], "icp_why": ["1 < 2", "", "x"]})
+    path = tmp_path / "odd.xlsx"
+    write_scored_xlsx(path, frame, ["icp_why"])
+    ws = load_workbook(path)["Accounts"]
+    assert [ws.cell(r, 1).value for r in (2, 3, 4)] == ["A & B <x>", "badname", " padded "]
+    assert ws["B2"].value == "1 < 2"
+
+
+def test_the_project_reader_reads_scored_output_back(tmp_path: Path) -> None:
+    from icp_sheets.tables import read_table
+    from icp_sheets.values import parse_date, parse_number
+
+    frame = pd.DataFrame(example_accounts())
+    path = tmp_path / "scored.xlsx"
+    write_scored_xlsx(path, frame, [])
+    table = read_table(path)
+    assert list(table.frame.columns) == list(frame.columns)
+    assert list(table.rows) == list(range(2, len(frame) + 2))
+    assert table.frame["Company"].tolist() == frame["Company"].tolist()
+    for column, parse in (("Employees", parse_number), ("Last funding date", parse_date)):
+        assert [parse(v) for v in table.frame[column]] == [parse(v) for v in frame[column]]
