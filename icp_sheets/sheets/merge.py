@@ -154,7 +154,8 @@ def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
         out_wb[key] = out_sh[key] = {c: present.get(c, b.get(c)) for c in columns}
 
     def table(order: list[str], rows: dict[str, Row]) -> Table:
-        ordered = [k for k in order if k in rows] + [k for k in keys if k in rows and k not in order]
+        known = set(order)
+        ordered = [k for k in order if k in rows] + [k for k in keys if k in rows and k not in known]
         return Table(list(columns), {k: rows[k] for k in ordered}, list(dict.fromkeys(ordered)))
 
     return Merged(table(workbook.order, out_wb), table(sheet.order, out_sh), conflicts)
