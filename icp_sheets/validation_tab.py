@@ -32,7 +32,7 @@ HISTORY_HEADERS = ("Run on", "Model version", "Outcomes", "Base rate", "Top-tier
 LIST_LIMIT = 1000
 _FORMATS = {"Conversion": "0.0%", "Lift": "0.00", "Base rate": "0.0%", "Top-tier conversion": "0.0%",
             "Top/bottom ratio": "0.0", "Score": "0.0#", "Run on": "yyyy-mm-dd"}  # fmt: skip
-_WIDTHS = (22, 24, 10, 12, 60, 16)
+_WIDTHS = (22, 24, 10, 12, 14, 18)  # the Why text of the lists runs on to the right
 
 
 def read_history(book: Workbook) -> list[RunFigures]:
