@@ -56,22 +56,32 @@ _COM_ERRORS = frozenset({-2146826281, -2146826246, -2146826259, -2146826288, -21
 
 
 def cell(value: Any) -> Any:
-    """One raw cell as the core expects it: errors and empty cells become None.
+    """One raw cell as the core expects it: error cells and empty cells become None.
 
     The functions take their ranges raw (xlwings' ``raw`` converter: no per-cell
     cleaning, which is what makes a 10,000-row block fast), so this handles what
     each runtime sends unconverted: Office.js rich values and Pyodide's ``JsNull``
-    for empty cells, COM error codes on Windows, and empty text everywhere.
+    for empty cells, COM error codes on Windows. Empty or blank text stays as it
+    is: every reader in the package already treats it as an empty cell.
     """
-    if value is None or isinstance(value, str | float | bool):
-        return None if isinstance(value, str) and not value.strip() else value
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return None if value in _COM_ERRORS else value
     if isinstance(value, dict):  # Office.js rich values: errors, formatted numbers, entities
         return None if value.get("type") == "Error" else cell(value.get("basicValue"))
     if type(value).__name__ == "JsNull":  # Pyodide >= 0.28: an empty cell inside an array argument
         return None
     return value
+
+
+_PLAIN = frozenset({str, float, bool, type(None)})
+
+
+def _row(values: Sequence[Any]) -> tuple[Any, ...]:
+    """A row of cells; rows of plain text and numbers (nearly all of them) skip the per-cell look."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN or (kinds <= _PLAIN | {int} and _COM_ERRORS.isdisjoint(values)):
+        return tuple(values)
+    return tuple(map(cell, values))
 
 
 def grid(value: Any) -> Cells:
@@ -86,8 +96,8 @@ def grid(value: Any) -> Cells:
     if not value:
         return ()
     if not isinstance(value[0], list | tuple):
-        return (tuple(cell(v) for v in value),)
-    return tuple(tuple(cell(v) for v in row) for row in value)
+        return (_row(value),)
+    return tuple(map(_row, value))
 
 
 def column(value: Any) -> list[Any]:

@@ -33,8 +33,7 @@ JAN_1_2025 = 45658  # Excel's serial number for 2025-01-01
     ("sent", "read"),
     [
         (None, None),
-        ("", None),
-        ("   ", None),
+        ("", ""),
         (NA_FROM_OFFICE_JS, None),
         ({"type": "FormattedNumber", "basicValue": 45658, "numberFormat": "m/d/yyyy"}, 45658),
         (0, 0),
@@ -50,7 +49,7 @@ def test_grid_accepts_scalars_rows_and_blocks():
     assert grid(None) == ()
     assert grid("Employees") == (("Employees",),)
     assert grid(["Company", "Employees"]) == (("Company", "Employees"),)
-    assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == (("a", None), (None, 3))
+    assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == (("a", ""), (None, 3))
 
 
 def test_grid_reads_raw_desktop_values():
