@@ -159,15 +159,15 @@ def _score_each_row_safely(model: IcpModel, frame: pd.DataFrame, day: Any) -> pd
     except IcpError:
         raise
     except Exception:
-        pass
-    rows = []
-    for i in range(len(frame)):
-        one_day = day.iloc[[i]] if isinstance(day, pd.Series) else day
-        try:
-            rows.append(score(model, frame.iloc[[i]], one_day))
-        except Exception as exc:  # this row alone is broken: say why in every result column
-            rows.append(pd.DataFrame({name: [message(exc)] for name in RESULT_COLUMNS}, index=frame.index[[i]]))
-    return pd.concat(rows) if rows else score(model, frame, day)
+        return pd.concat([_score_one(model, frame.iloc[[i]], day.iloc[[i]] if isinstance(day, pd.Series) else day)
+                          for i in range(len(frame))])
+
+
+def _score_one(model: IcpModel, row: pd.DataFrame, day: Any) -> pd.DataFrame:
+    try:
+        return score(model, row, day)
+    except Exception as exc:  # this row alone is broken: say why in every result column
+        return pd.DataFrame({name: [message(exc)] for name in RESULT_COLUMNS}, index=row.index)
 
 
 def _result(name: str, model: Any, headers: Any, rows: Any, as_of: Any) -> Any:
