@@ -229,29 +229,44 @@ class RowXml:
         self._letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         self._keep_empty = keep_empty  # styled empty cells, e.g. unlocked cells on a protected tab
         self._wrapped = [(i, c.width) for i, c in enumerate(columns) if c.wrap or c.left]
+        # Exports repeat most texts (industry, tier, action…): each is escaped once per column.
+        self._known: list[dict[str, str]] = [{} for _ in columns]
 
     def __call__(self, number: int, row: Sequence[Any]) -> str:
         # Neither Excel nor LibreOffice fits row heights on opening, so wrapped text gets room here.
         lines = min(max((text_lines(row[i], width) for i, width in self._wrapped), default=1), MAX_LINES)
         height = f' ht="{LINE_HEIGHT * lines + 2:g}" customHeight="1"' if lines > 1 else ""
-        cells = "".join(self._cell(f"{letter}{number}", styles, raw)
-                        for letter, styles, raw in zip(self._letters, self._styles, row, strict=True))
-        return f'<row r="{number}"{height}>{cells}</row>'
+        cells = [f'<row r="{number}"{height}>']
+        for letter, styles, known, raw in zip(self._letters, self._styles, self._known, row, strict=True):
+            text = type(raw) is str
+            body = known.get(raw) if text else None
+            if body is None:
+                body = self._body(styles, raw)
+                if text and len(known) < _KNOWN_LIMIT:
+                    known[raw] = body
+            if body:
+                cells.append(f'<c r="{letter}{number}"{body}')
+        cells.append("</row>")
+        return "".join(cells)
 
-    def _cell(self, ref: str, styles: dict[str, int], raw: Any) -> str:
-        value = raw if type(raw) is str else cell_value(raw)  # most cells are text: skip the checks
+    def _body(self, styles: dict[str, int], raw: Any) -> str:
+        """The cell's XML after its reference (``<c r="A2"``), or "" to leave it out."""
+        value = cell_value(raw)
         if value is None or value == "":
-            return f'<c r="{ref}" s="{styles["empty"]}"/>' if self._keep_empty else ""
+            return f' s="{styles["empty"]}"/>' if self._keep_empty else ""
         if isinstance(value, str):  # always a string cell: never a formula
             text = clean_text(value).translate(_XML_ESCAPES)
             style = styles["quoted" if value.startswith(FORMULA_STARTS) else "text"]
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+            return f' s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
         if isinstance(value, bool):
-            return f'<c r="{ref}" s="{styles["other"]}" t="b"><v>{int(value)}</v></c>'
+            return f' s="{styles["other"]}" t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int | float):
-            return f'<c r="{ref}" s="{styles["number"]}"><v>{value!r}</v></c>'
-        return f'<c r="{ref}" s="{styles[_kind(value)]}"><v>{_serial(value)!r}</v></c>'
+            return f' s="{styles["number"]}"><v>{value!r}</v></c>'
+        return f' s="{styles[_kind(value)]}"><v>{_serial(value)!r}</v></c>'
+
+
+_KNOWN_LIMIT = 20_000  # distinct texts remembered per column; the rest are escaped each time
 
 
 def _serial(value: dt.date | dt.datetime) -> float | int:
