@@ -475,3 +475,8 @@ def test_the_lite_script_scores_in_one_go_like_the_cli(excel, lite_main, templat
             cli = ["" if pd.isna(v) else v for v in scored[column]]
             typed = [f"'{v}" if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in cli]
             assert written[list(scored.columns).index(column)] == typed, column
+
+
+def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model_cell: str):
+    shown = excel.value("icp_persona", model_cell, [["VP Sales"], ["CRO"], ["CISO"]], [["Sales"], ["IT"]])
+    assert shown == "#ICP! department has 2 cells for 3 titles; give one or one per title"
