@@ -217,7 +217,7 @@ def _model_tab(tab: str, lists: Mapping[str, str]) -> SheetSpec:
     tab_layout = layout.TABS[tab]
     settings = tab == layout.SETTINGS
     columns = tuple(ColumnSpec(c.header, c.note, c.width, wrap=True, locked=settings and c.header != "Value",
-                               left=settings) for c in tab_layout.columns)
+                               left=True) for c in tab_layout.columns)
     validations = {c.header: lists[c.header] for c in tab_layout.columns if c.choices}
     return SheetSpec(tab, columns, TABLE_NAMES[tab], protect=tab == layout.SETTINGS,
                      tab_color=INPUT_TAB_COLOR, validations=validations, strict_lists=STRICT_LISTS)

@@ -75,7 +75,7 @@ class ColumnSpec:
     wrap: bool = False
     number_format: str | None = None
     locked: bool = False  # result columns are always locked
-    left: bool = False  # align numbers and dates left too, for key/value lists
+    left: bool = False  # align numbers and dates left too, for rule and key/value lists
 
 
 def result_column(header: str) -> ColumnSpec:
