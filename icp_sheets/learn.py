@@ -31,7 +31,7 @@ from icp_sheets.conditions import Condition, Op
 from icp_sheets.distinct import ColumnValues
 from icp_sheets.models import Criterion, Disqualifier, Layer
 from icp_sheets.outcomes import OutcomeMap, Outcomes, find_header, outcome_column, read_outcomes, text_keys
-from icp_sheets.values import norm_text, parse_number, split_list
+from icp_sheets.values import norm_text, parse_number, shown, split_list
 
 SOURCE_HEADERS = ("Source", "Lead source", "Acquisition channel", "Channel")
 REFERRAL_WORDS = ("referr", "word of mouth")
@@ -413,9 +413,12 @@ def _set_condition(op: Op, items: list[str]) -> Condition:
 def _display_names(values: ColumnValues, is_list: bool) -> dict[str, str]:
     """Each key's spelling as people typed it (the first seen)."""
     names: dict[str, str] = {}
-    for raw in values.raw:
-        for item in split_list(raw) if is_list else ([str(raw).strip()] if norm_text(raw) else []):
-            names.setdefault(norm_text(item), item)
+    for raw, key in zip(values.raw, values.text, strict=True):
+        if is_list:
+            for item in split_list(raw):
+                names.setdefault(norm_text(item), item)
+        elif key:  # keyed as scoring keys it: 120.0 is '120', whatever str() says
+            names.setdefault(key, shown(raw) if isinstance(raw, float) else str(raw).strip())
     return names
 
 

@@ -60,6 +60,7 @@ class ValidationReport:
     pursue_lost: pd.DataFrame
     dq_won: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def useful(self) -> bool:
@@ -83,6 +84,7 @@ class ValidationReport:
             f"{self.model_name} v{f.model_version}: {f.outcomes:,} decided outcomes ({self.won:,} won, base "
             f"rate {f.base_rate:.1%}), scored {when}" + (f"; {self.open:,} open rows left out." if self.open else "."),
         ]
+        out += list(self.notes)
         out += [f"  {g:<14}{n:>8,}  {c:6.1%}  lift {lift:4.2f}"
                 for g, n, _, c, lift in self.by_tier.itertuples(index=False) if n]
         out.append(self.verdict())
@@ -141,7 +143,7 @@ def validate(
         by_tier=by_tier, by_priority=by_priority, by_band=by_band,
         pursue_lost=lists[(tier == s.top_tier) & labels.bad.to_numpy()],
         dq_won=lists[(tier == DISQUALIFIED) & won],
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), notes=tuple(n for n in [labels.unknown_note()] if n),
     )  # fmt: skip
 
 

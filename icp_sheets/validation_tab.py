@@ -71,7 +71,7 @@ def write_validation(book: Workbook, report: ValidationReport, history: Sequence
     writer = _Writer(ws)
     f = report.figures
     writer.line(f"Validation · {report.model_name} v{f.model_version} · {f.run_on.isoformat()}", BOLD_FONT)
-    for text in report.lines()[:1] + [report.verdict()] + [f"Warning: {w}" for w in report.warnings]:
+    for text in [*report.lines()[:1], *report.notes, report.verdict(), *(f"Warning: {w}" for w in report.warnings)]:
         writer.line(text)
     writer.skip()
     tier_header, tier_last = writer.table("Conversion by tier", report.by_tier)

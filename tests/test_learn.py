@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from icp_sheets.cli import cli
 from icp_sheets.conditions import Op
 from icp_sheets.example import example_model
-from icp_sheets.learn import LearnReport, fisher_greater, learn, nice_ladder
+from icp_sheets.learn import LearnReport, LearnRules, fisher_greater, learn, nice_ladder
 from icp_sheets.model_reader import load_model
 from icp_sheets.models import IcpModel, Settings
 from icp_sheets.outcomes import OutcomeMap
@@ -163,3 +165,15 @@ def test_cli_refuses_without_writing(tmp_path: Path) -> None:
     assert not (tmp_path / "icp.learned.xlsx").exists()
     same = CliRunner().invoke(cli, ["learn", str(workbook), str(noise_csv), "-o", str(workbook)])
     assert same.exit_code == 2 and "new workbook" in same.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["best", "won", "churned", "lost", "open", ""]),
+                          st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10_000),
+                                    st.floats(allow_nan=True), st.dates())),
+                min_size=1, max_size=60))
+def test_any_cells_give_proposals_or_a_refusal(rows: list[tuple[str, object]]) -> None:
+    frame = pd.DataFrame(rows, columns=["Outcome", "Anything"], dtype=object)
+    report = learn(frame, rules=LearnRules(min_best=2, min_worst=2))
+    assert (report.refusal is None) == bool(report.criteria or report.anti)
+    assert all(0 <= e.best <= e.n_best and 0 <= e.worst <= e.n_worst for e in (*report.criteria, *report.anti))

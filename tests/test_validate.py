@@ -51,6 +51,8 @@ def test_reports_the_planted_conversion_and_lift(planted: pd.DataFrame) -> None:
         assert abs(row.Lift / (rate / planted_base) - 1) < 4 * lift_rel_se
     assert report.useful and report.figures.ratio == pytest.approx(0.30 / 0.02, rel=0.35)
     assert report.open == (planted.Outcome == "open").sum()
+    assert report.notes == (f"Outcomes left out (neither good nor bad): 'open' ({report.open}); map them with "
+                            "--good/--bad.",)
 
 
 def test_scores_as_of_the_creation_date(planted: pd.DataFrame) -> None:
