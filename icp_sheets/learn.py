@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -155,7 +155,10 @@ def learn(
     rules: LearnRules | None = None,
     exclude: Iterable[str] = (),
 ) -> LearnReport:
-    """Proposals from a customers table with an outcome column (best/won… vs worst/churned…)."""
+    """Proposals from a customers table with an outcome column (best/won… vs worst/churned…).
+
+    ``exclude`` names columns never to profile (the outcome and source columns never are).
+    """
     rules = rules or LearnRules()
     column = outcome_column(customers, outcome)
     labels = read_outcomes(customers[column], outcomes or OutcomeMap())
@@ -166,7 +169,7 @@ def learn(
     base = LearnReport(n_best, n_worst, referral=referral, notes=notes)
     thin = _thin(n_best, n_worst, rules)
     if thin:
-        return _replace(base, refusal=thin)
+        return replace(base, refusal=thin)
 
     skip = {norm_text(c) for c in (column, source, *exclude) if c}
     kept = labels.labelled.to_numpy()
@@ -180,14 +183,8 @@ def learn(
     criteria.sort(key=lambda e: (-e.points(), -e.contrast))
     anti.sort(key=lambda e: e.contrast)
     if not criteria and not anti:
-        return _replace(base, refusal=_no_contrast(studies, n_best, n_worst))
-    return _replace(base, criteria=tuple(criteria), anti=tuple(anti))
-
-
-def _replace(report: LearnReport, **changes: object) -> LearnReport:
-    from dataclasses import replace
-
-    return replace(report, **changes)  # type: ignore[arg-type]
+        return replace(base, refusal=_no_contrast(studies))
+    return replace(base, criteria=tuple(criteria), anti=tuple(anti))
 
 
 def _thin(n_best: int, n_worst: int, rules: LearnRules) -> str | None:
@@ -201,7 +198,7 @@ def _thin(n_best: int, n_worst: int, rules: LearnRules) -> str | None:
     return None
 
 
-def _no_contrast(studies: list[_Study], n_best: int, n_worst: int) -> str:
+def _no_contrast(studies: list[_Study]) -> str:
     near = [e for s in studies for e in (s.criterion, s.anti, *s.misses) if e is not None]
     closest = min(near, key=lambda e: e.p_value, default=None)
     text = ("No attribute separates the best customers from the worst beyond chance, so no profile is "

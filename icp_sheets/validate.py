@@ -19,7 +19,7 @@ from icp_sheets.checks import check_model
 from icp_sheets.distinct import ColumnValues
 from icp_sheets.models import DISQUALIFIED, DQ_PRIORITY, PRIORITY_CELLS, IcpModel
 from icp_sheets.outcomes import OutcomeMap, find_header, outcome_column, read_outcomes
-from icp_sheets.problems import Code
+from icp_sheets.problems import Code, IcpError, Problem
 from icp_sheets.scoring import score
 from icp_sheets.tables import find_column
 
@@ -153,8 +153,6 @@ def _created_column(frame: pd.DataFrame, created: str | bool) -> str | None:
     if isinstance(created, str):
         found = find_column(frame, created)
         if found is None:
-            from icp_sheets.problems import IcpError, Problem
-
             raise IcpError(Problem(Code.MISSING_COLUMN, f"no column '{created}' for creation dates; columns "
                                    f"found: {', '.join(map(str, frame.columns))}", column=created))
         return found

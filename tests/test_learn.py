@@ -177,3 +177,8 @@ def test_any_cells_give_proposals_or_a_refusal(rows: list[tuple[str, object]]) -
     report = learn(frame, rules=LearnRules(min_best=2, min_worst=2))
     assert (report.refusal is None) == bool(report.criteria or report.anti)
     assert all(0 <= e.best <= e.n_best and 0 <= e.worst <= e.n_worst for e in (*report.criteria, *report.anti))
+
+
+def test_ignored_columns_are_not_profiled() -> None:
+    frame = customers(40, 40, seed=8)
+    assert "Industry" not in _by_column(learn(frame, exclude=["industry"]))

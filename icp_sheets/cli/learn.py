@@ -59,8 +59,9 @@ def _target(workbook: Path, output: Path | None, kind: str, *, force: bool, in_p
 @_outcome_options
 @click.option("--min-best", type=click.IntRange(2), default=LearnRules.min_best, show_default=True,
               help="Fewest best (and worst) customers to learn from.")
+@click.option("--ignore", help="Columns never to profile, comma-separated (e.g. 'Owner, Notes').")
 def learn_command(workbook: Path, customers: Path, tab: str | None, outcome_column: str | None, good: str | None,
-                  bad: str | None, output: Path | None, force: bool, min_best: int) -> None:
+                  bad: str | None, output: Path | None, force: bool, min_best: int, ignore: str | None) -> None:
     """Propose ICP and Anti-ICP rows from CUSTOMERS (.csv/.xlsx with an Outcome column).
 
     What the best customers share and the worst do not becomes ordinary rows
@@ -75,7 +76,8 @@ def learn_command(workbook: Path, customers: Path, tab: str | None, outcome_colu
     target = _target(workbook, output, "learned", force=force)
     table = read_table(customers, tab)
     rules = LearnRules(min_best=min_best, min_worst=min_best)
-    found = learn(table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules)
+    found = learn(table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules,
+                  exclude=split_list(ignore))
     for line in found.lines():
         click.echo(line)
     if found.refusal:
