@@ -33,6 +33,7 @@ from icp_sheets.excel_values import (
     block,
     column,
     grid,
+    matrix,
     message,
     model_from_cell,
     model_to_cell,
@@ -47,7 +48,7 @@ from icp_sheets.scoring import score
 from icp_sheets.tables import table_from_values
 
 try:
-    from xlwings import arg, func
+    from xlwings import arg, func, ret
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the Excel functions need xlwings: pip install 'icp-sheets[excel]'") from exc
 
@@ -80,20 +81,22 @@ _CONTACT_ARGS: dict[str, dict[str, Any]] = {
 
 
 def _arguments(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
-    """xlwings' ``@arg`` for each argument (shared options written once), around a wrapper that
-    turns any failure into a ``#ICP!`` message: Excel must never show a traceback."""
+    """xlwings' ``@arg`` for each argument (shared options written once) and ``@ret("raw")``,
+    around a wrapper that always answers with a 2-D list of plain cell values (what Excel takes
+    unconverted, so a 10,000-row result needs no per-cell pass) and turns any failure into a
+    ``#ICP!`` message: Excel must never show a traceback."""
 
     def decorate(function: _F) -> _F:
         @functools.wraps(function)
         def cell_safe(*args: Any) -> Any:
             try:
-                return function(*args)
+                return matrix(function(*args))
             except Exception as exc:  # the front-end boundary: every error becomes a cell message
-                return message(exc)
+                return matrix(message(exc))
 
         for name, settings in options.items():
             cell_safe = arg(name, **settings)(cell_safe)
-        return cell_safe  # type: ignore[return-value]
+        return ret(_RAW)(cell_safe)  # type: ignore[return-value]
 
     return decorate
 

@@ -221,6 +221,13 @@ def spread(values: Sequence[Any], height: int, positions: Sequence[int] | np.nda
     return [[v] for v in column_values] or ""
 
 
+def matrix(value: Any) -> list[list[Any]]:
+    """A function's answer as the 2-D list Excel expects: one cell is ``[[value]]``."""
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return value
+    return [[out(value)]]
+
+
 def message(error: BaseException) -> str:
     """A short cell message such as ``#ICP! missing column 'Employees'``, never a traceback."""
     if isinstance(error, IcpError) and error.problems:

@@ -343,7 +343,7 @@ def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: 
         got = getattr(excel.module, function)(model_cell, [list(ACCOUNT_COLUMNS)], rows)
         assert got == [[v] for v in expected[column]], function
     one = excel.module.icp_priority(model_cell, [list(ACCOUNT_COLUMNS)], rows[:1], dt.datetime(2026, 11, 16))
-    assert one == expected["icp_priority"][0]
+    assert one == [[expected["icp_priority"][0]]]
 
 
 def test_desktop_error_cells_and_tuples_read_as_empty_cells(excel: _Runtime, model_cell: str):
