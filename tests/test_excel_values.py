@@ -18,6 +18,7 @@ from icp_sheets.excel_values import (
     cell,
     column,
     grid,
+    matrix,
     message,
     model_from_cell,
     model_to_cell,
@@ -192,3 +193,10 @@ def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
     assert as_typed_value("Pursue") == "Pursue"
     assert as_typed_value(-1.0) == -1.0
     assert as_typed_value(None) == ""
+
+
+def test_every_answer_is_a_2d_list_of_plain_values():
+    assert matrix(2.0) == [[2.0]]
+    assert matrix(float("nan")) == [[""]]
+    assert matrix([["a"], ["b"]]) == [["a"], ["b"]]
+    assert matrix("") == [[""]]
