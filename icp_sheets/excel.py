@@ -19,6 +19,7 @@ module pulls in nothing Pyodide cannot load (no openpyxl, calamine, click, rich)
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -140,16 +141,21 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> tu
     share one scoring, and an unchanged block recalculates for the price of a hash.
     """
     model_from_cell(model)  # a bad model cell is reported before anything is read
-    return _scored(model, grid(headers), None if rows is None else grid(rows), grid(as_of))
+    return _scored(model, grid(headers), None if rows is None else grid(rows), grid(as_of), dt.date.today())
 
 
 @functools.lru_cache(maxsize=32)
-def _scored(model: str, headers: Cells, rows: Cells | None, as_of: Cells) -> tuple[pd.DataFrame, Block]:
+def _scored(model: str, headers: Cells, rows: Cells | None, as_of: Cells,
+            today: dt.date) -> tuple[pd.DataFrame, Block]:
+    """``today`` is part of the cache key: a model without an as-of date counts from today."""
     icp = model_from_cell(model)
     accounts = block(headers, rows, [s.date_column for s in icp.signals])
     frame = accounts.table.frame
-    day = as_of_argument(as_of, accounts.height, icp.settings.as_of)
-    if isinstance(day, pd.Series):
+    default = icp.settings.as_of or today
+    day = as_of_argument(as_of, accounts.height, default)
+    if day is None:
+        day = default
+    elif isinstance(day, pd.Series):
         day = pd.Series(day.to_numpy()[accounts.positions], index=frame.index)
     return _score_each_row_safely(icp, frame, day), accounts
 

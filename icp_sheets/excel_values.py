@@ -168,15 +168,15 @@ def as_of_day(value: Any) -> dt.date | None:
         raise CellError(f"as_of: {exc}") from None
 
 
-def as_of_argument(value: Any, height: int, default: dt.date | None) -> dt.date | pd.Series | None:
-    """The as_of argument: one date for every row, or a column with one date per row."""
+def as_of_argument(value: Any, height: int, default: dt.date) -> dt.date | pd.Series | None:
+    """The as_of argument: one date for every row (None when left blank), or a column with one
+    date per row where blank cells take ``default``."""
     days = column(value)
     if len(days) <= 1:
         return as_of_day(days[0] if days else None)
     if len(days) != height:
         raise CellError(f"as_of has {len(days)} dates for {height} rows; give one date or one per row")
-    fallback = default or dt.date.today()
-    return pd.Series([as_of_day(d) or fallback for d in days])
+    return pd.Series([as_of_day(d) or default for d in days])
 
 
 # ---------------------------------------------------------------- values out

@@ -480,3 +480,17 @@ def test_the_lite_script_scores_in_one_go_like_the_cli(excel, lite_main, templat
 def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model_cell: str):
     shown = excel.value("icp_persona", model_cell, [["VP Sales"], ["CRO"], ["CISO"]], [["Sales"], ["IT"]])
     assert shown == "#ICP! department has 2 cells for 3 titles; give one or one per title"
+
+
+def test_a_model_without_an_as_of_date_counts_from_today_even_across_midnight(excel: _Runtime):
+    """Today is part of the results cache key, so a recalculation the next day is not stale."""
+    from icp_sheets.excel_values import grid
+
+    model = example_model()
+    undated = model.model_copy(update={"settings": model.settings.model_copy(update={"as_of": None})})
+    cell = excel.value("icp_model", *model_ranges(undated))
+    headers, rows = grid([list(ACCOUNT_COLUMNS)]), grid(office_js(account_rows(example_accounts()[:1])))
+    on_as_of, _ = excel.module._scored(cell, headers, rows, (), AS_OF)
+    a_year_later, _ = excel.module._scored(cell, headers, rows, (), AS_OF + dt.timedelta(days=365))
+    assert list(on_as_of["icp_timing"]) == [2.0], "funding 12 and hiring 20 days before"
+    assert list(a_year_later["icp_timing"]) == [0.0]

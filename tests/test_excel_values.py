@@ -122,7 +122,7 @@ def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number():
     ],
 )
 def test_as_of_reads_serials_datetimes_and_text(sent, day):
-    assert as_of_argument(sent, 1, None) == day
+    assert as_of_argument(sent, 1, dt.date(2026, 11, 16)) == day
 
 
 def test_as_of_column_gives_each_row_its_day_and_fills_blanks_with_the_default():
