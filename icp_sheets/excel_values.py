@@ -19,6 +19,7 @@ import binascii
 import datetime as dt
 import functools
 import math
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from icp_sheets.values import DateError, is_empty, parse_date, shown
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds
 MODEL_PREFIX = "ICP1"  # bump when the encoding changes; old cells then say "recalculate"
+_ANY_MODEL_PREFIX = re.compile(r"^ICP\d+ ")
 _MODEL_MARK = "#"  # separates the readable label from the payload (never in base64)
 _MESSAGE_LIMIT = 250
 
@@ -272,6 +274,8 @@ def model_from_cell(value: Any) -> IcpModel:
     """The model an ``ICP_MODEL`` cell holds; parsed once per distinct text."""
     if isinstance(value, str) and value.startswith(ERROR_PREFIX):
         raise CellError(value[len(ERROR_PREFIX):].strip())  # ICP_MODEL's own message, passed on
+    if isinstance(value, str) and _ANY_MODEL_PREFIX.match(value) and not value.startswith(MODEL_PREFIX + " "):
+        raise CellError("the model cell was made by another icp-sheets version; recalculate it (Ctrl+Alt+F9)")
     if not isinstance(value, str) or not value.startswith(MODEL_PREFIX + " "):
         raise CellError("no model: the first argument must be the cell holding =ICP_MODEL(…)")
     return _parse_model(value)

@@ -171,6 +171,8 @@ def test_a_damaged_or_missing_model_cell_says_what_to_do():
         model_from_cell(None)
     with pytest.raises(CellError, match="=ICP_MODEL"):
         model_from_cell(42.0)
+    with pytest.raises(CellError, match="recalculate"):
+        model_from_cell("ICP2 Example ICP v2 #eNq")
     with pytest.raises(CellError, match=r"^missing tab 'ICP'$"):
         model_from_cell("#ICP! missing tab 'ICP'")
 
