@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -212,9 +213,17 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 
 
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
 def clean_text(text: str) -> str:
-    """Text a workbook can hold: no XML-illegal control characters, at most Excel's cell limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+    """Text a workbook can hold: no XML-illegal control characters, at most Excel's cell limit.
+
+    Spreadsheets read ``_xHHHH_`` in a cell's text as an escaped character, so a
+    literal one gets its underscore escaped (``_x005F_``), as the OOXML standard says.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+    return _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text) if "_x" in text else text
 
 
 class RowXml:
