@@ -113,7 +113,13 @@ def validate(
     today = today or dt.date.today()
     labels = read_outcomes(outcomes[outcome_column(outcomes, outcome)], mapping or OutcomeMap())
     created_column = _created_column(outcomes, created)
-    as_of = _created_days(model, outcomes[created_column]) if created_column else None
+    notes = [n for n in [labels.unknown_note()] if n]
+    as_of = None
+    if created_column:
+        as_of, undated = _created_days(model, outcomes[created_column])
+        if undated:
+            notes.append(f"{undated:,} rows have no readable '{created_column}' and were scored as of "
+                         f"{_fallback(model).isoformat()}.")
     results = score(model, outcomes, as_of=as_of)
 
     decided = labels.labelled.to_numpy()
@@ -143,7 +149,7 @@ def validate(
         by_tier=by_tier, by_priority=by_priority, by_band=by_band,
         pursue_lost=lists[(tier == s.top_tier) & labels.bad.to_numpy()],
         dq_won=lists[(tier == DISQUALIFIED) & won],
-        warnings=tuple(warnings), notes=tuple(n for n in [labels.unknown_note()] if n),
+        warnings=tuple(warnings), notes=tuple(notes),
     )  # fmt: skip
 
 
@@ -159,13 +165,17 @@ def _created_column(frame: pd.DataFrame, created: str | bool) -> str | None:
     return find_header(frame.columns, CREATED_HEADERS)
 
 
-def _created_days(model: IcpModel, column: pd.Series) -> pd.Series:
-    """Each row's creation day; blank or unreadable days fall back to the model's as-of date."""
+def _fallback(model: IcpModel) -> dt.date:
+    return model.settings.as_of or dt.date.today()
+
+
+def _created_days(model: IcpModel, column: pd.Series) -> tuple[pd.Series, int]:
+    """Each row's creation day, and how many rows fell back to the model's as-of date (blank or
+    unreadable creation dates)."""
     values = ColumnValues(column)
     days = values.per_row(values.day_numbers)
-    fallback = model.settings.as_of or dt.date.today()
-    stamps = pd.to_datetime(days, unit="D", errors="coerce")
-    return pd.Series(stamps, index=column.index).fillna(pd.Timestamp(fallback))
+    stamps = pd.Series(pd.to_datetime(days, unit="D", errors="coerce"), index=column.index)
+    return stamps.fillna(pd.Timestamp(_fallback(model))), int(stamps.isna().sum())
 
 
 def score_bands(scores: np.ndarray) -> tuple[pd.Series, list[str]]:

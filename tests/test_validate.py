@@ -165,3 +165,15 @@ def test_cli_writes_a_copy_unless_asked_in_place(tmp_path: Path) -> None:
     assert again.exit_code == 2 and "already exists" in again.stderr
     in_place = CliRunner().invoke(cli, ["validate", str(workbook), str(outcomes_csv), "--in-place"])
     assert in_place.exit_code == 0 and TAB in open_workbook(workbook).sheetnames
+
+
+def test_rows_without_a_creation_date_use_the_models_date(planted: pd.DataFrame) -> None:
+    frame = planted.copy()
+    late = frame.index[frame.Group == "late"]
+    frame.loc[late[:10], "Created date"] = None
+    frame.loc[late[10:15], "Created date"] = "soon"
+    report = validate(example_model(), frame, today=AS_OF)
+    assert "15 rows have no readable 'Created date' and were scored as of 2026-11-16." in report.notes
+    decided = frame.Outcome != "open"
+    undated = decided[late[:15]].sum()
+    assert _row(report.by_tier, "Pursue").Accounts == (decided & frame.Group.isin(["pursue", "late"])).sum() - undated
