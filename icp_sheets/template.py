@@ -247,7 +247,8 @@ def _rows(rows: Sequence[int | None]) -> str:
 
 def _data_tab(name: str, frame: pd.DataFrame, results: Sequence[str], notes: Mapping[str, str],
               tiers: Sequence[str] = ()) -> SheetSpec:
-    columns = tuple(result_column(h) if h in results else data_column(h, frame, notes[h]) for h in frame.columns)
+    columns = tuple(result_column(h) if h in results else data_column(h, frame.iloc[:, i], notes[h])
+                    for i, h in enumerate(frame.columns))
     return SheetSpec(name, columns, TABLE_NAMES[name], tab_color=DATA_TAB_COLOR, tiers=tiers)
 
 

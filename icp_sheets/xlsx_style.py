@@ -260,15 +260,13 @@ def frame_rows(frame: pd.DataFrame) -> Iterable[Sequence[Any]]:
     return zip(*(frame.iloc[:, i].to_numpy(dtype=object) for i in range(frame.shape[1])), strict=True)
 
 
-def data_column(header: str, frame: pd.DataFrame | None = None, note: str = "") -> ColumnSpec:
+def data_column(header: str, values: pd.Series, note: str = "") -> ColumnSpec:
     """An input column sized to its header and first values (a sample keeps big frames fast)."""
-    width = len(header) + 3
-    if frame is not None and len(frame):
-        sample = frame[header].head(200)
-        lengths = [len(str(v)) for v in sample if cell_value(v) is not None]
-        width = max(width, min(max(lengths, default=0) + 2, 40))
-        if sample.map(lambda v: isinstance(v, dt.date)).any():
-            width = max(width, 12)
+    sample = values.head(200).tolist()
+    lengths = [len(str(v)) for v in sample if cell_value(v) is not None]
+    width = max(len(header) + 3, max(lengths, default=0) + 2)
+    if any(isinstance(v, dt.date) for v in sample):
+        width = max(width, 12)
     return ColumnSpec(header, note, float(min(width, 40)))
 
 
@@ -280,8 +278,8 @@ def write_scored_xlsx(path: str | Path, frame: pd.DataFrame, result_columns: Seq
     """
     frame = frame.rename(columns=str)
     results = set(result_columns)
-    columns = tuple(result_column(h) if h in results else data_column(h, frame)
-                    for h in frame.columns)
+    columns = tuple(result_column(h) if h in results else data_column(h, frame.iloc[:, i])
+                    for i, h in enumerate(frame.columns))
     settings = settings or Settings.model_validate({})
     spec = SheetSpec(sheet_name, columns, table_name(sheet_name),
                      tiers=(settings.top_tier, settings.middle_tier))

@@ -319,3 +319,12 @@ def test_any_text_comes_back_as_the_same_text(tmp_path: Path, texts: list[str]) 
         assert value == kept if kept.strip() else is_empty(value) or value == kept
     ws = load_workbook(path)["Accounts"]
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_scored_xlsx_with_repeated_headers_keeps_both_columns_and_skips_the_table(tmp_path: Path) -> None:
+    frame = pd.DataFrame([["x", "y"]], columns=["Name", "name"])
+    path = tmp_path / "twice.xlsx"
+    write_scored_xlsx(path, frame, [])
+    ws = load_workbook(path)["Accounts"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [["Name", "name"], ["x", "y"]]
+    assert not ws.tables  # Excel would refuse a table whose headers repeat
