@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from openpyxl import Workbook
 
 from icp_sheets.cli import cli
 from icp_sheets.example import AS_OF, example_model
@@ -116,11 +117,21 @@ def test_score_bands_are_round_and_cover_every_score() -> None:
     assert bands.tolist() == ["-1 to <0", "0 to <1", "2 to <3", "6 to <7", "6 to <7"]
 
 
+def _contents(book: Workbook) -> dict[str, tuple[object, ...]]:
+    """What a person typed or set up in each tab (the Validation tab aside): values, notes,
+    drop-downs, tables, conditional formats, protection."""
+    return {ws.title: ([[c.value for c in row] for row in ws.iter_rows()],
+                       [c.comment.text for row in ws.iter_rows() for c in row if c.comment],
+                       [(v.sqref, v.formula1) for v in ws.data_validations.dataValidation],
+                       dict(ws.tables.items()),  # table name → range
+                       len(ws.conditional_formatting), ws.protection.sheet)
+            for ws in book.worksheets if ws.title != TAB}
+
+
 def test_validation_tab_keeps_the_workbook_and_the_history(tmp_path: Path, planted: pd.DataFrame) -> None:
     workbook = tmp_path / "icp.xlsx"
     write_template(workbook)
-    before = {name: [[c.value for c in row] for row in open_workbook(workbook)[name].iter_rows()]
-              for name in open_workbook(workbook).sheetnames}
+    before = _contents(open_workbook(workbook))
     model = example_model()
     out = tmp_path / "validated.xlsx"
     save_validation(workbook, out, lambda previous: validate(model, planted, previous=previous, today=AS_OF))
@@ -132,8 +143,7 @@ def test_validation_tab_keeps_the_workbook_and_the_history(tmp_path: Path, plant
     assert any("dropped" in w for w in second.warnings)
     book = open_workbook(out)
     assert book.sheetnames == [*before, TAB]
-    for name, rows in before.items():
-        assert [[c.value for c in row] for row in book[name].iter_rows()] == rows, name
+    assert _contents(book) == before
     history = read_history(book)
     assert [h.outcomes for h in history] == [second.figures.outcomes] * 2
     assert history[0].top_conversion == pytest.approx(0.30, abs=0.03)
