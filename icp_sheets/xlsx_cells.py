@@ -110,17 +110,18 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):  # a day without a time is shown as a date
         value = value.replace(tzinfo=None)
         return value.date() if value.time() == dt.time() else value
-    if isinstance(value, str | dt.date | dt.time):
+    if isinstance(value, str | dt.date):
         return value
-    return str(value)
+    return str(value)  # times of day, lists, anything else: as the text a person would read
 
 
 class CellWriter:
-    """Makes the styled cells of one column; one reusable cell per kind of value.
+    """The styled cells of one column: one cell per kind of value (text, number, date…).
 
-    Write-only mode serialises each row as it is appended, so a single cell
-    object per (column, kind) can be refilled row after row: styling a fresh
-    cell for each of 100,000 rows would cost more than writing them.
+    Each call refills and returns that kind's cell, so callers copy its value and
+    style out before the next call (the in-place result filler does); styling a
+    fresh cell for each of 100,000 rows would cost more than writing them.
+    :class:`RowXml` takes only the style ids.
     """
 
     def __init__(self, ws: Any, spec: ColumnSpec, *, keep_empty: bool = False) -> None:

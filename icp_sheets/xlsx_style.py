@@ -58,6 +58,7 @@ _TABLE_NAME_BAD = re.compile(r"[^A-Za-z0-9_]")
 _LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*([RrCc]\d*)?)$")
 PAGE_WIDTH = 180  # column-width units printed across one landscape page (about 85% scale)
 MAX_ROWS = 1_048_576
+ZIP64_CELLS = 5_000_000  # below this a sheet stays under 2 GiB even at ~400 bytes of XML per cell
 
 # Light fills with dark text of the same hue: readable in print and for colour-blind readers
 # because the text itself (tier name, A1…C3) carries the meaning.
@@ -183,7 +184,7 @@ class XlsxBook:
 
     def __init__(self) -> None:
         self.wb = new_workbook()
-        self._pending: list[tuple[Any, RowXml, Iterable[Sequence[Any]]]] = []
+        self._pending: list[tuple[Any, RowXml, Iterable[Sequence[Any]], bool]] = []
 
     def add_table_sheet(self, spec: SheetSpec, rows: Iterable[Sequence[Any]], n_rows: int) -> None:
         """A list tab: header in row 1 with notes; table, drop-downs and colours; rows at save."""
@@ -205,14 +206,16 @@ class XlsxBook:
         if _valid_table_headers(spec):
             _add_table(ws, spec, n_rows + 1)
         ws.append([header_cell(ws, column) for column in spec.columns])
-        self._pending.append((ws, RowXml(ws, spec.columns, keep_empty=spec.protect), rows))
+        # Zip64 only when the sheet may pass 2 GiB: some Excel versions reject needless Zip64 headers.
+        huge = n_rows * len(spec.columns) > ZIP64_CELLS
+        self._pending.append((ws, RowXml(ws, spec.columns, keep_empty=spec.protect), rows, huge))
 
     def save(self, path: str | Path, *, fixed_time: dt.datetime | None = None) -> None:
         """Write the file; with ``fixed_time`` every timestamp is that time, so equal content
         gives equal bytes (openpyxl stamps the save time into docProps/core.xml and the zip)."""
         buffer = io.BytesIO()
         self.wb.save(buffer)
-        parts = {ws.path.lstrip("/"): (rows_xml, rows) for ws, rows_xml, rows in self._pending}
+        parts = {ws.path.lstrip("/"): (rows_xml, rows, huge) for ws, rows_xml, rows, huge in self._pending}
         core = None
         if fixed_time is not None:
             self.wb.properties.created = self.wb.properties.modified = fixed_time
@@ -224,8 +227,8 @@ class XlsxBook:
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 data = source.read(info.filename)
                 if info.filename in parts:
-                    rows_xml, rows = parts[info.filename]
-                    with target.open(entry, "w", force_zip64=True) as stream:
+                    rows_xml, rows, huge = parts[info.filename]
+                    with target.open(entry, "w", force_zip64=huge) as stream:
                         _splice_rows(stream, data, rows_xml, rows)
                 else:
                     target.writestr(entry, core if core and info.filename == "docProps/core.xml" else data)
