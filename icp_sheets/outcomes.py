@@ -92,8 +92,8 @@ def outcome_column(frame: pd.DataFrame, name: str | None = None) -> str:
         shown = ", ".join(map(str, frame.columns))
         raise IcpError(Problem(
             Code.MISSING_COLUMN,
-            f"No outcome column ({' or '.join(wanted)}); columns found: {shown}. "
-            "Add an Outcome column or name it with --outcome-column.",
-            column=wanted[0],
+            f"no outcome column: looked for {' / '.join(wanted)} among {shown}; add an Outcome column "
+            "(best/worst, won/lost…) or name yours with --outcome-column",
+            column=name,
         ))  # fmt: skip
     return found

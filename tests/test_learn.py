@@ -182,3 +182,12 @@ def test_any_cells_give_proposals_or_a_refusal(rows: list[tuple[str, object]]) -
 def test_ignored_columns_are_not_profiled() -> None:
     frame = customers(40, 40, seed=8)
     assert "Industry" not in _by_column(learn(frame, exclude=["industry"]))
+
+
+def test_cli_names_the_table_a_problem_is_in(tmp_path: Path) -> None:
+    workbook, plain = tmp_path / "icp.xlsx", tmp_path / "no_outcome.csv"
+    write_template(workbook)
+    customers(20, 20).drop(columns="Outcome").to_csv(plain, index=False)
+    result = CliRunner().invoke(cli, ["learn", str(workbook), str(plain)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no_outcome.csv: no outcome column: looked for Outcome / Result")

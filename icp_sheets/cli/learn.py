@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +43,15 @@ def _outcome_options(command: _F) -> _F:
     return command
 
 
+@contextmanager
+def _in_table(name: str) -> Iterator[None]:
+    """Problems about columns name the table they are about."""
+    try:
+        yield
+    except IcpError as exc:
+        raise IcpError([replace(p, tab=p.tab or name) for p in exc.problems]) from None
+
+
 def _mapping(good: str | None, bad: str | None) -> OutcomeMap:
     return OutcomeMap.of(split_list(good) if good else None, split_list(bad) if bad else None)
 
@@ -76,8 +87,9 @@ def learn_command(workbook: Path, customers: Path, tab: str | None, outcome_colu
     target = _target(workbook, output, "learned", force=force)
     table = read_table(customers, tab)
     rules = LearnRules(min_best=min_best, min_worst=min_best)
-    found = learn(table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules,
-                  exclude=split_list(ignore))
+    with _in_table(table.name):
+        found = learn(table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules,
+                      exclude=split_list(ignore))
     for line in found.lines():
         click.echo(line)
     if found.refusal:
@@ -114,8 +126,9 @@ def validate_command(workbook: Path, outcomes: Path, tab: str | None, outcome_co
     frame = table.frame.set_axis(table.rows)  # lists name the sheet row people can find
     created: str | bool = False if no_created else created_column or True
     mapping = _mapping(good, bad)
-    result = save_validation(workbook, target, lambda previous: validate(
-        model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous))
+    with _in_table(table.name):
+        result = save_validation(workbook, target, lambda previous: validate(
+            model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous))
     for line in result.lines():
         click.echo(line)
     click.echo(f"Wrote the {TAB} tab → {target}", err=True)
