@@ -136,9 +136,9 @@ def _start_sections(model: IcpModel) -> list[tuple[str, list[tuple[str, str]]]]:
             (f"5. {layout.SETTINGS}", "Name and version the model, the day you last reviewed it (review "
                                       "every quarter), the as-of date for signals (blank = today), the tier "
                                       "thresholds and the action for each priority A1…C3."),
-            (f"6. {layout.ACCOUNTS}", "Paste your account export under the headers. Keep the column names "
-                                      "your ICP rows use; extra columns are kept as they are. Contacts "
-                                      "need at least a Title."),
+            (f"6. {layout.ACCOUNTS}, {layout.CONTACTS}",
+             "Paste your account export under the headers. Keep the column names your ICP rows use; extra "
+             "columns are kept as they are. Contacts need at least a Title."),
         ]),
         ("Score", [
             ("Check the model", "icp-sheets check icp_template.xlsx"),
