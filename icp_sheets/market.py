@@ -72,12 +72,20 @@ class MarketReport:
         return out
 
 
+def blank_missing_columns(model: IcpModel, frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """``frame`` with every column the model reads but the frame lacks added as blank, and their names.
+
+    Scoring refuses such a table; a universe export or an outcomes report often lacks a column
+    or two, and counting them as blank (and saying so) still answers the question.
+    """
+    missing = tuple(c for c in model.required_columns() if find_column(frame.columns, c) is None)
+    return (frame.assign(**dict.fromkeys(missing)) if missing else frame), missing
+
+
 def market_check(model: IcpModel, universe: pd.DataFrame) -> MarketReport:
     """Count the accounts of ``universe`` the ICP would work (see the module's definition)."""
     fit_only = model.model_copy(update={"signals": ()})
-    needed = fit_only.required_columns()
-    missing = tuple(c for c in needed if find_column(universe.columns, c) is None)
-    frame = universe.assign(**dict.fromkeys(missing)) if missing else universe
+    frame, missing = blank_missing_columns(fit_only, universe)
     results = score(fit_only, frame)
     disqualified = results["icp_tier"].eq(DISQUALIFIED)
     anti_reasons = {d.reason for d in model.disqualifiers}

@@ -17,6 +17,7 @@ import pandas as pd
 
 from icp_sheets.checks import check_model
 from icp_sheets.distinct import ColumnValues
+from icp_sheets.market import blank_missing_columns
 from icp_sheets.models import DISQUALIFIED, DQ_PRIORITY, PRIORITY_CELLS, IcpModel
 from icp_sheets.outcomes import OutcomeMap, find_header, outcome_column, read_outcomes
 from icp_sheets.problems import Code, IcpError, Problem
@@ -114,6 +115,8 @@ def validate(
     labels = read_outcomes(outcomes[outcome_column(outcomes, outcome)], mapping or OutcomeMap())
     created_column = _created_column(outcomes, created)
     notes = [n for n in [labels.unknown_note()] if n]
+    outcomes, missing = blank_missing_columns(model, outcomes)
+    notes += [f"The outcomes have no '{c}' column: counted as blank." for c in missing]
     as_of = None
     if created_column:
         as_of, undated = _created_days(model, outcomes[created_column])

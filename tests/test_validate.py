@@ -187,3 +187,11 @@ def test_rows_without_a_creation_date_use_the_models_date(planted: pd.DataFrame)
     decided = frame.Outcome != "open"
     undated = decided[late[:15]].sum()
     assert _row(report.by_tier, "Pursue").Accounts == (decided & frame.Group.isin(["pursue", "late"])).sum() - undated
+
+
+def test_missing_columns_count_as_blank(planted: pd.DataFrame) -> None:
+    frame = planted.drop(columns=["Tech switch date", "Leader hired date"])
+    report = validate(example_model(), frame, today=AS_OF)
+    assert report.notes[-2:] == ("The outcomes have no 'Leader hired date' column: counted as blank.",
+                                 "The outcomes have no 'Tech switch date' column: counted as blank.")
+    assert report.by_tier.equals(validate(example_model(), planted, today=AS_OF).by_tier)  # never filled here
