@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -201,9 +202,16 @@ def test_start_here_explains_and_carries_the_live_function_steps(book) -> None:
     assert "persona" in text and "Signals are the clock" in text
 
 
-def _parts(path: Path) -> dict[str, bytes]:
+def _tree(element: ElementTree.Element) -> tuple:
+    """An XML element as plain data: namespaces by URI, attributes sorted, so how openpyxl's
+    serialiser (lxml or the standard library) spells prefixes and empty tags does not matter."""
+    return (element.tag, sorted(element.attrib.items()), element.text or "", element.tail or "",
+            [_tree(child) for child in element])
+
+
+def _parts(path: Path) -> dict[str, tuple]:
     with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        return {name: _tree(ElementTree.fromstring(archive.read(name))) for name in archive.namelist()}
 
 
 def test_committed_template_matches_the_code(template_path: Path) -> None:
