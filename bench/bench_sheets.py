@@ -87,6 +87,7 @@ def main() -> None:
         edit_both()
         step("sync both (50 + 50 edits)", fake, lambda: sync(path, conn))
         step("refresh (50 rows changed)", fake, lambda: refresh(conn))
+        step("sync both (pulls the new scores)", fake, lambda: sync(path, conn))
         step("sync both (nothing to do)", fake, lambda: sync(path, conn))
 
 

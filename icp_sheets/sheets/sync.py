@@ -405,7 +405,8 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     for p in plans:
         side.write(p.tab, p.wb_cells)
     side.write_base(conn.key, {p.tab: next_base(bases.get(p.tab), p.wb_after, p.sh_after) for p in plans})
-    side.save()
+    if side.changed:  # loading and saving a big workbook is slow: only when something changed
+        side.save()
     report.wrote = True
     report.requests = conn.http.sent - sent_before
     return report

@@ -28,9 +28,11 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -39,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.merge import Formula, Table, Value
+from icp_sheets.sheets.xlsx_read import SharedFormula, XlsxCells
 
 BASE_TAB = "icp_sync_base"
 _CHUNK = 30000
@@ -82,29 +85,59 @@ class WorkbookSide:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if not path.is_file():
+            raise SheetsError(f"{path.name} does not exist; create it with 'icp-sheets new {path}'.")
         try:
-            self.book: Workbook = load_workbook(path)
-        except FileNotFoundError:
-            raise SheetsError(f"{path.name} does not exist; create it with 'icp-sheets new {path}'.") from None
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+            self._cells: XlsxCells | None = XlsxCells(path)
+        except (zipfile.BadZipFile, KeyError, ParseError, OSError) as exc:
             raise SheetsError(f"{path.name} is not an xlsx workbook ({type(exc).__name__}).") from None
+        self._book: Workbook | None = None
+        self._base_read: tuple[str, Any] | None = None
         self.changed = False
+
+    @property
+    def book(self) -> Workbook:
+        """The workbook with its styles, loaded only when something is written (it is slow)."""
+        if self._book is None:
+            try:
+                self._book = load_workbook(self.path)
+            except Exception as exc:  # openpyxl raises many kinds for a damaged file
+                raise SheetsError(f"{self.path.name} cannot be opened for writing ({type(exc).__name__}).") \
+                    from None
+        return self._book
 
     # ------------------------------------------------------------------ reading
 
+    @property
+    def sheetnames(self) -> list[str]:
+        if self._book is not None or self._cells is None:
+            return self.book.sheetnames
+        return list(self._cells.sheets)
+
     def has(self, tab: str) -> bool:
-        return tab in self.book.sheetnames
+        return tab in self.sheetnames
 
     def grid(self, tab: str) -> Grid:
+        """The tab's cells as canonical values; the fast reader unless the workbook is loaded."""
+        if self._book is None and self._cells is not None:
+            try:
+                return _trim(self._fast_grid(tab))
+            except SharedFormula:
+                pass  # Excel's fill-down formulas: let openpyxl translate them
         ws = self.book[tab]
+        return _trim([[canon_xlsx(c.value, c.data_type) for c in row] for row in ws.iter_rows()])
+
+    def _fast_grid(self, tab: str) -> Grid:
+        assert self._cells is not None
         grid: Grid = []
-        for row in ws.iter_rows():
-            line = [canon_xlsx(c.value, c.data_type) for c in row]
-            while line and line[-1] is None:
-                line.pop()
+        for number, cells in self._cells.rows(tab):
+            while len(grid) < number - 1:
+                grid.append([])
+            width = max(cells, default=0)
+            line: list[Value] = [None] * width
+            for col, (value, data_type) in cells.items():
+                line[col - 1] = canon_xlsx(value, data_type)
             grid.append(line)
-        while grid and not grid[-1]:
-            grid.pop()
         return grid
 
     # ------------------------------------------------------------------ writing
@@ -179,27 +212,30 @@ class WorkbookSide:
     # ------------------------------------------------------------------ the base
 
     def read_base(self, key: str) -> dict[str, Table] | None:
-        if BASE_TAB not in self.book.sheetnames:
+        if not self.has(BASE_TAB):
             return None
-        ws = self.book[BASE_TAB]
-        text = "".join(str(c.value or "") for (c,) in ws.iter_rows(min_row=2, max_col=1))
+        text = "".join(str(row[0]) for row in self.grid(BASE_TAB)[1:] if row and row[0] is not None)
         try:
             data = json.loads(zlib.decompress(base64.b64decode(text)))
         except (ValueError, zlib.error):
             return None  # damaged: behave as a first sync, which loses nothing
         if data.get("sheet") != key or data.get("version") != 1:
             return None
+        self._base_read = (key, data["tabs"])
         return {tab: Table(t["columns"], {k: {c: _decode(v) for c, v in row.items()} for k, row in t["rows"]},
                            [k for k, _ in t["rows"]])
                 for tab, t in data["tabs"].items()}
 
-    def write_base(self, key: str, tables: dict[str, Table]) -> None:
+    def write_base(self, key: str, tables: dict[str, Table]) -> bool:
+        """Store the new base; False (and nothing done) when it equals the one read."""
+        tabs = {tab: {"columns": t.columns,
+                      "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}]
+                               for k in t.order]}
+                for tab, t in tables.items()}
+        if self._base_read == (key, json.loads(json.dumps(tabs))):
+            return False
         data = {"version": 1, "sheet": key,
-                "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "tabs": {tab: {"columns": t.columns,
-                               "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}]
-                                        for k in t.order]}
-                         for tab, t in tables.items()}}
+                "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "tabs": tabs}
         text = base64.b64encode(zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)).decode()
         if BASE_TAB in self.book.sheetnames:
             del self.book[BASE_TAB]
@@ -209,9 +245,13 @@ class WorkbookSide:
         for i in range(0, len(text), _CHUNK):
             ws.cell(row=2 + i // _CHUNK, column=1, value=text[i:i + _CHUNK])
         self.changed = True
+        return True
 
     def save(self) -> None:
         """Replace the workbook in one step (temporary file + rename)."""
+        if self._cells is not None:
+            self._cells.close()
+            self._cells = None
         handle, tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
         os.close(handle)
         try:
@@ -235,12 +275,21 @@ class WorkbookSide:
 
     def setting(self, label: str) -> Any:
         """A value from the Settings tab by its label, or None."""
-        if "Settings" not in self.book.sheetnames:
+        if not self.has("Settings"):
             return None
-        for row in self.book["Settings"].iter_rows(min_row=2, max_col=2, values_only=True):
-            if isinstance(row[0], str) and row[0].strip().casefold() == label.casefold():
-                return row[1]
+        for row in self.grid("Settings")[1:]:
+            if row and isinstance(row[0], str) and row[0].strip().casefold() == label.casefold():
+                return row[1] if len(row) > 1 else None
         return None
+
+
+def _trim(grid: Grid) -> Grid:
+    for line in grid:
+        while line and line[-1] is None:
+            line.pop()
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
 
 
 def _encode(value: Value) -> Any:
