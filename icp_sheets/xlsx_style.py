@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
@@ -104,8 +105,7 @@ def _add_table(ws: Any, spec: SheetSpec, last_row: int) -> None:
 
 
 def _add_validations(ws: Any, spec: SheetSpec) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+    """Drop-downs over whole columns, so rows people add get them too."""
     for index, column in enumerate(spec.columns, 1):
         formula = spec.validations.get(column.header)
         if not formula:
@@ -115,7 +115,6 @@ def _add_validations(ws: Any, spec: SheetSpec) -> None:
             type="list", formula1=formula, allow_blank=True, showDropDown=False,
             showErrorMessage=strict, errorStyle="stop" if strict else "information",
             errorTitle=column.header, error=f"Choose a {column.header.lower()} from the list.",
-            promptTitle=column.header, prompt=column.note[:255], showInputMessage=False,
         )  # fmt: skip
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{MAX_ROWS}")
