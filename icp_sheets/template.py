@@ -28,9 +28,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from icp_sheets import layout
+from icp_sheets import example, layout
 from icp_sheets.conditions import EXAMPLES, Op
-from icp_sheets.models import IcpModel
+from icp_sheets.models import DecayKind, IcpModel, Layer, Role
 from icp_sheets.tables import header_key
 from icp_sheets.xlsx_cells import (
     BODY_FONT,
@@ -78,18 +78,18 @@ _MEANINGS = {
     Op.IS_TRUE.value: "A yes/no column says yes (yes, y, true, 1, x).",
     Op.IS_FALSE.value: "A yes/no column says no (no, n, false, 0).",
     Op.ANY_OTHER.value: "Catch-all last band: whatever the rows above did not match, blank included.",
-    "firmographic": "Who they are: size, industry, region, funding.",
-    "technographic": "What they run: CRM, tools, tech stack.",
-    "behavioural": "What they do: visits, replies, product usage.",
-    "none": "Full points inside the window, nothing after.",
-    "linear": "Points fall evenly to 0 at the end of the window.",
+    Layer.FIRMOGRAPHIC.value: "Who they are: size, industry, region, funding.",
+    Layer.TECHNOGRAPHIC.value: "What they run: CRM, tools, tech stack.",
+    Layer.BEHAVIOURAL.value: "What they do: visits, replies, product usage.",
+    DecayKind.NONE.value: "Full points inside the window, nothing after.",
+    DecayKind.LINEAR.value: "Points fall evenly to 0 at the end of the window.",
     "half-life 30 days": "Points halve every 30 days (any number of days works).",
     "half-life 30 days, floor 0.25": "Halving, but never below 0.25 while inside the window.",
-    "economic buyer": "Signs the budget.",
-    "champion": "Wants the change and sells it inside the account.",
-    "technical gatekeeper": "Can block on security, IT or integration.",
-    "user": "Works with the product every day.",
-    "other": "Anyone else worth knowing.",
+    Role.ECONOMIC_BUYER.value: "Signs the budget.",
+    Role.CHAMPION.value: "Wants the change and sells it inside the account.",
+    Role.TECHNICAL_GATEKEEPER.value: "Can block on security, IT or integration.",
+    Role.USER.value: "Works with the product every day.",
+    Role.OTHER.value: "Anyone else worth knowing.",
 }
 _TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="1F4E79")
 _SECTION_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FFFFFF")
@@ -294,8 +294,6 @@ def write_template(path: str | Path, model: IcpModel | None = None,
     Results are written as values into the result columns right of the inputs
     (blank when not given); the workbook never contains formulas.
     """
-    from icp_sheets import example
-
     model = model or example.example_model()
     accounts_frame = _frame(example.example_accounts() if accounts is None else accounts)
     contacts_frame = _frame(example.example_contacts() if contacts is None else contacts)
