@@ -21,8 +21,7 @@ from icp_sheets.outcomes import OutcomeMap
 from icp_sheets.problems import Code, IcpError
 from icp_sheets.scoring import score
 from icp_sheets.tables import read_workbook
-from icp_sheets.template import write_template
-from icp_sheets.testing.planted import customers
+from icp_sheets.testing.planted import command_inputs, customers
 
 
 def _by_column(report: LearnReport, anti: bool = False) -> dict[str, str]:
@@ -133,9 +132,7 @@ def test_identifier_and_date_columns_are_not_profiled() -> None:
 
 
 def test_cli_appends_proposals_to_a_new_workbook(tmp_path: Path) -> None:
-    workbook, customers_csv = tmp_path / "icp.xlsx", tmp_path / "customers.csv"
-    write_template(workbook)
-    customers(40, 40, seed=1).to_csv(customers_csv, index=False)
+    workbook, customers_csv = command_inputs(tmp_path, customers(40, 40, seed=1), "customers.csv")
     original = workbook.read_bytes()
     result = CliRunner().invoke(cli, ["learn", str(workbook), str(customers_csv)])
     assert result.exit_code == 0, result.output
@@ -157,9 +154,7 @@ def test_cli_appends_proposals_to_a_new_workbook(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_without_writing(tmp_path: Path) -> None:
-    workbook, noise_csv = tmp_path / "icp.xlsx", tmp_path / "noise.csv"
-    write_template(workbook)
-    customers(60, 60, seed=2, noise=True).to_csv(noise_csv, index=False)
+    workbook, noise_csv = command_inputs(tmp_path, customers(60, 60, seed=2, noise=True), "noise.csv")
     result = CliRunner().invoke(cli, ["learn", str(workbook), str(noise_csv)])
     assert result.exit_code == 1 and "No attribute separates" in result.stdout
     assert not (tmp_path / "icp.learned.xlsx").exists()
@@ -185,9 +180,7 @@ def test_ignored_columns_are_not_profiled() -> None:
 
 
 def test_cli_names_the_table_a_problem_is_in(tmp_path: Path) -> None:
-    workbook, plain = tmp_path / "icp.xlsx", tmp_path / "no_outcome.csv"
-    write_template(workbook)
-    customers(20, 20).drop(columns="Outcome").to_csv(plain, index=False)
+    workbook, plain = command_inputs(tmp_path, customers(20, 20).drop(columns="Outcome"), "no_outcome.csv")
     result = CliRunner().invoke(cli, ["learn", str(workbook), str(plain)])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: no_outcome.csv: no outcome column: looked for Outcome / Result")

@@ -17,7 +17,7 @@ from icp_sheets.cli import cli
 from icp_sheets.example import AS_OF, example_model
 from icp_sheets.problems import IcpError
 from icp_sheets.template import write_template
-from icp_sheets.testing.planted import PLANTED_WIN, opportunities
+from icp_sheets.testing.planted import PLANTED_WIN, command_inputs, opportunities
 from icp_sheets.validate import RunFigures, score_bands, validate
 from icp_sheets.validation_tab import TAB, read_history, save_validation
 from icp_sheets.workbook_edit import open_workbook
@@ -156,10 +156,8 @@ def test_validation_tab_keeps_the_workbook_and_the_history(tmp_path: Path, plant
 
 
 def test_cli_writes_a_copy_unless_asked_in_place(tmp_path: Path) -> None:
-    workbook, outcomes_csv = tmp_path / "icp.xlsx", tmp_path / "outcomes.csv"
-    write_template(workbook)
     frame = opportunities({"pursue": 200, "late": 60, "nurture": 200, "dq": 100}, seed=5)
-    frame.drop(columns="Group").to_csv(outcomes_csv, index=False)
+    workbook, outcomes_csv = command_inputs(tmp_path, frame.drop(columns="Group"), "outcomes.csv")
     original = workbook.read_bytes()
     result = CliRunner().invoke(cli, ["validate", str(workbook), str(outcomes_csv)])
     assert result.exit_code == 0, result.output

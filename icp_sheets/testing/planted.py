@@ -9,6 +9,7 @@ running the scorer), so a scoring or statistics bug cannot hide in the generator
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -102,3 +103,13 @@ def opportunities(sizes: dict[str, int], *, seed: int = 0, open_share: float = 0
     frame = pd.concat(parts, ignore_index=True)
     frame.loc[rng.random(len(frame)) < open_share, "Outcome"] = "open"
     return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def command_inputs(folder: Path, table: pd.DataFrame, name: str) -> tuple[Path, Path]:
+    """A fresh template workbook and ``table`` saved as the CSV ``name`` in ``folder``, as a user has them."""
+    from icp_sheets.template import write_template
+
+    workbook, path = folder / "icp.xlsx", folder / name
+    write_template(workbook)
+    table.to_csv(path, index=False)
+    return workbook, path
