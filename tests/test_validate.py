@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from icp_sheets.cli import cli
@@ -193,3 +195,17 @@ def test_missing_columns_count_as_blank(planted: pd.DataFrame) -> None:
     assert report.notes[-2:] == ("The outcomes have no 'Leader hired date' column: counted as blank.",
                                  "The outcomes have no 'Tech switch date' column: counted as blank.")
     assert report.by_tier.equals(validate(example_model(), planted, today=AS_OF).by_tier)  # never filled here
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["won", "lost", "open", "", "Won ", "churned"]), min_size=40, max_size=40))
+def test_every_table_accounts_for_every_decided_row(words: list[str]) -> None:
+    frame = opportunities({"pursue": 10, "late": 10, "nurture": 10, "dq": 10}, seed=1).assign(Outcome=words)
+    report = validate(example_model(), frame, today=AS_OF)
+    decided = sum(w.strip().lower() in ("won", "lost", "churned") for w in words)
+    won = sum(w.strip().lower() == "won" for w in words)
+    for table in (report.by_tier, report.by_priority, report.by_band):
+        assert table["Accounts"].sum() == decided == report.figures.outcomes
+        assert table["Won"].sum() == won == report.won
+        if won:
+            assert (table["Accounts"] * table["Lift"]).sum() == pytest.approx(decided)  # lifts average to 1
