@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from icp_sheets.layout import ANTI_ICP, CONTACT_RESULT_COLUMNS, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS
+from icp_sheets.layout import (
+    ACCOUNTS,
+    ANTI_ICP,
+    CONTACT_RESULT_COLUMNS,
+    CONTACTS,
+    ICP,
+    PERSONAS,
+    RESULT_COLUMNS,
+    SETTINGS,
+    SIGNALS,
+)
 from icp_sheets.tables import find_column
 
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
@@ -67,3 +77,25 @@ def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, s
     """Each header that is a result column, with its function name (icp_score → ICP_SCORE)."""
     found = {h: find_column(names, h) for h in headers}
     return {h: name.upper() for h, name in found.items() if name}
+
+
+def live_steps(tables: Mapping[str, str], account_headers: Sequence[str],
+               contact_headers: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The 'Live scores in Excel' rows (label, text) for a workbook's Start here tab: the set-up per
+    runtime, then the exact formulas for its tables (``tables`` maps each tab to its table name)."""
+    model = model_formula({tab: f"{tables[tab]}[#All]" for tab in MODEL_ARGUMENT_TABS})
+    accounts = account_formulas(tables[ACCOUNTS], account_headers)
+    contacts = contact_formulas(tables[CONTACTS], contact_headers)
+    return (
+        ("xlwings Lite", "Windows, Mac or Excel on the web, free: Home > Add-ins, search 'xlwings', Add. In the "
+                         "xlwings Lite editor paste requirements.txt and main.py from the project's addin/lite "
+                         "folder, save, then run the script icp_live_formulas: it writes every formula below."),
+        ("Classic add-in", "Windows with Python: pip install \"icp-sheets[excel]\", then xlwings addin install. "
+                           "Tick File > Options > Trust Center > Trust Center Settings > Macro Settings > Trust "
+                           "access to the VBA project object model. Save this file as .xlsm, tick xlwings under "
+                           "Tools > References in the VBA editor (Alt+F11), then on the xlwings tab set UDF "
+                           "Modules to icp_sheets.excel and click Import Functions."),
+        ("Model cell", f"Type {model} in any empty cell and name that cell {MODEL_NAME} (Formulas > Define Name)."),
+        *((header, f"In the first row of {tables[ACCOUNTS]}: {formula}") for header, formula in accounts.items()),
+        *((header, f"In the first row of {tables[CONTACTS]}: {formula}") for header, formula in contacts.items()),
+    )

@@ -80,3 +80,17 @@ def test_the_docs_list_every_function_with_its_arguments():
         parameters = inspect.signature(getattr(excel, name)).parameters.values()
         shown = ", ".join(p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in parameters)
         assert f"`{name.upper()}({shown})`" in docs, name
+
+
+def test_the_start_here_steps_cover_both_runtimes_and_every_formula():
+    from icp_sheets.excel_formulas import live_steps
+
+    tables = {**{tab: ref.removesuffix("[#All]") for tab, ref in TEMPLATE_TABLES.items()},
+              "Accounts": "Accounts", "Contacts": "Contacts"}
+    steps = dict(live_steps(tables, ACCOUNT_HEADERS, CONTACT_HEADERS))
+    assert {"xlwings Lite", "Classic add-in"} <= set(steps)
+    assert "icp_live_formulas" in steps["xlwings Lite"] and "icp_sheets.excel" in steps["Classic add-in"]
+    assert model_formula(TEMPLATE_TABLES) in steps["Model cell"]
+    written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
+    for column, formula in written.items():
+        assert steps[column].endswith(formula), column
