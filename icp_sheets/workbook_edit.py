@@ -28,8 +28,8 @@ from icp_sheets.xlsx_cells import FORMULA_STARTS, cell_value
 
 
 def open_workbook(path: Path) -> Workbook:
-    """The user's workbook, editable, macros kept for .xlsm."""
-    return load_workbook(path, keep_vba=path.suffix.casefold() == ".xlsm")
+    """The user's workbook, editable. Outputs are .xlsx, so an .xlsm's macros are not carried over."""
+    return load_workbook(path)
 
 
 def last_filled_row(ws: Worksheet) -> int:
