@@ -30,6 +30,7 @@ from openpyxl.styles import Font, PatternFill
 
 from icp_sheets import example, layout
 from icp_sheets.conditions import EXAMPLES, Op
+from icp_sheets.excel_formulas import LayoutError, live_steps
 from icp_sheets.models import DecayKind, IcpModel, Layer, Role
 from icp_sheets.tables import header_key
 from icp_sheets.xlsx_cells import (
@@ -44,13 +45,13 @@ from icp_sheets.xlsx_cells import (
 )
 from icp_sheets.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
 
-# The steps for live =ICP_SCORE() functions in Excel; the Excel add-in's author keeps this text.
+# The opening of the 'Live scores in Excel' section; the set-up per runtime and the exact formulas
+# for this workbook's tables follow it, from icp_sheets.excel_formulas.live_steps.
 LIVE_FUNCTIONS_TITLE = "Live scores in Excel"
 LIVE_FUNCTIONS_STEPS: tuple[str, ...] = (
     "Optional: instead of running icp-sheets score, Excel can score each row as you type, through the "
-    "xlwings add-in (=ICP_SCORE(), =ICP_TIER(), =ICP_WHY() and friends).",
-    "The step-by-step set-up for xlwings Lite and the classic xlwings add-in, with the exact formulas to "
-    "type, is in the project's README under 'Excel functions'.",
+    "xlwings add-in (=ICP_SCORE(), =ICP_TIER(), =ICP_WHY() and friends). The project's README has the "
+    "details under 'Excel functions'.",
 )
 
 TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
@@ -98,7 +99,16 @@ _LABEL_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 _CODE_FONT = Font(name="Courier New", size=FONT_SIZE)
 
 
-def _start_sections(model: IcpModel) -> list[tuple[str, list[tuple[str, str]]]]:
+def _live_steps(accounts: pd.DataFrame, contacts: pd.DataFrame) -> list[tuple[str, str]]:
+    """The live-function section: the opening text, then set-up and formulas for these tables."""
+    opening = [("", text) for text in LIVE_FUNCTIONS_STEPS]
+    try:
+        return opening + list(live_steps(TABLE_NAMES, list(accounts.columns), list(contacts.columns)))
+    except LayoutError:  # e.g. contacts without a Title: no formula to show, the opening still helps
+        return opening
+
+
+def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The Start here tab as (section title, [(label, text)]) in reading order."""
     s = model.settings
     tiers = (f"{s.top_tier} from a score of {s.top_tier_at:g}, {s.middle_tier} from {s.middle_tier_at:g}, "
@@ -148,7 +158,7 @@ def _start_sections(model: IcpModel) -> list[tuple[str, list[tuple[str, str]]]]:
                  "with its tab, row and column, and what to do about it."),
         ]),
         ("Read the results", [("Tiers", tiers), *results]),
-        (LIVE_FUNCTIONS_TITLE, [("", text) for text in LIVE_FUNCTIONS_STEPS]),
+        (LIVE_FUNCTIONS_TITLE, live),
     ]
 
 
@@ -178,7 +188,7 @@ def _text_cell(ws: Any, value: str, font: Font = BODY_FONT, fill: PatternFill | 
     return cell
 
 
-def _write_start(wb: Workbook, model: IcpModel) -> dict[str, str]:
+def _write_start(wb: Workbook, model: IcpModel, live: list[tuple[str, str]]) -> dict[str, str]:
     """Write the Start here tab; return each drop-down's list range, for the validations."""
     ws = wb.create_sheet(layout.START)
     widths = (28, 92)
@@ -199,7 +209,7 @@ def _write_start(wb: Workbook, model: IcpModel) -> dict[str, str]:
         ws.append([_text_cell(ws, label, label_font, fill), _text_cell(ws, text, font, fill)])
 
     line("Start here", model.settings.model_name, _TITLE_FONT, _TITLE_FONT)
-    for section, lines in [*_start_sections(model), ("Drop-down words", [])]:
+    for section, lines in [*_start_sections(model, live), ("Drop-down words", [])]:
         line("", "")
         line(section, "", _SECTION_FONT, _SECTION_FONT, _SECTION_FILL)
         for label, text in lines:
@@ -270,7 +280,7 @@ def build_template(model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFra
     book = XlsxBook()
     book.wb.properties.creator = "icp-sheets"
     book.wb.properties.title = f"ICP template: {model.settings.model_name}"
-    lists = _write_start(book.wb, model)
+    lists = _write_start(book.wb, model, _live_steps(accounts, contacts))
     rows = layout.model_rows(model)
     for tab in layout.MODEL_TABS:
         book.add_table_sheet(_model_tab(tab, lists), rows[tab], len(rows[tab]))

@@ -200,6 +200,19 @@ def test_start_here_explains_and_carries_the_live_function_steps(book) -> None:
         assert step in text
     assert "icp-sheets score icp_template.xlsx -o scored.xlsx" in text
     assert "persona" in text and "Signals are the clock" in text
+    # The exact formulas for this workbook's own tables, from the same code the Lite script uses.
+    tables = {t.displayName for ws in book.worksheets for t in ws.tables.values()}
+    model_formula = re.search(r"=ICP_MODEL\(([^)]*)\)", text)
+    assert model_formula is not None
+    assert {ref.split("[")[0].strip() for ref in model_formula.group(1).split(",")} <= tables
+    assert "=ICP_SCORE(ICP, Accounts[[#Headers],[Company]:[Tech switch date]]" in text
+
+
+def test_contacts_without_a_title_still_give_a_template(tmp_path: Path) -> None:
+    path = tmp_path / "no_title.xlsx"
+    write_template(path, contacts=pd.DataFrame({"Name": ["Ana"]}))
+    text = [c.value for row in load_workbook(path)[layout.START].iter_rows() for c in row if c.value]
+    assert LIVE_FUNCTIONS_STEPS[0] in text and not any("=ICP_PERSONA" in str(t) for t in text)
 
 
 def _tree(element: ElementTree.Element) -> tuple:
