@@ -38,10 +38,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineError
 
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.merge import Formula, Table, Value
-from icp_sheets.sheets.xlsx_read import SharedFormula, XlsxCells
+from icp_sheets.sheets.xlsx_read import Unsupported, XlsxCells
 
 BASE_TAB = "icp_sync_base"
 _CHUNK = 30000
@@ -89,7 +90,7 @@ class WorkbookSide:
             raise SheetsError(f"{path.name} does not exist; create it with 'icp-sheets new {path}'.")
         try:
             self._cells: XlsxCells | None = XlsxCells(path)
-        except (zipfile.BadZipFile, KeyError, ParseError, OSError) as exc:
+        except (zipfile.BadZipFile, KeyError, ParseError, OSError, CalamineError) as exc:
             raise SheetsError(f"{path.name} is not an xlsx workbook ({type(exc).__name__}).") from None
         self._book: Workbook | None = None
         self._base_read: tuple[str, Any] | None = None
@@ -121,24 +122,12 @@ class WorkbookSide:
         """The tab's cells as canonical values; the fast reader unless the workbook is loaded."""
         if self._book is None and self._cells is not None:
             try:
-                return _trim(self._fast_grid(tab))
-            except SharedFormula:
-                pass  # Excel's fill-down formulas: let openpyxl translate them
+                return _trim([[None if c is None else canon_xlsx(*c) for c in row]
+                              for row in self._cells.grid(tab)])
+            except Unsupported:
+                pass  # e.g. Excel's fill-down formulas: let openpyxl translate them
         ws = self.book[tab]
         return _trim([[canon_xlsx(c.value, c.data_type) for c in row] for row in ws.iter_rows()])
-
-    def _fast_grid(self, tab: str) -> Grid:
-        assert self._cells is not None
-        grid: Grid = []
-        for number, cells in self._cells.rows(tab):
-            while len(grid) < number - 1:
-                grid.append([])
-            width = max(cells, default=0)
-            line: list[Value] = [None] * width
-            for col, (value, data_type) in cells.items():
-                line[col - 1] = canon_xlsx(value, data_type)
-            grid.append(line)
-        return grid
 
     # ------------------------------------------------------------------ writing
 
