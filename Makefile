@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench template render clean
+.PHONY: demo test bench template render clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,14 @@ test: $(STAMP)  ## lint, type-check and run the whole suite
 	$(BIN)/mypy icp_sheets
 	$(BIN)/python -m pytest -n 2
 
-bench: $(STAMP)  ## the figures quoted in the README
-	$(BIN)/python bench/bench_score.py
+bench: $(STAMP)  ## the figures quoted in the README (several minutes; run on a quiet machine)
+	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 template: $(STAMP)  ## regenerate templates/icp_template.xlsx from the code
 	$(BIN)/icp-sheets new templates/icp_template.xlsx --force
+
+render: template  ## PDF and PNG pages of every tab (needs LibreOffice and poppler-utils)
+	scripts/render.sh templates/icp_template.xlsx out/render
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
