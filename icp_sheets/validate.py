@@ -81,9 +81,10 @@ class ValidationReport:
         """The short terminal summary."""
         f = self.figures
         when = f"as of each row's '{self.created_column}'" if self.created_column else "as of the model's date"
+        left_out = f"; {self.open:,} undecided rows left out." if self.open else "."
         out = [
             f"{self.model_name} v{f.model_version}: {f.outcomes:,} decided outcomes ({self.won:,} won, base "
-            f"rate {f.base_rate:.1%}), scored {when}" + (f"; {self.open:,} undecided rows left out." if self.open else "."),
+            f"rate {f.base_rate:.1%}), scored {when}{left_out}",
         ]
         out += list(self.notes)
         out += [f"  {g:<14}{n:>8,}  {c:6.1%}  lift {lift:4.2f}"
