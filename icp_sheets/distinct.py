@@ -11,7 +11,9 @@ row affordable at a million rows a second.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,20 +21,53 @@ import pandas as pd
 from icp_sheets.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
 
 _EPOCH = dt.date(1970, 1, 1)
+SMALL = 512  # below this many values, a dict beats pandas' hashing machinery by a wide margin
+_MISSING = object()
+
+
+def factorize(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) like ``pd.factorize(..., use_na_sentinel=False)``, fast for a few values.
+
+    A single changed row in Excel is scored on its own; pandas' set-up cost would dominate it.
+    """
+    if len(values) > SMALL:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)  # type: ignore[call-overload]
+        return codes, np.asarray(uniques, dtype=object)
+    seen: dict[Any, int] = {}
+    distinct: list[Any] = []
+    codes = np.empty(len(values), dtype=np.intp)
+    for i, value in enumerate(values.tolist() if hasattr(values, "tolist") else values):
+        key = _MISSING if is_missing(value) else value
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(distinct)
+            distinct.append(None if key is _MISSING else value)
+        codes[i] = code
+    return codes, objects(distinct)
+
+
+def objects(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array even when the values are themselves tuples or lists."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 class ColumnValues:
     """Distinct values of one column (``raw``) and each row's index into them (``codes``)."""
 
-    def __init__(self, series: pd.Series) -> None:
-        dtype = series.dtype
+    def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None) -> None:
+        dtype = series.dtype if dtype is None else dtype
         self.numeric_dtype = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
-        codes, uniques = pd.factorize(series, use_na_sentinel=False)
-        self.codes = codes
-        self.raw = np.asarray(uniques, dtype=object)
+        self.codes, self.raw = factorize(series)
         if self.numeric_dtype:
-            self._floats = np.asarray(uniques, dtype=np.float64)
+            self._floats = np.array([np.nan if v is None else v for v in self.raw], dtype=np.float64) \
+                if len(self.raw) <= SMALL else pd.Series(self.raw, dtype=object).astype(np.float64).to_numpy()
 
     def __len__(self) -> int:
         return len(self.raw)

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from icp_sheets.distinct import factorize
+
 SEPARATOR = " · "
 
 
@@ -25,8 +27,8 @@ class Explainer:
 
     def add(self, codes: np.ndarray, labels: Sequence[str]) -> None:
         """Add one reason per row: ``labels[codes[row]]`` ('' means nothing to say)."""
-        label_codes, distinct = pd.factorize(np.asarray(labels, dtype=object))
-        self._parts.append((label_codes[codes], np.asarray(distinct, dtype=object)))
+        label_codes, distinct = factorize(labels)
+        self._parts.append((label_codes[codes], distinct))
 
     def text(self, prefix: np.ndarray | None = None) -> pd.Categorical:
         """The joined reasons per row, each row optionally led by its ``prefix``.
@@ -37,8 +39,7 @@ class Explainer:
         """
         parts = list(self._parts)
         if prefix is not None:
-            codes, distinct = pd.factorize(np.asarray(prefix, dtype=object))
-            parts.insert(0, (codes, np.asarray(distinct, dtype=object)))
+            parts.insert(0, factorize(prefix))
         combo = np.zeros(self.rows, dtype=np.int64)
         texts = np.array([""], dtype=object)
         for codes, distinct in parts:
@@ -49,7 +50,7 @@ class Explainer:
                 dtype=object,
             )
         # Two combinations can read alike (a part that says nothing); categories must be unique.
-        text_codes, distinct_texts = pd.factorize(texts)
+        text_codes, distinct_texts = factorize(texts)
         return pd.Categorical.from_codes(text_codes[combo], categories=distinct_texts)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from icp_sheets.conditions import Op, fmt_number
-from icp_sheets.distinct import ColumnValues, day_number
+from icp_sheets.distinct import SMALL, ColumnValues, day_number, factorize
 from icp_sheets.explain import Explainer
 from icp_sheets.layout import RESULT_COLUMNS
 from icp_sheets.matching import band_points, fmt_points, label, matches, unknown_reason
@@ -89,20 +90,27 @@ def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, exp
         age = as_of - event
         inside = (age >= 0) & (age <= signal.window_days)
     age_days = np.where(inside, age, -1).astype(np.int64)
-    table = np.array([signal.points_after(d) for d in range(signal.window_days + 1)])
+    table = _points_by_age(signal)
     points = np.where(inside, table[np.clip(age_days, 0, signal.window_days)], 0.0)
     # Label codes: 0..window = age in days; window+1 = no event; window+2+k = unreadable value k.
     none_code = signal.window_days + 1
     codes = np.where(inside, age_days, none_code)
     unreadable = values.per_row(values.date_unreadable)
-    labels = [f"{fmt_points(table[d])} {signal.name} {_age(d)}" for d in range(signal.window_days + 1)]
-    labels.append("")
+    labels = [""] * (none_code + 1)
+    for day in np.unique(age_days[inside]).tolist():  # only the ages that occur: one row needs one label
+        labels[day] = f"{fmt_points(table[day])} {signal.name} {_age(day)}"
     if unreadable.any():
         codes = np.where(unreadable, none_code + 1 + values.codes, codes)
         labels += [f"{signal.date_column} unreadable ('{v}')" if bad else ""
                    for v, bad in zip(values.raw, values.date_unreadable, strict=True)]
     explain.add(codes, labels)
     return points
+
+
+@lru_cache(maxsize=256)
+def _points_by_age(signal: Signal) -> np.ndarray:
+    """Points on each day of the window (index = age in days); signals are immutable, so cached."""
+    return np.array([signal.points_after(d) for d in range(signal.window_days + 1)])
 
 
 def _age(days: int) -> str:
@@ -127,11 +135,17 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
     columns = resolve_columns(model, list(accounts.columns))
     n = len(accounts)
     cache: dict[str, ColumnValues] = {}
+    # A handful of rows (one changed row in Excel) is cheaper to read as one object matrix
+    # than column by column through pandas.
+    matrix = accounts.to_numpy(dtype=object) if n <= SMALL else None
+    position = {str(c): i for i, c in enumerate(accounts.columns)}
 
     def values_of(name: str) -> ColumnValues:
         actual = columns[name]
         if actual not in cache:
-            cache[actual] = ColumnValues(accounts[actual])
+            i = position[actual]
+            column = accounts.iloc[:, i] if matrix is None else matrix[:, i]
+            cache[actual] = ColumnValues(column, accounts.dtypes.iloc[i])
         return cache[actual]
 
     explain = Explainer(n)
@@ -174,8 +188,15 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
 
 def _categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
     """A text column from small integer codes: cheap to build, and labels may repeat."""
-    label_codes, distinct = pd.factorize(np.asarray(labels, dtype=object))
-    return pd.Categorical.from_codes(label_codes[codes], categories=distinct)
+    label_codes, distinct = factorize(labels)
+    return pd.Categorical.from_codes(label_codes[codes], dtype=_category_type(tuple(distinct)))
+
+
+@lru_cache(maxsize=1024)
+def _category_type(labels: tuple[str, ...]) -> pd.CategoricalDtype:
+    """Tier, priority and action labels repeat call after call; building their type once saves
+    most of the cost of scoring a single row."""
+    return pd.CategoricalDtype(list(labels))
 
 
 def _disqualify(model: IcpModel, values_of: Callable[[str], ColumnValues],
@@ -196,7 +217,7 @@ def _disqualify(model: IcpModel, values_of: Callable[[str], ColumnValues],
     settings = model.settings
     below = (total < settings.middle_tier_at - _EPS) & (code == 0)
     if below.any():
-        score_codes, scores = pd.factorize(np.round(total[below], 6))
+        score_codes, scores = factorize(np.round(total[below], 6))
         floor = fmt_number(settings.middle_tier_at)
         code[below] = len(reasons) + score_codes
         reasons += [f"Score {fmt_number(round(s, 2))} is below the {settings.middle_tier} floor of {floor}"
