@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from icp_sheets.cli.app import cli, report
+
+if TYPE_CHECKING:
+    from icp_sheets.sheets.client import Connection
 
 MODES = ("both", "push", "pull", "status")
 API_URL_ENV = "ICP_SHEETS_API_URL"
@@ -26,7 +29,9 @@ _api_option = click.option(
          f"(python -m icp_sheets.testing.fake_sheets). Also ${API_URL_ENV}.")
 
 
-def _connect(sheet: str | None, workbook: Path | None, credentials: Path | None, api_url: str | None):  # type: ignore[no-untyped-def]
+def _connect(sheet: str | None, workbook: Path | None, credentials: Path | None,
+             api_url: str | None) -> tuple[Connection, str]:
+    """The connection, and the sheet it was made for (given, or remembered in the workbook)."""
     from icp_sheets.sheets.client import connect
     from icp_sheets.sheets.workbook_io import WorkbookSide
 
@@ -107,7 +112,7 @@ def refresh(workbook: Path | None, sheet: str | None, as_of: dt.datetime | None,
     from icp_sheets.sheets.refresh import refresh as run_refresh
 
     try:
-        conn, _ = _connect(sheet, workbook, credentials, api_url or os.environ.get(API_URL_ENV))
+        conn, _ = _connect(sheet, workbook, credentials, api_url)
         result = run_refresh(conn, as_of=as_of.date() if as_of else None)
     except SheetsError as exc:
         raise click.ClickException(str(exc)) from None

@@ -66,6 +66,11 @@ class GridRange:
             cols if self.col2 is None else self.col2,
         )
 
+    def box(self, rows: int, cols: int) -> tuple[int, int, int, int]:
+        """(row1, col1, row2, col2) with open bounds closed at the grid size."""
+        g = self.bounded(rows, cols)
+        return g.row1 or 1, g.col1 or 1, g.row2 or rows, g.col2 or cols
+
     def a1(self) -> str:
         start = _cell(self.row1, self.col1)
         end = _cell(self.row2, self.col2)

@@ -21,7 +21,7 @@ a failure before that leaves both sides and the base as they were.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -149,7 +149,7 @@ def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | No
             for tab, vr in zip(tabs, answer.get("valueRanges", []), strict=True)}
 
 
-def _sheet_canon(base: Table | None, workbook: Table):  # type: ignore[no-untyped-def]
+def _sheet_canon(base: Table | None, workbook: Table) -> Callable[[str | None, str, Any], Value]:
     """Sheet values as the sync compares them; '=...' is a formula unless it is known text."""
 
     def canon(key: str | None, column: str, raw: Any) -> Value:

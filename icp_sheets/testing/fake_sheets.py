@@ -239,10 +239,10 @@ class Evaluator:
         return 0 if value is None else value
 
     def _sum(self, a: str, b: str, depth: int) -> float:
-        g = parse_range(f"{a}:{b}", "_")
+        r1, c1, r2, c2 = parse_range(f"{a}:{b}", "_").box(self.sheet.rows, self.sheet.cols)
         total = 0.0
         for (row, col), cell in list(self.sheet.cells.items()):
-            if g.row1 <= row <= g.row2 and g.col1 <= col <= g.col2:  # type: ignore[operator]
+            if r1 <= row <= r2 and c1 <= col <= c2:
                 v = self.value(cell, depth + 1)
                 if isinstance(v, int | float) and not isinstance(v, bool):
                     total += v
@@ -281,8 +281,8 @@ class Store:
             book = Spreadsheet(sid, title, private=private)
             for props in sheets or [{"title": "Sheet1", "sheetId": 0}]:
                 grid = props.get("gridProperties", {})
-                book.sheets.append(Sheet(props.get("sheetId", len(book.sheets) and self._sheet_id()),
-                                         props.get("title", f"Sheet{len(book.sheets) + 1}"),
+                sheet_id = props.get("sheetId", self._sheet_id() if book.sheets else 0)  # Google: first is 0
+                book.sheets.append(Sheet(sheet_id, props.get("title", f"Sheet{len(book.sheets) + 1}"),
                                          grid.get("rowCount", 1000), grid.get("columnCount", 26)))
             self.spreadsheets[sid] = book
             return book
@@ -311,27 +311,24 @@ class Store:
     def read(self, book: Spreadsheet, text: str, *, value_option: str = "FORMATTED_VALUE",
              date_option: str = "SERIAL_NUMBER", major: str = "ROWS") -> dict[str, Any]:
         sheet, grid = self._range(book, text)
-        g = grid.bounded(sheet.rows, sheet.cols)
-        r2, c2 = min(g.row2 or 0, sheet.rows), min(g.col2 or 0, sheet.cols)
+        r1, c1, r2, c2 = grid.box(sheet.rows, sheet.cols)
+        r2, c2 = min(r2, sheet.rows), min(c2, sheet.cols)
         ev = Evaluator(sheet)
         matrix: dict[int, dict[int, Any]] = {}
         for (row, col), cell in sheet.cells.items():
-            if g.row1 <= row <= r2 and g.col1 <= col <= c2:  # type: ignore[operator]
+            if r1 <= row <= r2 and c1 <= col <= c2:
                 value = render(sheet, cell, value_option, date_option, ev)
                 if value is not None and value != "":
                     matrix.setdefault(row, {})[col] = value
-        out: dict[str, Any] = {"range": rect(sheet.title, g.row1 or 1, g.col1 or 1, r2, c2),
-                               "majorDimension": major}
-        if g.row1 == r2 and g.col1 == c2:
+        out: dict[str, Any] = {"range": rect(sheet.title, r1, c1, r2, c2), "majorDimension": major}
+        if r1 == r2 and c1 == c2:
             out["range"] = GridRange(sheet.title, r2, c2, r2, c2).a1()
         if matrix:
             if major == "COLUMNS":
                 matrix = _transpose(matrix)
-                first, last = g.col1 or 1, max(matrix)
-                inner_first = g.row1 or 1
+                first, last, inner_first = c1, max(matrix), r1
             else:
-                first, last = g.row1 or 1, max(matrix)
-                inner_first = g.col1 or 1
+                first, last, inner_first = r1, max(matrix), c1
             values = []
             for r in range(first, last + 1):
                 line = matrix.get(r, {})
@@ -389,10 +386,10 @@ class Store:
 
     def clear(self, book: Spreadsheet, text: str) -> str:
         sheet, grid = self._range(book, text)
-        g = grid.bounded(sheet.rows, sheet.cols)
-        for key in [k for k in sheet.cells if g.row1 <= k[0] <= g.row2 and g.col1 <= k[1] <= g.col2]:  # type: ignore[operator]
+        r1, c1, r2, c2 = grid.box(sheet.rows, sheet.cols)
+        for key in [k for k in sheet.cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
             del sheet.cells[key]
-        return rect(sheet.title, g.row1 or 1, g.col1 or 1, g.row2 or 1, g.col2 or 1)
+        return rect(sheet.title, r1, c1, r2, c2)
 
     def append(self, book: Spreadsheet, text: str, values: list[list[Any]], *, user_entered: bool,
                insert_rows: bool, major: str = "ROWS") -> dict[str, Any]:
