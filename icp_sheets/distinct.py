@@ -31,6 +31,8 @@ def factorize(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarra
     A single changed row in Excel is scored on its own; pandas' set-up cost would dominate it.
     """
     if len(values) > SMALL:
+        if isinstance(values, list | tuple):
+            values = objects(values)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)  # type: ignore[call-overload]
         return codes, np.asarray(uniques, dtype=object)
     seen: dict[Any, int] = {}

@@ -131,7 +131,7 @@ def test_bad_workbook_reports_every_problem_with_its_place(workbook: Path, tmp_p
 def test_check_counts_tiers(workbook: Path, tmp_path: Path) -> None:
     done = run("check", workbook, _accounts_csv(tmp_path), cwd=tmp_path)
     assert "Usable" in done.stdout
-    assert [line.split()[:2] for line in done.stdout.splitlines()[1:]] == [
+    assert [line.split()[:2] for line in done.stdout.splitlines()[1:4]] == [
         ["Pursue", "21"], ["Nurture", "2"], ["Disqualified", "7"]]
 
 
@@ -140,3 +140,9 @@ def test_contacts_csv_gets_personas(workbook: Path, tmp_path: Path) -> None:
     run("score", workbook, "people.csv", cwd=tmp_path)
     out = pd.read_csv(tmp_path / "people.scored.csv", keep_default_na=False)
     assert out["icp_persona"].tolist() == ["Sales leader", ""]
+
+
+def test_check_reports_the_addressable_market(workbook: Path, tmp_path: Path) -> None:
+    done = run("check", workbook, _accounts_csv(tmp_path), cwd=tmp_path)
+    assert "Addressable market: 22 of 30 accounts" in done.stdout
+    assert "too narrow to run outbound on (under 200)" in done.stdout

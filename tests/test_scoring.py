@@ -231,3 +231,14 @@ def test_example_model_matches_the_issue(model: IcpModel) -> None:
         ("New leader", "Leader hired date", 1, 90, "none"), ("Tech switch", "Tech switch date", 1, 90, "none"),
     ]  # fmt: skip
     assert example_model() == model
+
+
+def test_small_and_large_tables_score_alike(model: IcpModel) -> None:
+    """Tables under and over the small-table threshold take different paths to the same results."""
+    from icp_sheets.distinct import SMALL
+
+    rows = pd.DataFrame(example_accounts() * (SMALL // 30 + 2))
+    rows.loc[len(rows) - 1, "Sales hiring date"] = "unreadable"
+    big = score(model, rows)
+    small = pd.concat([score(model, rows.iloc[i : i + 7]) for i in range(0, len(rows), 7)])
+    pd.testing.assert_frame_equal(big.astype(str), small.astype(str))

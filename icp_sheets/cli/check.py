@@ -8,6 +8,7 @@ import click
 
 from icp_sheets.checks import account_problems, check_model
 from icp_sheets.cli.app import cli, report
+from icp_sheets.market import market_check
 from icp_sheets.model_reader import load_model
 from icp_sheets.scoring import score
 from icp_sheets.tables import read_table
@@ -17,19 +18,22 @@ from icp_sheets.tables import read_table
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("accounts", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def check(workbook: Path, accounts: Path | None) -> None:
-    """Validate the ICP in WORKBOOK; with ACCOUNTS, also count accounts per tier.
+    """Validate the ICP in WORKBOOK; with ACCOUNTS, count accounts per tier and the addressable market.
 
+    ACCOUNTS may be a whole universe (every company in a region): the market check says how many
+    pass the Anti-ICP and reach the floor on fit alone, and warns under 200 or over 50,000.
     Exit code 0 when the model is usable (warnings allowed), 2 when it is not.
     """
     model, warnings = load_model(workbook)
     warnings += check_model(model)
-    counts = None
+    counts, market = None, None
     if accounts is not None:
         table = read_table(accounts)
         missing = account_problems(model, table.frame, table.name)
         warnings += missing
         if not missing:
             counts = score(model, table.frame)["icp_tier"].value_counts(sort=False)
+        market = market_check(model, table.frame)
     report(warnings)
     s = model.settings
     click.echo(f"{s.model_name} v{s.model_version}: {len(model.criteria)} criteria on "
@@ -40,3 +44,5 @@ def check(workbook: Path, accounts: Path | None) -> None:
         total = int(counts.sum())
         for tier, n in counts.items():
             click.echo(f"  {tier:<14}{int(n):>10,}  {n / total:6.1%}" if total else f"  {tier}: 0")
+    if market is not None:
+        click.echo("\n".join(market.lines()))
