@@ -16,7 +16,7 @@ from icp_sheets.sheets.http import SheetsError, SheetsUnavailable
 from icp_sheets.sheets.merge import Side
 from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import PROTECTION_NOTE, Mode, sync
-from icp_sheets.sheets.workbook_io import BASE_TAB
+from icp_sheets.sheets.workbook_io import BASE_TAB, canon_xlsx
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
 KEY = "shared-icp"
@@ -156,6 +156,19 @@ def test_push_writes_untrusted_text_raw(tmp_path, fake, conn):
     row, _ = sheet_row(fake, layout.ACCOUNTS, "Brightlane Analytics")
     cell = fake.store.spreadsheets[KEY].sheet(layout.ACCOUNTS).cells[(row, 3)]
     assert cell.formula is None and cell.value.startswith("=IMPORTXML")
+
+
+def test_a_first_sync_pairs_rows_the_sheet_already_has_instead_of_duplicating_them(tmp_path, fake, conn):
+    path = write_workbook(tmp_path / "icp.xlsx")
+    book = fake.store.spreadsheets[KEY]
+    fake.store.batch_update(book, [{"addSheet": {"properties": {"title": layout.ACCOUNTS}}}])
+    rows = [[canon_xlsx(v) for v in r] for r in wb_rows(path, layout.ACCOUNTS)]  # dates as ISO text
+    fake.store.write(book, f"{layout.ACCOUNTS}!A1", rows, user_entered=False)  # imported by hand
+    fake.store.type_in(KEY, layout.ACCOUNTS, "A50", "Only In The Sheet")
+    sync(path, conn)
+    companies = [r[0] for r in fake.store.grid(KEY, layout.ACCOUNTS)[1:] if r]
+    assert len(companies) == len(set(companies)) == len(example_accounts()) + 1
+    assert sorted(c for c in (r[0] for r in wb_rows(path, layout.ACCOUNTS)[1:]) if c) == sorted(companies)
 
 
 # ----------------------------------------------------------------------------- both ways

@@ -195,7 +195,9 @@ def _pair_fresh(wk: Keyed, sk: Keyed) -> None:
     for key in sk.table.order:
         if key not in wk.table.rows:
             pool.setdefault(_signature(sk.table.rows[key], columns), []).append(key)
-    for key in list(wk.table.order):
+    wb_renames: dict[str, str] = {}
+    sh_renames: dict[str, str] = {}
+    for key in wk.table.order:
         if key in sk.table.rows:
             continue
         matches = pool.get(_signature(wk.table.rows[key], columns))
@@ -203,17 +205,21 @@ def _pair_fresh(wk: Keyed, sk: Keyed) -> None:
             continue
         other = matches.pop(0)
         if key in wk.fresh:
-            _rename(wk, key, other)
+            wb_renames[key] = other
         elif other in sk.fresh:
-            _rename(sk, other, key)
+            sh_renames[other] = key
+    _rename(wk, wb_renames)
+    _rename(sk, sh_renames)
 
 
-def _rename(side: Keyed, old: str, new: str) -> None:
+def _rename(side: Keyed, renames: dict[str, str]) -> None:
+    if not renames:
+        return
     t = side.table
-    t.rows[new] = t.rows.pop(old)
-    t.order[t.order.index(old)] = new
-    side.positions[new] = side.positions.pop(old)
-    side.fresh.discard(old)
+    t.rows = {renames.get(k, k): row for k, row in t.rows.items()}
+    t.order = [renames.get(k, k) for k in t.order]
+    side.positions = {renames.get(k, k): r for k, r in side.positions.items()}
+    side.fresh -= set(renames)
 
 
 def _row_moves(side: Keyed, target: Table) -> tuple[int, int]:
