@@ -36,7 +36,7 @@ def test_both_sides_change_a_cell_differently_is_a_conflict_and_nothing_is_overw
     assert (c.tab, c.key, c.column, c.workbook, c.sheet, c.base) == ("Accounts", "a", "Employees", 11, 12, 10)
     assert m.workbook.get("a", "Employees") == 11
     assert m.sheet.get("a", "Employees") == 12
-    assert "Accounts, row a, Employees: workbook has 11, sheet has 12" in str(c)
+    assert "Accounts, row a (Acme), Employees: workbook has 11, sheet has 12" in str(c)
 
 
 def test_prefer_settles_conflicts_for_the_named_side():

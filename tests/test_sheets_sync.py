@@ -454,6 +454,14 @@ def test_the_commands_against_the_fake_server(tmp_path, fake):
     assert refreshed.exit_code == 0 and "Scored" in refreshed.output
     missing = runner.invoke(cli, ["sync", str(path), "--sheet", "nope", "--api-url", fake.url])
     assert missing.exit_code == 1 and "No Google Sheet" in missing.output
+    edit_workbook(path, layout.ACCOUNTS, "Kestrel Security", "Region", "Europe")
+    type_in(fake, layout.ACCOUNTS, "Kestrel Security", "Region", "APAC")
+    conflicted = runner.invoke(cli, ["sync", str(path), "--api-url", fake.url])
+    assert conflicted.exit_code == 3
+    assert "(Kestrel Security), Region: workbook has 'Europe', sheet has 'APAC'" in conflicted.output
+    settled = runner.invoke(cli, ["sync", str(path), "--prefer", "workbook", "--api-url", fake.url])
+    assert settled.exit_code == 0, settled.output
+    assert sheet_row(fake, layout.ACCOUNTS, "Kestrel Security")[1][4] == "Europe"
 
 
 def test_the_fake_server_runs_as_a_command():

@@ -76,14 +76,15 @@ class Conflict:
     sheet: Value
     base: Value = None
     resolved: Side | None = None
+    label: str = ""  # the row's first cell (e.g. the company), so people can find it
 
     def __str__(self) -> str:
+        row = f"{self.tab}, row {self.key}" + (f" ({self.label})" if self.label else "")
         if self.column is None:
             gone = Side.WORKBOOK if self.workbook is None else Side.SHEET
-            return (f"{self.tab}, row {self.key}: deleted in the {gone} but edited in the "
+            return (f"{row}: deleted in the {gone} but edited in the "
                     f"{Side.SHEET if gone is Side.WORKBOOK else Side.WORKBOOK}; the row was kept")
-        text = (f"{self.tab}, row {self.key}, {self.column}: workbook has {show(self.workbook)}, "
-                f"sheet has {show(self.sheet)}")
+        text = f"{row}, {self.column}: workbook has {show(self.workbook)}, sheet has {show(self.sheet)}"
         if self.resolved:
             return f"{text}; took the {self.resolved}'s"
         return f"{text}; left as they are (pass --prefer workbook or --prefer sheet)"
@@ -150,7 +151,7 @@ def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
             continue
         if _row_same(b, present, [c for c in columns if c in side_cols]):  # deleted on the other side
             continue
-        conflicts.append(Conflict(tab, key, None, w, s, None))  # deleted vs edited: keep it
+        conflicts.append(Conflict(tab, key, None, w, s, None, label=_label(present, columns)))  # keep it
         out_wb[key] = out_sh[key] = {c: present.get(c, b.get(c)) for c in columns}
 
     def table(order: list[str], rows: dict[str, Row]) -> Table:
@@ -176,7 +177,7 @@ def _merge_row(tab: str, key: str, columns: list[str], b: Row | None, w: Row, s:
         elif b is not None and same(sv, bv):
             rw[col] = rs[col] = wv
         else:
-            conflicts.append(Conflict(tab, key, col, wv, sv, bv, prefer))
+            conflicts.append(Conflict(tab, key, col, wv, sv, bv, prefer, _label(w, columns)))
             if prefer is Side.WORKBOOK:
                 rw[col] = rs[col] = wv
             elif prefer is Side.SHEET:
@@ -184,6 +185,11 @@ def _merge_row(tab: str, key: str, columns: list[str], b: Row | None, w: Row, s:
             else:
                 rw[col], rs[col] = wv, sv
     return rw, rs
+
+
+def _label(row: Row, columns: list[str]) -> str:
+    first = row.get(columns[0]) if columns else None
+    return "" if first is None else str(first)[:40]
 
 
 def next_base(old: Table | None, workbook: Table, sheet: Table) -> Table:
