@@ -11,23 +11,23 @@ go at the end, and :func:`diff` lists only the cells that change.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from icp_sheets import tables
 from icp_sheets.sheets.merge import Table, Value, same
 
 KEY = "icp_id"
-_SPACE = re.compile(r"\s+")
 
 Grid = list[list[Value]]
 
 
 def header_key(text: Any) -> str:
-    """Headers match case- and space-insensitively, like everywhere else in icp-sheets."""
-    return _SPACE.sub(" ", str(text)).strip().casefold() if text is not None else ""
+    """Headers match as everywhere else in icp-sheets (:func:`icp_sheets.tables.header_key`);
+    a blank header cell matches nothing."""
+    return "" if text is None else tables.header_key(text)
 
 
 def new_id(taken: set[str]) -> str:
