@@ -21,10 +21,11 @@ from typing import Any
 import openpyxl
 
 from icp_sheets import layout
-from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts, example_model
+from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
 from icp_sheets.sheets.client import connect
 from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import Mode, sync
+from icp_sheets.template import write_template
 from icp_sheets.testing.fake_sheets import FakeSheets
 
 EXTRA = ("Owner", "Source", "Country", "Notes")  # 11 ICP columns + 4 = 15 typed columns
@@ -32,23 +33,13 @@ KEY = "bench"
 
 
 def build(path: Path, rows: int) -> None:
+    """The template with ``rows`` accounts: the example ones over and over, plus 4 more columns."""
     rng = random.Random(42)
     examples = example_accounts()
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    model_rows = layout.model_rows(example_model())
-    for tab in layout.MODEL_TABS:
-        ws = wb.create_sheet(tab)
-        ws.append(layout.TABS[tab].headers)
-        for row in model_rows[tab]:
-            ws.append(row)
-    ws = wb.create_sheet(layout.ACCOUNTS)
-    ws.append([*ACCOUNT_COLUMNS, *EXTRA, *layout.RESULT_COLUMNS])
-    for i in range(rows):
-        base = examples[i % len(examples)]
-        ws.append([f"{base['Company']} {i}", *(base[c] for c in ACCOUNT_COLUMNS[1:]),
-                   rng.choice(["Ana", "Ben", "Chen"]), "import", "US", f"note {i}"])
-    wb.save(path)
+    accounts = [{**examples[i % len(examples)], "Company": f"{examples[i % len(examples)]['Company']} {i}",
+                 **dict(zip(EXTRA, (rng.choice(["Ana", "Ben", "Chen"]), "import", "US", f"note {i}"),
+                            strict=True))} for i in range(rows)]
+    write_template(path, accounts=accounts)
 
 
 def step(name: str, fake: FakeSheets, action: Callable[[], Any]) -> None:

@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 
 from icp_sheets import layout
-from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_accounts, example_contacts, example_model
+from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
 from icp_sheets.sheets.client import Connection, connect
 from icp_sheets.sheets.http import SheetsError, SheetsUnavailable
 from icp_sheets.sheets.merge import Side
 from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import PROTECTION_NOTE, Mode, sync
 from icp_sheets.sheets.workbook_io import BASE_TAB, canon_xlsx
+from icp_sheets.template import write_template
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
 KEY = "shared-icp"
@@ -24,28 +25,8 @@ BUDGET = 5  # metadata, batchGet, re-read, values:batchUpdate, spreadsheets:batc
 
 
 def write_workbook(path: Path) -> Path:
-    """The template when its writer is there, else the same tabs built from the layout."""
-    try:
-        from icp_sheets.template import write_template
-    except ImportError:
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        rows = layout.model_rows(example_model())
-        for tab in layout.MODEL_TABS:
-            ws = wb.create_sheet(tab)
-            ws.append(layout.TABS[tab].headers)
-            for row in rows[tab]:
-                ws.append(row)
-        for tab, columns, results, data in (
-                (layout.ACCOUNTS, ACCOUNT_COLUMNS, layout.RESULT_COLUMNS, example_accounts()),
-                (layout.CONTACTS, CONTACT_COLUMNS, layout.CONTACT_RESULT_COLUMNS, example_contacts())):
-            ws = wb.create_sheet(tab)
-            ws.append([*columns, *results])
-            for record in data:
-                ws.append([record[c] for c in columns])
-        wb.save(path)
-    else:
-        write_template(path)
+    """The template, as `icp-sheets new` writes it: the Example ICP, its accounts and contacts."""
+    write_template(path)
     return path
 
 
