@@ -48,6 +48,15 @@ def test_prefer_settles_conflicts_for_the_named_side():
         assert m.unresolved == []
 
 
+def test_results_changed_on_both_sides_take_the_sheets_refresh_without_a_conflict():
+    cols = ["Company", "icp_score"]
+    base = Table.of(cols, [("a", {"Company": "Acme", "icp_score": 3})])
+    wb = Table.of(cols, [("a", {"Company": "Acme", "icp_score": 4})])
+    sh = Table.of(cols, [("a", {"Company": "Acme", "icp_score": 5})])
+    m = merge(base, wb, sh, derived=frozenset({"icp_score"}))
+    assert m.conflicts == [] and m.workbook.get("a", "icp_score") == m.sheet.get("a", "icp_score") == 5
+
+
 def test_same_change_on_both_sides_is_no_conflict():
     wb = table(("a", "Acme", 11), ("b", "Beta", 20))
     m = merge(BASE, wb, table(("a", "Acme", 11.0), ("b", "Beta", 20)))

@@ -127,8 +127,13 @@ def _row_same(a: Row | None, b: Row | None, columns: list[str]) -> bool:
 
 
 def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
-          prefer: Side | None = None) -> Merged:
-    """Three-way merge of one tab (see the module docstring)."""
+          prefer: Side | None = None, derived: frozenset[str] = frozenset()) -> Merged:
+    """Three-way merge of one tab (see the module docstring).
+
+    ``derived`` columns hold results the tool computes (scores): when both sides
+    changed one differently, the sheet's -- the last refresh -- wins without a
+    conflict, since no person typed either value.
+    """
     base = base or Table()
     columns = list(workbook.columns) + [c for c in sheet.columns if c not in workbook.columns]
     wb_cols, sh_cols = set(workbook.columns), set(sheet.columns)
@@ -140,7 +145,7 @@ def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
     for key in keys:
         w, s, b = workbook.rows.get(key), sheet.rows.get(key), base.rows.get(key)
         if w is not None and s is not None:
-            rw, rs = _merge_row(tab, key, columns, b, w, s, wb_cols, sh_cols, prefer, conflicts)
+            rw, rs = _merge_row(tab, key, columns, b, w, s, wb_cols, sh_cols, prefer, derived, conflicts)
             out_wb[key], out_sh[key] = rw, rs
             continue
         present = w if w is not None else s
@@ -163,7 +168,8 @@ def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
 
 
 def _merge_row(tab: str, key: str, columns: list[str], b: Row | None, w: Row, s: Row, wb_cols: set[str],
-               sh_cols: set[str], prefer: Side | None, conflicts: list[Conflict]) -> tuple[Row, Row]:
+               sh_cols: set[str], prefer: Side | None, derived: frozenset[str],
+               conflicts: list[Conflict]) -> tuple[Row, Row]:
     rw: Row = {}
     rs: Row = {}
     for col in columns:
@@ -176,6 +182,8 @@ def _merge_row(tab: str, key: str, columns: list[str], b: Row | None, w: Row, s:
             rw[col] = rs[col] = sv
         elif b is not None and same(sv, bv):
             rw[col] = rs[col] = wv
+        elif col in derived:
+            rw[col] = rs[col] = sv
         else:
             conflicts.append(Conflict(tab, key, col, wv, sv, bv, prefer, _label(w, columns)))
             if prefer is Side.WORKBOOK:

@@ -187,8 +187,9 @@ def _signature(row: dict[str, Value], columns: list[str]) -> tuple[Any, ...]:
 
 
 def _pair_fresh(wk: Keyed, sk: Keyed) -> None:
-    """First sync: a row only one side knows by id, with the same content as a row only the
-    other side knows, is the same row; the side that had no id for it takes the other's."""
+    """A row only one side knows by id (a first sync, or an id column someone deleted), with the
+    same content as a row only the other side knows, is the same row; the side that had no id
+    for it takes the other's."""
     tool_owned = {header_key(c) for c in (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)}
     columns = [c for c in wk.table.columns if c in sk.table.columns and header_key(c) not in tool_owned]
     pool: dict[tuple[Any, ...], list[str]] = {}
@@ -235,9 +236,10 @@ def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, 
     spelling = {header_key(h): str(h).strip() for h in (wb_grid[0] if wb_grid else []) if header_key(h)}
     wk = keyed(wb_grid, taken)
     sk = keyed(sh_grid or [], taken, canon=_sheet_canon(base, wk.table), spelling=spelling)
-    if base is None:
-        _pair_fresh(wk, sk)
-    merged = merge(base, wk.table, sk.table, tab=tab, prefer=prefer)
+    _pair_fresh(wk, sk)
+    derived = frozenset(c for c in (*wk.table.columns, *sk.table.columns)
+                        if header_key(c) in {header_key(r) for r in RESULT_TABS.get(tab, ())})
+    merged = merge(base, wk.table, sk.table, tab=tab, prefer=prefer, derived=derived)
     write_wb = mode in (Mode.BOTH, Mode.PULL, Mode.STATUS)  # status shows what a sync would do
     write_sh = mode in (Mode.BOTH, Mode.PUSH, Mode.STATUS)
     wb_target = merged.workbook if write_wb else wk.table
