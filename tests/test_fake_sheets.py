@@ -250,3 +250,13 @@ def test_request_counting_and_the_person_hook(fake):
     assert "values" not in requests.get(url, timeout=10).json()
     assert requests.get(url, timeout=10).json()["values"] == [["typed"]]
     assert fake.counts["values.get"] == 2
+
+
+def test_create_answers_with_the_new_spreadsheet(fake):
+    answer = requests.post(f"{fake.url}/v4/spreadsheets", timeout=10, json={
+        "properties": {"title": "Made here"}, "sheets": [{"properties": {"title": "Accounts"}}]}).json()
+    assert answer["properties"]["title"] == "Made here"
+    assert [s["properties"]["title"] for s in answer["sheets"]] == ["Accounts"]
+    assert answer["spreadsheetUrl"].endswith(f"/d/{answer['spreadsheetId']}/edit")
+    got = requests.get(f"{fake.url}/v4/spreadsheets/{answer['spreadsheetId']}", timeout=10).json()
+    assert got["sheets"][0]["properties"]["gridProperties"] == {"rowCount": 1000, "columnCount": 26}
