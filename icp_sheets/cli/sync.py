@@ -29,6 +29,16 @@ _api_option = click.option(
          f"(python -m icp_sheets.testing.fake_sheets). Also ${API_URL_ENV}.")
 
 
+def _require_gspread() -> None:
+    """The Google libraries are an optional extra: say how to get them rather than crash."""
+    try:
+        import google.auth  # noqa: F401
+        import gspread  # noqa: F401
+    except ImportError:
+        raise click.ClickException("Google Sheets support is not installed: pip install "
+                                   "'icp-sheets[sheets]'") from None
+
+
 def _connect(sheet: str | None, workbook: Path | None, credentials: Path | None,
              api_url: str | None) -> tuple[Connection, str]:
     """The connection, and the sheet it was made for (given, or remembered in the workbook)."""
@@ -66,6 +76,7 @@ def sync(args: tuple[str, ...], sheet: str | None, prefer: str | None, credentia
     changed on both sides is a conflict: reported, and left alone unless you pass
     --prefer. The exit code is 3 when conflicts are left.
     """
+    _require_gspread()
     from icp_sheets.sheets.http import SheetsError
     from icp_sheets.sheets.merge import Side
     from icp_sheets.sheets.sync import Mode
@@ -108,6 +119,7 @@ def refresh(workbook: Path | None, sheet: str | None, as_of: dt.datetime | None,
     Contacts); columns people type in are never written. WORKBOOK is only used to find the
     sheet in its Settings when --sheet is not given.
     """
+    _require_gspread()
     from icp_sheets.sheets.http import SheetsError
     from icp_sheets.sheets.refresh import refresh as run_refresh
 

@@ -12,7 +12,7 @@ go at the end, and :func:`diff` lists only the cells that change.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,11 +101,11 @@ def _key_text(raw: Value) -> str | None:
     return text or None
 
 
-def layout(side: Keyed, target: Table, *, extra_columns: Iterable[str] = ()) -> Grid:
+def layout(side: Keyed, target: Table) -> Grid:
     """The grid this side should hold for ``target``, disturbing its current layout least."""
     header = list(side.grid[0]) if side.grid else []
     pos = {header_key(h): i for i, h in reversed(list(enumerate(header))) if header_key(h)}
-    for col in [*target.columns, *extra_columns, KEY]:
+    for col in [*target.columns, KEY]:
         if header_key(col) not in pos:
             pos[header_key(col)] = len(header)
             header.append(col)
@@ -194,7 +194,7 @@ def rectangles(cells: list[tuple[int, int, Value]]) -> list[tuple[int, int, int,
 
 
 def _box(cells: list[tuple[int, int, Value]], r1: int, c1: int, r2: int, c2: int) -> list[list[Value]]:
-    box: list[list[Value]] = [[_UNCHANGED] * (c2 - c1 + 1) for _ in range(r2 - r1 + 1)]
+    box: list[list[Value]] = [[UNCHANGED] * (c2 - c1 + 1) for _ in range(r2 - r1 + 1)]
     for r, c, v in cells:
         box[r - r1][c - c1] = v
     return box
@@ -207,5 +207,4 @@ class _Unchanged:
         return "UNCHANGED"
 
 
-_UNCHANGED: Any = _Unchanged()
-UNCHANGED = _UNCHANGED
+UNCHANGED: Any = _Unchanged()
