@@ -49,7 +49,7 @@ def test_429_without_retry_after_backs_off_exponentially_with_jitter(fake):
 def test_gives_up_after_the_cap_with_a_clear_error(fake):
     fake.inject("500", "values.get", times=10)
     http, waits = client(fake, attempts=3)
-    with pytest.raises(SheetsUnavailable, match=r"HTTP 500 .* 3 times in a row.*run the command again"):
+    with pytest.raises(SheetsUnavailable, match=r"HTTP 500 .* on 3 attempts in a row.*Run the command again"):
         http.values_get(KEY, "Sheet1!A1")
     assert fake.counts["values.get"] == 3
     assert len(waits) == 2
@@ -107,3 +107,11 @@ def test_slow_answers_still_arrive(fake):
 ])
 def test_which_requests_are_safe_to_repeat(method, url, safe):
     assert safe_to_repeat(method, url) is safe
+
+
+def test_a_retry_after_longer_than_the_cap_gives_up_at_once(fake):
+    fake.inject("429", "values.get", times=5, retry_after=3600)
+    http, waits = client(fake)
+    with pytest.raises(SheetsUnavailable, match="on 1 attempt in a row"):
+        http.values_get(KEY, "Sheet1!A1")
+    assert waits == []

@@ -100,7 +100,10 @@ class RetryingHTTPClient(HTTPClient):
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
         repeatable = safe_to_repeat(method, endpoint)
         last = ""
-        for attempt in range(self.attempts):
+        waited = 0.0
+        tries = 0
+        while True:
+            tries += 1
             self.sent += 1
             try:
                 return super().request(method, endpoint, *args, **kwargs)
@@ -114,23 +117,23 @@ class RetryingHTTPClient(HTTPClient):
                 if not repeatable:
                     raise SheetsUnavailable(
                         f"The connection to Google Sheets broke during a {method.upper()} that may or may "
-                        f"not have been applied, so it was not repeated ({type(err).__name__}). Nothing "
-                        f"else was written; run the command again."
+                        f"not have been applied, so it was not repeated ({type(err).__name__}). Run the "
+                        f"command again: it starts by reading what the sheet holds now."
                     ) from err
                 wait = None
                 last = f"a broken connection ({type(err).__name__})"
-            if attempt == self.attempts - 1:
-                break
             if wait is None:
-                wait = self.backoff(attempt)
-            elif wait > self.max_retry_after:
+                wait = self.backoff(tries - 1)
+            if tries >= self.attempts or wait > self.max_retry_after:
                 break
+            waited += wait
             self.waited += wait
             self.sleep(wait)
         raise SheetsUnavailable(
-            f"Google Sheets answered {last} {self.attempts} times in a row; gave up after "
-            f"{self.waited:.0f} s of waiting. Nothing was half-written: run the command again in a "
-            f"minute (Google allows 60 reads and 60 writes per minute per user)."
+            f"Google Sheets answered {last} on {tries} attempt{'s' if tries > 1 else ''} in a row; gave up "
+            f"after {waited:.0f} s of "
+            f"waiting. Run the command again in a minute (Google allows 60 reads and 60 writes per "
+            f"minute per user); the sync starts by reading what the sheet holds now."
         )
 
 
