@@ -91,7 +91,6 @@ class RetryingHTTPClient(HTTPClient):
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.sent = 0  # requests sent, retries included
-        self.waited = 0.0
 
     def backoff(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(max_wait, base * 2**attempt)]."""
@@ -127,7 +126,6 @@ class RetryingHTTPClient(HTTPClient):
             if tries >= self.attempts or wait > self.max_retry_after:
                 break
             waited += wait
-            self.waited += wait
             self.sleep(wait)
         raise SheetsUnavailable(
             f"Google Sheets answered {last} on {tries} attempt{'s' if tries > 1 else ''} in a row; gave up "
