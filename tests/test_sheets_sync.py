@@ -391,12 +391,15 @@ def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, 
         old, new = old + [""] * (width - len(old)), new + [""] * (width - len(new))
         assert [v for i, v in enumerate(old) if i not in results] == \
             [v for i, v in enumerate(new) if i not in results]
-    # parity: pull the sheet into the workbook and score it with the core, as `icp-sheets score` does
+    # parity: pull the sheet into the workbook and run `icp-sheets score` on it
     sync(pushed, conn, Mode.PULL)
-    from icp_sheets.batch import score_workbook
+    from click.testing import CliRunner
+
+    from icp_sheets.cli import cli
 
     scored = tmp_path / "scored.xlsx"
-    score_workbook(pushed, scored, force=True)
+    result = CliRunner().invoke(cli, ["score", str(pushed), "-o", str(scored)])
+    assert result.exit_code == 0, result.output
     expected = {r[0]: r for r in wb_rows(scored, layout.ACCOUNTS)[1:] if r[0]}
     header = wb_rows(scored, layout.ACCOUNTS)[0]
     for row in after[1:]:
