@@ -241,6 +241,20 @@ def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(pushed, f
     assert all(t.empty for t in sync(pushed, conn).tabs)  # and nothing flip-flops afterwards
 
 
+def test_text_starting_with_equals_in_the_sheet_reaches_the_workbook_as_text(pushed, fake, conn):
+    book = fake.store.spreadsheets[KEY]
+    n = len(fake.store.grid(KEY, layout.ACCOUNTS))
+    fake.store.write(book, f"{layout.ACCOUNTS}!A{n + 1}", [['=HYPERLINK("http://evil.example")', "x.example"]],
+                     user_entered=False)  # a CSV imported as text, next to a formula a person typed
+    fake.store.type_in(KEY, layout.ACCOUNTS, f"A{n + 2}", '="Typed"&" formula"')
+    report = sync(pushed, conn)
+    assert report.requests <= BUDGET
+    ws = openpyxl.load_workbook(pushed)[layout.ACCOUNTS]
+    cells = {str(row[0].value): row[0] for row in ws.iter_rows(min_row=2) if row[0].value}
+    assert cells['=HYPERLINK("http://evil.example")'].data_type == "s"
+    assert cells['="Typed"&" formula"'].data_type == "f"
+
+
 def test_a_formula_from_the_workbook_arrives_in_the_sheet_as_text(pushed, fake, conn):
     wb = openpyxl.load_workbook(pushed)
     ws = wb[layout.ACCOUNTS]

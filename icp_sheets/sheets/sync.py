@@ -4,8 +4,10 @@ One sync costs a fixed number of requests, whatever the row count:
 
 1. the spreadsheet's metadata (tabs, grid sizes, protections), once;
 2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as shown);
-3. after merging, one more ``values:batchGet`` right before writing: if anything
-   changed meanwhile, merge again from the new state (at most ``MAX_ROUNDS`` times);
+3. after merging, one more ``values:batchGet`` right before writing, of the values
+   this time: if anything changed meanwhile, read and merge again from the new state
+   (at most ``MAX_ROUNDS`` times); it also tells formulas from text starting with
+   ``=`` (the FORMULA read shows both alike), so only real formulas reach the workbook;
 4. one ``spreadsheets:batchUpdate`` only when tabs, grid size, protections change or
    rows must go (``deleteDimension``: the rows below move up with their formulas,
    formats and notes rather than being rewritten);
@@ -48,6 +50,7 @@ PROTECTION_NOTE = "icp-sheets: results, written by 'icp-sheets refresh'"
 MAX_ROUNDS = 3
 READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "FORMATTED_STRING",
                "majorDimension": "ROWS"}
+VALUE_PARAMS = {**READ_PARAMS, "valueRenderOption": "UNFORMATTED_VALUE"}
 
 
 class Mode(StrEnum):
@@ -153,19 +156,73 @@ def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | No
             for tab, vr in zip(tabs, answer.get("valueRanges", []), strict=True)}
 
 
+class KnownText(str):
+    """A sheet cell starting with '=' that the value read showed to be text, not a formula."""
+
+
+def classify(formulas: Grid | None, values: Grid | None) -> Grid | None:
+    """The FORMULA read with every '=...' cell settled by the value read of the same cells.
+
+    Both reads show a text cell '=x' as '=x'; a formula shows its text in the first
+    and its result in the second, so the pair tells them apart exactly.
+    """
+    if formulas is None or values is None:
+        return formulas
+    out = []
+    for r, line in enumerate(formulas):
+        seen = values[r] if r < len(values) else []
+        new = list(line)
+        for c, raw in enumerate(line):
+            if _looks_like_formula(raw):
+                shown = seen[c] if c < len(seen) else ""
+                new[c] = KnownText(raw) if shown == raw else Formula(raw)
+        out.append(new)
+    return out
+
+
+def same_values(formulas: dict[str, Grid], values: dict[str, Grid]) -> bool:
+    """The value read agrees with the FORMULA read everywhere but formulas: nobody edited between."""
+    if formulas.keys() != values.keys():
+        return False
+    for tab, grid in formulas.items():
+        other = values[tab]
+        for r in range(max(len(grid), len(other))):
+            a = grid[r] if r < len(grid) else []
+            b = other[r] if r < len(other) else []
+            for c in range(max(len(a), len(b))):
+                x = a[c] if c < len(a) else ""
+                y = b[c] if c < len(b) else ""
+                if not _looks_like_formula(x) and not same(_plain(x), _plain(y)):
+                    return False
+    return True
+
+
+def _looks_like_formula(raw: Any) -> bool:
+    return isinstance(raw, str) and len(raw) > 1 and raw.startswith("=")
+
+
+def _plain(raw: Any) -> Value:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
+        return int(raw)
+    return raw
+
+
 def _sheet_canon(base: Table | None, workbook: Table) -> Callable[[str | None, str, Any], Value]:
-    """Sheet values as the sync compares them; '=...' is a formula unless it is known text."""
+    """Sheet values as the sync compares them. A '=...' cell not yet settled by :func:`classify`
+    is a formula unless the base (or, on a first sync, the workbook) knows it as text."""
 
     def canon(key: str | None, column: str, raw: Any) -> Value:
-        if raw is None or raw == "":
-            return None
-        if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
-            return int(raw)
-        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1:
+        if isinstance(raw, Formula):
+            return raw
+        if isinstance(raw, KnownText):
+            return str(raw)
+        if _looks_like_formula(raw):
             known = base.get(key, column) if base is not None and key in base.rows else \
                 workbook.get(key or "", column)
             return raw if isinstance(known, str) and known == raw else Formula(raw)
-        return raw
+        return _plain(raw)
 
     return canon
 
@@ -407,23 +464,27 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     bases = side.read_base(conn.key) or {}
     wb_grids = {t: side.grid(t) if side.has(t) else [] for t in tabs}
     snapshot = read_tabs(conn, read)
+    values: dict[str, Grid] | None = None
     report = SyncReport(mode)
-    for round_ in range(1, MAX_ROUNDS + 1):
-        plans = [plan_tab(t, wb_grids[t], snapshot.get(t) if t in in_sheet else None, bases.get(t),
-                          mode, prefer) for t in tabs]
+    reads = 1
+    while True:
+        plans = [plan_tab(t, wb_grids[t], classify(snapshot.get(t), None if values is None else values.get(t))
+                          if t in in_sheet else None, bases.get(t), mode, prefer) for t in tabs]
         report.tabs = [p.change for p in plans]
         report.conflicts = [c for p in plans for c in p.conflicts]
-        report.rounds = round_
-        sheet_writes = any(p.sh_cells for p in plans)
-        if mode is Mode.STATUS or not sheet_writes:
-            break
-        again = read_tabs(conn, read)  # Sheets has no conditional writes: look again right before
-        if same_grids(again, snapshot):
-            break
-        snapshot = again
-    else:
-        raise SheetsError(f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
-                          f"written. Run the sync again when the edits have settled.")
+        if values is not None or not any(p.sh_cells or p.wb_cells for p in plans):
+            break  # planned on a checked, fully classified state, or nothing to do
+        # Sheets has no conditional writes: look again right before writing, this time at the
+        # values, which also tells formulas from text that starts with '='.
+        values = read_tabs(conn, read, VALUE_PARAMS)
+        if same_values(snapshot, values):
+            continue  # plan once more with every '=...' cell settled, then write
+        if reads == MAX_ROUNDS:
+            raise SheetsError(f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
+                              f"written. Run the sync again when the edits have settled.")
+        snapshot, values = read_tabs(conn, read), None  # someone edited: merge from the new state
+        reads += 1
+    report.rounds = reads
     if mode is Mode.STATUS:
         report.requests = conn.http.sent - sent_before
         return report
