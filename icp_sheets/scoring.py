@@ -29,7 +29,7 @@ from icp_sheets.models import (
     Signal,
 )
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.tables import find_column
+from icp_sheets.tables import header_key
 
 _EPS = 1e-9
 
@@ -38,8 +38,9 @@ def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | No
     """Map each column the model needs to the accounts' actual header, or raise listing all missing."""
     found = {}
     missing = []
+    by_key = {header_key(c): str(c) for c in reversed(columns)}  # the first of equal headers wins
     for name in model.required_columns():
-        actual = find_column(columns, name)
+        actual = by_key.get(header_key(name))
         if actual is None:
             missing.append(name)
         else:
@@ -96,15 +97,23 @@ def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, exp
     none_code = signal.window_days + 1
     codes = np.where(inside, age_days, none_code)
     unreadable = values.per_row(values.date_unreadable)
-    labels = [""] * (none_code + 1)
-    for day in np.unique(age_days[inside]).tolist():  # only the ages that occur: one row needs one label
-        labels[day] = f"{fmt_points(table[day])} {signal.name} {_age(day)}"
     if unreadable.any():
         codes = np.where(unreadable, none_code + 1 + values.codes, codes)
-        labels += [f"{signal.date_column} unreadable ('{v}')" if bad else ""
-                   for v, bad in zip(values.raw, values.date_unreadable, strict=True)]
-    explain.add(codes, labels)
+    # Label only the codes that occur: one row needs one label, a million rows at most a few hundred.
+    present = np.flatnonzero(np.bincount(codes, minlength=none_code + 1 + len(values)))
+    remap = np.zeros(none_code + 1 + len(values), dtype=np.int64)
+    remap[present] = np.arange(len(present))
+    labels = [_signal_label(signal, int(code), table, values) for code in present]
+    explain.add(remap[codes], labels)
     return points
+
+
+def _signal_label(signal: Signal, code: int, table: np.ndarray, values: ColumnValues) -> str:
+    if code <= signal.window_days:
+        return f"{fmt_points(table[code])} {signal.name} {_age(code)}"
+    if code == signal.window_days + 1:
+        return ""
+    return f"{signal.date_column} unreadable ('{values.raw[code - signal.window_days - 2]}')"
 
 
 @lru_cache(maxsize=256)
@@ -139,13 +148,14 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
     # than column by column through pandas.
     matrix = accounts.to_numpy(dtype=object) if n <= SMALL else None
     position = {str(c): i for i, c in enumerate(accounts.columns)}
+    dtypes = list(accounts.dtypes)
 
     def values_of(name: str) -> ColumnValues:
         actual = columns[name]
         if actual not in cache:
             i = position[actual]
             column = accounts.iloc[:, i] if matrix is None else matrix[:, i]
-            cache[actual] = ColumnValues(column, accounts.dtypes.iloc[i])
+            cache[actual] = ColumnValues(column, dtypes[i])
         return cache[actual]
 
     explain = Explainer(n)
@@ -183,7 +193,8 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
         },
         index=accounts.index,
     )
-    return result[list(RESULT_COLUMNS)]
+    assert tuple(result.columns) == RESULT_COLUMNS
+    return result
 
 
 def _categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
