@@ -197,6 +197,10 @@ def same_values(formulas: dict[str, Grid], values: dict[str, Grid]) -> bool:
     return True
 
 
+def _has_formula_like(grid: Grid | None) -> bool:
+    return any(_looks_like_formula(v) for line in grid or [] for v in line)
+
+
 def _looks_like_formula(raw: Any) -> bool:
     return isinstance(raw, str) and len(raw) > 1 and raw.startswith("=")
 
@@ -467,9 +471,14 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     values: dict[str, Grid] | None = None
     report = SyncReport(mode)
     reads = 1
+    planned: dict[str, _TabPlan] = {}
     while True:
-        plans = [plan_tab(t, wb_grids[t], classify(snapshot.get(t), None if values is None else values.get(t))
-                          if t in in_sheet else None, bases.get(t), mode, prefer) for t in tabs]
+        for t in tabs:  # once values settled the '=...' cells, only tabs holding some need planning again
+            if values is None or t not in planned or _has_formula_like(snapshot.get(t)):
+                sheet = classify(snapshot.get(t), None if values is None else values.get(t))
+                planned[t] = plan_tab(t, wb_grids[t], sheet if t in in_sheet else None, bases.get(t), mode,
+                                      prefer)
+        plans = [planned[t] for t in tabs]
         report.tabs = [p.change for p in plans]
         report.conflicts = [c for p in plans for c in p.conflicts]
         if values is not None or not any(p.sh_cells or p.wb_cells for p in plans):
