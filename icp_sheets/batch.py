@@ -113,7 +113,7 @@ def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *,
     if output.suffix.casefold() == ".csv":
         write_csv(run.frame, output)
     else:
-        from icp_sheets.xlsx_style import write_scored_xlsx
+        from icp_sheets.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
 
         write_scored_xlsx(output, run.frame, result_columns, settings=model.settings)
     run.output = output

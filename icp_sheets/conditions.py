@@ -8,6 +8,7 @@ write it; :meth:`Condition.text` writes the canonical form back.
 
 from __future__ import annotations
 
+import math
 import re
 from enum import StrEnum
 
@@ -111,14 +112,10 @@ class Condition(BaseModel):
 
 
 def _before(x: float) -> float:
-    import math
-
     return math.nextafter(x, -math.inf)
 
 
 def _after(x: float) -> float:
-    import math
-
     return math.nextafter(x, math.inf)
 
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from icp_sheets.conditions import Condition
+from icp_sheets.conditions import Condition, fmt_number
 
 
 class Frozen(BaseModel):
@@ -80,8 +80,6 @@ class Decay(Frozen):
     def text(self) -> str:
         if self.kind is not DecayKind.HALF_LIFE:
             return self.kind.value
-        from icp_sheets.conditions import fmt_number
-
         text = f"half-life {fmt_number(self.half_life_days)} days"
         return text if self.floor is None else f"{text}, floor {fmt_number(self.floor)}"
 

@@ -105,6 +105,7 @@ def read_csv(path: Path) -> Table:
     """A CSV as exported by Excel, Sheets or a prospecting tool: UTF-8 with or without BOM or
     Windows-1252; comma, semicolon or tab separated. Read with Arrow's multi-threaded reader;
     ISO dates arrive as dates, everything else as numbers or text."""
+    # File readers import lazily: the Excel functions use this module in Pyodide, without them.
     import pyarrow as pa
     import pyarrow.csv as pacsv
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.tables import Table, header_key
@@ -39,8 +40,6 @@ def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:
 
 def _extend_tables(ws: Worksheet, last_row: int, last_column: int) -> None:
     """Grow an Excel table on the tab so new result columns and rows stay inside it."""
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
     for table in ws.tables.values():
         min_col, min_row, max_col, max_row = range_boundaries(table.ref)
         if min_row == 1 and min_col == 1:
