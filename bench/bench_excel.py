@@ -27,7 +27,7 @@ from xlwings.server import custom_functions_call
 
 from icp_sheets import excel
 from icp_sheets.example import example_model
-from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows
+from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows
 
 ROWS = 10_000
 EPOCH = pd.Timestamp(1899, 12, 30)

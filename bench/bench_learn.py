@@ -16,12 +16,12 @@ from pathlib import Path
 
 from synthetic import accounts
 
+from icp_sheets.evidence.learn import learn
+from icp_sheets.evidence.market import market_check
+from icp_sheets.evidence.validate import validate
 from icp_sheets.example import AS_OF, example_model
-from icp_sheets.learn import learn
-from icp_sheets.market import market_check
-from icp_sheets.template import write_template
+from icp_sheets.io.template import write_template
 from icp_sheets.testing.planted import customers, opportunities
-from icp_sheets.validate import validate
 
 
 def timed(label: str, run: object) -> object:

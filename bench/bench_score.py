@@ -24,8 +24,8 @@ def _core(rows: int) -> None:
     sys.path.insert(0, str(HERE))
     import synthetic
 
+    from icp_sheets.core.scoring import score
     from icp_sheets.example import example_model
-    from icp_sheets.scoring import score
 
     frame = synthetic.accounts(rows)
     model = example_model()

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from icp_sheets import layout
-from icp_sheets.csv_out import write_csv
-from icp_sheets.model_reader import read_model
-from icp_sheets.models import IcpModel
-from icp_sheets.personas import match_personas
+from icp_sheets.core.models import IcpModel
+from icp_sheets.core.personas import match_personas
+from icp_sheets.core.scoring import score
+from icp_sheets.io import layout
+from icp_sheets.io.csv_out import write_csv
+from icp_sheets.io.model_reader import read_model
+from icp_sheets.io.tables import Table, find_column, read_table, read_workbook
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.scoring import score
-from icp_sheets.tables import Table, find_column, read_table, read_workbook
 
 Stage = Callable[[str], None]
 
@@ -113,7 +113,7 @@ def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *,
     if output.suffix.casefold() == ".csv":
         write_csv(run.frame, output)
     else:
-        from icp_sheets.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
+        from icp_sheets.io.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
 
         write_scored_xlsx(output, run.frame, result_columns, settings=model.settings)
     run.output = output
@@ -151,7 +151,7 @@ def score_workbook(workbook: Path, output: Path | None, *, as_of: dt.date | None
         raise IcpError(Problem(Code.MISSING_TAB, "has no accounts to score; fill the Accounts tab or pass an "
                                "accounts file", tab=workbook.name))
     stage("Writing")
-    from icp_sheets.workbook_results import fill_results
+    from icp_sheets.io.workbook_results import fill_results
 
     fill_results(workbook, output, fills)
     run.output = output
@@ -165,7 +165,7 @@ def _tab(tables: dict[str, Table], name: str) -> Table | None:
 def write_example_workbook(path: Path) -> None:
     """The template with the Example ICP and its accounts and contacts scored (results as values)."""
     from icp_sheets.example import example_accounts, example_contacts, example_model
-    from icp_sheets.template import write_template
+    from icp_sheets.io.template import write_template
 
     model = example_model()
     accounts = pd.DataFrame(example_accounts())

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli import cli
-from icp_sheets.conditions import EXAMPLES, Op
-from icp_sheets.layout import RESULT_NOTES, SETTING_ROWS, TABS
+from icp_sheets.core.conditions import EXAMPLES, Op
+from icp_sheets.io.layout import RESULT_NOTES, SETTING_ROWS, TABS
 from icp_sheets.problems import CODE_HELP
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "reference.md"

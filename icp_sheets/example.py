@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from icp_sheets.conditions import parse_condition
-from icp_sheets.models import (
+from icp_sheets.core.conditions import parse_condition
+from icp_sheets.core.models import (
     Criterion,
     Disqualifier,
     IcpModel,

@@ -26,6 +26,9 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from icp_sheets.core.models import IcpModel
+from icp_sheets.core.personas import match_personas
+from icp_sheets.core.scoring import score
 from icp_sheets.excel_values import (
     Block,
     CellError,
@@ -40,13 +43,10 @@ from icp_sheets.excel_values import (
     model_to_cell,
     spread,
 )
-from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS
-from icp_sheets.model_reader import read_model
-from icp_sheets.models import IcpModel
-from icp_sheets.personas import match_personas
+from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS
+from icp_sheets.io.model_reader import read_model
+from icp_sheets.io.tables import table_from_values
 from icp_sheets.problems import IcpError
-from icp_sheets.scoring import score
-from icp_sheets.tables import table_from_values
 
 try:
     from xlwings import arg, func, ret

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from icp_sheets.layout import (
+from icp_sheets.io.layout import (
     ACCOUNTS,
     ANTI_ICP,
     CONTACT_RESULT_COLUMNS,
@@ -22,7 +22,7 @@ from icp_sheets.layout import (
     SETTINGS,
     SIGNALS,
 )
-from icp_sheets.tables import find_column
+from icp_sheets.io.tables import find_column
 
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none

@@ -7,7 +7,7 @@ numbers as floats, real datetimes, and ``0`` or ``""`` where a formula points
 at an empty cell. A range may arrive as a scalar, a 1-D list or a 2-D list.
 This module is the one place that knows all that: every ``ICP_*`` function
 hands its arguments to it and gets back a header plus rows for
-:func:`icp_sheets.tables.table_from_values`, and turns core results back into
+:func:`icp_sheets.io.tables.table_from_values`, and turns core results back into
 cell values. The model itself travels between cells as compact text
 (:func:`model_to_cell` / :func:`model_from_cell`).
 """
@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from icp_sheets.models import IcpModel
+from icp_sheets.core.models import IcpModel
+from icp_sheets.core.values import DateError, is_empty, parse_date, shown
+from icp_sheets.io.tables import Table, find_column, table_from_values
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.tables import Table, find_column, table_from_values
-from icp_sheets.values import DateError, is_empty, parse_date, shown
 
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds

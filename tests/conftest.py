@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from icp_sheets.core.models import IcpModel
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
-from icp_sheets.models import IcpModel
 
 REPO = Path(__file__).resolve().parents[1]
 

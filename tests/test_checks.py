@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from icp_sheets.checks import check_model
-from icp_sheets.conditions import parse_condition
-from icp_sheets.models import Criterion, IcpModel, Settings
+from icp_sheets.core.checks import check_model
+from icp_sheets.core.conditions import parse_condition
+from icp_sheets.core.models import Criterion, IcpModel, Settings
 from icp_sheets.problems import Code
 
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from icp_sheets.core.scoring import score
 from icp_sheets.example import example_accounts, example_model
-from icp_sheets.scoring import score
 
 COMMAND = Path(sys.executable).with_name("icp-sheets")
 

@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
-from icp_sheets.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS, model_rows
-from icp_sheets.scoring import score
+from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS, model_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "icp_template.xlsx"
@@ -224,7 +224,7 @@ def template_scored_by_cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str
     command = Path(sys.executable).with_name("icp-sheets")
     if not TEMPLATE.exists() or not command.exists():
         pytest.skip("needs templates/icp_template.xlsx and the installed icp-sheets command")
-    from icp_sheets.tables import read_workbook
+    from icp_sheets.io.tables import read_workbook
 
     out = tmp_path_factory.mktemp("cli") / "scored.xlsx"
     done = subprocess.run([str(command), "score", str(TEMPLATE), "-o", str(out)], capture_output=True, text=True)
@@ -237,7 +237,7 @@ def cells(frame: pd.DataFrame) -> list[list[Any]]:
 
 
 def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(excel, template_scored_by_cli):
-    from icp_sheets.model_reader import load_model
+    from icp_sheets.io.model_reader import load_model
 
     model, _ = load_model(TEMPLATE)
     scored = template_scored_by_cli["Accounts"]
@@ -251,7 +251,7 @@ def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(exce
 
 
 def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(excel, template_scored_by_cli):
-    from icp_sheets.model_reader import load_model
+    from icp_sheets.io.model_reader import load_model
 
     model, _ = load_model(TEMPLATE)
     contacts = template_scored_by_cli["Contacts"]
@@ -362,7 +362,7 @@ def test_desktop_error_cells_and_tuples_read_as_empty_cells(excel: _Runtime, mod
 
 
 def test_persona_role_and_angle_match_the_core_one_title_or_a_column(excel: _Runtime, model_cell: str):
-    from icp_sheets.personas import match_persona
+    from icp_sheets.core.personas import match_persona
 
     model = example_model()
     titles = ["VP Sales", "Revenue Operations Manager", "Salesforce Administrator", "Marketing Manager"]
@@ -449,7 +449,7 @@ def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, 
 
 def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: ModuleType):
     from icp_sheets.excel_formulas import account_formulas, contact_formulas
-    from icp_sheets.tables import read_workbook
+    from icp_sheets.io.tables import read_workbook
 
     actions = run_script(excel, lite_main, "icp_live_formulas")
     assert {"func": "addSheet", "args": [8, "Live model"]}.items() <= actions[0].items()

@@ -15,7 +15,7 @@ from icp_sheets.excel_formulas import (
     contact_formulas,
     model_formula,
 )
-from icp_sheets.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
+from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "excel.md"

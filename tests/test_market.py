@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from icp_sheets.evidence.market import market_check
 from icp_sheets.example import AS_OF, example_model
-from icp_sheets.market import market_check
 
 FIT = {"Company": "Fit", "Industry": "Software", "Employees": 120, "Region": "North America",
        "Funding stage": "Series A", "Tech stack": "HubSpot", "Sales hiring date": None}  # fit 2+1+2+1 = 6
@@ -35,7 +35,7 @@ def test_counts_partition_the_universe() -> None:
 
 
 def test_signals_do_not_make_an_account_addressable() -> None:
-    from icp_sheets.scoring import score
+    from icp_sheets.core.scoring import score
 
     model = example_model()
     sales_hiring_only = model.model_copy(update={"signals": model.signals[:1]})

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from icp_sheets import layout
-from icp_sheets.model_reader import parse_decay, read_model
-from icp_sheets.models import DecayKind, IcpModel, Role
+from icp_sheets.core.models import DecayKind, IcpModel, Role
+from icp_sheets.io import layout
+from icp_sheets.io.model_reader import parse_decay, read_model
+from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.problems import Code, IcpError, Severity
-from icp_sheets.tables import Table, table_from_values
 
 
 def _tables(model: IcpModel, **edits: list[list[Any]]) -> dict[str, Table]:

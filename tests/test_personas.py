@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from icp_sheets.core.models import IcpModel, Persona, Role
+from icp_sheets.core.personas import match_persona, match_personas, title_words
 from icp_sheets.example import example_contacts
-from icp_sheets.models import IcpModel, Persona, Role
-from icp_sheets.personas import match_persona, match_personas, title_words
 from icp_sheets.problems import IcpError
 
 

@@ -8,11 +8,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from icp_sheets.conditions import parse_condition
+from icp_sheets.core.conditions import parse_condition
+from icp_sheets.core.models import Criterion, Decay, DecayKind, Disqualifier, IcpModel, Settings, Signal
+from icp_sheets.core.scoring import score
 from icp_sheets.example import AS_OF, example_accounts, example_model
-from icp_sheets.models import Criterion, Decay, DecayKind, Disqualifier, IcpModel, Settings, Signal
 from icp_sheets.problems import IcpError
-from icp_sheets.scoring import score
 from tests.conftest import days_ago
 
 NA = "North America"
@@ -235,7 +235,7 @@ def test_example_model_matches_the_issue(model: IcpModel) -> None:
 
 def test_small_and_large_tables_score_alike(model: IcpModel) -> None:
     """Tables under and over the small-table threshold take different paths to the same results."""
-    from icp_sheets.distinct import SMALL
+    from icp_sheets.core.distinct import SMALL
 
     rows = pd.DataFrame(example_accounts() * (SMALL // 30 + 2))
     rows.loc[len(rows) - 1, "Sales hiring date"] = "unreadable"

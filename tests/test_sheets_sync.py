@@ -9,15 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from icp_sheets import layout
 from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
+from icp_sheets.io import layout
+from icp_sheets.io.template import write_template
 from icp_sheets.sheets.client import Connection, connect
 from icp_sheets.sheets.http import SheetsError, SheetsUnavailable
 from icp_sheets.sheets.merge import Side
 from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import PROTECTION_NOTE, Mode, sync
 from icp_sheets.sheets.workbook_io import BASE_TAB, canon_xlsx
-from icp_sheets.template import write_template
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
 KEY = "shared-icp"

@@ -16,14 +16,14 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
 
-from icp_sheets import layout
 from icp_sheets.batch import write_example_workbook
+from icp_sheets.core.models import Settings as ModelSettings
 from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_accounts, example_model
-from icp_sheets.model_reader import load_model
-from icp_sheets.models import Settings as ModelSettings
-from icp_sheets.template import LIVE_FUNCTIONS_STEPS, write_template
-from icp_sheets.xlsx_cells import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
-from icp_sheets.xlsx_style import table_name, write_scored_xlsx
+from icp_sheets.io import layout
+from icp_sheets.io.model_reader import load_model
+from icp_sheets.io.template import LIVE_FUNCTIONS_STEPS, write_template
+from icp_sheets.io.xlsx_cells import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
+from icp_sheets.io.xlsx_style import table_name, write_scored_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "templates" / "icp_template.xlsx"
@@ -309,8 +309,8 @@ def test_scored_xlsx_escapes_markup_and_drops_control_characters(tmp_path: Path)
 
 
 def test_the_project_reader_reads_scored_output_back(tmp_path: Path) -> None:
-    from icp_sheets.tables import read_table
-    from icp_sheets.values import parse_date, parse_number
+    from icp_sheets.core.values import parse_date, parse_number
+    from icp_sheets.io.tables import read_table
 
     frame = pd.DataFrame(example_accounts())
     path = tmp_path / "scored.xlsx"
@@ -328,8 +328,8 @@ def test_the_project_reader_reads_scored_output_back(tmp_path: Path) -> None:
                 min_size=1, max_size=8))
 @example(["_x0041_ Holdings", "=SUM(1)", " lead and trail ", "tab\tand\nline", "x\x01y"])
 def test_any_text_comes_back_as_the_same_text(tmp_path: Path, texts: list[str]) -> None:
-    from icp_sheets.tables import read_table
-    from icp_sheets.values import is_empty
+    from icp_sheets.core.values import is_empty
+    from icp_sheets.io.tables import read_table
 
     path = tmp_path / "texts.xlsx"
     write_scored_xlsx(path, pd.DataFrame({"Row": range(len(texts)), "Company": texts}), [])

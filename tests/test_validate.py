@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from icp_sheets.cli import cli
+from icp_sheets.evidence.validate import RunFigures, score_bands, validate
+from icp_sheets.evidence.validation_tab import TAB, read_history, save_validation
+from icp_sheets.evidence.workbook_edit import open_workbook
 from icp_sheets.example import AS_OF, example_model
+from icp_sheets.io.template import write_template
 from icp_sheets.problems import IcpError
-from icp_sheets.template import write_template
 from icp_sheets.testing.planted import PLANTED_WIN, command_inputs, opportunities
-from icp_sheets.validate import RunFigures, score_bands, validate
-from icp_sheets.validation_tab import TAB, read_history, save_validation
-from icp_sheets.workbook_edit import open_workbook
 
 SIZES = {"pursue": 3000, "late": 1000, "nurture": 4000, "dq": 2000}
 

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from icp_sheets.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
+from icp_sheets.core.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
 
 
 @pytest.mark.parametrize(

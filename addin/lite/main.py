@@ -28,8 +28,8 @@ from icp_sheets.excel import (  # noqa: F401  (imported names are the functions 
     results,
 )
 from icp_sheets.excel_values import as_typed_value
-from icp_sheets.layout import ACCOUNTS, CONTACTS
-from icp_sheets.tables import find_column
+from icp_sheets.io.layout import ACCOUNTS, CONTACTS
+from icp_sheets.io.tables import find_column
 
 
 def _table(book: xw.Book, sheet_name: str):

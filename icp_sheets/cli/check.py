@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from icp_sheets.checks import account_problems, check_model
 from icp_sheets.cli.app import cli, report
-from icp_sheets.market import market_check
-from icp_sheets.model_reader import load_model
-from icp_sheets.scoring import score
-from icp_sheets.tables import read_table
+from icp_sheets.core.checks import account_problems, check_model
+from icp_sheets.core.scoring import score
+from icp_sheets.evidence.market import market_check
+from icp_sheets.io.model_reader import load_model
+from icp_sheets.io.tables import read_table
 
 
 @cli.command()

@@ -12,15 +12,15 @@ import click
 
 from icp_sheets.batch import check_output
 from icp_sheets.cli.app import cli, report
-from icp_sheets.learn import LearnRules, learn
-from icp_sheets.model_reader import load_model
-from icp_sheets.outcomes import OutcomeMap
+from icp_sheets.core.values import split_list
+from icp_sheets.evidence.learn import LearnRules, learn
+from icp_sheets.evidence.outcomes import OutcomeMap
+from icp_sheets.evidence.validate import validate
+from icp_sheets.evidence.validation_tab import TAB, save_validation
+from icp_sheets.evidence.workbook_edit import write_proposals
+from icp_sheets.io.model_reader import load_model
+from icp_sheets.io.tables import read_table
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.tables import read_table
-from icp_sheets.validate import validate
-from icp_sheets.validation_tab import TAB, save_validation
-from icp_sheets.values import split_list
-from icp_sheets.workbook_edit import write_proposals
 
 _PATH = click.Path(path_type=Path, dir_okay=False)
 _F = TypeVar("_F", bound=Callable[..., Any])

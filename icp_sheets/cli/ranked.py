@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from icp_sheets.conditions import fmt_number
-from icp_sheets.models import DISQUALIFIED
-from icp_sheets.tables import find_column
+from icp_sheets.core.conditions import fmt_number
+from icp_sheets.core.models import DISQUALIFIED
+from icp_sheets.io.tables import find_column
 
 _TIER_STYLE = {DISQUALIFIED: "red"}
 

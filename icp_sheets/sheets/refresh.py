@@ -2,7 +2,7 @@
 
 The model and the accounts are read from the sheet in one ``values:batchGet``
 (computed values, dates as shown), turned into tables by the same reader the
-xlsx path uses, and scored by the core's :func:`~icp_sheets.scoring.score` --
+xlsx path uses, and scored by the core's :func:`~icp_sheets.core.scoring.score` --
 so a refreshed sheet shows exactly what ``icp-sheets score`` gives for the same
 data. Before writing, the Accounts and Contacts tabs are read once more: if
 someone sorted, added or deleted rows meanwhile, the scores are worked out
@@ -26,11 +26,12 @@ from typing import Any
 
 import pandas as pd
 
-from icp_sheets import layout
-from icp_sheets.model_reader import read_model
-from icp_sheets.personas import match_personas
+from icp_sheets.core.personas import match_personas
+from icp_sheets.core.scoring import score
+from icp_sheets.io import layout
+from icp_sheets.io.model_reader import read_model
+from icp_sheets.io.tables import Table, find_column, table_from_values
 from icp_sheets.problems import IcpError, Problem
-from icp_sheets.scoring import score
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import Grid, header_key
 from icp_sheets.sheets.http import SheetsError
@@ -43,7 +44,6 @@ from icp_sheets.sheets.sync import (
     structure_requests,
     write_sheet,
 )
-from icp_sheets.tables import Table, find_column, table_from_values
 
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
                "majorDimension": "ROWS"}

@@ -35,8 +35,8 @@ from typing import Any
 
 from gspread.exceptions import APIError
 
-from icp_sheets.layout import ACCOUNTS as ACCOUNTS_TAB
-from icp_sheets.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS, TABS
+from icp_sheets.io.layout import ACCOUNTS as ACCOUNTS_TAB
+from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS, TABS
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles

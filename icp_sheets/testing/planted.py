@@ -107,7 +107,7 @@ def opportunities(sizes: dict[str, int], *, seed: int = 0, open_share: float = 0
 
 def command_inputs(folder: Path, table: pd.DataFrame, name: str) -> tuple[Path, Path]:
     """A fresh template workbook and ``table`` saved as the CSV ``name`` in ``folder``, as a user has them."""
-    from icp_sheets.template import write_template
+    from icp_sheets.io.template import write_template
 
     workbook, path = folder / "icp.xlsx", folder / name
     write_template(workbook)

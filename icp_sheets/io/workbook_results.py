@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from icp_sheets.tables import Table, header_key
-from icp_sheets.xlsx_style import CellWriter, header_cell, result_column
+from icp_sheets.io.tables import Table, header_key
+from icp_sheets.io.xlsx_style import CellWriter, header_cell, result_column
 
 
 def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:

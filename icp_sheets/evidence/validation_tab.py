@@ -19,12 +19,12 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from icp_sheets.models import DISQUALIFIED
-from icp_sheets.validate import GROUP_COLUMNS, RunFigures, ValidationReport
-from icp_sheets.values import parse_date, parse_number
-from icp_sheets.workbook_edit import open_workbook
-from icp_sheets.xlsx_cells import BODY_FONT, BOLD_FONT, FORMULA_STARTS, HEADER_FONT, RESULT_HEADER_FILL, cell_value
-from icp_sheets.xlsx_style import setup_page
+from icp_sheets.core.models import DISQUALIFIED
+from icp_sheets.core.values import parse_date, parse_number
+from icp_sheets.evidence.validate import GROUP_COLUMNS, RunFigures, ValidationReport
+from icp_sheets.evidence.workbook_edit import open_workbook
+from icp_sheets.io.xlsx_cells import BODY_FONT, BOLD_FONT, FORMULA_STARTS, HEADER_FONT, RESULT_HEADER_FILL, cell_value
+from icp_sheets.io.xlsx_style import setup_page
 
 TAB = "Validation"
 HISTORY = "Run history"

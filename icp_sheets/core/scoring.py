@@ -15,12 +15,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from icp_sheets.conditions import Op, fmt_number
-from icp_sheets.distinct import SMALL, ColumnValues, day_number, factorize
-from icp_sheets.explain import Explainer
-from icp_sheets.layout import RESULT_COLUMNS
-from icp_sheets.matching import band_points, fmt_points, label, matches, unknown_reason
-from icp_sheets.models import (
+from icp_sheets.core.conditions import Op, fmt_number
+from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize
+from icp_sheets.core.explain import Explainer
+from icp_sheets.core.matching import band_points, fmt_points, label, matches, unknown_reason
+from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
     PRIORITY_CELLS,
@@ -28,8 +27,8 @@ from icp_sheets.models import (
     IcpModel,
     Signal,
 )
+from icp_sheets.core.names import RESULT_COLUMNS, header_key
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.tables import header_key
 
 _EPS = 1e-9
 
@@ -136,7 +135,7 @@ def _tiers(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
 
 
 def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | None = None) -> pd.DataFrame:
-    """Results for every account row: the columns of ``layout.RESULT_COLUMNS``, same index.
+    """Results for every account row: the columns of ``names.RESULT_COLUMNS``, same index.
 
     ``as_of`` overrides the model's as-of date; a Series gives each row its own day
     (validation scores each opportunity as of the day it was created).

@@ -1,6 +1,6 @@
 """Conditions evaluated over a column's distinct values, with the words that explain them.
 
-Every function here works on a :class:`~icp_sheets.distinct.ColumnValues` and
+Every function here works on a :class:`~icp_sheets.core.distinct.ColumnValues` and
 returns one entry per distinct value; the scorer spreads them over rows.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from icp_sheets.conditions import BOOL_OPS, NUMERIC_OPS, Condition, Op, fmt_number
-from icp_sheets.distinct import ColumnValues
-from icp_sheets.models import Criterion
-from icp_sheets.values import norm_text, shown
+from icp_sheets.core.conditions import BOOL_OPS, NUMERIC_OPS, Condition, Op, fmt_number
+from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.models import Criterion
+from icp_sheets.core.values import norm_text, shown
 
 
 def fmt_points(points: float) -> str:

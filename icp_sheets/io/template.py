@@ -1,9 +1,9 @@
 """The ICP template workbook: the Example ICP laid out for a person to fill in.
 
-Every tab comes from :mod:`icp_sheets.layout` (names, headers, notes,
+Every tab comes from :mod:`icp_sheets.io.layout` (names, headers, notes,
 drop-down choices) and :func:`layout.model_rows`, so the template, the reader
 and the Google sync can never disagree on a header. Cells go through
-:mod:`icp_sheets.xlsx_style`, the same writer as scored output.
+:mod:`icp_sheets.io.xlsx_style`, the same writer as scored output.
 
 Protection: only ``Start here`` and ``Settings`` are protected (no password).
 Excel cannot grow a table on a protected sheet, so the list tabs, where people
@@ -28,12 +28,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from icp_sheets import example, layout
-from icp_sheets.conditions import EXAMPLES, Op
+from icp_sheets import example
+from icp_sheets.core.conditions import EXAMPLES, Op
+from icp_sheets.core.models import DecayKind, IcpModel, Layer, Role
 from icp_sheets.excel_formulas import LayoutError, live_steps
-from icp_sheets.models import DecayKind, IcpModel, Layer, Role
-from icp_sheets.tables import header_key
-from icp_sheets.xlsx_cells import (
+from icp_sheets.io import layout
+from icp_sheets.io.tables import header_key
+from icp_sheets.io.xlsx_cells import (
     BODY_FONT,
     FONT_NAME,
     FONT_SIZE,
@@ -43,7 +44,7 @@ from icp_sheets.xlsx_cells import (
     result_column,
     text_lines,
 )
-from icp_sheets.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
+from icp_sheets.io.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
 
 # The opening of the 'Live scores in Excel' section; the set-up per runtime and the exact formulas
 # for this workbook's tables follow it, from icp_sheets.excel_formulas.live_steps.

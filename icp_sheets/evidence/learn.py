@@ -14,7 +14,7 @@ with a pivot table, and proposes only what the evidence carries:
   the number of attributes tried (Bonferroni), so columns of noise propose nothing.
 
 Too few best or worst customers, or no contrast at all, give a refusal instead of a
-profile. Cells are read by :class:`~icp_sheets.distinct.ColumnValues`, the reader
+profile. Cells are read by :class:`~icp_sheets.core.distinct.ColumnValues`, the reader
 scoring uses, so a proposal means the same thing when it is scored.
 """
 
@@ -27,11 +27,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from icp_sheets.conditions import Condition, Op
-from icp_sheets.distinct import ColumnValues
-from icp_sheets.models import Criterion, Disqualifier, Layer
-from icp_sheets.outcomes import OutcomeMap, Outcomes, find_header, outcome_column, read_outcomes, text_keys
-from icp_sheets.values import norm_text, parse_number, shown, split_list
+from icp_sheets.core.conditions import Condition, Op
+from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.models import Criterion, Disqualifier, Layer
+from icp_sheets.core.values import norm_text, parse_number, shown, split_list
+from icp_sheets.evidence.outcomes import OutcomeMap, Outcomes, find_header, outcome_column, read_outcomes, text_keys
 
 SOURCE_HEADERS = ("Source", "Lead source", "Acquisition channel", "Channel")
 REFERRAL_WORDS = ("referr", "word of mouth")

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from icp_sheets.conditions import Condition, fmt_number
+from icp_sheets.core.conditions import Condition, fmt_number
 
 
 class Frozen(BaseModel):

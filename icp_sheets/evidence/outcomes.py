@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from icp_sheets.distinct import ColumnValues
+from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.values import norm_text
+from icp_sheets.io.tables import find_column
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.tables import find_column
-from icp_sheets.values import norm_text
 
 GOOD_WORDS = (
     "best", "won", "closed won", "win", "good", "retained", "expanded", "renewed", "customer",

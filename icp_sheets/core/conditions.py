@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from icp_sheets.values import parse_number, split_list
+from icp_sheets.core.values import parse_number, split_list
 
 
 class Op(StrEnum):

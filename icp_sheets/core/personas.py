@@ -14,11 +14,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from icp_sheets.layout import CONTACT_RESULT_COLUMNS
-from icp_sheets.models import IcpModel, Persona
+from icp_sheets.core.models import IcpModel, Persona
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, find_column
+from icp_sheets.core.values import norm_text
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.tables import find_column
-from icp_sheets.values import norm_text
 
 _PHRASES = (
     (r"\bvice[- ]president\b", "vp"), (r"\b[se]vp\b", "vp"), (r"\bv\.?p\.?\b", "vp"),

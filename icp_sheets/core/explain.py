@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from icp_sheets.distinct import factorize
+from icp_sheets.core.distinct import factorize
 
 SEPARATOR = " · "
 

@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
-from icp_sheets import layout
-from icp_sheets.conditions import Op, fmt_number
-from icp_sheets.models import Criterion, Disqualifier, IcpModel
+from icp_sheets.core import names
+from icp_sheets.core.conditions import Op, fmt_number
+from icp_sheets.core.models import Criterion, Disqualifier, IcpModel
+from icp_sheets.core.names import find_column
 from icp_sheets.problems import Code, Problem, Severity
-from icp_sheets.tables import find_column
 
 MAX_COLUMNS = 8
 STALE_DAYS = 90
@@ -82,12 +82,12 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
             covers_high = high < e_high or (high == e_high and (not e_high_open or high_open))
             if covers_low and covers_high:
                 yield _warn(Code.UNREACHABLE_BAND, f"never counts: row {earlier.row} above already catches "
-                            f"{_interval_text(low, high)}; remove it or move it up", layout.ICP, later.row, column)
+                            f"{_interval_text(low, high)}; remove it or move it up", names.ICP, later.row, column)
                 break
             if _overlap((low, low_open, high, high_open), (e_low, e_low_open, e_high, e_high_open)):
                 overlap = _interval_text(max(low, e_low), min(high, e_high))
                 yield _warn(Code.BAND_OVERLAP, f"overlaps row {earlier.row} for {overlap}; only row {earlier.row} "
-                            "counts there", layout.ICP, later.row, column)
+                            "counts there", names.ICP, later.row, column)
     covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := _interval(d)) is not None]
     ordered = sorted(covered, key=lambda iv: (iv[0], iv[1]))
     reach: tuple[float, bool] | None = None
@@ -96,13 +96,13 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
             gap = _gap(reach[0], reach[1], low, low_open)
             if gap is not None:
                 yield _warn(Code.BAND_GAP, f"no band scores {_interval_text(*gap)}; accounts there get nothing "
-                            "from this column (add a band, even with 0 points, to say so)", layout.ICP, None, column)
+                            "from this column (add a band, even with 0 points, to say so)", names.ICP, None, column)
         if reach is None or high > reach[0] or (high == reach[0] and not high_open):
             reach = (high, high_open)
     other = [c for c in bands if c.condition.op is Op.ANY_OTHER]
     if other and other[0] is not bands[-1]:
         yield _warn(Code.UNREACHABLE_BAND, "'any other value' is not the last row for this column, so the rows "
-                    "below it never count; move it to the bottom", layout.ICP, other[0].row, column)
+                    "below it never count; move it to the bottom", names.ICP, other[0].row, column)
 
 
 def _best_points(bands: Sequence[Criterion]) -> float:
@@ -132,7 +132,7 @@ def reach_problems(model: IcpModel) -> Iterator[Problem]:
         if best < need:
             yield _warn(Code.UNREACHABLE_TIER, f"no account can reach {name}: it needs a {what} of "
                         f"{fmt_number(need)} but the best possible is {fmt_number(best)}; lower the threshold "
-                        "or raise points", layout.SETTINGS)
+                        "or raise points", names.SETTINGS)
 
 
 def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Problem]:
@@ -144,15 +144,15 @@ def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Proble
     count = len(model.scored_columns())
     if count > MAX_COLUMNS:
         problems.append(_warn(Code.TOO_MANY_COLUMNS, f"scores {count} columns; focused ICPs use 4–7, and every "
-                              "extra column dilutes the ones that matter", layout.ICP))
+                              "extra column dilutes the ones that matter", names.ICP))
     reviewed = model.settings.last_reviewed
     today = today or dt.date.today()
     if reviewed is None:
         problems.append(_warn(Code.STALE_REVIEW, "has no 'Last reviewed' date; review the ICP with the team and "
-                              "write the date", layout.SETTINGS, column="Last reviewed"))
+                              "write the date", names.SETTINGS, column="Last reviewed"))
     elif (today - reviewed).days > STALE_DAYS:
         problems.append(_warn(Code.STALE_REVIEW, f"the ICP was last reviewed {(today - reviewed).days} days ago; "
-                              "review it with the team every quarter", layout.SETTINGS, column="Last reviewed"))
+                              "review it with the team every quarter", names.SETTINGS, column="Last reviewed"))
     problems += reach_problems(model)
     return problems
 

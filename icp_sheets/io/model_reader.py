@@ -15,9 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from icp_sheets import layout
-from icp_sheets.conditions import ConditionError, parse_condition
-from icp_sheets.models import (
+from icp_sheets.core.conditions import ConditionError, parse_condition
+from icp_sheets.core.models import (
     Criterion,
     Decay,
     DecayKind,
@@ -30,9 +29,10 @@ from icp_sheets.models import (
     Settings,
     Signal,
 )
+from icp_sheets.core.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
+from icp_sheets.io import layout
+from icp_sheets.io.tables import Table, header_key, read_xlsx_sheets
 from icp_sheets.problems import Code, IcpError, Problem, Severity, errors
-from icp_sheets.tables import Table, header_key, read_xlsx_sheets
-from icp_sheets.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
 
 _DECAY = re.compile(
     r"^half[- ]?life\s+(?P<days>[\d.,]+)\s*(?:days?|d)?\s*(?:[,;]?\s*floor\s+(?P<floor>[\d.,]+))?$", re.I

@@ -8,7 +8,6 @@ a person sees in their spreadsheet.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core.names import find_column, header_key
+from icp_sheets.core.values import is_empty
 from icp_sheets.problems import Code, IcpError, Problem
-from icp_sheets.values import is_empty
-
-_KEY_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -36,22 +34,6 @@ class Table:
 
     def column(self, name: str) -> str | None:
         return find_column(self.frame.columns, name)
-
-
-def header_key(name: object) -> str:
-    """How headers are compared: case, spacing and surrounding blanks do not matter."""
-    return _KEY_SPACE.sub(" ", str(name)).strip().casefold()
-
-
-def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | None:
-    """The actual header that means ``name``, or None."""
-    if isinstance(columns, pd.DataFrame):
-        columns = columns.columns
-    wanted = header_key(name)
-    for column in columns:
-        if header_key(column) == wanted:
-            return str(column)
-    return None
 
 
 def _unique_headers(raw: Sequence[Any]) -> list[str]:

@@ -12,19 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from icp_sheets.conditions import Op
-from icp_sheets.models import PRIORITY_CELLS, IcpModel, Layer, Role
-
-START = "Start here"
-ICP = "ICP"
-ANTI_ICP = "Anti-ICP"
-SIGNALS = "Signals"
-PERSONAS = "Personas"
-SETTINGS = "Settings"
-ACCOUNTS = "Accounts"
-CONTACTS = "Contacts"
-MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS)
-DATA_TABS = (ACCOUNTS, CONTACTS)
+from icp_sheets.core.conditions import Op
+from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role
+from icp_sheets.core.names import (  # noqa: F401  (the layout speaks these names too)
+    ACCOUNTS,
+    ANTI_ICP,
+    CONTACT_RESULT_COLUMNS,
+    CONTACT_RESULT_NOTES,
+    CONTACTS,
+    DATA_TABS,
+    ICP,
+    MODEL_TABS,
+    PERSONAS,
+    RESULT_COLUMNS,
+    RESULT_NOTES,
+    SETTINGS,
+    SIGNALS,
+    START,
+)
 
 
 @dataclass(frozen=True)
@@ -131,24 +136,6 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
                "'icp-sheets sync' and 'refresh'."),
 )
 
-RESULT_COLUMNS = ("icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq", "icp_why",
-                  "icp_action")
-RESULT_NOTES = {
-    "icp_score": "Total score = fit + timing. Written by icp-sheets; do not type here.",
-    "icp_fit": "Points from the ICP tab.",
-    "icp_timing": "Points from the Signals tab, after decay.",
-    "icp_tier": "Tier from the Settings thresholds; Disqualified on an Anti-ICP match or below the floor.",
-    "icp_priority": "Fit tier (A/B/C) + timing tier (1/2/3), or DQ.",
-    "icp_dq": "Why the account is disqualified; empty when it is not.",
-    "icp_why": "Every rule that counted, with its points, and the cells that were blank or unreadable.",
-    "icp_action": "What to do next, from the priority matrix in Settings.",
-}
-CONTACT_RESULT_COLUMNS = ("icp_persona", "icp_role", "icp_angle")
-CONTACT_RESULT_NOTES = {
-    "icp_persona": "The persona this contact's title matches best; empty when none does.",
-    "icp_role": "The persona's part in the deal.",
-    "icp_angle": "How to open the conversation.",
-}
 
 
 def _setting_value(model: IcpModel, path: str) -> Any:

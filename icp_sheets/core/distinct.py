@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icp_sheets.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
+from icp_sheets.core.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
 
 _EPOCH = dt.date(1970, 1, 1)
 SMALL = 512  # below this many values, a dict beats pandas' hashing machinery by a wide margin

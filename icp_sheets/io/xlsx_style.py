@@ -3,7 +3,7 @@
 Both the template and ``icp-sheets score -o out.xlsx`` go through
 :class:`XlsxBook`, so results sit in the same columns with the same colours,
 number formats, notes, tables and frozen headers wherever they come from.
-Cell-level styling and safe values live in :mod:`icp_sheets.xlsx_cells`.
+Cell-level styling and safe values live in :mod:`icp_sheets.io.xlsx_cells`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
-from icp_sheets.models import (
+from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
     FIT_TIERS,
@@ -37,7 +37,7 @@ from icp_sheets.models import (
     TIMING_TIERS,
     Settings,
 )
-from icp_sheets.xlsx_cells import (
+from icp_sheets.io.xlsx_cells import (
     BODY_FONT,
     FONT_NAME,
     FONT_SIZE,

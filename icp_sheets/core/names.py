@@ -1,0 +1,60 @@
+"""Names every surface shares: the tabs, the result columns, and how headers are matched.
+
+They belong to the core because results and problems speak of them; the
+workbook layout (io.layout) and the table reader (io.tables) build on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+START = "Start here"
+ICP = "ICP"
+ANTI_ICP = "Anti-ICP"
+SIGNALS = "Signals"
+PERSONAS = "Personas"
+SETTINGS = "Settings"
+ACCOUNTS = "Accounts"
+CONTACTS = "Contacts"
+MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS)
+DATA_TABS = (ACCOUNTS, CONTACTS)
+
+RESULT_COLUMNS = ("icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq", "icp_why",
+                  "icp_action")
+RESULT_NOTES = {
+    "icp_score": "Total score = fit + timing. Written by icp-sheets; do not type here.",
+    "icp_fit": "Points from the ICP tab.",
+    "icp_timing": "Points from the Signals tab, after decay.",
+    "icp_tier": "Tier from the Settings thresholds; Disqualified on an Anti-ICP match or below the floor.",
+    "icp_priority": "Fit tier (A/B/C) + timing tier (1/2/3), or DQ.",
+    "icp_dq": "Why the account is disqualified; empty when it is not.",
+    "icp_why": "Every rule that counted, with its points, and the cells that were blank or unreadable.",
+    "icp_action": "What to do next, from the priority matrix in Settings.",
+}
+CONTACT_RESULT_COLUMNS = ("icp_persona", "icp_role", "icp_angle")
+CONTACT_RESULT_NOTES = {
+    "icp_persona": "The persona this contact's title matches best; empty when none does.",
+    "icp_role": "The persona's part in the deal.",
+    "icp_angle": "How to open the conversation.",
+}
+
+_KEY_SPACE = re.compile(r"\s+")
+
+
+def header_key(name: object) -> str:
+    """How headers are compared: case, spacing and surrounding blanks do not matter."""
+    return _KEY_SPACE.sub(" ", str(name)).strip().casefold()
+
+
+def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | None:
+    """The actual header that means ``name``, or None."""
+    if isinstance(columns, pd.DataFrame):
+        columns = columns.columns
+    wanted = header_key(name)
+    for column in columns:
+        if header_key(column) == wanted:
+            return str(column)
+    return None
