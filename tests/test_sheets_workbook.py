@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 from test_sheets_sync import write_workbook
 
-from icp_sheets import layout
+from icp_sheets.io import layout
 from icp_sheets.sheets.merge import Formula
 from icp_sheets.sheets.workbook_io import WorkbookSide
 
