@@ -20,12 +20,12 @@ from typing import Any
 
 import openpyxl
 
-from icp_sheets import layout
 from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
+from icp_sheets.io import layout
+from icp_sheets.io.template import write_template
 from icp_sheets.sheets.client import connect
 from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import Mode, sync
-from icp_sheets.io.template import write_template
 from icp_sheets.testing.fake_sheets import FakeSheets
 
 EXTRA = ("Owner", "Source", "Country", "Notes")  # 11 ICP columns + 4 = 15 typed columns
