@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.scoring import score
 from icp_sheets.io import layout
@@ -55,12 +56,6 @@ def with_results(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _input_only(frame: pd.DataFrame, result_columns: tuple[str, ...]) -> pd.DataFrame:
-    """The frame without result columns from an earlier run: they must not feed the score."""
-    keep = [c for c in frame.columns if find_column(result_columns, str(c)) is None]
-    return frame[keep]
-
-
 def default_output(source: Path, suffix: str | None = None) -> Path:
     return source.with_name(f"{source.stem}.scored{suffix or source.suffix}")
 
@@ -98,7 +93,7 @@ def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *,
         run.contacts = len(frame)
         result_columns = layout.CONTACT_RESULT_COLUMNS
     else:
-        frame = _input_only(frame, layout.RESULT_COLUMNS)
+        frame = without_results(frame)
         try:
             results = score(model, frame, as_of)
         except IcpError as exc:
@@ -136,7 +131,7 @@ def score_workbook(workbook: Path, output: Path | None, *, as_of: dt.date | None
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
     accounts = _tab(tables, layout.ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame = _input_only(accounts.frame, layout.RESULT_COLUMNS)
+        frame = without_results(accounts.frame)
         try:
             results = score(model, frame, as_of)
         except IcpError as exc:

@@ -58,3 +58,9 @@ def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | No
         if header_key(column) == wanted:
             return str(column)
     return None
+
+
+def without_results(frame: pd.DataFrame, result_columns: Iterable[str] = RESULT_COLUMNS) -> pd.DataFrame:
+    """The frame without result columns from an earlier run: they must never feed the next score."""
+    results = {header_key(c) for c in result_columns}
+    return frame[[c for c in frame.columns if header_key(c) not in results]]

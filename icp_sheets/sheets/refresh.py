@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from icp_sheets.core.names import without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.scoring import score
 from icp_sheets.io import layout
@@ -126,8 +127,7 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
         cells: dict[str, list[tuple[int, int, Value]]] = {}
         shapes: list[Shape] = []
         accounts = table_from_values(layout.ACCOUNTS, grids[layout.ACCOUNTS])
-        frame = accounts.frame[[c for c in accounts.frame.columns
-                                if find_column(layout.RESULT_COLUMNS, str(c)) is None]]
+        frame = without_results(accounts.frame)
         try:
             results = score(model, frame, as_of)
         except IcpError as exc:
