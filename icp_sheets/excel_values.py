@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.values import DateError, is_empty, parse_date, shown
+from icp_sheets.core.values import FORMULA_STARTS, DateError, is_empty, parse_date, shown
 from icp_sheets.io.tables import Table, find_column, table_from_values
 from icp_sheets.problems import Code, IcpError, Problem
 
@@ -199,14 +199,13 @@ def out(value: Any) -> Any:
 # Text a script writes as a cell *value* is read by Excel as if typed: '=…', '+2 Employees…' or
 # '@SUM(1)' would become formulas. (xlsx_cells has the same list but imports openpyxl,
 # which the Pyodide path must not.)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def as_typed_value(value: Any) -> Any:
     """A result for a script that writes values: text that looks like a formula keeps a leading
     apostrophe, which Excel hides and which makes the cell text. Functions' results need none."""
     value = out(value)
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def spread(values: Sequence[Any], height: int, positions: Sequence[int] | np.ndarray | None = None) -> Any:

@@ -23,6 +23,7 @@ MISSING_MARKERS = frozenset(
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "oui", "sí", "si"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet would run as a formula
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Lotus' leap-year bug
 _SERIAL_MIN, _SERIAL_MAX = 3653, 109575  # 1910-01-01 .. 2199-12-31: plausible event dates
 _SPACE = re.compile(r"\s+")

@@ -19,11 +19,11 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.values import is_empty, norm_text
+from icp_sheets.core.values import FORMULA_STARTS, is_empty, norm_text
 from icp_sheets.evidence.learn import LearnReport
 from icp_sheets.io import layout
 from icp_sheets.io.tables import header_key
-from icp_sheets.io.xlsx_cells import FORMULA_STARTS, cell_value
+from icp_sheets.io.xlsx_cells import cell_value
 from icp_sheets.problems import Code, IcpError, Problem
 
 

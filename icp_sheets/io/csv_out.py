@@ -20,7 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-_TRIGGERS = pa.array(["=", "+", "-", "@", "\t", "\r"])
+from icp_sheets.core.values import FORMULA_STARTS
+
+_TRIGGERS = pa.array(list(FORMULA_STARTS))
 _PLAIN_NUMBER = r"^[+-]?(\d[\d,]*)?(\.\d+)?$"
 
 

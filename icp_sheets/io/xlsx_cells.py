@@ -28,6 +28,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from icp_sheets.core.values import FORMULA_STARTS
 from icp_sheets.io.layout import CONTACT_RESULT_NOTES, RESULT_NOTES
 
 # Arial: Excel and Google Sheets have it everywhere, and LibreOffice renders it with the
@@ -62,7 +63,6 @@ RESULT_WIDTHS = {
     "icp_angle": 60,
 }  # fmt: skip
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
