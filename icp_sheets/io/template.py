@@ -146,7 +146,9 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                                       "their part in the deal and the opening angle for each."),
             (f"5. {layout.SETTINGS}", "Name and version the model, the day you last reviewed it (review "
                                       "every quarter), the as-of date for signals (blank = today), the tier "
-                                      "thresholds and the action for each priority A1…C3."),
+                                      "thresholds and the action for each priority A1…C3. The example's "
+                                      "as-of date is fixed so its scores never change; clear it to count "
+                                      "signals from today."),
             (f"6. {layout.ACCOUNTS}, {layout.CONTACTS}",
              "Paste your account export under the headers. Keep the column names your ICP rows use; extra "
              "columns are kept as they are. Contacts need at least a Title."),
