@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
 from icp_sheets.core import names
 from icp_sheets.core.conditions import Op, fmt_number
 from icp_sheets.core.models import Criterion, Disqualifier, IcpModel
-from icp_sheets.core.names import find_column
-from icp_sheets.problems import Code, Problem, Severity
+from icp_sheets.core.scoring import resolve_columns
+from icp_sheets.problems import Code, IcpError, Problem, Severity
 
 MAX_COLUMNS = 8
 STALE_DAYS = 90
@@ -158,10 +159,9 @@ def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Proble
 
 
 def account_problems(model: IcpModel, accounts: pd.DataFrame, tab: str | None) -> list[Problem]:
-    """Columns the model reads that the accounts lack (scoring would refuse them)."""
-    listed = ", ".join(f"'{c}'" for c in accounts.columns)
-    return [
-        _warn(Code.MISSING_COLUMN, f"the accounts have no column '{name}', which the model reads; add it or fix "
-              f"the header (columns found: {listed})", tab, column=name)
-        for name in model.required_columns() if find_column(accounts.columns, name) is None
-    ]
+    """Columns the model reads that the accounts lack: the errors scoring would raise, as warnings."""
+    try:
+        resolve_columns(model, list(accounts.columns), tab=tab)
+    except IcpError as exc:
+        return [replace(p, severity=Severity.WARNING) for p in exc.problems]
+    return []

@@ -37,7 +37,6 @@ class Op(StrEnum):
 
 
 NUMERIC_OPS = frozenset({Op.BETWEEN, Op.BELOW, Op.ABOVE, Op.AT_LEAST, Op.AT_MOST, Op.PER_UNIT})
-LIST_OPS = frozenset({Op.IS, Op.ONE_OF, Op.CONTAINS_ANY})
 BOOL_OPS = frozenset({Op.IS_TRUE, Op.IS_FALSE})
 
 EXAMPLES: dict[Op, str] = {
@@ -76,10 +75,6 @@ class Condition(BaseModel):
     high: float | None = Field(None, description="Upper bound of 'between'")
     items: tuple[str, ...] = Field((), description="Values of is / one of / contains any of")
     cap: float | None = Field(None, description="Most points a 'per unit' row can give")
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.op in NUMERIC_OPS
 
     def bounds(self) -> tuple[float, float] | None:
         """The closed numeric interval a range condition accepts (per unit has none)."""
