@@ -16,7 +16,7 @@ demo: $(STAMP)  ## score the example accounts and write icp_demo.xlsx
 	$(BIN)/icp-sheets demo
 
 test: $(STAMP)  ## lint, type-check and run the whole suite
-	$(BIN)/ruff check icp_sheets tests bench addin
+	$(BIN)/ruff check icp_sheets tests bench addin tools
 	$(BIN)/mypy icp_sheets
 	$(BIN)/python -m pytest -n 2
 

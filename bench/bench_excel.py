@@ -25,8 +25,8 @@ import xlwings
 from synthetic import SIGNAL_COLUMNS, accounts
 from xlwings.server import custom_functions_call
 
-from icp_sheets import excel
 from icp_sheets.example import example_model
+from icp_sheets.excel import functions as excel
 from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows
 
 ROWS = 10_000

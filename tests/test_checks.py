@@ -9,7 +9,7 @@ import pytest
 from icp_sheets.core.checks import check_model
 from icp_sheets.core.conditions import parse_condition
 from icp_sheets.core.models import Criterion, IcpModel, Settings
-from icp_sheets.problems import Code
+from icp_sheets.core.problems import Code
 
 
 def _bands(*conditions: str, points: float = 1) -> IcpModel:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from icp_sheets.cli import cli
-from icp_sheets.docs import TARGET, reference
 from tests.conftest import REPO
+from tools.gen_docs import TARGET, reference
 
 
 def test_reference_is_current() -> None:
-    assert TARGET.read_text(encoding="utf-8") == reference(), "run: python -m icp_sheets.docs"
+    assert TARGET.read_text(encoding="utf-8") == reference(), "run: python -m tools.gen_docs"
 
 
 def test_readme_names_every_command_and_no_other() -> None:

@@ -34,7 +34,7 @@ CONTACT_FUNCTIONS = ("icp_persona", "icp_role", "icp_angle")
 
 @pytest.fixture(scope="module")
 def excel() -> Any:
-    """``icp_sheets.excel`` as an Office.js runtime loads it.
+    """``icp_sheets.excel.functions`` as an Office.js runtime loads it.
 
     xlwings picks its decorators at import time (the Office.js ones when
     XLWINGS_ON_SERVER is set, as in xlwings Lite), and its Office.js entry point
@@ -46,12 +46,12 @@ def excel() -> Any:
         mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
         for name in [n for n in sys.modules if n == "xlwings" or n.startswith("xlwings.")]:
             mp.delitem(sys.modules, name)
-        mp.delitem(sys.modules, "icp_sheets.excel", raising=False)
-        module = importlib.import_module("icp_sheets.excel")
+        mp.delitem(sys.modules, "icp_sheets.excel.functions", raising=False)
+        module = importlib.import_module("icp_sheets.excel.functions")
         server = importlib.import_module("xlwings.server")
         yield _Runtime(module, server)
     for name in set(sys.modules) - before:  # what this set-up imported leaves with it
-        if name.startswith("xlwings") or name == "icp_sheets.excel":
+        if name.startswith("xlwings") or name == "icp_sheets.excel.functions":
             del sys.modules[name]
 
 
@@ -147,7 +147,7 @@ def test_the_functions_module_imports_nothing_pyodide_lacks():
     """xlwings Lite runs in Pyodide: no openpyxl, calamine, click or rich on the functions path."""
     blocked = ["openpyxl", "python_calamine", "click", "rich"]
     code = (f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
-            "import icp_sheets.excel\n"
+            "import icp_sheets.excel.functions\n"
             f"assert not [m for m in {blocked!r} if sys.modules.get(m) is not None]\n")
     env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": ""}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -158,7 +158,7 @@ def test_the_functions_module_imports_nothing_pyodide_lacks():
 
 
 def test_icp_model_returns_the_model_in_one_cell(excel: _Runtime, model_cell: str):
-    from icp_sheets.excel_values import model_from_cell
+    from icp_sheets.excel.values import model_from_cell
 
     assert model_cell.startswith("ICP1 Example ICP")
     assert len(model_cell) <= 32_767
@@ -448,7 +448,7 @@ def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, 
 
 
 def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: ModuleType):
-    from icp_sheets.excel_formulas import account_formulas, contact_formulas
+    from icp_sheets.excel.formulas import account_formulas, contact_formulas
     from icp_sheets.io.tables import read_workbook
 
     actions = run_script(excel, lite_main, "icp_live_formulas")
@@ -484,7 +484,7 @@ def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model
 
 def test_a_model_without_an_as_of_date_counts_from_today_even_across_midnight(excel: _Runtime):
     """Today is part of the results cache key, so a recalculation the next day is not stale."""
-    from icp_sheets.excel_values import grid
+    from icp_sheets.excel.values import grid
 
     model = example_model()
     undated = model.model_copy(update={"settings": model.settings.model_copy(update={"as_of": None})})

@@ -8,8 +8,9 @@ import string
 
 import pytest
 
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.example import example_model
-from icp_sheets.excel_values import (
+from icp_sheets.excel.values import (
     CELL_LIMIT,
     CellError,
     as_of_argument,
@@ -24,7 +25,6 @@ from icp_sheets.excel_values import (
     model_to_cell,
     spread,
 )
-from icp_sheets.problems import Code, IcpError, Problem
 
 NA_FROM_OFFICE_JS = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
 JAN_1_2025 = 45658  # Excel's serial number for 2025-01-01

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from icp_sheets.cli import cli
 from icp_sheets.core.conditions import Op
 from icp_sheets.core.models import IcpModel, Settings
+from icp_sheets.core.problems import Code, IcpError
 from icp_sheets.core.scoring import score
 from icp_sheets.evidence.learn import LearnReport, LearnRules, fisher_greater, learn, nice_ladder
 from icp_sheets.evidence.outcomes import OutcomeMap
 from icp_sheets.example import example_model
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.tables import read_workbook
-from icp_sheets.problems import Code, IcpError
 from icp_sheets.testing.planted import command_inputs, customers
 
 

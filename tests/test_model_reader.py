@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from icp_sheets.core.models import DecayKind, IcpModel, Role
+from icp_sheets.core.problems import Code, IcpError, Severity
 from icp_sheets.io import layout
 from icp_sheets.io.model_reader import parse_decay, read_model
 from icp_sheets.io.tables import Table, table_from_values
-from icp_sheets.problems import Code, IcpError, Severity
 
 
 def _tables(model: IcpModel, **edits: list[list[Any]]) -> dict[str, Table]:

@@ -7,8 +7,8 @@ import pytest
 
 from icp_sheets.core.models import IcpModel, Persona, Role
 from icp_sheets.core.personas import match_persona, match_personas, title_words
+from icp_sheets.core.problems import IcpError
 from icp_sheets.example import example_contacts
-from icp_sheets.problems import IcpError
 
 
 @pytest.mark.parametrize(

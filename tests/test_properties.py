@@ -9,12 +9,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
 from icp_sheets.io import layout
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
-from icp_sheets.problems import IcpError
 
 MODEL = example_model()
 cells = st.one_of(

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
 
-from icp_sheets.batch import write_example_workbook
 from icp_sheets.core.models import Settings as ModelSettings
 from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_accounts, example_model
 from icp_sheets.io import layout
@@ -24,6 +23,7 @@ from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.template import LIVE_FUNCTIONS_STEPS, write_template
 from icp_sheets.io.xlsx_cells import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
 from icp_sheets.io.xlsx_style import table_name, write_scored_xlsx
+from icp_sheets.jobs import write_example_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "templates" / "icp_template.xlsx"

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from icp_sheets.cli import cli
+from icp_sheets.core.problems import IcpError
 from icp_sheets.evidence.validate import RunFigures, score_bands, validate
-from icp_sheets.evidence.validation_tab import TAB, read_history, save_validation
-from icp_sheets.evidence.workbook_edit import open_workbook
 from icp_sheets.example import AS_OF, example_model
 from icp_sheets.io.template import write_template
-from icp_sheets.problems import IcpError
+from icp_sheets.io.validation_tab import TAB, read_history, save_validation
+from icp_sheets.io.workbook_edit import open_workbook
 from icp_sheets.testing.planted import PLANTED_WIN, command_inputs, opportunities
 
 SIZES = {"pursue": 3000, "late": 1000, "nurture": 4000, "dq": 2000}

@@ -9,8 +9,8 @@ the template live or fill its result columns in one go.
 import xlwings as xw
 from xlwings import script
 
-from icp_sheets import excel_formulas as formulas
-from icp_sheets.excel import (  # noqa: F401  (imported names are the functions Excel sees)
+from icp_sheets.excel import formulas
+from icp_sheets.excel.functions import (  # noqa: F401  (imported names are the functions Excel sees)
     icp_action,
     icp_angle,
     icp_dq,
@@ -27,7 +27,7 @@ from icp_sheets.excel import (  # noqa: F401  (imported names are the functions 
     persona_results,
     results,
 )
-from icp_sheets.excel_values import as_typed_value
+from icp_sheets.excel.values import as_typed_value
 from icp_sheets.io.layout import ACCOUNTS, CONTACTS
 from icp_sheets.io.tables import find_column
 

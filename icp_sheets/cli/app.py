@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from icp_sheets.problems import IcpError, Problem, Severity
+from icp_sheets.core.problems import IcpError, Problem, Severity
 
 
 class _Group(click.Group):

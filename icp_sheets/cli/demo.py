@@ -8,11 +8,11 @@ import click
 import pandas as pd
 from rich.console import Console
 
-from icp_sheets.batch import write_example_workbook
 from icp_sheets.cli.app import cli
 from icp_sheets.cli.ranked import print_ranked
 from icp_sheets.core.scoring import score
 from icp_sheets.example import example_accounts, example_model
+from icp_sheets.jobs import write_example_workbook
 
 
 def _free_name(path: Path) -> Path:

@@ -10,17 +10,17 @@ from typing import Any, TypeVar
 
 import click
 
-from icp_sheets.batch import check_output
 from icp_sheets.cli.app import cli, report
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import split_list
 from icp_sheets.evidence.learn import LearnRules, learn
 from icp_sheets.evidence.outcomes import OutcomeMap
 from icp_sheets.evidence.validate import validate
-from icp_sheets.evidence.validation_tab import TAB, save_validation
-from icp_sheets.evidence.workbook_edit import write_proposals
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.tables import read_table
-from icp_sheets.problems import Code, IcpError, Problem
+from icp_sheets.io.validation_tab import TAB, save_validation
+from icp_sheets.io.workbook_edit import write_proposals
+from icp_sheets.jobs import check_output
 
 _PATH = click.Path(path_type=Path, dir_okay=False)
 _F = TypeVar("_F", bound=Callable[..., Any])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from icp_sheets.batch import write_example_workbook
 from icp_sheets.cli.app import cli
+from icp_sheets.jobs import write_example_workbook
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from icp_sheets.batch import Stage
+from icp_sheets.jobs import Stage
 
 BIG_FILE_BYTES = 5_000_000  # about 50,000 rows of a typical export
 STAGES = ("Reading", "Scoring", "Writing")

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from icp_sheets.batch import ScoreRun, score_accounts_file, score_workbook
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.progress import stages
 from icp_sheets.io.model_reader import load_model
+from icp_sheets.jobs import ScoreRun, score_accounts_file, score_workbook
 
 
 def summary(run: ScoreRun) -> str:

@@ -16,8 +16,8 @@ import pandas as pd
 from icp_sheets.core import names
 from icp_sheets.core.conditions import Op, fmt_number
 from icp_sheets.core.models import Criterion, Disqualifier, IcpModel
+from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 from icp_sheets.core.scoring import resolve_columns
-from icp_sheets.problems import Code, IcpError, Problem, Severity
 
 MAX_COLUMNS = 8
 STALE_DAYS = 90

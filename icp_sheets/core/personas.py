@@ -16,8 +16,8 @@ import pandas as pd
 
 from icp_sheets.core.models import IcpModel, Persona
 from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, find_column
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import norm_text
-from icp_sheets.problems import Code, IcpError, Problem
 
 _PHRASES = (
     (r"\bvice[- ]president\b", "vp"), (r"\b[se]vp\b", "vp"), (r"\bv\.?p\.?\b", "vp"),

@@ -28,7 +28,7 @@ from icp_sheets.core.models import (
     Signal,
 )
 from icp_sheets.core.names import RESULT_COLUMNS, header_key
-from icp_sheets.problems import Code, IcpError, Problem
+from icp_sheets.core.problems import Code, IcpError, Problem
 
 _EPS = 1e-9
 

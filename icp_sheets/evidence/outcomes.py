@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import norm_text
 from icp_sheets.io.tables import find_column
-from icp_sheets.problems import Code, IcpError, Problem
 
 GOOD_WORDS = (
     "best", "won", "closed won", "win", "good", "retained", "expanded", "renewed", "customer",

@@ -29,10 +29,10 @@ from icp_sheets.core.models import (
     Settings,
     Signal,
 )
+from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
 from icp_sheets.core.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
 from icp_sheets.io import layout
 from icp_sheets.io.tables import Table, header_key, read_xlsx_sheets
-from icp_sheets.problems import Code, IcpError, Problem, Severity, errors
 
 _DECAY = re.compile(
     r"^half[- ]?life\s+(?P<days>[\d.,]+)\s*(?:days?|d)?\s*(?:[,;]?\s*floor\s+(?P<floor>[\d.,]+))?$", re.I

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from icp_sheets.core.names import find_column, header_key
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import is_empty
-from icp_sheets.problems import Code, IcpError, Problem
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from openpyxl.styles import Font, PatternFill
 from icp_sheets import example
 from icp_sheets.core.conditions import EXAMPLES, Op
 from icp_sheets.core.models import DecayKind, IcpModel, Layer, Role
-from icp_sheets.excel_formulas import LayoutError, live_steps
+from icp_sheets.excel.formulas import LayoutError, live_steps
 from icp_sheets.io import layout
 from icp_sheets.io.tables import header_key
 from icp_sheets.io.xlsx_cells import (
@@ -47,7 +47,7 @@ from icp_sheets.io.xlsx_cells import (
 from icp_sheets.io.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
 
 # The opening of the 'Live scores in Excel' section; the set-up per runtime and the exact formulas
-# for this workbook's tables follow it, from icp_sheets.excel_formulas.live_steps.
+# for this workbook's tables follow it, from icp_sheets.excel.formulas.live_steps.
 LIVE_FUNCTIONS_TITLE = "Live scores in Excel"
 LIVE_FUNCTIONS_STEPS: tuple[str, ...] = (
     "Optional: instead of running icp-sheets score, Excel can score each row as you type, through the "

@@ -28,11 +28,11 @@ import pandas as pd
 
 from icp_sheets.core.names import without_results
 from icp_sheets.core.personas import match_personas
+from icp_sheets.core.problems import IcpError, Problem
 from icp_sheets.core.scoring import score
 from icp_sheets.io import layout
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, find_column, table_from_values
-from icp_sheets.problems import IcpError, Problem
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import Grid, header_key
 from icp_sheets.sheets.http import SheetsError

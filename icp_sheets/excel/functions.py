@@ -5,7 +5,7 @@ Windows add-in (set as the UDF module, then *Import Functions*) and xlwings
 Server. The decorators are xlwings' own, imported the documented way, so each
 runtime registers the functions as it always does.
 
-Each function converts values in (:mod:`icp_sheets.excel_values`), calls the
+Each function converts values in (:mod:`icp_sheets.excel.values`), calls the
 same core the command line calls (``read_model``, ``score``,
 ``match_personas``) and converts results out. The model travels through a cell:
 ``ICP_MODEL`` returns its compact text and every other function takes that cell
@@ -28,8 +28,9 @@ import pandas as pd
 
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.personas import match_personas
+from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
-from icp_sheets.excel_values import (
+from icp_sheets.excel.values import (
     Block,
     CellError,
     Cells,
@@ -46,7 +47,6 @@ from icp_sheets.excel_values import (
 from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
-from icp_sheets.problems import IcpError
 
 try:
     from xlwings import arg, func, ret
@@ -55,7 +55,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-_RAW = "raw"  # ranges arrive unconverted; excel_values reads every runtime's cells in one place
+_RAW = "raw"  # ranges arrive unconverted; excel.values reads every runtime's cells in one place
 MODEL_DOC = "The cell holding =ICP_MODEL(…), usually the name ICP"
 _MODEL_ARGS: dict[str, dict[str, Any]] = {
     "criteria": {"convert": _RAW, "doc": "The ICP tab's range with its header row (Column, Condition, Points, …)"},

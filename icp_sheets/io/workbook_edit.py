@@ -19,12 +19,12 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import FORMULA_STARTS, is_empty, norm_text
 from icp_sheets.evidence.learn import LearnReport
 from icp_sheets.io import layout
 from icp_sheets.io.tables import header_key
 from icp_sheets.io.xlsx_cells import cell_value
-from icp_sheets.problems import Code, IcpError, Problem
 
 
 def open_workbook(path: Path) -> Workbook:

@@ -94,7 +94,7 @@ def live_steps(tables: Mapping[str, str], account_headers: Sequence[str],
                            "Tick File > Options > Trust Center > Trust Center Settings > Macro Settings > Trust "
                            "access to the VBA project object model. Save this file as .xlsm, tick xlwings under "
                            "Tools > References in the VBA editor (Alt+F11), then on the xlwings tab set UDF "
-                           "Modules to icp_sheets.excel and click Import Functions."),
+                           "Modules to icp_sheets.excel.functions and click Import Functions."),
         ("Model cell", f"Type {model} in any empty cell and name that cell {MODEL_NAME} (Formulas > Define Name)."),
         *((header, f"In the first row of {tables[ACCOUNTS]}: {formula}") for header, formula in accounts.items()),
         *((header, f"In the first row of {tables[CONTACTS]}: {formula}") for header, formula in contacts.items()),

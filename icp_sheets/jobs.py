@@ -16,12 +16,12 @@ import pandas as pd
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import without_results
 from icp_sheets.core.personas import match_personas
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import score
 from icp_sheets.io import layout
 from icp_sheets.io.csv_out import write_csv
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, find_column, read_table, read_workbook
-from icp_sheets.problems import Code, IcpError, Problem
 
 Stage = Callable[[str], None]
 

@@ -1,0 +1,1 @@
+"""The Excel front-end: custom functions (xlwings), cell-value conversion and the formulas written into tables."""
