@@ -37,8 +37,14 @@ LOOP = asyncio.new_event_loop()
 
 
 def call(name: str, *args: Any) -> Any:
-    body = {"func_name": name, "args": list(args), "caller_address": "Sheet1!A1", "version": xlwings.__version__,
-            "runtime": "1.4", "client": "Office.js"}
+    body = {
+        "func_name": name,
+        "args": list(args),
+        "caller_address": "Sheet1!A1",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+        "client": "Office.js",
+    }
     return LOOP.run_until_complete(custom_functions_call(body, excel))
 
 
@@ -74,8 +80,9 @@ def main() -> None:
         call(function, [[model]], [headers], rows)
 
     report(f"ICP_SCORE over {ROWS:,} rows, block changed", timed(15, lambda: cold("icp_score", data)), 200)
-    report(f"ICP_WHY over {ROWS:,} rows, same block", timed(15, lambda: call("icp_why", [[model]], [headers], data)),
-           200)
+    report(
+        f"ICP_WHY over {ROWS:,} rows, same block", timed(15, lambda: call("icp_why", [[model]], [headers], data)), 200
+    )
     report("ICP_SCORE on one row, row changed", timed(300, lambda: cold("icp_score", [data[0]])), 2)
     report("ICP_TIER on one row, same row", timed(300, lambda: call("icp_tier", [[model]], [headers], [data[0]])), 2)
     report("ICP_MODEL, ranges unchanged", timed(300, lambda: call("icp_model", *ranges)), 2)
@@ -83,8 +90,10 @@ def main() -> None:
 
 def report(what: str, times: tuple[list[float], list[float]], target: float) -> None:
     wall, cpu = times
-    print(f"{what:<42} wall median {statistics.median(wall):7.2f} ms, best {min(wall):7.2f} ms; "
-          f"CPU median {statistics.median(cpu):7.2f} ms  (target < {target} ms)")
+    print(
+        f"{what:<42} wall median {statistics.median(wall):7.2f} ms, best {min(wall):7.2f} ms; "
+        f"CPU median {statistics.median(cpu):7.2f} ms  (target < {target} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -50,8 +50,12 @@ def main(rows: int) -> None:
         crm.to_csv(folder / "customers.csv", index=False)
         opps.drop(columns="Group").to_csv(folder / "outcomes.csv", index=False)
         for name, args in (("learn", ["customers.csv"]), ("validate", ["outcomes.csv"])):
-            timed(f"icp-sheets {name} (CSV → xlsx, end to end)", lambda n=name, a=args: subprocess.run(
-                [str(command), n, "icp.xlsx", *a], cwd=folder, check=True, capture_output=True))
+            timed(
+                f"icp-sheets {name} (CSV → xlsx, end to end)",
+                lambda n=name, a=args: subprocess.run(
+                    [str(command), n, "icp.xlsx", *a], cwd=folder, check=True, capture_output=True
+                ),
+            )
 
 
 if __name__ == "__main__":

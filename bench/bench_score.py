@@ -57,8 +57,10 @@ def main() -> None:
         return
     rows = args.rows
     seconds, core_mb = _child(sys.executable, __file__, "--core-only", str(rows))
-    print(f"core: {rows:,} accounts scored with why text in {float(seconds):.2f} s "
-          f"= {rows / float(seconds):,.0f} accounts/s (best of 3); peak memory {core_mb:,.0f} MB")
+    print(
+        f"core: {rows:,} accounts scored with why text in {float(seconds):.2f} s "
+        f"= {rows / float(seconds):,.0f} accounts/s (best of 3); peak memory {core_mb:,.0f} MB"
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "accounts.csv", Path(folder) / "scored.csv"
@@ -73,8 +75,10 @@ def main() -> None:
         _, e2e_mb = _child(str(command), "score", str(workbook), str(source), "-o", str(target))
         elapsed = time.perf_counter() - start
         size = source.stat().st_size / 1e6
-        print(f"csv → csv: {rows:,} rows ({size:,.0f} MB) through `icp-sheets score` in {elapsed:.2f} s "
-              f"= {rows / elapsed:,.0f} rows/s; peak memory {e2e_mb:,.0f} MB")
+        print(
+            f"csv → csv: {rows:,} rows ({size:,.0f} MB) through `icp-sheets score` in {elapsed:.2f} s "
+            f"= {rows / elapsed:,.0f} rows/s; peak memory {e2e_mb:,.0f} MB"
+        )
 
 
 if __name__ == "__main__":

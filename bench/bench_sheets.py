@@ -40,9 +40,14 @@ def build(path: Path, rows: int) -> None:
     """The template with ``rows`` accounts: the example ones over and over, plus 4 more columns."""
     rng = random.Random(42)
     examples = example_accounts()
-    accounts = [{**examples[i % len(examples)], "Company": f"{examples[i % len(examples)]['Company']} {i}",
-                 **dict(zip(EXTRA, (rng.choice(["Ana", "Ben", "Chen"]), "import", "US", f"note {i}"),
-                            strict=True))} for i in range(rows)]
+    accounts = [
+        {
+            **examples[i % len(examples)],
+            "Company": f"{examples[i % len(examples)]['Company']} {i}",
+            **dict(zip(EXTRA, (rng.choice(["Ana", "Ben", "Chen"]), "import", "US", f"note {i}"), strict=True)),
+        }
+        for i in range(rows)
+    ]
     write_template(path, accounts=accounts)
 
 
@@ -57,8 +62,11 @@ def step(name: str, conn: Connection, action: Callable[[], Any]) -> None:
 @contextmanager
 def fake_server() -> Iterator[str]:
     """The fake in its own process, as Google would be: its work is not the tool's wall time."""
-    proc = subprocess.Popen([sys.executable, "-m", "icp_sheets.testing.fake_sheets", "--port", "0",
-                             "--create", KEY], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "icp_sheets.testing.fake_sheets", "--port", "0", "--create", KEY],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         yield proc.stdout.readline().split(" on ", 1)[1].split()[0]
@@ -75,8 +83,10 @@ def main() -> None:
         path = Path(tmp) / "bench.xlsx"
         build(path, args.rows)
         conn = connect(KEY, api_url=url)
-        print(f"{args.rows:,} accounts × {len(ACCOUNT_COLUMNS) + len(EXTRA)} typed columns "
-              f"(+ {len(layout.RESULT_COLUMNS)} result columns)")
+        print(
+            f"{args.rows:,} accounts × {len(ACCOUNT_COLUMNS) + len(EXTRA)} typed columns "
+            f"(+ {len(layout.RESULT_COLUMNS)} result columns)"
+        )
         step("sync push (first, creates tabs)", conn, lambda: sync(path, conn, Mode.PUSH))
         step("refresh (scores every row)", conn, lambda: refresh(conn))
         step("sync both (pulls the scores)", conn, lambda: sync(path, conn))
@@ -86,10 +96,16 @@ def main() -> None:
         for r in range(2, args.rows + 2, every):
             wb[layout.ACCOUNTS].cell(row=r, column=len(ACCOUNT_COLUMNS) + 4, value=f"edited in Excel {r}")
         wb.save(path)
-        requests.post(f"{url}/v4/spreadsheets/{KEY}/values:batchUpdate", timeout=60, json={  # ...50 in Sheets
-            "valueInputOption": "USER_ENTERED",
-            "data": [{"range": f"{layout.ACCOUNTS}!E{r}", "values": [["Europe"]]}
-                     for r in range(3, args.rows + 2, every)]})
+        requests.post(
+            f"{url}/v4/spreadsheets/{KEY}/values:batchUpdate",
+            timeout=60,
+            json={  # ...50 in Sheets
+                "valueInputOption": "USER_ENTERED",
+                "data": [
+                    {"range": f"{layout.ACCOUNTS}!E{r}", "values": [["Europe"]]} for r in range(3, args.rows + 2, every)
+                ],
+            },
+        )
         step("sync both (50 + 50 edits)", conn, lambda: sync(path, conn))
         step("refresh (50 rows changed)", conn, lambda: refresh(conn))
         step("sync both (pulls the new scores)", conn, lambda: sync(path, conn))

@@ -42,8 +42,10 @@ def main() -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = path.stat().st_size
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"xlsx output: {rows:,} rows x {frame.shape[1]} columns in {wall:.2f} s wall, {cpu:.2f} s CPU "
-          f"({rows / wall:,.0f} rows/s); file {size / 1e6:.1f} MB; peak memory {peak:,.0f} MB (whole process)")
+    print(
+        f"xlsx output: {rows:,} rows x {frame.shape[1]} columns in {wall:.2f} s wall, {cpu:.2f} s CPU "
+        f"({rows / wall:,.0f} rows/s); file {size / 1e6:.1f} MB; peak memory {peak:,.0f} MB (whole process)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,18 @@ from icp_sheets.example import AS_OF
 INDUSTRIES = ["Software", "Fintech", "Healthcare", "Logistics", "Retail", "Government", "Media", "Energy"]
 REGIONS = ["North America", "Europe", "APAC", "LATAM"]
 STAGES = ["Seed", "Series A", "Series B", "Series C", "Series D", "Bootstrapped", "Public", ""]
-STACKS = ["Salesforce", "HubSpot", "Pipedrive", "Zoho", "Salesforce, Outreach", "HubSpot; Gong",
-          "Shopify", "", "Salesforce, Slack, Okta", "Zoho, Shopify"]
+STACKS = [
+    "Salesforce",
+    "HubSpot",
+    "Pipedrive",
+    "Zoho",
+    "Salesforce, Outreach",
+    "HubSpot; Gong",
+    "Shopify",
+    "",
+    "Salesforce, Slack, Okta",
+    "Zoho, Shopify",
+]
 SIGNAL_COLUMNS = ["Last funding date", "Sales hiring date", "Leader hired date", "Tech switch date"]
 
 
@@ -24,15 +34,17 @@ def accounts(n: int, seed: int = 7) -> pd.DataFrame:
     messy = rng.random(n)
     employees[messy < 0.01] = "n/a"
     employees[(messy >= 0.01) & (messy < 0.02)] = "1,200"
-    frame = pd.DataFrame({
-        "Company": [f"Company {i}" for i in range(n)],
-        "Domain": [f"company{i}.example" for i in range(n)],
-        "Industry": rng.choice(INDUSTRIES, n),
-        "Employees": employees,
-        "Region": rng.choice(REGIONS, n),
-        "Funding stage": rng.choice(STAGES, n),
-        "Tech stack": rng.choice(STACKS, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "Company": [f"Company {i}" for i in range(n)],
+            "Domain": [f"company{i}.example" for i in range(n)],
+            "Industry": rng.choice(INDUSTRIES, n),
+            "Employees": employees,
+            "Region": rng.choice(REGIONS, n),
+            "Funding stage": rng.choice(STAGES, n),
+            "Tech stack": rng.choice(STACKS, n),
+        }
+    )
     for column in SIGNAL_COLUMNS:
         ages = rng.integers(0, 400, n)
         dates = pd.Series((np.datetime64(AS_OF) - ages.astype("timedelta64[D]")).astype(str))

@@ -61,8 +61,15 @@ _PERSONAS = [
     Persona(
         name="Sales leader",
         role=Role.ECONOMIC_BUYER,
-        title_keywords=("VP Sales", "VP of Sales", "CRO", "Chief Revenue Officer", "Head of Sales",
-                        "Sales Director", "Director of Sales"),
+        title_keywords=(
+            "VP Sales",
+            "VP of Sales",
+            "CRO",
+            "Chief Revenue Officer",
+            "Head of Sales",
+            "Sales Director",
+            "Director of Sales",
+        ),
         department="Sales",
         seniority="VP",
         angle="Lead with pipeline per rep: how much more the same team closes when it works the right accounts.",
@@ -78,8 +85,16 @@ _PERSONAS = [
     Persona(
         name="CRM gatekeeper",
         role=Role.TECHNICAL_GATEKEEPER,
-        title_keywords=("CRM Admin", "CRM Administrator", "Salesforce Administrator", "HubSpot Admin", "IT",
-                        "Information Technology", "Security", "CISO"),
+        title_keywords=(
+            "CRM Admin",
+            "CRM Administrator",
+            "Salesforce Administrator",
+            "HubSpot Admin",
+            "IT",
+            "Information Technology",
+            "Security",
+            "CISO",
+        ),
         department="IT",
         seniority="",
         angle="Show that nothing leaves their CRM unasked: read-only access, no new logins, data stays put.",
@@ -113,8 +128,9 @@ def example_model() -> IcpModel:
     criteria = []
     for column, condition, points, layer, note in _CRITERIA:
         criteria.append(
-            Criterion(column=column, condition=parse_condition(condition), points=points, layer=layer,
-                      note=note, row=row)
+            Criterion(
+                column=column, condition=parse_condition(condition), points=points, layer=layer, note=note, row=row
+            )
         )
         row += 1
     disqualifiers = [
@@ -134,8 +150,13 @@ def example_model() -> IcpModel:
         actions=ACTIONS,
         narrative=NARRATIVE,
     )
-    return IcpModel(settings=settings, criteria=tuple(criteria), disqualifiers=tuple(disqualifiers),
-                    signals=tuple(signals), personas=tuple(personas))
+    return IcpModel(
+        settings=settings,
+        criteria=tuple(criteria),
+        disqualifiers=tuple(disqualifiers),
+        signals=tuple(signals),
+        personas=tuple(personas),
+    )
 
 
 def _days(n: int | None) -> dt.date | None:
@@ -228,9 +249,9 @@ def example_accounts() -> list[dict[str, object]]:
     """The Accounts tab's example rows, as a person would have typed them."""
     rows = []
     for company, domain, industry, employees, region, funding, stack, *days in _ACCOUNTS:
-        row: dict[str, object] = dict(zip(ACCOUNT_COLUMNS[:7],
-                                          (company, domain, industry, employees, region, funding, stack),
-                                          strict=True))
+        row: dict[str, object] = dict(
+            zip(ACCOUNT_COLUMNS[:7], (company, domain, industry, employees, region, funding, stack), strict=True)
+        )
         for column, n in zip(ACCOUNT_COLUMNS[7:], days, strict=True):
             row[column] = _days(n)  # type: ignore[arg-type]
         rows.append(row)
@@ -244,7 +265,8 @@ def example_contacts() -> list[dict[str, object]]:
         first, last = name.lower().replace("'", "").split(" ", 1)
         domain = next(a[1] for a in _ACCOUNTS if a[0] == company)
         email = f"{first}.{last.replace(' ', '')}@{domain}"
-        row: dict[str, object] = dict(zip(CONTACT_COLUMNS, (name, title, company, department, seniority, email),
-                                          strict=True))
+        row: dict[str, object] = dict(
+            zip(CONTACT_COLUMNS, (name, title, company, department, seniority, email), strict=True)
+        )
         rows.append(row)
     return rows

@@ -63,11 +63,19 @@ def default_output(source: Path, suffix: str | None = None) -> Path:
 def check_output(source: Path, output: Path, *, force: bool, in_place: bool = False) -> None:
     """Refuse to overwrite the input or an existing file unless the user asked for it."""
     if output.exists() and output.resolve() == source.resolve() and not in_place:
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "is the input file; icp-sheets never changes an input "
-                               "unless you pass --in-place", tab=str(output)))
+        raise IcpError(
+            Problem(
+                Code.UNREADABLE_FILE,
+                "is the input file; icp-sheets never changes an input unless you pass --in-place",
+                tab=str(output),
+            )
+        )
     if output.exists() and not force and not in_place:
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "already exists; pass --force to replace it or choose "
-                               "another -o", tab=str(output)))
+        raise IcpError(
+            Problem(
+                Code.UNREADABLE_FILE, "already exists; pass --force to replace it or choose another -o", tab=str(output)
+            )
+        )
     if output.suffix.casefold() not in (".csv", ".xlsx"):
         raise IcpError(Problem(Code.UNREADABLE_FILE, "must end in .csv or .xlsx", tab=str(output)))
 
@@ -77,8 +85,15 @@ def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
     return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
 
 
-def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *, as_of: dt.date | None = None,
-                        force: bool = False, stage: Stage = _quiet) -> ScoreRun:
+def score_accounts_file(
+    model: IcpModel,
+    accounts: Path,
+    output: Path | None,
+    *,
+    as_of: dt.date | None = None,
+    force: bool = False,
+    stage: Stage = _quiet,
+) -> ScoreRun:
     """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx."""
     output = output or default_output(accounts)
     check_output(accounts, output, force=force)
@@ -115,14 +130,27 @@ def score_accounts_file(model: IcpModel, accounts: Path, output: Path | None, *,
     return run
 
 
-def score_workbook(workbook: Path, output: Path | None, *, as_of: dt.date | None = None, force: bool = False,
-                   in_place: bool = False, stage: Stage = _quiet) -> ScoreRun:
+def score_workbook(
+    workbook: Path,
+    output: Path | None,
+    *,
+    as_of: dt.date | None = None,
+    force: bool = False,
+    in_place: bool = False,
+    stage: Stage = _quiet,
+) -> ScoreRun:
     """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked)."""
     output = workbook if in_place else (output or default_output(workbook, ".xlsx"))
     check_output(workbook, output, force=force, in_place=in_place)
     if output.suffix.casefold() != ".xlsx":
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "scoring a workbook's own tabs writes a workbook; name an "
-                               ".xlsx output, or pass an accounts file to write CSV", tab=str(output)))
+        raise IcpError(
+            Problem(
+                Code.UNREADABLE_FILE,
+                "scoring a workbook's own tabs writes a workbook; name an "
+                ".xlsx output, or pass an accounts file to write CSV",
+                tab=str(output),
+            )
+        )
     stage("Reading")
     tables = read_workbook(workbook)
     model, warnings = read_model(tables)
@@ -143,8 +171,13 @@ def score_workbook(workbook: Path, output: Path | None, *, as_of: dt.date | None
         fills[contacts.name] = (contacts, match_personas(model, contacts.frame))
         run.contacts = len(contacts.frame)
     if not fills:
-        raise IcpError(Problem(Code.MISSING_TAB, "has no accounts to score; fill the Accounts tab or pass an "
-                               "accounts file", tab=workbook.name))
+        raise IcpError(
+            Problem(
+                Code.MISSING_TAB,
+                "has no accounts to score; fill the Accounts tab or pass an accounts file",
+                tab=workbook.name,
+            )
+        )
     stage("Writing")
     from icp_sheets.io.workbook_results import fill_results
 

@@ -13,11 +13,22 @@ from icp_sheets.core.problems import Code
 
 
 def _bands(*conditions: str, points: float = 1) -> IcpModel:
-    criteria = tuple(Criterion(column="Employees", condition=parse_condition(c), points=points, row=i)
-                     for i, c in enumerate(conditions, start=2))
-    return IcpModel(criteria=criteria, settings=Settings(last_reviewed=dt.date(2026, 11, 1), top_tier_at=1,
-                                                         middle_tier_at=0, fit_a_at=1, fit_b_at=0,
-                                                         timing_1_at=0, timing_2_at=0))
+    criteria = tuple(
+        Criterion(column="Employees", condition=parse_condition(c), points=points, row=i)
+        for i, c in enumerate(conditions, start=2)
+    )
+    return IcpModel(
+        criteria=criteria,
+        settings=Settings(
+            last_reviewed=dt.date(2026, 11, 1),
+            top_tier_at=1,
+            middle_tier_at=0,
+            fit_a_at=1,
+            fit_b_at=0,
+            timing_1_at=0,
+            timing_2_at=0,
+        ),
+    )
 
 
 def _found(model: IcpModel) -> list[tuple[str, int | None, str]]:
@@ -30,8 +41,7 @@ def test_the_example_icp_is_clean(model: IcpModel) -> None:
 
 def test_the_seed_rubric_without_its_zero_band_has_a_gap(model: IcpModel) -> None:
     trimmed = model.model_copy(update={"criteria": tuple(c for c in model.criteria if c.row != 4)})
-    assert [(code, msg.split(";")[0]) for code, _, msg in _found(trimmed)] == [
-        ("band-gap", "no band scores 501–1,000")]
+    assert [(code, msg.split(";")[0]) for code, _, msg in _found(trimmed)] == [("band-gap", "no band scores 501–1,000")]
 
 
 @pytest.mark.parametrize(
@@ -47,8 +57,9 @@ def test_the_seed_rubric_without_its_zero_band_has_a_gap(model: IcpModel) -> Non
         (("below 50", "at least 50"), []),
     ],
 )  # fmt: skip
-def test_band_gaps_overlaps_and_shadowed_rows(conditions: tuple[str, ...],
-                                              expected: list[tuple[str, int | None, str]]) -> None:
+def test_band_gaps_overlaps_and_shadowed_rows(
+    conditions: tuple[str, ...], expected: list[tuple[str, int | None, str]]
+) -> None:
     found = [(code, row, msg.split(";")[0]) for code, row, msg in _found(_bands(*conditions))]
     assert found == expected
 

@@ -18,8 +18,14 @@ COMMAND = Path(sys.executable).with_name("icp-sheets")
 
 
 def run(*args: object, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(COMMAND), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "LANG": "C.UTF-8"})
+    done = subprocess.run(
+        [str(COMMAND), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "LANG": "C.UTF-8"},
+    )
     if ok:
         assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -73,7 +79,7 @@ def test_untrusted_text_never_becomes_a_formula(workbook: Path, tmp_path: Path) 
     run("score", workbook, source, "-o", "out.csv", cwd=tmp_path)
     with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as handle:
         companies = [row["Company"] for row in csv.DictReader(handle)][:3]
-    assert companies == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1-1 Holdings", "'@SUM(1)"]
+    assert companies == ['\'=HYPERLINK("http://x","y")', "'+1-1 Holdings", "'@SUM(1)"]
     run("score", workbook, source, "-o", "out.xlsx", cwd=tmp_path)
     sheet = load_workbook(tmp_path / "out.xlsx").active
     cells = [sheet.cell(row=r, column=1) for r in (2, 3, 4)]
@@ -132,7 +138,10 @@ def test_check_counts_tiers(workbook: Path, tmp_path: Path) -> None:
     done = run("check", workbook, _accounts_csv(tmp_path), cwd=tmp_path)
     assert "Usable" in done.stdout
     assert [line.split()[:2] for line in done.stdout.splitlines()[1:4]] == [
-        ["Pursue", "21"], ["Nurture", "2"], ["Disqualified", "7"]]
+        ["Pursue", "21"],
+        ["Nurture", "2"],
+        ["Disqualified", "7"],
+    ]
 
 
 def test_contacts_csv_gets_personas(workbook: Path, tmp_path: Path) -> None:

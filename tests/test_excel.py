@@ -95,8 +95,7 @@ def office_js(value: Any) -> Any:
         value = [[value]]
     elif value and not isinstance(value[0], list):
         value = [value]
-    return [[serial(c) if isinstance(c, dt.date) else (None if c in ("", None) else c) for c in row]
-            for row in value]
+    return [[serial(c) if isinstance(c, dt.date) else (None if c in ("", None) else c) for c in row] for row in value]
 
 
 def model_ranges(model: Any = None, *, personas: bool = True) -> list[list[list[Any]]]:
@@ -125,19 +124,31 @@ def expected_results(accounts: list[dict[str, object]]) -> pd.DataFrame:
 def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
     meta = excel.server.custom_functions_meta(excel.module)
     functions = {f["name"]: f for f in meta["functions"]}
-    assert set(functions) == {"ICP_MODEL", *(n.upper() for n in ACCOUNT_FUNCTIONS), *(n.upper() for n in
-                                                                                         CONTACT_FUNCTIONS)}
+    assert set(functions) == {
+        "ICP_MODEL",
+        *(n.upper() for n in ACCOUNT_FUNCTIONS),
+        *(n.upper() for n in CONTACT_FUNCTIONS),
+    }
 
     def arguments(name: str) -> list[tuple[str, bool]]:
         return [(p["name"], p.get("optional", False)) for p in functions[name]["parameters"]]
 
-    assert arguments("ICP_MODEL") == [("criteria", False), ("anti_icp", False), ("signals", False),
-                                      ("settings", False), ("personas", True)]
+    assert arguments("ICP_MODEL") == [
+        ("criteria", False),
+        ("anti_icp", False),
+        ("signals", False),
+        ("settings", False),
+        ("personas", True),
+    ]
     for name in ACCOUNT_FUNCTIONS:
         assert arguments(name.upper()) == [("model", False), ("headers", False), ("rows", True), ("as_of", True)]
     for name in CONTACT_FUNCTIONS:
-        assert arguments(name.upper()) == [("model", False), ("title", False), ("department", True),
-                                           ("seniority", True)]
+        assert arguments(name.upper()) == [
+            ("model", False),
+            ("title", False),
+            ("department", True),
+            ("seniority", True),
+        ]
     for function in functions.values():
         assert not function["description"].startswith("Python function"), function["name"]
         assert all(not p["description"].startswith("Positional") for p in function["parameters"])
@@ -146,9 +157,11 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
 def test_the_functions_module_imports_nothing_pyodide_lacks():
     """xlwings Lite runs in Pyodide: no openpyxl, calamine, click or rich on the functions path."""
     blocked = ["openpyxl", "python_calamine", "click", "rich"]
-    code = (f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
-            "import icp_sheets.excel.functions\n"
-            f"assert not [m for m in {blocked!r} if sys.modules.get(m) is not None]\n")
+    code = (
+        f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
+        "import icp_sheets.excel.functions\n"
+        f"assert not [m for m in {blocked!r} if sys.modules.get(m) is not None]\n"
+    )
     env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": ""}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -201,7 +214,9 @@ def test_every_account_scored_one_row_at_a_time_equals_the_core(excel: _Runtime,
     for i, row in enumerate(account_rows(accounts)):
         for function, column in ACCOUNT_FUNCTIONS.items():
             assert excel.value(function, model_cell, list(ACCOUNT_COLUMNS), [row]) == expected[column][i], (
-                function, accounts[i]["Company"])
+                function,
+                accounts[i]["Company"],
+            )
 
 
 def test_a_whole_table_with_headers_works_without_a_separate_header_argument(excel, model_cell):
@@ -271,8 +286,9 @@ def test_a_missing_column_is_named_in_the_cell(excel: _Runtime, model_cell: str)
 def test_a_wrong_shaped_range_or_a_missing_model_gets_a_short_message(excel: _Runtime, model_cell: str):
     row = account_rows(example_accounts()[:1])[0]
     too_wide = excel.value("icp_fit", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]])
-    assert too_wide == ("#ICP! 11 headers but the rows are 12 cells wide; "
-                        "pass the header row and the rows of the same columns")
+    assert too_wide == (
+        "#ICP! 11 headers but the rows are 12 cells wide; pass the header row and the rows of the same columns"
+    )
     no_model = excel.value("icp_fit", None, list(ACCOUNT_COLUMNS), [row])
     assert no_model.startswith("#ICP! no model")
 
@@ -403,14 +419,28 @@ def lite_book(excel: _Runtime) -> Any:
         for name, ref in ws.tables.items():
             first, last = ws[ref][0][0], ws[ref][-1][-1]
             header_end = ws[ref][0][-1].coordinate
-            tables.append({"name": name, "range_address": ref, "header_row_range_address": f"{first.coordinate}:"
-                           f"{header_end}", "data_body_range_address": f"{first.column_letter}{first.row + 1}:"
-                           f"{last.coordinate}", "total_row_range_address": None, "show_headers": True,
-                           "show_totals": False, "table_style": "TableStyleMedium2", "show_autofilter": True})
+            tables.append(
+                {
+                    "name": name,
+                    "range_address": ref,
+                    "header_row_range_address": f"{first.coordinate}:{header_end}",
+                    "data_body_range_address": f"{first.column_letter}{first.row + 1}:{last.coordinate}",
+                    "total_row_range_address": None,
+                    "show_headers": True,
+                    "show_totals": False,
+                    "table_style": "TableStyleMedium2",
+                    "show_autofilter": True,
+                }
+            )
         values = [[sent(v) for v in row] for row in ws.iter_rows(values_only=True)]
         sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": tables, "shapes": []})
-    payload = {"client": "Office.js", "version": xlwings.__version__, "names": [], "sheets": sheets,
-               "book": {"name": TEMPLATE.name, "active_sheet_index": 0, "selection": "A1"}}
+    payload = {
+        "client": "Office.js",
+        "version": xlwings.__version__,
+        "names": [],
+        "sheets": sheets,
+        "book": {"name": TEMPLATE.name, "active_sheet_index": 0, "selection": "A1"},
+    }
     return xlwings.Book(json=payload)
 
 
@@ -435,14 +465,16 @@ def run_script(excel: _Runtime, main: ModuleType, name: str) -> list[dict[str, A
 
 
 def column_writes(actions: list[dict[str, Any]], func: str, sheet: int) -> dict[int, list[Any]]:
-    return {a["start_column"]: [v for [v] in a["values"]] for a in actions
-            if a["func"] == func and a["sheet_position"] == sheet and a["column_count"] == 1 and a["start_row"] == 1}
+    return {
+        a["start_column"]: [v for [v] in a["values"]]
+        for a in actions
+        if a["func"] == func and a["sheet_position"] == sheet and a["column_count"] == 1 and a["start_row"] == 1
+    }
 
 
 def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, lite_main: ModuleType):
     functions = {f["name"] for f in excel.server.custom_functions_meta(lite_main)["functions"]}
-    assert functions == {"ICP_MODEL", *(n.upper() for n in ACCOUNT_FUNCTIONS), *(n.upper() for n in
-                                                                                     CONTACT_FUNCTIONS)}
+    assert functions == {"ICP_MODEL", *(n.upper() for n in ACCOUNT_FUNCTIONS), *(n.upper() for n in CONTACT_FUNCTIONS)}
     scripts = {s["function_name"] for s in excel.server.custom_scripts_meta(lite_main)}
     assert scripts == {"icp_live_formulas", "icp_score_now"}
 
@@ -454,8 +486,9 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
     actions = run_script(excel, lite_main, "icp_live_formulas")
     assert {"func": "addSheet", "args": [8, "Live model"]}.items() <= actions[0].items()
     model_cell = next(a for a in actions if a["func"] == "setFormula" and a["sheet_position"] == 8)
-    assert model_cell["values"] == [["=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], "
-                                     "SettingsTable[#All], Personas[#All])"]]
+    assert model_cell["values"] == [
+        ["=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All])"]
+    ]
     assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)
     tabs = read_workbook(TEMPLATE)
     for position, tab, make in ((6, "Accounts", account_formulas), (7, "Contacts", contact_formulas)):

@@ -21,15 +21,21 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "excel.md"
 ACCOUNT_HEADERS = [*ACCOUNT_COLUMNS, *RESULT_COLUMNS]
 CONTACT_HEADERS = [*CONTACT_COLUMNS, *CONTACT_RESULT_COLUMNS]
-TEMPLATE_TABLES = {"ICP": "FitCriteria[#All]", "Anti-ICP": "AntiICP[#All]", "Signals": "Signals[#All]",
-                   "Settings": "SettingsTable[#All]", "Personas": "Personas[#All]"}
+TEMPLATE_TABLES = {
+    "ICP": "FitCriteria[#All]",
+    "Anti-ICP": "AntiICP[#All]",
+    "Signals": "Signals[#All]",
+    "Settings": "SettingsTable[#All]",
+    "Personas": "Personas[#All]",
+}
 
 
 def test_every_result_column_gets_its_function_over_the_account_span_only():
     made = account_formulas("Accounts", ACCOUNT_HEADERS)
     assert list(made) == list(RESULT_COLUMNS)
-    assert made["icp_why"] == ("=ICP_WHY(ICP, Accounts[[#Headers],[Company]:[Tech switch date]], "
-                               "Accounts[@[Company]:[Tech switch date]])")
+    assert made["icp_why"] == (
+        "=ICP_WHY(ICP, Accounts[[#Headers],[Company]:[Tech switch date]], Accounts[@[Company]:[Tech switch date]])"
+    )
     for column, formula in made.items():
         assert formula.startswith(f"={column.upper()}(ICP, ")
         assert f"[{column}]" not in formula, "a result cell must not read itself"
@@ -43,8 +49,7 @@ def test_result_columns_in_the_middle_would_be_circular_and_are_refused():
 
 def test_contacts_use_title_and_the_optional_columns_they_have():
     made = contact_formulas("Contacts", CONTACT_HEADERS)
-    assert made["icp_role"] == ("=ICP_ROLE(ICP, Contacts[@[Title]], Contacts[@[Department]], "
-                                "Contacts[@[Seniority]])")
+    assert made["icp_role"] == ("=ICP_ROLE(ICP, Contacts[@[Title]], Contacts[@[Department]], Contacts[@[Seniority]])")
     title_only = contact_formulas("People", ["Name", "Job title", "icp_persona"])
     assert title_only == {"icp_persona": "=ICP_PERSONA(ICP, People[@[Job title]])"}
     with pytest.raises(LayoutError, match="Title"):
@@ -85,8 +90,11 @@ def test_the_docs_list_every_function_with_its_arguments():
 def test_the_start_here_steps_cover_both_runtimes_and_every_formula():
     from icp_sheets.excel.formulas import live_steps
 
-    tables = {**{tab: ref.removesuffix("[#All]") for tab, ref in TEMPLATE_TABLES.items()},
-              "Accounts": "Accounts", "Contacts": "Contacts"}
+    tables = {
+        **{tab: ref.removesuffix("[#All]") for tab, ref in TEMPLATE_TABLES.items()},
+        "Accounts": "Accounts",
+        "Contacts": "Contacts",
+    }
     steps = dict(live_steps(tables, ACCOUNT_HEADERS, CONTACT_HEADERS))
     assert {"xlwings Lite", "Classic add-in"} <= set(steps)
     assert "icp_live_formulas" in steps["xlwings Lite"] and "icp_sheets.excel.functions" in steps["Classic add-in"]

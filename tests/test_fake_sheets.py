@@ -28,16 +28,25 @@ CASSETTES = Path(__file__).resolve().parents[1].parent / "shared" / "gspread-cas
 SHEETS = "https://sheets.googleapis.com"
 DRIVE_CREATE = re.compile(r"^https://www\.googleapis\.com/drive/v3/files\?")
 SUPPORTED_REQUESTS = {
-    "addSheet", "deleteSheet", "updateSheetProperties", "updateSpreadsheetProperties", "addProtectedRange",
-    "deleteProtectedRange", "setDataValidation", "insertDimension", "deleteDimension", "appendDimension",
+    "addSheet",
+    "deleteSheet",
+    "updateSheetProperties",
+    "updateSpreadsheetProperties",
+    "addProtectedRange",
+    "deleteProtectedRange",
+    "setDataValidation",
+    "insertDimension",
+    "deleteDimension",
+    "appendDimension",
 }
 # Sheet properties the fake keeps; others (tab colours, gridlines, right-to-left...) it does not.
 SHEET_FIELDS = ("title", "index", "sheetType", "hidden")
 GRID_FIELDS = ("rowCount", "columnCount", "frozenRowCount")
 
-pytestmark = pytest.mark.skipif(not CASSETTES.is_dir(),
-                                reason=f"the recorded Google traffic is not here ({CASSETTES.name} is "
-                                       f"expected beside the repository, in shared/)")
+pytestmark = pytest.mark.skipif(
+    not CASSETTES.is_dir(),
+    reason=f"the recorded Google traffic is not here ({CASSETTES.name} is expected beside the repository, in shared/)",
+)
 
 
 @dataclass
@@ -79,9 +88,13 @@ def _endpoint(method: str, path: str, body: Any) -> str | None:
     if method == "POST" and path.endswith(":batchUpdate") and "/values" not in path:
         kinds = {next(iter(r)) for r in (body or {}).get("requests", [])}
         return "spreadsheets.batchUpdate" if kinds <= SUPPORTED_REQUESTS else None
-    for pattern, name in ((r"/values:batchGet", "values.batchGet"), (r"/values:batchUpdate", "values.batchUpdate"),
-                          (r"/values:batchClear", "values.batchClear"), (r"/values/.+:append", "values.append"),
-                          (r"/values/.+:clear", "values.clear")):
+    for pattern, name in (
+        (r"/values:batchGet", "values.batchGet"),
+        (r"/values:batchUpdate", "values.batchUpdate"),
+        (r"/values:batchClear", "values.batchClear"),
+        (r"/values/.+:append", "values.append"),
+        (r"/values/.+:clear", "values.clear"),
+    ):
         if method in ("GET", "POST") and re.search(pattern + "$", path):
             return name
     if "/values/" in path and method in ("GET", "PUT"):
@@ -92,8 +105,10 @@ def _endpoint(method: str, path: str, body: Any) -> str | None:
 def _map_ids(value: Any, ids: dict[int, int]) -> Any:
     """Google's and the fake's random sheet and protected-range ids, translated."""
     if isinstance(value, dict):
-        return {k: (ids.get(v, v) if k in ("sheetId", "protectedRangeId") and isinstance(v, int)
-                    else _map_ids(v, ids)) for k, v in value.items()}
+        return {
+            k: (ids.get(v, v) if k in ("sheetId", "protectedRangeId") and isinstance(v, int) else _map_ids(v, ids))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_map_ids(v, ids) for v in value]
     return value
@@ -119,15 +134,24 @@ def _compare(endpoint: str, want: Any, got: Any) -> list[str]:
     elif endpoint == "spreadsheets.get":
         check("spreadsheetId", want["spreadsheetId"], got.get("spreadsheetId"))
         check("title", want["properties"]["title"], got["properties"]["title"])
-        check("tabs", [s["properties"]["title"] for s in want["sheets"]],
-              [s["properties"]["title"] for s in got["sheets"]])
+        check(
+            "tabs",
+            [s["properties"]["title"] for s in want["sheets"]],
+            [s["properties"]["title"] for s in got["sheets"]],
+        )
         for w, g in zip(want["sheets"], got["sheets"], strict=False):
             wp, gp = w["properties"], g["properties"]
             check("sheet", {k: wp.get(k) for k in SHEET_FIELDS}, {k: gp.get(k) for k in SHEET_FIELDS})
-            check("grid", {k: wp["gridProperties"].get(k) for k in GRID_FIELDS},
-                  {k: gp["gridProperties"].get(k) for k in GRID_FIELDS})
-            check("protected ranges", [(p["range"], p.get("warningOnly")) for p in w.get("protectedRanges", [])],
-                  [(p["range"], p.get("warningOnly")) for p in g.get("protectedRanges", [])])
+            check(
+                "grid",
+                {k: wp["gridProperties"].get(k) for k in GRID_FIELDS},
+                {k: gp["gridProperties"].get(k) for k in GRID_FIELDS},
+            )
+            check(
+                "protected ranges",
+                [(p["range"], p.get("warningOnly")) for p in w.get("protectedRanges", [])],
+                [(p["range"], p.get("warningOnly")) for p in g.get("protectedRanges", [])],
+            )
     elif endpoint == "spreadsheets.batchUpdate":
         check("replies", len(want["replies"]), len(got["replies"]))
         for w, g in zip(want["replies"], got["replies"], strict=False):
@@ -170,15 +194,18 @@ def replay(fake: FakeSheets, recording: list[dict[str, Any]]) -> Replay:
         if endpoint is None:
             result.stopped = f"{method} {parts.path.rsplit('/', 1)[-1]}"
             break
-        answer = requests.request(method, fake.url + uri[len(SHEETS):], json=_map_ids(body, ids)
-                                  if body is not None else None, timeout=10)
+        answer = requests.request(
+            method, fake.url + uri[len(SHEETS) :], json=_map_ids(body, ids) if body is not None else None, timeout=10
+        )
         want_status = interaction["response"]["status"]["code"]
         want, got = _body(interaction, "response"), answer.json()
         result.compared += 1
         result.endpoints.add(endpoint)
         if answer.status_code != want_status:
-            result.mismatches.append(f"{endpoint} status: Google {want_status}, fake {answer.status_code} "
-                                     f"({got.get('error', {}).get('message')})")
+            result.mismatches.append(
+                f"{endpoint} status: Google {want_status}, fake {answer.status_code} "
+                f"({got.get('error', {}).get('message')})"
+            )
             break
         if want_status >= 400:
             if want["error"]["status"] != got["error"]["status"]:
@@ -186,8 +213,10 @@ def replay(fake: FakeSheets, recording: list[dict[str, Any]]) -> Replay:
             continue
         if endpoint == "spreadsheets.batchUpdate":
             for w, g in zip(want["replies"], got["replies"], strict=False):
-                for kind, inner, name in (("addSheet", "properties", "sheetId"),
-                                          ("addProtectedRange", "protectedRange", "protectedRangeId")):
+                for kind, inner, name in (
+                    ("addSheet", "properties", "sheetId"),
+                    ("addProtectedRange", "protectedRange", "protectedRangeId"),
+                ):
                     if kind in w:
                         ids[w[kind][inner][name]] = g[kind][inner][name]
                         back[g[kind][inner][name]] = w[kind][inner][name]
@@ -220,25 +249,41 @@ def test_the_replay_covers_every_endpoint_the_project_uses(fake):
             result = replay(fake, recording)
             seen |= result.endpoints
             compared += result.compared
-    assert {"spreadsheets.get", "spreadsheets.batchUpdate", "values.get", "values.batchGet", "values.update",
-            "values.batchUpdate", "values.append", "values.clear", "values.batchClear"} <= seen
+    assert {
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "values.get",
+        "values.batchGet",
+        "values.update",
+        "values.batchUpdate",
+        "values.append",
+        "values.clear",
+        "values.batchClear",
+    } <= seen
     assert compared > 500
 
 
 def test_empty_ranges_have_no_values_and_ranges_come_back_normalised(fake):
     fake.store.create("Shapes", spreadsheet_id="shapes")
     base = f"{fake.url}/v4/spreadsheets/shapes/values"
-    requests.put(f"{base}/Sheet1!B2", params={"valueInputOption": "RAW"},
-                 json={"values": [["x", "", None], [], ["y"]]}, timeout=10)
+    requests.put(
+        f"{base}/Sheet1!B2",
+        params={"valueInputOption": "RAW"},
+        json={"values": [["x", "", None], [], ["y"]]},
+        timeout=10,
+    )
     assert requests.get(f"{base}/Sheet1!D5:E6", timeout=10).json() == {
-        "range": "Sheet1!D5:E6", "majorDimension": "ROWS"}
+        "range": "Sheet1!D5:E6",
+        "majorDimension": "ROWS",
+    }
     got = requests.get(f"{base}/'Sheet1'!A:C", timeout=10).json()
     assert got["range"] == "Sheet1!A1:C1000"
     assert got["values"] == [[], ["", "x"], [], ["", "y"]]
     error = requests.get(f"{base}/Nope!A1", timeout=10)
     assert error.status_code == 400 and error.json()["error"]["status"] == "INVALID_ARGUMENT"
-    too_far = requests.put(f"{base}/Sheet1!A1001", params={"valueInputOption": "RAW"},
-                           json={"values": [["x"]]}, timeout=10)
+    too_far = requests.put(
+        f"{base}/Sheet1!A1001", params={"valueInputOption": "RAW"}, json={"values": [["x"]]}, timeout=10
+    )
     assert "exceeds grid limits" in too_far.json()["error"]["message"]
 
 
@@ -253,8 +298,11 @@ def test_request_counting_and_the_person_hook(fake):
 
 
 def test_create_answers_with_the_new_spreadsheet(fake):
-    answer = requests.post(f"{fake.url}/v4/spreadsheets", timeout=10, json={
-        "properties": {"title": "Made here"}, "sheets": [{"properties": {"title": "Accounts"}}]}).json()
+    answer = requests.post(
+        f"{fake.url}/v4/spreadsheets",
+        timeout=10,
+        json={"properties": {"title": "Made here"}, "sheets": [{"properties": {"title": "Accounts"}}]},
+    ).json()
     assert answer["properties"]["title"] == "Made here"
     assert [s["properties"]["title"] for s in answer["sheets"]] == ["Accounts"]
     assert answer["spreadsheetUrl"].endswith(f"/d/{answer['spreadsheetId']}/edit")

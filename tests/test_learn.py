@@ -103,8 +103,11 @@ def test_proposals_score_best_above_worst() -> None:
     """The proposed rows, scored by the core, separate the planted groups (same cell rules)."""
     frame = customers(50, 50, seed=5)
     report = learn(frame)
-    model = IcpModel(settings=Settings(top_tier_at=6, middle_tier_at=3), criteria=tuple(report.proposed_criteria()),
-                     disqualifiers=tuple(report.proposed_disqualifiers()))
+    model = IcpModel(
+        settings=Settings(top_tier_at=6, middle_tier_at=3),
+        criteria=tuple(report.proposed_criteria()),
+        disqualifiers=tuple(report.proposed_disqualifiers()),
+    )
     tiers = score(model, frame)["icp_tier"]
     assert (tiers[frame.Outcome == "best"] == "Pursue").all()
     assert (tiers[frame.Outcome == "churned"] == "Disqualified").all()
@@ -146,7 +149,9 @@ def test_cli_appends_proposals_to_a_new_workbook(tmp_path: Path) -> None:
     added = icp.iloc[template_rows:]
     # The template already has 'Employees between 50 and 200', so that proposal is not repeated.
     assert added[["Column", "Condition"]].values.tolist() == [
-        ["Tech stack", "contains any of HubSpot"], ["Industry", "is Fintech"]]
+        ["Tech stack", "contains any of HubSpot"],
+        ["Industry", "is Fintech"],
+    ]
     assert added["Note"].str.startswith("proposed · 40 of 40 best").all()
     assert anti.iloc[-1]["Condition"] == "below 20"
     model, _ = load_model(out)  # the new rows read back as an ordinary model
@@ -163,10 +168,16 @@ def test_cli_refuses_without_writing(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["best", "won", "churned", "lost", "open", ""]),
-                          st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10_000),
-                                    st.floats(allow_nan=True), st.dates())),
-                min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["best", "won", "churned", "lost", "open", ""]),
+            st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10_000), st.floats(allow_nan=True), st.dates()),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_any_cells_give_proposals_or_a_refusal(rows: list[tuple[str, object]]) -> None:
     frame = pd.DataFrame(rows, columns=["Outcome", "Anything"], dtype=object)
     report = learn(frame, rules=LearnRules(min_best=2, min_worst=2))

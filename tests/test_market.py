@@ -8,12 +8,25 @@ import pytest
 from icp_sheets.evidence.market import market_check
 from icp_sheets.example import AS_OF, example_model
 
-FIT = {"Company": "Fit", "Industry": "Software", "Employees": 120, "Region": "North America",
-       "Funding stage": "Series A", "Tech stack": "HubSpot", "Sales hiring date": None}  # fit 2+1+2+1 = 6
+FIT = {
+    "Company": "Fit",
+    "Industry": "Software",
+    "Employees": 120,
+    "Region": "North America",
+    "Funding stage": "Series A",
+    "Tech stack": "HubSpot",
+    "Sales hiring date": None,
+}  # fit 2+1+2+1 = 6
 GOVERNMENT = {**FIT, "Company": "Agency", "Industry": "Government"}
 ENTERPRISE = {**FIT, "Company": "Giant", "Employees": 5000}
-WEAK = {**FIT, "Company": "Tiny", "Employees": 20, "Funding stage": "Bootstrapped", "Tech stack": "Pipedrive",
-        "Region": "Europe"}  # 0 + 0 − 1 + 0 = −1
+WEAK = {
+    **FIT,
+    "Company": "Tiny",
+    "Employees": 20,
+    "Funding stage": "Bootstrapped",
+    "Tech stack": "Pipedrive",
+    "Region": "Europe",
+}  # 0 + 0 − 1 + 0 = −1
 # Fit 1 (Series A only) plus a sales hire on the as-of day: a score of 2 (Nurture) when scored,
 # but the market check counts fit alone, so these stay below the floor of 2.
 TRIGGERED = {**WEAK, "Company": "Hiring", "Funding stage": "Series A", "Tech stack": "Slack",
@@ -28,8 +41,10 @@ def universe(**counts: int) -> pd.DataFrame:
 def test_counts_partition_the_universe() -> None:
     report = market_check(example_model(), universe(fit=2500, government=50, enterprise=70, weak=80, triggered=40))
     assert (report.universe, report.addressable, report.disqualified, report.below_floor) == (2740, 2500, 120, 120)
-    assert report.reasons == (("More than 1,000 employees: enterprise procurement", 70),
-                              ("Public sector: procurement-heavy, 12-month cycles", 50))
+    assert report.reasons == (
+        ("More than 1,000 employees: enterprise procurement", 70),
+        ("Public sector: procurement-heavy, 12-month cycles", 50),
+    )
     assert report.warning is None
     assert report.lines()[-1] == "Healthy for a mid-market product (2,000–10,000)."
 
@@ -44,8 +59,15 @@ def test_signals_do_not_make_an_account_addressable() -> None:
     assert market_check(model, frame).below_floor == 5
 
 
-@pytest.mark.parametrize(("n", "words"), [(199, "too narrow"), (200, "Workable, though smaller"),
-                                          (10_001, "Workable, though larger"), (50_001, "too broad")])
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (199, "too narrow"),
+        (200, "Workable, though smaller"),
+        (10_001, "Workable, though larger"),
+        (50_001, "too broad"),
+    ],
+)
 def test_thresholds(n: int, words: str) -> None:
     report = market_check(example_model(), universe(fit=n, weak=10))
     assert report.addressable == n

@@ -35,14 +35,14 @@ def test_round_trip_gives_the_same_model(model: IcpModel) -> None:
 
 def test_every_problem_at_once_with_its_place(model: IcpModel) -> None:
     icp = [list(r) for r in layout.model_rows(model)[layout.ICP]]
-    icp[0][1] = "between 50"          # row 2
-    icp[1][2] = "lots"                # row 3
-    icp[2][3] = "firmo"               # row 4
-    icp[3][1] = "bigger than 5"       # row 5
-    icp[4][0] = None                  # row 6
+    icp[0][1] = "between 50"  # row 2
+    icp[1][2] = "lots"  # row 3
+    icp[2][3] = "firmo"  # row 4
+    icp[3][1] = "bigger than 5"  # row 5
+    icp[4][0] = None  # row 6
     signals = [list(r) for r in layout.model_rows(model)[layout.SIGNALS]]
-    signals[0][3] = "2.5"             # row 2: window must be whole days
-    signals[1][4] = "exponential"     # row 3
+    signals[0][3] = "2.5"  # row 2: window must be whole days
+    signals[1][4] = "exponential"  # row 3
     problems = _problems(model, ICP=icp, Signals=signals)
     assert problems == [
         ("ICP", 2, "Condition", "bad-condition"),
@@ -61,7 +61,8 @@ def test_message_reads_like_the_issue_example(model: IcpModel) -> None:
     with pytest.raises(IcpError) as caught:
         read_model(_tables(model, ICP=icp))
     assert str(caught.value.problems[0]) == (
-        "ICP row 7, Condition: 'between 50' needs two numbers, like 'between 50 and 200'")
+        "ICP row 7, Condition: 'between 50' needs two numbers, like 'between 50 and 200'"
+    )
 
 
 def test_missing_header_lists_the_headers_found(model: IcpModel) -> None:
@@ -85,8 +86,8 @@ def test_missing_icp_tab_is_an_error_other_tabs_are_optional(model: IcpModel) ->
 def test_settings_are_typed_and_checked(model: IcpModel) -> None:
     settings = [list(r) for r in layout.model_rows(model)[layout.SETTINGS]]
     by_label = {r[0]: r for r in settings}
-    by_label["As-of date"][1] = 46296            # an Excel serial date
-    by_label["Top tier from score"][1] = "2.5"   # number as text
+    by_label["As-of date"][1] = 46296  # an Excel serial date
+    by_label["Top tier from score"][1] = "2.5"  # number as text
     read, _ = read_model(_tables(model, Settings=settings))
     assert read.settings.as_of == dt.date(2026, 10, 1)
     assert read.settings.top_tier_at == 2.5
@@ -100,8 +101,10 @@ def test_unknown_settings_and_blank_reasons_are_warnings(model: IcpModel) -> Non
     settings = [*layout.model_rows(model)[layout.SETTINGS], ["Colour of the sky", "blue", ""]]
     anti = [["Employees", "above 5000", None]]
     read, warnings = read_model(_tables(model, Settings=settings, Anti_ICP=anti))
-    assert {(w.code, w.severity) for w in warnings} == {(Code.UNKNOWN_SETTING, Severity.WARNING),
-                                                        (Code.REQUIRED_CELL, Severity.WARNING)}
+    assert {(w.code, w.severity) for w in warnings} == {
+        (Code.UNKNOWN_SETTING, Severity.WARNING),
+        (Code.REQUIRED_CELL, Severity.WARNING),
+    }
     assert read.disqualifiers[0].reason == "Anti-ICP: Employees above 5,000"
 
 

@@ -32,8 +32,13 @@ def test_specific_keyword_wins_then_department_then_seniority(model: IcpModel) -
     personas = (
         Persona(name="Sales manager", role=Role.USER, title_keywords=("Manager",), department="Sales"),
         Persona(name="IT manager", role=Role.USER, title_keywords=("Manager",), department="IT", seniority="Senior"),
-        Persona(name="Senior sales manager", role=Role.USER, title_keywords=("Manager",), department="Sales",
-                seniority="Senior"),
+        Persona(
+            name="Senior sales manager",
+            role=Role.USER,
+            title_keywords=("Manager",),
+            department="Sales",
+            seniority="Senior",
+        ),
     )
     tied = IcpModel(personas=personas)
     assert match_persona(tied, "Manager").name == "Sales manager"  # type: ignore[union-attr]

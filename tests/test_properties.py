@@ -18,8 +18,12 @@ from icp_sheets.io.tables import table_from_values
 
 MODEL = example_model()
 cells = st.one_of(
-    st.none(), st.text(max_size=12), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(), st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.none(),
+    st.text(max_size=12),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
     st.sampled_from(["n/a", "1,200", " 150 ", "150.0", "Series B", "HubSpot; Zoho", "=SUM(1)", "46000", "#N/A"]),
 )
 rows = st.lists(st.fixed_dictionaries({c: cells for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
@@ -37,8 +41,7 @@ def test_scoring_never_crashes_and_score_is_fit_plus_timing(records: list[dict[s
 
 @FAST
 @given(rows, st.integers(0, 60), st.sampled_from([s.date_column for s in MODEL.signals]))
-def test_a_signal_inside_its_window_never_lowers_a_score(records: list[dict[str, Any]], age: int,
-                                                          column: str) -> None:
+def test_a_signal_inside_its_window_never_lowers_a_score(records: list[dict[str, Any]], age: int, column: str) -> None:
     before = score(MODEL, pd.DataFrame(records, dtype=object))
     window = next(s.window_days for s in MODEL.signals if s.date_column == column)
     for record in records:
@@ -60,8 +63,9 @@ def test_an_anti_icp_match_always_disqualifies(records: list[dict[str, Any]], em
 @FAST
 @given(st.lists(st.lists(cells, min_size=5, max_size=5), min_size=1, max_size=6))
 def test_reading_a_model_never_crashes(icp_rows: list[list[Any]]) -> None:
-    tables = {tab: table_from_values(tab, [layout.TABS[tab].headers, *rows])
-              for tab, rows in layout.model_rows(MODEL).items()}
+    tables = {
+        tab: table_from_values(tab, [layout.TABS[tab].headers, *rows]) for tab, rows in layout.model_rows(MODEL).items()
+    }
     tables[layout.ICP] = table_from_values(layout.ICP, [layout.TABS[layout.ICP].headers, *icp_rows])
     try:
         model, _ = read_model(tables)

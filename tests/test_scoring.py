@@ -48,8 +48,16 @@ GOLDEN: list[tuple[dict[str, Any], float, float, float, str, str]] = [
 
 
 @pytest.mark.parametrize(("cells", "total", "fit", "timing", "tier", "priority"), GOLDEN)
-def test_example_icp_golden(model: IcpModel, account: Any, cells: dict[str, Any], total: float, fit: float,
-                            timing: float, tier: str, priority: str) -> None:
+def test_example_icp_golden(
+    model: IcpModel,
+    account: Any,
+    cells: dict[str, Any],
+    total: float,
+    fit: float,
+    timing: float,
+    tier: str,
+    priority: str,
+) -> None:
     result = score(model, account(**cells)).iloc[0]
     assert (result.icp_score, result.icp_fit, result.icp_timing) == (total, fit, timing)
     assert (result.icp_tier, result.icp_priority) == (tier, priority)
@@ -58,19 +66,27 @@ def test_example_icp_golden(model: IcpModel, account: Any, cells: dict[str, Any]
 
 
 def test_why_lists_every_rule_with_points(model: IcpModel, account: Any) -> None:
-    row = account(employees=120, funding_stage="Series B", tech_stack="salesforce; Gong", region=NA,
-                  sales_hiring_date=days_ago(12), tech_switch_date=days_ago(200))
+    row = account(
+        employees=120,
+        funding_stage="Series B",
+        tech_stack="salesforce; Gong",
+        region=NA,
+        sales_hiring_date=days_ago(12),
+        tech_switch_date=days_ago(200),
+    )
     why = score(model, row).iloc[0].icp_why
-    assert why == ("+2 Employees 50–200 · +1 Series B · +2 Salesforce · +1 North America · "
-                   "+1 Sales hiring 12 days ago")
+    assert why == ("+2 Employees 50–200 · +1 Series B · +2 Salesforce · +1 North America · +1 Sales hiring 12 days ago")
 
 
 def test_why_names_blank_and_unreadable_cells_and_the_run_goes_on(model: IcpModel, account: Any) -> None:
-    frame = pd.concat([
-        account(employees="lots", region=NA, sales_hiring_date="next week"),
-        account(employees="n/a", tech_stack=None),
-        account(employees=120),
-    ], ignore_index=True)
+    frame = pd.concat(
+        [
+            account(employees="lots", region=NA, sales_hiring_date="next week"),
+            account(employees="n/a", tech_stack=None),
+            account(employees=120),
+        ],
+        ignore_index=True,
+    )
     result = score(model, frame)
     assert "Employees unreadable ('lots')" in result.icp_why[0]
     assert "Sales hiring date unreadable ('next week')" in result.icp_why[0]
@@ -100,8 +116,16 @@ def test_result_keeps_row_order_and_index(model: IcpModel) -> None:
     frame = pd.DataFrame(example_accounts()).iloc[::-1]
     result = score(model, frame)
     assert list(result.index) == list(frame.index)
-    assert list(result.columns) == ["icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq",
-                                    "icp_why", "icp_action"]
+    assert list(result.columns) == [
+        "icp_score",
+        "icp_fit",
+        "icp_timing",
+        "icp_tier",
+        "icp_priority",
+        "icp_dq",
+        "icp_why",
+        "icp_action",
+    ]
 
 
 def _one_column_model(*rows: tuple[str, float], column: str = "X") -> IcpModel:
@@ -152,8 +176,9 @@ def test_bands_first_match_wins_and_any_other_catches_the_rest() -> None:
 
 def test_fractional_points_keep_full_precision() -> None:
     model = _one_column_model(("is a", 0.1), column="X")
-    model = model.model_copy(update={"criteria": (*model.criteria, Criterion(
-        column="Y", condition=parse_condition("is b"), points=0.2))})
+    model = model.model_copy(
+        update={"criteria": (*model.criteria, Criterion(column="Y", condition=parse_condition("is b"), points=0.2))}
+    )
     model = model.model_copy(update={"settings": Settings(top_tier_at=0.3, middle_tier_at=0.1)})
     result = score(model, pd.DataFrame({"X": ["a"], "Y": ["b"]})).iloc[0]
     assert result.icp_fit == pytest.approx(0.3)
@@ -192,8 +217,14 @@ def test_dates_in_mixed_forms_count_alike() -> None:
     model = _signal_model(Decay(), window=10)
     when = AS_OF - dt.timedelta(days=3)
     serial = (when - dt.date(1899, 12, 30)).days
-    cells = [when, dt.datetime.combine(when, dt.time(9)), when.isoformat(), serial, str(serial),
-             when.strftime("%d.%m.%Y")]
+    cells = [
+        when,
+        dt.datetime.combine(when, dt.time(9)),
+        when.isoformat(),
+        serial,
+        str(serial),
+        when.strftime("%d.%m.%Y"),
+    ]
     result = score(model, pd.DataFrame({"When": cells}, dtype=object))
     assert result.icp_timing.tolist() == [4] * len(cells)
     assert set(result.icp_why) == {"+4 Funding 3 days ago"}

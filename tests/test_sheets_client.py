@@ -18,13 +18,23 @@ EMAIL = "icp-bot@demo-project.iam.gserviceaccount.com"
 @pytest.fixture
 def key_file(tmp_path):
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     path = tmp_path / "secret-key.json"
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "demo-project", "private_key_id": "abc",
-        "private_key": pem, "client_email": EMAIL, "client_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token"}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "demo-project",
+                "private_key_id": "abc",
+                "private_key": pem,
+                "client_email": EMAIL,
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
     return path
 
 
@@ -59,8 +69,7 @@ def test_a_service_account_gets_the_spreadsheets_scope_only_and_its_email_is_kno
 def test_error_messages_never_show_paths_or_keys(tmp_path, key_file):
     damaged = tmp_path / "secret-damaged.json"
     damaged.write_text(key_file.read_text()[:200])
-    for action in (lambda: find_credentials(tmp_path / "secret-missing.json"),
-                   lambda: load_credentials(damaged)):
+    for action in (lambda: find_credentials(tmp_path / "secret-missing.json"), lambda: load_credentials(damaged)):
         with pytest.raises(SheetsError) as info:
             action()
         assert "secret" not in str(info.value) and "PRIVATE KEY" not in str(info.value)

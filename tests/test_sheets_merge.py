@@ -24,8 +24,7 @@ def test_one_side_changes_a_cell_and_the_other_side_takes_it():
     m = merge(BASE, wb, sh, tab="Accounts")
     assert m.conflicts == []
     for side in (m.workbook, m.sheet):
-        assert side.rows == {"a": {"Company": "Acme", "Employees": 11},
-                             "b": {"Company": "Beta Ltd", "Employees": 20}}
+        assert side.rows == {"a": {"Company": "Acme", "Employees": 11}, "b": {"Company": "Beta Ltd", "Employees": 20}}
 
 
 def test_both_sides_change_a_cell_differently_is_a_conflict_and_nothing_is_overwritten():
@@ -97,8 +96,7 @@ def test_formula_and_text_that_looks_like_one_differ():
     assert not same(True, 1)
     assert same(1, 1.0)
     base = table(("a", "Acme", 10))
-    m = merge(base, table(("a", "Acme", 10)), Table.of(COLS, [("a", {"Company": Formula("=A1"),
-                                                                      "Employees": 10})]))
+    m = merge(base, table(("a", "Acme", 10)), Table.of(COLS, [("a", {"Company": Formula("=A1"), "Employees": 10})]))
     assert m.workbook.get("a", "Company") == Formula("=A1")
 
 
@@ -157,8 +155,9 @@ def test_keyed_hands_out_ids_to_new_and_duplicated_rows():
 def test_layout_closes_deleted_rows_keeps_blank_rows_and_appends_new_ones():
     grid = [["Company", "icp_id"], ["Acme", "a"], ["Beta", "b"], [], ["Cobalt", "c"]]
     side = keyed(grid, set())
-    target = Table.of(["Company"], [("a", {"Company": "Acme"}), ("c", {"Company": "Cobalt"}),
-                                    ("d", {"Company": "Delta"})])
+    target = Table.of(
+        ["Company"], [("a", {"Company": "Acme"}), ("c", {"Company": "Cobalt"}), ("d", {"Company": "Delta"})]
+    )
     out = layout(side, target)
     assert out == [["Company", "icp_id"], ["Acme", "a"], [], ["Cobalt", "c"], ["Delta", "d"]]
     changes = diff(grid, out)

@@ -96,15 +96,18 @@ def test_slow_answers_still_arrive(fake):
     assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
 
 
-@pytest.mark.parametrize(("method", "url", "safe"), [
-    ("GET", "https://sheets.googleapis.com/v4/spreadsheets/k", True),
-    ("PUT", "https://sheets.googleapis.com/v4/spreadsheets/k/values/A1", True),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values:batchUpdate", True),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values/Sheet1:clear", True),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values/Sheet1:append", False),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k:batchUpdate", False),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets", False),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "safe"),
+    [
+        ("GET", "https://sheets.googleapis.com/v4/spreadsheets/k", True),
+        ("PUT", "https://sheets.googleapis.com/v4/spreadsheets/k/values/A1", True),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values:batchUpdate", True),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values/Sheet1:clear", True),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k/values/Sheet1:append", False),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/k:batchUpdate", False),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets", False),
+    ],
+)
 def test_which_requests_are_safe_to_repeat(method, url, safe):
     assert safe_to_repeat(method, url) is safe
 

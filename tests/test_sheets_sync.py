@@ -126,7 +126,9 @@ def test_push_creates_every_tab_with_ids_protection_and_drop_downs(pushed, fake)
     assert protection["warningOnly"] and protection["description"] == PROTECTION_NOTE
     start = column(accounts, layout.RESULT_COLUMNS[0])
     assert (protection["range"]["startColumnIndex"], protection["range"]["endColumnIndex"]) == (
-        start, start + len(layout.RESULT_COLUMNS))
+        start,
+        start + len(layout.RESULT_COLUMNS),
+    )
     assert book.sheet(layout.ICP).validation  # the condition drop-down came along
 
 
@@ -188,9 +190,21 @@ def test_rows_added_on_both_sides_both_survive_once(pushed, fake, conn):
 def test_a_row_deleted_in_the_sheet_is_deleted_in_the_workbook(pushed, fake, conn):
     row, _ = sheet_row(fake, layout.ACCOUNTS, "Tandem Freight")
     book = fake.store.spreadsheets[KEY]
-    fake.store.batch_update(book, [{"deleteDimension": {"range": {
-        "sheetId": book.sheet(layout.ACCOUNTS).sheet_id, "dimension": "ROWS",
-        "startIndex": row - 1, "endIndex": row}}}])
+    fake.store.batch_update(
+        book,
+        [
+            {
+                "deleteDimension": {
+                    "range": {
+                        "sheetId": book.sheet(layout.ACCOUNTS).sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": row - 1,
+                        "endIndex": row,
+                    }
+                }
+            }
+        ],
+    )
     sync(pushed, conn)
     assert "Tandem Freight" not in [r[0] for r in wb_rows(pushed, layout.ACCOUNTS)]
 
@@ -215,7 +229,11 @@ def test_a_conflict_is_reported_and_overwrites_nothing_until_prefer(pushed, fake
     report = sync(pushed, conn)
     (conflict,) = report.unresolved
     assert (conflict.tab, conflict.column, conflict.workbook, conflict.sheet) == (
-        layout.ACCOUNTS, "Employees", 230, 240)
+        layout.ACCOUNTS,
+        "Employees",
+        230,
+        240,
+    )
     assert wb_find(pushed, layout.ACCOUNTS, "Kestrel Security")["Employees"] == 230
     assert sheet_row(fake, layout.ACCOUNTS, "Kestrel Security")[1][3] == 240
     again = sync(pushed, conn)  # still a conflict: the base kept the old value
@@ -244,8 +262,9 @@ def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(pushed, f
 def test_text_starting_with_equals_in_the_sheet_reaches_the_workbook_as_text(pushed, fake, conn):
     book = fake.store.spreadsheets[KEY]
     n = len(fake.store.grid(KEY, layout.ACCOUNTS))
-    fake.store.write(book, f"{layout.ACCOUNTS}!A{n + 1}", [['=HYPERLINK("http://evil.example")', "x.example"]],
-                     user_entered=False)  # a CSV imported as text, next to a formula a person typed
+    fake.store.write(
+        book, f"{layout.ACCOUNTS}!A{n + 1}", [['=HYPERLINK("http://evil.example")', "x.example"]], user_entered=False
+    )  # a CSV imported as text, next to a formula a person typed
     fake.store.type_in(KEY, layout.ACCOUNTS, f"A{n + 2}", '="Typed"&" formula"')
     report = sync(pushed, conn)
     assert report.requests <= BUDGET
@@ -390,8 +409,9 @@ def test_a_missing_sheet_says_what_to_do(tmp_path, fake):
 
 def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, fake, conn, tmp_path):
     n = len(fake.store.grid(KEY, layout.ACCOUNTS))
-    for i, value in enumerate(["Fresh Forge", "fresh.example", "Software", "150", "North America",
-                               "Series B", "Salesforce", "2026-11-10"]):
+    for i, value in enumerate(
+        ["Fresh Forge", "fresh.example", "Software", "150", "North America", "Series B", "Salesforce", "2026-11-10"]
+    ):
         fake.store.type_in(KEY, layout.ACCOUNTS, f"{'ABCDEFGH'[i]}{n + 1}", value)
     before = fake.store.grid(KEY, layout.ACCOUNTS)
     fake.reset_counts()
@@ -403,8 +423,7 @@ def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, 
     width = len(after[0])
     for old, new in zip(before, after, strict=True):  # human-typed columns untouched
         old, new = old + [""] * (width - len(old)), new + [""] * (width - len(new))
-        assert [v for i, v in enumerate(old) if i not in results] == \
-            [v for i, v in enumerate(new) if i not in results]
+        assert [v for i, v in enumerate(old) if i not in results] == [v for i, v in enumerate(new) if i not in results]
     # parity: pull the sheet into the workbook and run `icp-sheets score` on it
     sync(pushed, conn, Mode.PULL)
     from click.testing import CliRunner
@@ -463,8 +482,11 @@ def test_the_commands_against_the_fake_server(tmp_path, fake):
 
 
 def test_the_fake_server_runs_as_a_command():
-    proc = subprocess.Popen([sys.executable, "-m", "icp_sheets.testing.fake_sheets", "--port", "0",
-                             "--create", "k"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "icp_sheets.testing.fake_sheets", "--port", "0", "--create", "k"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         assert "Fake Google Sheets API on http://127.0.0.1:" in proc.stdout.readline()

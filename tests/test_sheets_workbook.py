@@ -38,8 +38,9 @@ def test_writes_keep_text_as_text_dates_as_dates_and_stretch_tables(tmp_path):
     path = write_workbook(tmp_path / "icp.xlsx")
     side = WorkbookSide(path)
     rows = len(side.grid(layout.ACCOUNTS))
-    side.write(layout.ACCOUNTS, [(rows + 1, 1, "=HYPERLINK(1)"), (rows + 1, 8, "2026-02-03"),
-                                 (rows + 1, 2, Formula("=A2"))])
+    side.write(
+        layout.ACCOUNTS, [(rows + 1, 1, "=HYPERLINK(1)"), (rows + 1, 8, "2026-02-03"), (rows + 1, 2, Formula("=A2"))]
+    )
     side.save()
     ws = openpyxl.load_workbook(path)[layout.ACCOUNTS]
     assert ws.cell(rows + 1, 1).data_type == "s"

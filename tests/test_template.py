@@ -180,8 +180,7 @@ def test_tier_and_priority_are_colour_coded(book) -> None:
     for cf_range, cf_rules in ws.conditional_formatting._cf_rules.items():
         for rule in cf_rules:
             rules.setdefault(str(cf_range.sqref), set()).update(rule.formula)
-    assert rules[f"{letters['icp_tier']}2:{letters['icp_tier']}1048576"] == {
-        '"Pursue"', '"Nurture"', '"Disqualified"'}
+    assert rules[f"{letters['icp_tier']}2:{letters['icp_tier']}1048576"] == {'"Pursue"', '"Nurture"', '"Disqualified"'}
     priority = rules[f"{letters['icp_priority']}2:{letters['icp_priority']}1048576"]
     assert priority == {f'"{p}"' for p in ("A1", "A2", "A3", "B1", "B2", "B3", "C1", "C2", "C3", "DQ")}
 
@@ -218,8 +217,13 @@ def test_contacts_without_a_title_still_give_a_template(tmp_path: Path) -> None:
 def _tree(element: ElementTree.Element) -> tuple:
     """An XML element as plain data: namespaces by URI, attributes sorted, so how openpyxl's
     serialiser (lxml or the standard library) spells prefixes and empty tags does not matter."""
-    return (element.tag, sorted(element.attrib.items()), element.text or "", element.tail or "",
-            [_tree(child) for child in element])
+    return (
+        element.tag,
+        sorted(element.attrib.items()),
+        element.text or "",
+        element.tail or "",
+        [_tree(child) for child in element],
+    )
 
 
 def _parts(path: Path) -> dict[str, tuple]:
@@ -279,14 +283,23 @@ def test_template_never_turns_account_text_into_formulas(tmp_path: Path) -> None
 
 
 def test_scored_xlsx_keeps_columns_rows_and_types(tmp_path: Path) -> None:
-    frame = pd.DataFrame({
-        "Company": ["A", "B", None], "Employees": [10, 2.5, float("nan")],
-        "Seen": [pd.Timestamp("2026-01-02"), pd.NaT, pd.Timestamp("2026-01-03 14:30")],
-        "icp_score": [3.25, 1.0, 0.0], "icp_tier": ["Go", "Wait", "Disqualified"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Company": ["A", "B", None],
+            "Employees": [10, 2.5, float("nan")],
+            "Seen": [pd.Timestamp("2026-01-02"), pd.NaT, pd.Timestamp("2026-01-03 14:30")],
+            "icp_score": [3.25, 1.0, 0.0],
+            "icp_tier": ["Go", "Wait", "Disqualified"],
+        }
+    )
     path = tmp_path / "scored.xlsx"
-    write_scored_xlsx(path, frame, ["icp_score", "icp_tier"], sheet_name="My list",
-                      settings=ModelSettings(top_tier="Go", middle_tier="Wait"))
+    write_scored_xlsx(
+        path,
+        frame,
+        ["icp_score", "icp_tier"],
+        sheet_name="My list",
+        settings=ModelSettings(top_tier="Go", middle_tier="Wait"),
+    )
     ws = load_workbook(path)["My list"]
     assert [[c.value for c in row] for row in ws.iter_rows()] == [
         ["Company", "Employees", "Seen", "icp_score", "icp_tier"],
@@ -324,8 +337,11 @@ def test_the_project_reader_reads_scored_output_back(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r")),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r")), min_size=1, max_size=8
+    )
+)
 @example(["_x0041_ Holdings", "=SUM(1)", " lead and trail ", "tab\tand\nline", "x\x01y"])
 def test_any_text_comes_back_as_the_same_text(tmp_path: Path, texts: list[str]) -> None:
     from icp_sheets.core.values import is_empty

@@ -54,8 +54,9 @@ def test_reports_the_planted_conversion_and_lift(planted: pd.DataFrame) -> None:
         assert abs(row.Lift / (rate / planted_base) - 1) < 4 * lift_rel_se
     assert report.useful and report.figures.ratio == pytest.approx(0.30 / 0.02, rel=0.35)
     assert report.open == (planted.Outcome == "open").sum()
-    assert report.notes == (f"Outcomes left out (neither good nor bad): 'open' ({report.open}); map them with "
-                            "--good/--bad.",)
+    assert report.notes == (
+        f"Outcomes left out (neither good nor bad): 'open' ({report.open}); map them with --good/--bad.",
+    )
 
 
 def test_scores_as_of_the_creation_date(planted: pd.DataFrame) -> None:
@@ -122,12 +123,18 @@ def test_score_bands_are_round_and_cover_every_score() -> None:
 def _contents(book: Workbook) -> dict[str, tuple[object, ...]]:
     """What a person typed or set up in each tab (the Validation tab aside): values, notes,
     drop-downs, tables, conditional formats, protection."""
-    return {ws.title: ([[c.value for c in row] for row in ws.iter_rows()],
-                       [c.comment.text for row in ws.iter_rows() for c in row if c.comment],
-                       [(v.sqref, v.formula1) for v in ws.data_validations.dataValidation],
-                       dict(ws.tables.items()),  # table name → range
-                       len(ws.conditional_formatting), ws.protection.sheet)
-            for ws in book.worksheets if ws.title != TAB}
+    return {
+        ws.title: (
+            [[c.value for c in row] for row in ws.iter_rows()],
+            [c.comment.text for row in ws.iter_rows() for c in row if c.comment],
+            [(v.sqref, v.formula1) for v in ws.data_validations.dataValidation],
+            dict(ws.tables.items()),  # table name → range
+            len(ws.conditional_formatting),
+            ws.protection.sheet,
+        )
+        for ws in book.worksheets
+        if ws.title != TAB
+    }
 
 
 def test_validation_tab_keeps_the_workbook_and_the_history(tmp_path: Path, planted: pd.DataFrame) -> None:
@@ -192,8 +199,10 @@ def test_rows_without_a_creation_date_use_the_models_date(planted: pd.DataFrame)
 def test_missing_columns_count_as_blank(planted: pd.DataFrame) -> None:
     frame = planted.drop(columns=["Tech switch date", "Leader hired date"])
     report = validate(example_model(), frame, today=AS_OF)
-    assert report.notes[-2:] == ("The outcomes have no 'Leader hired date' column: counted as blank.",
-                                 "The outcomes have no 'Tech switch date' column: counted as blank.")
+    assert report.notes[-2:] == (
+        "The outcomes have no 'Leader hired date' column: counted as blank.",
+        "The outcomes have no 'Tech switch date' column: counted as blank.",
+    )
     assert report.by_tier.equals(validate(example_model(), planted, today=AS_OF).by_tier)  # never filled here
 
 

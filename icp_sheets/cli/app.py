@@ -35,8 +35,11 @@ class _Group(click.Group):
         except Exception as exc:  # the last line of defence: a bug, said plainly
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"icp-sheets: unexpected error: {type(exc).__name__}: {exc}. Rerun with --debug for "
-                       "details and report it.", err=True)
+            click.echo(
+                f"icp-sheets: unexpected error: {type(exc).__name__}: {exc}. Rerun with --debug for "
+                "details and report it.",
+                err=True,
+            )
             sys.exit(1)
 
 

@@ -36,10 +36,12 @@ def check(workbook: Path, accounts: Path | None) -> None:
         market = market_check(model, table.frame)
     report(warnings)
     s = model.settings
-    click.echo(f"{s.model_name} v{s.model_version}: {len(model.criteria)} criteria on "
-               f"{len(model.scored_columns())} columns, {len(model.disqualifiers)} disqualifiers, "
-               f"{len(model.signals)} signals, {len(model.personas)} personas. "
-               f"{'Usable' if not warnings else f'Usable, with {len(warnings)} warning(s)'}.")
+    click.echo(
+        f"{s.model_name} v{s.model_version}: {len(model.criteria)} criteria on "
+        f"{len(model.scored_columns())} columns, {len(model.disqualifiers)} disqualifiers, "
+        f"{len(model.signals)} signals, {len(model.personas)} personas. "
+        f"{'Usable' if not warnings else f'Usable, with {len(warnings)} warning(s)'}."
+    )
     if counts is not None:
         total = int(counts.sum())
         for tier, n in counts.items():

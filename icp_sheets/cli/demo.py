@@ -25,18 +25,26 @@ def _free_name(path: Path) -> Path:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("icp_demo.xlsx"),
-              show_default=True, help="Where to write the scored example workbook.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("icp_demo.xlsx"),
+    show_default=True,
+    help="Where to write the scored example workbook.",
+)
 def demo(output: Path) -> None:
     """Score the template's example accounts, print them ranked, and write the scored workbook."""
     model = example_model()
     accounts = pd.DataFrame(example_accounts())
     results = score(model, accounts)
     console = Console()
-    console.print(f"[bold]{model.settings.model_name}[/]: {len(accounts)} example accounts, "
-                  f"signals as of {model.settings.as_of}")
+    console.print(
+        f"[bold]{model.settings.model_name}[/]: {len(accounts)} example accounts, signals as of {model.settings.as_of}"
+    )
     print_ranked(pd.concat([accounts, results], axis=1), console)
     target = _free_name(output)
     write_example_workbook(target)
-    console.print(f"Wrote [bold]{target}[/]: the template with these scores in its Accounts tab. "
-                  "Next: icp-sheets new my_icp.xlsx")
+    console.print(
+        f"Wrote [bold]{target}[/]: the template with these scores in its Accounts tab. Next: icp-sheets new my_icp.xlsx"
+    )

@@ -28,17 +28,25 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _outcome_options(command: _F) -> _F:
     """The options both commands share: where the table is and what its outcome words mean."""
-    for option in reversed([
-        click.option("--tab", help="Read this tab when the table is an .xlsx workbook (default: the first)."),
-        click.option("--outcome-column", help="Header of the outcome column (default: Outcome, Result, Status "
-                     "or Stage)."),
-        click.option("--good", help="Outcome words that count as good, comma-separated (default: best, won, "
-                     "retained, expanded, replied, meeting booked, …)."),
-        click.option("--bad", help="Outcome words that count as bad, comma-separated (default: worst, churned, "
-                     "lost, no reply, …)."),
-        click.option("-o", "--output", type=_PATH, help="The .xlsx to write."),
-        click.option("--force", is_flag=True, help="Replace OUTPUT if it exists."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--tab", help="Read this tab when the table is an .xlsx workbook (default: the first)."),
+            click.option(
+                "--outcome-column", help="Header of the outcome column (default: Outcome, Result, Status or Stage)."
+            ),
+            click.option(
+                "--good",
+                help="Outcome words that count as good, comma-separated (default: best, won, "
+                "retained, expanded, replied, meeting booked, …).",
+            ),
+            click.option(
+                "--bad",
+                help="Outcome words that count as bad, comma-separated (default: worst, churned, lost, no reply, …).",
+            ),
+            click.option("-o", "--output", type=_PATH, help="The .xlsx to write."),
+            click.option("--force", is_flag=True, help="Replace OUTPUT if it exists."),
+        ]
+    ):
         command = option(command)
     return command
 
@@ -68,11 +76,26 @@ def _target(workbook: Path, output: Path | None, kind: str, *, force: bool, in_p
 @click.argument("workbook", type=_PATH)
 @click.argument("customers", type=_PATH)
 @_outcome_options
-@click.option("--min-best", type=click.IntRange(2), default=LearnRules.min_best, show_default=True,
-              help="Fewest best (and worst) customers to learn from.")
+@click.option(
+    "--min-best",
+    type=click.IntRange(2),
+    default=LearnRules.min_best,
+    show_default=True,
+    help="Fewest best (and worst) customers to learn from.",
+)
 @click.option("--ignore", help="Columns never to profile, comma-separated (e.g. 'Owner, Notes').")
-def learn_command(workbook: Path, customers: Path, tab: str | None, outcome_column: str | None, good: str | None,
-                  bad: str | None, output: Path | None, force: bool, min_best: int, ignore: str | None) -> None:
+def learn_command(
+    workbook: Path,
+    customers: Path,
+    tab: str | None,
+    outcome_column: str | None,
+    good: str | None,
+    bad: str | None,
+    output: Path | None,
+    force: bool,
+    min_best: int,
+    ignore: str | None,
+) -> None:
     """Propose ICP and Anti-ICP rows from CUSTOMERS (.csv/.xlsx with an Outcome column).
 
     What the best customers share and the worst do not becomes ordinary rows
@@ -82,14 +105,20 @@ def learn_command(workbook: Path, customers: Path, tab: str | None, outcome_colu
     the exit code is 1.
     """
     if output is not None and output.resolve() == workbook.resolve():
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "is the workbook itself; learn writes its proposals to a "
-                               "new workbook, so choose another -o", tab=str(output)))
+        raise IcpError(
+            Problem(
+                Code.UNREADABLE_FILE,
+                "is the workbook itself; learn writes its proposals to a new workbook, so choose another -o",
+                tab=str(output),
+            )
+        )
     target = _target(workbook, output, "learned", force=force)
     table = read_table(customers, tab)
     rules = LearnRules(min_best=min_best, min_worst=min_best)
     with _in_table(table.name):
-        found = learn(table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules,
-                      exclude=split_list(ignore))
+        found = learn(
+            table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules, exclude=split_list(ignore)
+        )
     for line in found.lines():
         click.echo(line)
     if found.refusal:
@@ -103,13 +132,26 @@ def learn_command(workbook: Path, customers: Path, tab: str | None, outcome_colu
 @click.argument("workbook", type=_PATH)
 @click.argument("outcomes", type=_PATH)
 @_outcome_options
-@click.option("--created-column", help="Header of the creation date each row is scored as of (default: found "
-              "from Created date, Created, Created on, …).")
+@click.option(
+    "--created-column",
+    help="Header of the creation date each row is scored as of (default: found "
+    "from Created date, Created, Created on, …).",
+)
 @click.option("--no-created", is_flag=True, help="Score every row as of the model's date instead.")
 @click.option("--in-place", is_flag=True, help=f"Write the {TAB} tab into WORKBOOK itself.")
-def validate_command(workbook: Path, outcomes: Path, tab: str | None, outcome_column: str | None,
-                     good: str | None, bad: str | None, output: Path | None, force: bool,
-                     created_column: str | None, no_created: bool, in_place: bool) -> None:
+def validate_command(
+    workbook: Path,
+    outcomes: Path,
+    tab: str | None,
+    outcome_column: str | None,
+    good: str | None,
+    bad: str | None,
+    output: Path | None,
+    force: bool,
+    created_column: str | None,
+    no_created: bool,
+    in_place: bool,
+) -> None:
     """Check the ICP in WORKBOOK against OUTCOMES (won/lost deals, replies, meetings).
 
     Each row is scored as of its creation date, then conversion and lift are reported
@@ -127,8 +169,13 @@ def validate_command(workbook: Path, outcomes: Path, tab: str | None, outcome_co
     created: str | bool = False if no_created else created_column or True
     mapping = _mapping(good, bad)
     with _in_table(table.name):
-        result = save_validation(workbook, target, lambda previous: validate(
-            model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous))
+        result = save_validation(
+            workbook,
+            target,
+            lambda previous: validate(
+                model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous
+            ),
+        )
     for line in result.lines():
         click.echo(line)
     click.echo(f"Wrote the {TAB} tab → {target}", err=True)

@@ -22,8 +22,9 @@ def stages(source: Path, console: Console) -> Iterator[Stage]:
     if not (big and console.is_terminal):
         yield lambda _: None
         return
-    with Progress(TextColumn("{task.description:<8}"), BarColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description:<8}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
         task = bar.add_task(STAGES[0], total=len(STAGES))
 
         def advance(name: str) -> None:

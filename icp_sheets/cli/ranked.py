@@ -17,12 +17,14 @@ _TIER_STYLE = {DISQUALIFIED: "red"}
 
 def ranked(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows ordered as a rep should work them: not disqualified, then score, fit, timing."""
-    order = pd.DataFrame({
-        "dq": (frame["icp_tier"].astype(str) == DISQUALIFIED).to_numpy(),
-        "score": -frame["icp_score"].to_numpy(),
-        "fit": -frame["icp_fit"].to_numpy(),
-        "timing": -frame["icp_timing"].to_numpy(),
-    })
+    order = pd.DataFrame(
+        {
+            "dq": (frame["icp_tier"].astype(str) == DISQUALIFIED).to_numpy(),
+            "score": -frame["icp_score"].to_numpy(),
+            "fit": -frame["icp_fit"].to_numpy(),
+            "timing": -frame["icp_timing"].to_numpy(),
+        }
+    )
     positions = order.sort_values(["dq", "score", "fit", "timing"], kind="stable").index
     return frame.iloc[positions.to_numpy()]
 
@@ -46,6 +48,5 @@ def print_ranked(frame: pd.DataFrame, console: Console, *, limit: int | None = N
         account.append("\n" + str(row["icp_why"]), style="dim")
         score = f"{_points(row['icp_score'])} ({_points(row['icp_fit'])}+{_points(row['icp_timing'])})"
         label = tier if tier == DISQUALIFIED else f"{tier} {row['icp_priority']}"
-        table.add_row(str(rank), account, score, Text(label, style=_TIER_STYLE.get(tier, "green")),
-                      end_section=True)
+        table.add_row(str(rank), account, score, Text(label, style=_TIER_STYLE.get(tier, "green")), end_section=True)
     console.print(table)

@@ -28,14 +28,22 @@ def summary(run: ScoreRun) -> str:
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("accounts", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to write: .csv or .xlsx. Default: INPUT.scored.csv/.xlsx beside the input.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Count signals back from this day (YYYY-MM-DD) "
-              "instead of the workbook's as-of date or today.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write: .csv or .xlsx. Default: INPUT.scored.csv/.xlsx beside the input.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Count signals back from this day (YYYY-MM-DD) instead of the workbook's as-of date or today.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
-def score(workbook: Path, accounts: Path | None, output: Path | None, as_of: dt.datetime | None, force: bool,
-          in_place: bool) -> None:
+def score(
+    workbook: Path, accounts: Path | None, output: Path | None, as_of: dt.datetime | None, force: bool, in_place: bool
+) -> None:
     """Score ACCOUNTS (.csv/.xlsx) with the ICP in WORKBOOK; without ACCOUNTS, the workbook's own tabs.
 
     The output keeps every input column and row and adds icp_score, icp_fit, icp_timing,

@@ -17,16 +17,23 @@ MODES = ("both", "push", "pull", "status")
 API_URL_ENV = "ICP_SHEETS_API_URL"
 
 _sheet_option = click.option(
-    "--sheet", metavar="URL_OR_KEY",
-    help="The Google Sheet (its URL or key). Default: the 'Google Sheet' row of the workbook's Settings tab.")
+    "--sheet",
+    metavar="URL_OR_KEY",
+    help="The Google Sheet (its URL or key). Default: the 'Google Sheet' row of the workbook's Settings tab.",
+)
 _credentials_option = click.option(
-    "--credentials", type=click.Path(path_type=Path, dir_okay=False),
+    "--credentials",
+    type=click.Path(path_type=Path, dir_okay=False),
     help="A service-account key (JSON). Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
-         "~/.config/gspread/service_account.json.")
+    "~/.config/gspread/service_account.json.",
+)
 _api_option = click.option(
-    "--api-url", envvar=API_URL_ENV, metavar="URL",
+    "--api-url",
+    envvar=API_URL_ENV,
+    metavar="URL",
     help=f"Send Sheets API requests to this server instead of Google, e.g. the fake one "
-         f"(python -m icp_sheets.testing.fake_sheets). Also ${API_URL_ENV}.")
+    f"(python -m icp_sheets.testing.fake_sheets). Also ${API_URL_ENV}.",
+)
 
 
 def _require_gspread() -> None:
@@ -35,12 +42,12 @@ def _require_gspread() -> None:
         import google.auth  # noqa: F401
         import gspread  # noqa: F401
     except ImportError:
-        raise click.ClickException("Google Sheets support is not installed: pip install "
-                                   "'icp-sheets[sheets]'") from None
+        raise click.ClickException("Google Sheets support is not installed: pip install 'icp-sheets[sheets]'") from None
 
 
-def _connect(sheet: str | None, workbook: Path | None, credentials: Path | None,
-             api_url: str | None) -> tuple[Connection, str]:
+def _connect(
+    sheet: str | None, workbook: Path | None, credentials: Path | None, api_url: str | None
+) -> tuple[Connection, str]:
     """The connection, and the sheet it was made for (given, or remembered in the workbook)."""
     from icp_sheets.sheets.client import connect
     from icp_sheets.sheets.workbook_io import WorkbookSide
@@ -49,21 +56,26 @@ def _connect(sheet: str | None, workbook: Path | None, credentials: Path | None,
         remembered = WorkbookSide(workbook).setting("Google Sheet")
         sheet = str(remembered).strip() if remembered else None
     if not sheet:
-        raise click.UsageError("Which Google Sheet? Pass --sheet URL (it is then remembered in the "
-                               "workbook's Settings tab).")
+        raise click.UsageError(
+            "Which Google Sheet? Pass --sheet URL (it is then remembered in the workbook's Settings tab)."
+        )
     return connect(sheet, credentials=credentials, api_url=api_url), sheet
 
 
 @cli.command(context_settings={"ignore_unknown_options": False})
 @click.argument("args", nargs=-1, required=True, metavar="[push|pull|status] WORKBOOK")
 @_sheet_option
-@click.option("--prefer", type=click.Choice(["workbook", "sheet"]),
-              help="Settle cells changed differently on both sides in favour of this side. Without it, "
-                   "such cells are reported and left as they are.")
+@click.option(
+    "--prefer",
+    type=click.Choice(["workbook", "sheet"]),
+    help="Settle cells changed differently on both sides in favour of this side. Without it, "
+    "such cells are reported and left as they are.",
+)
 @_credentials_option
 @_api_option
-def sync(args: tuple[str, ...], sheet: str | None, prefer: str | None, credentials: Path | None,
-         api_url: str | None) -> None:
+def sync(
+    args: tuple[str, ...], sheet: str | None, prefer: str | None, credentials: Path | None, api_url: str | None
+) -> None:
     """Keep WORKBOOK and a shared Google Sheet in step.
 
     \b
@@ -90,8 +102,9 @@ def sync(args: tuple[str, ...], sheet: str | None, prefer: str | None, credentia
         raise click.UsageError(f"expected [{'|'.join(MODES[1:])}] WORKBOOK, got {' '.join(args)!r}")
     try:
         conn, used = _connect(sheet, workbook, credentials, api_url)
-        result = run_sync(workbook, conn, Mode(mode), prefer=Side(prefer) if prefer else None,
-                          remember=used if sheet else None)
+        result = run_sync(
+            workbook, conn, Mode(mode), prefer=Side(prefer) if prefer else None, remember=used if sheet else None
+        )
     except SheetsError as exc:
         raise click.ClickException(str(exc)) from None
     for line in result.lines():
@@ -99,20 +112,27 @@ def sync(args: tuple[str, ...], sheet: str | None, prefer: str | None, credentia
     verb = "Would sync" if result.mode is Mode.STATUS else ("Synced" if result.wrote else "Checked")
     click.echo(f"{verb} {workbook.name} with the sheet in {result.requests} requests.", err=True)
     if result.unresolved:
-        click.echo(f"{len(result.unresolved)} conflicts left as they are; rerun with --prefer workbook or "
-                   f"--prefer sheet, or edit one side.", err=True)
+        click.echo(
+            f"{len(result.unresolved)} conflicts left as they are; rerun with --prefer workbook or "
+            f"--prefer sheet, or edit one side.",
+            err=True,
+        )
         raise SystemExit(3)
 
 
 @cli.command()
 @click.argument("workbook", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @_sheet_option
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
-              help="Count signals back from this day instead of the sheet's as-of date or today.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Count signals back from this day instead of the sheet's as-of date or today.",
+)
 @_credentials_option
 @_api_option
-def refresh(workbook: Path | None, sheet: str | None, as_of: dt.datetime | None, credentials: Path | None,
-            api_url: str | None) -> None:
+def refresh(
+    workbook: Path | None, sheet: str | None, as_of: dt.datetime | None, credentials: Path | None, api_url: str | None
+) -> None:
     """Score the accounts in the Google Sheet with the ICP kept in that sheet.
 
     Writes only the result columns (icp_score … icp_action, and icp_persona/role/angle on

@@ -23,8 +23,9 @@ MAX_COLUMNS = 8
 STALE_DAYS = 90
 
 
-def _warn(code: Code, message: str, tab: str | None = None, row: int | None = None,
-          column: str | None = None) -> Problem:
+def _warn(
+    code: Code, message: str, tab: str | None = None, row: int | None = None, column: str | None = None
+) -> Problem:
     return Problem(code, message, tab, row, column, severity=Severity.WARNING)
 
 
@@ -82,13 +83,24 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
             covers_low = e_low < low or (e_low == low and (not e_low_open or low_open))
             covers_high = high < e_high or (high == e_high and (not e_high_open or high_open))
             if covers_low and covers_high:
-                yield _warn(Code.UNREACHABLE_BAND, f"never counts: row {earlier.row} above already catches "
-                            f"{_interval_text(low, high)}; remove it or move it up", names.ICP, later.row, column)
+                yield _warn(
+                    Code.UNREACHABLE_BAND,
+                    f"never counts: row {earlier.row} above already catches "
+                    f"{_interval_text(low, high)}; remove it or move it up",
+                    names.ICP,
+                    later.row,
+                    column,
+                )
                 break
             if _overlap((low, low_open, high, high_open), (e_low, e_low_open, e_high, e_high_open)):
                 overlap = _interval_text(max(low, e_low), min(high, e_high))
-                yield _warn(Code.BAND_OVERLAP, f"overlaps row {earlier.row} for {overlap}; only row {earlier.row} "
-                            "counts there", names.ICP, later.row, column)
+                yield _warn(
+                    Code.BAND_OVERLAP,
+                    f"overlaps row {earlier.row} for {overlap}; only row {earlier.row} counts there",
+                    names.ICP,
+                    later.row,
+                    column,
+                )
     covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := _interval(d)) is not None]
     ordered = sorted(covered, key=lambda iv: (iv[0], iv[1]))
     reach: tuple[float, bool] | None = None
@@ -96,14 +108,26 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
         if reach is not None:
             gap = _gap(reach[0], reach[1], low, low_open)
             if gap is not None:
-                yield _warn(Code.BAND_GAP, f"no band scores {_interval_text(*gap)}; accounts there get nothing "
-                            "from this column (add a band, even with 0 points, to say so)", names.ICP, None, column)
+                yield _warn(
+                    Code.BAND_GAP,
+                    f"no band scores {_interval_text(*gap)}; accounts there get nothing "
+                    "from this column (add a band, even with 0 points, to say so)",
+                    names.ICP,
+                    None,
+                    column,
+                )
         if reach is None or high > reach[0] or (high == reach[0] and not high_open):
             reach = (high, high_open)
     other = [c for c in bands if c.condition.op is Op.ANY_OTHER]
     if other and other[0] is not bands[-1]:
-        yield _warn(Code.UNREACHABLE_BAND, "'any other value' is not the last row for this column, so the rows "
-                    "below it never count; move it to the bottom", names.ICP, other[0].row, column)
+        yield _warn(
+            Code.UNREACHABLE_BAND,
+            "'any other value' is not the last row for this column, so the rows "
+            "below it never count; move it to the bottom",
+            names.ICP,
+            other[0].row,
+            column,
+        )
 
 
 def _best_points(bands: Sequence[Criterion]) -> float:
@@ -131,29 +155,51 @@ def reach_problems(model: IcpModel) -> Iterator[Problem]:
         ("timing tier 1", best_timing, s.timing_1_at, "timing"),
     ):
         if best < need:
-            yield _warn(Code.UNREACHABLE_TIER, f"no account can reach {name}: it needs a {what} of "
-                        f"{fmt_number(need)} but the best possible is {fmt_number(best)}; lower the threshold "
-                        "or raise points", names.SETTINGS)
+            yield _warn(
+                Code.UNREACHABLE_TIER,
+                f"no account can reach {name}: it needs a {what} of "
+                f"{fmt_number(need)} but the best possible is {fmt_number(best)}; lower the threshold "
+                "or raise points",
+                names.SETTINGS,
+            )
 
 
 def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Problem]:
     """Every warning about the model itself."""
     problems: list[Problem] = []
     for column in model.scored_columns():
-        problems += band_problems([c for c in model.criteria if c.column == column],
-                                  [d for d in model.disqualifiers if d.column == column])
+        problems += band_problems(
+            [c for c in model.criteria if c.column == column], [d for d in model.disqualifiers if d.column == column]
+        )
     count = len(model.scored_columns())
     if count > MAX_COLUMNS:
-        problems.append(_warn(Code.TOO_MANY_COLUMNS, f"scores {count} columns; focused ICPs use 4–7, and every "
-                              "extra column dilutes the ones that matter", names.ICP))
+        problems.append(
+            _warn(
+                Code.TOO_MANY_COLUMNS,
+                f"scores {count} columns; focused ICPs use 4–7, and every extra column dilutes the ones that matter",
+                names.ICP,
+            )
+        )
     reviewed = model.settings.last_reviewed
     today = today or dt.date.today()
     if reviewed is None:
-        problems.append(_warn(Code.STALE_REVIEW, "has no 'Last reviewed' date; review the ICP with the team and "
-                              "write the date", names.SETTINGS, column="Last reviewed"))
+        problems.append(
+            _warn(
+                Code.STALE_REVIEW,
+                "has no 'Last reviewed' date; review the ICP with the team and write the date",
+                names.SETTINGS,
+                column="Last reviewed",
+            )
+        )
     elif (today - reviewed).days > STALE_DAYS:
-        problems.append(_warn(Code.STALE_REVIEW, f"the ICP was last reviewed {(today - reviewed).days} days ago; "
-                              "review it with the team every quarter", names.SETTINGS, column="Last reviewed"))
+        problems.append(
+            _warn(
+                Code.STALE_REVIEW,
+                f"the ICP was last reviewed {(today - reviewed).days} days ago; review it with the team every quarter",
+                names.SETTINGS,
+                column="Last reviewed",
+            )
+        )
     problems += reach_problems(model)
     return problems
 

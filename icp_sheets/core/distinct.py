@@ -68,8 +68,11 @@ class ColumnValues:
         self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
         self.codes, self.raw = factorize(series)
         if self.numeric_dtype:
-            self._floats = np.array([np.nan if v is None else v for v in self.raw], dtype=np.float64) \
-                if len(self.raw) <= SMALL else pd.Series(self.raw, dtype=object).astype(np.float64).to_numpy()
+            self._floats = (
+                np.array([np.nan if v is None else v for v in self.raw], dtype=np.float64)
+                if len(self.raw) <= SMALL
+                else pd.Series(self.raw, dtype=object).astype(np.float64).to_numpy()
+            )
 
     def __len__(self) -> int:
         return len(self.raw)

@@ -54,7 +54,6 @@ class Explainer:
         return pd.Categorical.from_codes(text_codes[combo], categories=distinct_texts)
 
 
-
 def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense codes for non-negative keys below ``span``; a bitmap beats hashing when span is small."""
     if span > 2 * len(key) + 4096:

@@ -71,8 +71,11 @@ def label(criterion: Criterion, raw: object, number: float, points: float) -> st
         hits = [item for item in criterion.condition.items if norm_text(item) in present]
         return f"{sign} {'/'.join(hits)}"
     if op is Op.ANY_OTHER:
-        return f"{sign} {column} other" if raw is None or str(raw).strip() == "" else \
-            f"{sign} {column} other ({shown(raw).strip()})"
+        return (
+            f"{sign} {column} other"
+            if raw is None or str(raw).strip() == ""
+            else f"{sign} {column} other ({shown(raw).strip()})"
+        )
     words = {Op.IS_BLANK: "blank", Op.NOT_BLANK: "given", Op.IS_TRUE: "yes", Op.IS_FALSE: "no"}
     return f"{sign} {column} {words[op]}"
 
@@ -107,8 +110,11 @@ def unknown_reason(criteria: list[Criterion], values: ColumnValues, band: np.nda
         if band[i] >= 0:
             reasons.append("")
         elif values.blank[i]:
-            reasons.append("blank" if raw is None or str(raw).strip() == "" or _is_nan(raw)
-                           else f"unknown ('{shown(raw).strip()}')")
+            reasons.append(
+                "blank"
+                if raw is None or str(raw).strip() == "" or _is_nan(raw)
+                else f"unknown ('{shown(raw).strip()}')"
+            )
         elif (needs_number and np.isnan(values.numbers[i])) or (needs_bool and values.bools[i] < 0):
             reasons.append(f"unreadable ('{shown(raw).strip()}')")
         else:

@@ -142,8 +142,11 @@ class Settings(Frozen):
     top_tier: str = Field("Pursue", description="Name of the best tier")
     top_tier_at: float = Field(3, description="Score from which an account is in the best tier")
     middle_tier: str = Field("Nurture", description="Name of the middle tier")
-    middle_tier_at: float = Field(2, description="Score from which an account is in the middle tier; "
-                                  "below it the account is disqualified (the floor)")
+    middle_tier_at: float = Field(
+        2,
+        description="Score from which an account is in the middle tier; "
+        "below it the account is disqualified (the floor)",
+    )
     fit_a_at: float = Field(4, description="Fit points from which fit tier is A")
     fit_b_at: float = Field(2, description="Fit points from which fit tier is B (else C)")
     timing_1_at: float = Field(2, description="Timing points from which timing tier is 1")

@@ -22,8 +22,7 @@ CONTACTS = "Contacts"
 MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS)
 DATA_TABS = (ACCOUNTS, CONTACTS)
 
-RESULT_COLUMNS = ("icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq", "icp_why",
-                  "icp_action")
+RESULT_COLUMNS = ("icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq", "icp_why", "icp_action")
 RESULT_NOTES = {
     "icp_score": "Total score = fit + timing. Written by icp-sheets; do not type here.",
     "icp_fit": "Points from the ICP tab.",

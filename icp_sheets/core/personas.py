@@ -50,8 +50,10 @@ def match_persona(model: IcpModel, title: object, department: object = "", senio
     department_key, seniority_key = norm_text(department), norm_text(seniority)
     best: tuple[tuple[int, ...], Persona] | None = None
     for order, persona in enumerate(model.personas):
-        longest = max(((len(p), len(" ".join(p))) for k in persona.title_keywords
-                       if _contains(words, p := title_words(k))), default=None)
+        longest = max(
+            ((len(p), len(" ".join(p))) for k in persona.title_keywords if _contains(words, p := title_words(k))),
+            default=None,
+        )
         if longest is None:
             continue
         rank = (
@@ -70,15 +72,22 @@ def match_personas(model: IcpModel, contacts: pd.DataFrame) -> pd.DataFrame:
     title = find_column(contacts.columns, "Title") or find_column(contacts.columns, "Job title")
     if title is None:
         listed = ", ".join(f"'{c}'" for c in contacts.columns) or "none"
-        raise IcpError(Problem(Code.MISSING_COLUMN, f"the contacts have no 'Title' column; add it (columns found: "
-                               f"{listed})", column="Title"))
+        raise IcpError(
+            Problem(
+                Code.MISSING_COLUMN,
+                f"the contacts have no 'Title' column; add it (columns found: {listed})",
+                column="Title",
+            )
+        )
     department = find_column(contacts.columns, "Department")
     seniority = find_column(contacts.columns, "Seniority")
-    keys = pd.DataFrame({
-        "title": contacts[title].map(norm_text),
-        "department": contacts[department].map(norm_text) if department else "",
-        "seniority": contacts[seniority].map(norm_text) if seniority else "",
-    })
+    keys = pd.DataFrame(
+        {
+            "title": contacts[title].map(norm_text),
+            "department": contacts[department].map(norm_text) if department else "",
+            "seniority": contacts[seniority].map(norm_text) if seniority else "",
+        }
+    )
     codes, distinct = pd.factorize(pd.MultiIndex.from_frame(keys))
     found = [match_persona(model, *combo) for combo in distinct]
     columns = (
@@ -87,7 +96,9 @@ def match_personas(model: IcpModel, contacts: pd.DataFrame) -> pd.DataFrame:
         [p.angle if p else "" for p in found],
     )
     return pd.DataFrame(
-        {name: np.asarray(values, dtype=object)[codes] for name, values in zip(CONTACT_RESULT_COLUMNS, columns,
-                                                                                strict=True)},
+        {
+            name: np.asarray(values, dtype=object)[codes]
+            for name, values in zip(CONTACT_RESULT_COLUMNS, columns, strict=True)
+        },
         index=contacts.index,
     )

@@ -47,9 +47,16 @@ def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | No
     if missing:
         listed = ", ".join(f"'{c}'" for c in columns) or "none"
         raise IcpError(
-            [Problem(Code.MISSING_COLUMN, f"the accounts have no column '{name}', which the model scores; "
-                     f"add it or fix the header (columns found: {listed})", tab=tab, column=name)
-             for name in missing]
+            [
+                Problem(
+                    Code.MISSING_COLUMN,
+                    f"the accounts have no column '{name}', which the model scores; "
+                    f"add it or fix the header (columns found: {listed})",
+                    tab=tab,
+                    column=name,
+                )
+                for name in missing
+            ]
         )
     return found
 
@@ -209,8 +216,9 @@ def _category_type(labels: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(labels))
 
 
-def _disqualify(model: IcpModel, values_of: Callable[[str], ColumnValues],
-                total: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _disqualify(
+    model: IcpModel, values_of: Callable[[str], ColumnValues], total: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
     """Per row: 0 = not disqualified, else an index into the returned reasons.
 
     The first matching Anti-ICP row wins; otherwise a score under the floor
@@ -230,6 +238,7 @@ def _disqualify(model: IcpModel, values_of: Callable[[str], ColumnValues],
         score_codes, scores = factorize(np.round(total[below], 6))
         floor = fmt_number(settings.middle_tier_at)
         code[below] = len(reasons) + score_codes
-        reasons += [f"Score {fmt_number(round(s, 2))} is below the {settings.middle_tier} floor of {floor}"
-                    for s in scores]
+        reasons += [
+            f"Score {fmt_number(round(s, 2))} is below the {settings.middle_tier} floor of {floor}" for s in scores
+        ]
     return code, reasons

@@ -84,12 +84,14 @@ class Evidence:
         return 3 if strength >= 0.8 else 2 if strength >= 0.6 else 1
 
     def criterion(self) -> Criterion:
-        return Criterion(column=self.column, condition=self.condition, points=self.points(),
-                         layer=self.layer, note=self.note())
+        return Criterion(
+            column=self.column, condition=self.condition, points=self.points(), layer=self.layer, note=self.note()
+        )
 
     def disqualifier(self) -> Disqualifier:
-        return Disqualifier(column=self.column, condition=self.condition,
-                            reason=f"{self.column} {self.condition.text()}: {self.note()}")
+        return Disqualifier(
+            column=self.column, condition=self.condition, reason=f"{self.column} {self.condition.text()}: {self.note()}"
+        )
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,10 @@ class Referral:
         head = f"Referral share: {self.referred} of {self.total} customers ({self.share:.0%}) came by referral"
         if self.share >= REFERRAL_HEALTHY:
             return head + "; 30% or more means the base mirrors the ICP well."
-        return head + ("; under 30%, so the base may show where you sold more than who fits best: "
-                       "weigh the proposals with that in mind.")
+        return head + (
+            "; under 30%, so the base may show where you sold more than who fits best: "
+            "weigh the proposals with that in mind."
+        )
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,9 @@ class LearnReport:
         width = max(len(f"{e.column} {e.condition.text()}") for e in (*self.criteria, *self.anti))
         if self.criteria:
             out.append("Proposed ICP rows:")
-            out += [f"  {e.points():+d}  {e.column + ' ' + e.condition.text():<{width}}  {e.note()}"
-                    for e in self.criteria]
+            out += [
+                f"  {e.points():+d}  {e.column + ' ' + e.condition.text():<{width}}  {e.note()}" for e in self.criteria
+            ]
         if self.anti:
             out.append("Proposed Anti-ICP rows:")
             out += [f"  DQ  {e.column + ' ' + e.condition.text():<{width}}  {e.note()}" for e in self.anti]
@@ -175,8 +180,12 @@ def learn(
     kept = labels.labelled.to_numpy()
     frame = customers.loc[kept]
     best = labels.good.to_numpy()[kept]
-    studies = [s for c in frame.columns if norm_text(c) not in skip and not str(c).startswith("icp_")
-               if (s := _study(str(c), ColumnValues(frame[c]), best, rules)) is not None]
+    studies = [
+        s
+        for c in frame.columns
+        if norm_text(c) not in skip and not str(c).startswith("icp_")
+        if (s := _study(str(c), ColumnValues(frame[c]), best, rules)) is not None
+    ]
     alpha = rules.alpha / max(1, sum(s.tries for s in studies))
     criteria = [e for s in studies if (e := s.criterion) and e.p_value <= alpha]
     anti = [e for s in studies if (e := s.anti) and e.p_value <= alpha]
@@ -189,23 +198,28 @@ def learn(
 
 def _thin(n_best: int, n_worst: int, rules: LearnRules) -> str | None:
     if n_best < rules.min_best:
-        return (f"Only {n_best} best customers: too few to tell a pattern from luck (learning needs at "
-                f"least {rules.min_best}). No profile proposed; mark more customers as best, or write the "
-                "ICP by hand.")
+        return (
+            f"Only {n_best} best customers: too few to tell a pattern from luck (learning needs at "
+            f"least {rules.min_best}). No profile proposed; mark more customers as best, or write the "
+            "ICP by hand."
+        )
     if n_worst < rules.min_worst:
-        return (f"Only {n_worst} worst customers: too few to contrast the best with (learning needs at "
-                f"least {rules.min_worst}). No profile proposed; mark churned or lost customers as worst.")
+        return (
+            f"Only {n_worst} worst customers: too few to contrast the best with (learning needs at "
+            f"least {rules.min_worst}). No profile proposed; mark churned or lost customers as worst."
+        )
     return None
 
 
 def _no_contrast(studies: list[_Study]) -> str:
     near = [e for s in studies for e in (s.criterion, s.anti, *s.misses) if e is not None]
     closest = min(near, key=lambda e: e.p_value, default=None)
-    text = ("No attribute separates the best customers from the worst beyond chance, so no profile is "
-            "proposed")
+    text = "No attribute separates the best customers from the worst beyond chance, so no profile is proposed"
     if closest is not None:
-        text += (f"; the closest was {closest.column} {closest.condition.text()} ({closest.counts()}, "
-                 f"p = {closest.p_value:.2g})")
+        text += (
+            f"; the closest was {closest.column} {closest.condition.text()} ({closest.counts()}, "
+            f"p = {closest.p_value:.2g})"
+        )
     return text + ". Add customers or columns that describe them, or write the ICP by hand."
 
 
@@ -227,8 +241,7 @@ def fisher_greater(hits_for: int, n_for: int, hits_against: int, n_against: int)
     if hits == 0 or hits_for * total <= hits * n_for:
         return 1.0
     top = min(hits, n_for)
-    log_first = (_log_comb(hits, hits_for) + _log_comb(total - hits, n_for - hits_for)
-                 - _log_comb(total, n_for))
+    log_first = _log_comb(hits, hits_for) + _log_comb(total - hits, n_for - hits_for) - _log_comb(total, n_for)
     term = math.exp(log_first)
     p, x = term, hits_for
     while x < top and term > p * 1e-17:
@@ -288,8 +301,10 @@ def _study(name: str, values: ColumnValues, best: np.ndarray, rules: LearnRules)
         return None
     # An Anti-ICP row overrides every point, so it names one value the worst share, never a
     # collection of leftovers that merely happen to be absent among the best.
-    sides = (_Side(True, rules.common, rules.rare, rules.max_items),
-             _Side(False, rules.anti_common, rules.anti_rare, 1))
+    sides = (
+        _Side(True, rules.common, rules.rare, rules.max_items),
+        _Side(False, rules.anti_common, rules.anti_rare, 1),
+    )
     if _identifier(values, filled):
         return None
     readable = present & ~np.isnan(values.numbers)
@@ -336,8 +351,13 @@ def nice_ladder(numbers: np.ndarray) -> np.ndarray:
     if positive.size == 0:
         return np.array([])
     low, high = positive.min(), positive.max()
-    ladder = np.array([m * 10.0**e for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
-                       for m in _MANTISSAS])
+    ladder = np.array(
+        [
+            m * 10.0**e
+            for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+            for m in _MANTISSAS
+        ]
+    )
     first = np.searchsorted(ladder, low, "right") - 1  # the step at or below the smallest value
     last = np.searchsorted(ladder, high, "left")  # the step at or above the largest
     return ladder[first : last + 1]
@@ -364,8 +384,9 @@ def _bands(ladder: np.ndarray, best: np.ndarray, worst: np.ndarray) -> tuple[_Ca
     return out[0], out[1]
 
 
-def _item_sets(values: ColumnValues, per_best: np.ndarray, per_worst: np.ndarray, is_list: bool,
-               sides: tuple[_Side, _Side]) -> tuple[tuple[_Candidates, _Candidates], int]:
+def _item_sets(
+    values: ColumnValues, per_best: np.ndarray, per_worst: np.ndarray, is_list: bool, sides: tuple[_Side, _Side]
+) -> tuple[tuple[_Candidates, _Candidates], int]:
     """Sets of categories ('one of') or list items ('contains any of'), grown greedily per side.
 
     Items are taken in order of contrast; an item that would push the other group's
@@ -397,8 +418,14 @@ def _item_sets(values: ColumnValues, per_best: np.ndarray, per_worst: np.ndarray
             if len(chosen) == side.max_items:
                 break
         conditions = [_set_condition(op, [names[item_keys[i]] for i in s]) for s in sets]
-        out.append(_Candidates(conditions, np.array(bests, dtype=int), np.array(worsts, dtype=int),
-                               np.array([len(s) for s in sets], dtype=float)))
+        out.append(
+            _Candidates(
+                conditions,
+                np.array(bests, dtype=int),
+                np.array(worsts, dtype=int),
+                np.array([len(s) for s in sets], dtype=float),
+            )
+        )
     tries = int(((holds @ (per_best + per_worst)) >= 2).sum())
     return (out[0], out[1]), max(tries, 1)
 
@@ -419,8 +446,9 @@ def _display_names(values: ColumnValues, is_list: bool) -> dict[str, str]:
     return names
 
 
-def _pick(column: str, cands: _Candidates, side: _Side, n_best: int, n_worst: int,
-          layer: Layer | None) -> tuple[Evidence | None, bool]:
+def _pick(
+    column: str, cands: _Candidates, side: _Side, n_best: int, n_worst: int, layer: Layer | None
+) -> tuple[Evidence | None, bool]:
     """The candidate one side proposes, and whether it qualifies.
 
     Among qualifying candidates: contrast within 5 points of the strongest, then the

@@ -44,18 +44,24 @@ class MarketReport:
     def warning(self) -> str | None:
         """Why the list cannot work as it is, or None."""
         if self.addressable < TOO_NARROW:
-            return (f"only {self.addressable:,} addressable accounts: too narrow to run outbound on (under "
-                    f"{TOO_NARROW}); loosen a criterion or widen a band")
+            return (
+                f"only {self.addressable:,} addressable accounts: too narrow to run outbound on (under "
+                f"{TOO_NARROW}); loosen a criterion or widen a band"
+            )
         if self.addressable > TOO_BROAD:
-            return (f"{self.addressable:,} addressable accounts: too broad to be a profile (over "
-                    f"{TOO_BROAD:,}); tighten the criteria, add Anti-ICP rows or raise the floor")
+            return (
+                f"{self.addressable:,} addressable accounts: too broad to be a profile (over "
+                f"{TOO_BROAD:,}); tighten the criteria, add Anti-ICP rows or raise the floor"
+            )
         return None
 
     def lines(self) -> list[str]:
         """The check's text, one line each."""
         share = self.addressable / self.universe if self.universe else 0.0
-        out = [f"Addressable market: {self.addressable:,} of {self.universe:,} accounts ({share:.1%}) pass the "
-               f"Anti-ICP and reach the {self.floor_tier} floor of {fmt_number(self.floor)} on fit alone."]
+        out = [
+            f"Addressable market: {self.addressable:,} of {self.universe:,} accounts ({share:.1%}) pass the "
+            f"Anti-ICP and reach the {self.floor_tier} floor of {fmt_number(self.floor)} on fit alone."
+        ]
         if self.disqualified:
             top = "; ".join(f"{reason}: {n:,}" for reason, n in self.reasons[:3])
             out.append(f"  Disqualified by the Anti-ICP: {self.disqualified:,} ({top})")

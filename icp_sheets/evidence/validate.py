@@ -74,8 +74,10 @@ class ValidationReport:
         shown = "∞" if math.isinf(ratio) else f"{ratio:.1f}×"
         if self.useful:
             return f"{top} converts {shown} as often as {bottom}: a useful model (3× or more)."
-        return (f"{top} converts only {shown} as often as {bottom}: the model is weak (useful models "
-                "reach 3×); revisit the criteria.")
+        return (
+            f"{top} converts only {shown} as often as {bottom}: the model is weak (useful models "
+            "reach 3×); revisit the criteria."
+        )
 
     def lines(self) -> list[str]:
         """The short terminal summary."""
@@ -87,11 +89,16 @@ class ValidationReport:
             f"rate {f.base_rate:.1%}), scored {when}{left_out}",
         ]
         out += list(self.notes)
-        out += [f"  {g:<14}{n:>8,}  {c:6.1%}  lift {lift:4.2f}"
-                for g, n, _, c, lift in self.by_tier.itertuples(index=False) if n]
+        out += [
+            f"  {g:<14}{n:>8,}  {c:6.1%}  lift {lift:4.2f}"
+            for g, n, _, c, lift in self.by_tier.itertuples(index=False)
+            if n
+        ]
         out.append(self.verdict())
-        out.append(f"{len(self.pursue_lost):,} {self.top_tier} accounts lost; {len(self.dq_won):,} "
-                   f"{DISQUALIFIED} accounts won (listed in the Validation tab).")
+        out.append(
+            f"{len(self.pursue_lost):,} {self.top_tier} accounts lost; {len(self.dq_won):,} "
+            f"{DISQUALIFIED} accounts won (listed in the Validation tab)."
+        )
         out += [f"warning: {w}" for w in self.warnings]
         return out
 
@@ -122,8 +129,10 @@ def validate(
     if created_column:
         as_of, undated = _created_days(model, outcomes[created_column])
         if undated:
-            notes.append(f"{undated:,} rows have no readable '{created_column}' and were scored as of "
-                         f"{_fallback(model).isoformat()}.")
+            notes.append(
+                f"{undated:,} rows have no readable '{created_column}' and were scored as of "
+                f"{_fallback(model).isoformat()}."
+            )
     results = score(model, outcomes, as_of=as_of)
 
     decided = labels.labelled.to_numpy()
@@ -140,8 +149,11 @@ def validate(
     top = _rate(by_tier, s.top_tier)
     bottom_tier = str(counted["Group"].iloc[-1]) if len(counted) else DISQUALIFIED
     bottom = _rate(by_tier, bottom_tier)
-    ratio = None if top is None or bottom is None or bottom_tier == s.top_tier else (
-        math.inf if bottom == 0 and top > 0 else None if bottom == 0 else top / bottom)
+    ratio = (
+        None
+        if top is None or bottom is None or bottom_tier == s.top_tier
+        else (math.inf if bottom == 0 and top > 0 else None if bottom == 0 else top / bottom)
+    )
     figures = RunFigures(today, s.model_version, int(decided.sum()), float(base), top, ratio)
 
     lists = _lists(outcomes, results)
@@ -163,8 +175,13 @@ def _created_column(frame: pd.DataFrame, created: str | bool) -> str | None:
     if isinstance(created, str):
         found = find_column(frame, created)
         if found is None:
-            raise IcpError(Problem(Code.MISSING_COLUMN, f"no column '{created}' for creation dates; columns "
-                                   f"found: {', '.join(map(str, frame.columns))}", column=created))
+            raise IcpError(
+                Problem(
+                    Code.MISSING_COLUMN,
+                    f"no column '{created}' for creation dates; columns found: {', '.join(map(str, frame.columns))}",
+                    column=created,
+                )
+            )
         return found
     return find_header(frame.columns, CREATED_HEADERS)
 
@@ -188,8 +205,9 @@ def score_bands(scores: np.ndarray) -> tuple[pd.Series, list[str]]:
     if finite.size == 0:
         return pd.Series([""] * len(scores)), []
     low, high = math.floor(finite.min()), finite.max()
-    step = next(s for s in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, math.inf)
-                if (high - low) / s < 8 or math.isinf(s))
+    step = next(
+        s for s in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, math.inf) if (high - low) / s < 8 or math.isinf(s)
+    )
     step = step if math.isfinite(step) else max(high - low, 1)
     index = np.floor((scores - low) / step).astype(int)
     labels = [f"{_num(low + i * step)} to <{_num(low + (i + 1) * step)}" for i in range(int(index.max()) + 1)]
@@ -200,8 +218,9 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _groups(keys: pd.Series | np.ndarray, order: tuple[str, ...] | list[str], decided: np.ndarray,
-            won: np.ndarray, base: float) -> pd.DataFrame:
+def _groups(
+    keys: pd.Series | np.ndarray, order: tuple[str, ...] | list[str], decided: np.ndarray, won: np.ndarray, base: float
+) -> pd.DataFrame:
     """Accounts with a decided outcome, wins, conversion and lift per group, in ``order``."""
     frame = pd.DataFrame({"key": np.asarray(keys, dtype=object)[decided], "won": won[decided]})
     counts = frame.groupby("key")["won"].agg(["size", "sum"]).reindex(list(order), fill_value=0)
@@ -231,12 +250,21 @@ def _warnings(model: IcpModel, figures: RunFigures, previous: RunFigures | None,
     out = []
     top, tier = figures.top_conversion, model.settings.top_tier
     if top is not None and top <= figures.base_rate:
-        out.append(f"{tier} converts at {top:.1%}, no better than the {figures.base_rate:.1%} average: the ICP "
-                   "is too broad; tighten the criteria or raise the top-tier threshold.")
-    if previous is not None and previous.top_conversion is not None and top is not None \
-            and previous.top_conversion - top > DROP_POINTS:
-        out.append(f"{tier} conversion dropped from {previous.top_conversion:.1%} on {previous.run_on} to "
-                   f"{top:.1%}: more than 10 points; time to revisit the ICP.")
-    out += [p.message[0].upper() + p.message[1:] for p in check_model(model, today=today)
-            if p.code is Code.STALE_REVIEW]
+        out.append(
+            f"{tier} converts at {top:.1%}, no better than the {figures.base_rate:.1%} average: the ICP "
+            "is too broad; tighten the criteria or raise the top-tier threshold."
+        )
+    if (
+        previous is not None
+        and previous.top_conversion is not None
+        and top is not None
+        and previous.top_conversion - top > DROP_POINTS
+    ):
+        out.append(
+            f"{tier} conversion dropped from {previous.top_conversion:.1%} on {previous.run_on} to "
+            f"{top:.1%}: more than 10 points; time to revisit the ICP."
+        )
+    out += [
+        p.message[0].upper() + p.message[1:] for p in check_model(model, today=today) if p.code is Code.STALE_REVIEW
+    ]
     return out

@@ -51,8 +51,10 @@ def account_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME
         raise LayoutError(f"the {table} table has no account columns to score")
     first, last = inputs[0], inputs[-1]
     if last - first + 1 != len(inputs):
-        raise LayoutError(f"move the result columns of the {table} table after its account columns, "
-                          "so one span of columns holds the accounts")
+        raise LayoutError(
+            f"move the result columns of the {table} table after its account columns, "
+            "so one span of columns holds the accounts"
+        )
     span = f"{column_ref(headers[first])}:{column_ref(headers[last])}"
     header_ref, row_ref = f"{table}[[#Headers],{span}]", f"{table}[@{span}]"
     return {h: f"={function}({model}, {header_ref}, {row_ref})" for h, function in results.items()}
@@ -69,8 +71,10 @@ def contact_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME
         if found is None:
             break
         args.append(f"{table}[@{column_ref(found)}]")
-    return {h: f"={function}({model}, {', '.join(args)})"
-            for h, function in _result_columns(headers, CONTACT_RESULT_COLUMNS).items()}
+    return {
+        h: f"={function}({model}, {', '.join(args)})"
+        for h, function in _result_columns(headers, CONTACT_RESULT_COLUMNS).items()
+    }
 
 
 def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, str]:
@@ -79,22 +83,29 @@ def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, s
     return {h: name.upper() for h, name in found.items() if name}
 
 
-def live_steps(tables: Mapping[str, str], account_headers: Sequence[str],
-               contact_headers: Sequence[str]) -> tuple[tuple[str, str], ...]:
+def live_steps(
+    tables: Mapping[str, str], account_headers: Sequence[str], contact_headers: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
     """The 'Live scores in Excel' rows (label, text) for a workbook's Start here tab: the set-up per
     runtime, then the exact formulas for its tables (``tables`` maps each tab to its table name)."""
     model = model_formula({tab: f"{tables[tab]}[#All]" for tab in MODEL_ARGUMENT_TABS})
     accounts = account_formulas(tables[ACCOUNTS], account_headers)
     contacts = contact_formulas(tables[CONTACTS], contact_headers)
     return (
-        ("xlwings Lite", "Windows, Mac or Excel on the web, free: Home > Add-ins, search 'xlwings', Add. In the "
-                         "xlwings Lite editor paste requirements.txt and main.py from the project's addin/lite "
-                         "folder, save, then run the script icp_live_formulas: it writes every formula below."),
-        ("Classic add-in", "Windows with Python: pip install \"icp-sheets[excel]\", then xlwings addin install. "
-                           "Tick File > Options > Trust Center > Trust Center Settings > Macro Settings > Trust "
-                           "access to the VBA project object model. Save this file as .xlsm, tick xlwings under "
-                           "Tools > References in the VBA editor (Alt+F11), then on the xlwings tab set UDF "
-                           "Modules to icp_sheets.excel.functions and click Import Functions."),
+        (
+            "xlwings Lite",
+            "Windows, Mac or Excel on the web, free: Home > Add-ins, search 'xlwings', Add. In the "
+            "xlwings Lite editor paste requirements.txt and main.py from the project's addin/lite "
+            "folder, save, then run the script icp_live_formulas: it writes every formula below.",
+        ),
+        (
+            "Classic add-in",
+            'Windows with Python: pip install "icp-sheets[excel]", then xlwings addin install. '
+            "Tick File > Options > Trust Center > Trust Center Settings > Macro Settings > Trust "
+            "access to the VBA project object model. Save this file as .xlsm, tick xlwings under "
+            "Tools > References in the VBA editor (Alt+F11), then on the xlwings tab set UDF "
+            "Modules to icp_sheets.excel.functions and click Import Functions.",
+        ),
         ("Model cell", f"Type {model} in any empty cell and name that cell {MODEL_NAME} (Formulas > Define Name)."),
         *((header, f"In the first row of {tables[ACCOUNTS]}: {formula}") for header, formula in accounts.items()),
         *((header, f"In the first row of {tables[CONTACTS]}: {formula}") for header, formula in contacts.items()),

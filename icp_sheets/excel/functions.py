@@ -66,12 +66,19 @@ _MODEL_ARGS: dict[str, dict[str, Any]] = {
 }
 _ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"doc": MODEL_DOC},
-    "headers": {"convert": _RAW, "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
-                "or the whole table with headers when rows is left out"},
-    "rows": {"convert": _RAW, "doc": "One account row (Accounts[@]) or many (Accounts); "
-             "leave out when headers holds the whole table"},
-    "as_of": {"convert": _RAW, "doc": "Day signals count back from, or one per row; "
-              "blank = the model's as-of date, else today"},
+    "headers": {
+        "convert": _RAW,
+        "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
+        "or the whole table with headers when rows is left out",
+    },
+    "rows": {
+        "convert": _RAW,
+        "doc": "One account row (Accounts[@]) or many (Accounts); leave out when headers holds the whole table",
+    },
+    "as_of": {
+        "convert": _RAW,
+        "doc": "Day signals count back from, or one per row; blank = the model's as-of date, else today",
+    },
 }
 _CONTACT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"doc": MODEL_DOC},
@@ -105,8 +112,9 @@ def _arguments(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
 # ---------------------------------------------------------------- the model
 
 
-def model_from_ranges(criteria: Any, anti_icp: Any, signals: Any, settings: Any,
-                      personas: Any = None) -> tuple[IcpModel, str]:
+def model_from_ranges(
+    criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None
+) -> tuple[IcpModel, str]:
     """Read the model tabs' ranges (each with its header row) as the CLI reads the tabs.
 
     Returns the model and its cell text, cached per distinct range contents so
@@ -118,8 +126,9 @@ def model_from_ranges(criteria: Any, anti_icp: Any, signals: Any, settings: Any,
 
 @functools.lru_cache(maxsize=8)
 def _read_model_cached(blocks: tuple[tuple[str, Cells], ...]) -> tuple[IcpModel, str]:
-    tables = {tab: table_from_values(tab, [list(row) for row in values] or [TABS[tab].headers])
-              for tab, values in blocks}
+    tables = {
+        tab: table_from_values(tab, [list(row) for row in values] or [TABS[tab].headers]) for tab, values in blocks
+    }
     model, _warnings = read_model(tables)
     return model, model_to_cell(model)
 
@@ -145,8 +154,7 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> tu
 
 
 @functools.lru_cache(maxsize=32)
-def _scored(model: str, headers: Cells, rows: Cells | None, as_of: Cells,
-            today: dt.date) -> tuple[pd.DataFrame, Block]:
+def _scored(model: str, headers: Cells, rows: Cells | None, as_of: Cells, today: dt.date) -> tuple[pd.DataFrame, Block]:
     """``today`` is part of the cache key: a model without an as-of date counts from today."""
     icp = model_from_cell(model)
     accounts = block(headers, rows, [s.date_column for s in icp.signals])
@@ -168,8 +176,12 @@ def _score_each_row_safely(model: IcpModel, frame: pd.DataFrame, day: Any) -> pd
     except IcpError:
         raise
     except Exception:
-        return pd.concat([_score_one(model, frame.iloc[[i]], day.iloc[[i]] if isinstance(day, pd.Series) else day)
-                          for i in range(len(frame))])
+        return pd.concat(
+            [
+                _score_one(model, frame.iloc[[i]], day.iloc[[i]] if isinstance(day, pd.Series) else day)
+                for i in range(len(frame))
+            ]
+        )
 
 
 def _score_one(model: IcpModel, row: pd.DataFrame, day: Any) -> pd.DataFrame:
@@ -247,8 +259,13 @@ def persona_results(model: Any, title: Any, department: Any = None, seniority: A
     """Persona, role and angle for each title (with department and seniority where given)."""
     icp = model_from_cell(model)
     titles = column(title)
-    contacts = pd.DataFrame({"Title": titles, "Department": _alongside(department, len(titles), "department"),
-                             "Seniority": _alongside(seniority, len(titles), "seniority")})
+    contacts = pd.DataFrame(
+        {
+            "Title": titles,
+            "Department": _alongside(department, len(titles), "department"),
+            "Seniority": _alongside(seniority, len(titles), "seniority"),
+        }
+    )
     return match_personas(icp, contacts)
 
 

@@ -53,8 +53,7 @@ class CellError(ValueError):
 
 # Windows reports error cells (#DIV/0!, #N/A, #NAME?, #NULL!, #NUM!, #REF!, #VALUE!) to raw COM
 # readers as these CVErr codes; Excel's own numbers, never a plausible account value.
-_COM_ERRORS = frozenset({-2146826281, -2146826246, -2146826259, -2146826288, -2146826252, -2146826265,
-                         -2146826273})
+_COM_ERRORS = frozenset({-2146826281, -2146826246, -2146826259, -2146826288, -2146826252, -2146826265, -2146826273})
 
 
 def cell(value: Any) -> Any:
@@ -264,15 +263,20 @@ def model_to_cell(model: IcpModel) -> str:
     label = label.replace(_MODEL_MARK, "")[:80]
     text = f"{MODEL_PREFIX} {label} {_MODEL_MARK}{payload}"
     if len(text) > CELL_LIMIT:
-        raise IcpError(Problem(Code.BAD_MODEL_TEXT, f"the model needs {len(text):,} characters but a cell "
-                               f"holds {CELL_LIMIT:,}; shorten the notes on the ICP tab"))
+        raise IcpError(
+            Problem(
+                Code.BAD_MODEL_TEXT,
+                f"the model needs {len(text):,} characters but a cell "
+                f"holds {CELL_LIMIT:,}; shorten the notes on the ICP tab",
+            )
+        )
     return text
 
 
 def model_from_cell(value: Any) -> IcpModel:
     """The model an ``ICP_MODEL`` cell holds; parsed once per distinct text."""
     if isinstance(value, str) and value.startswith(ERROR_PREFIX):
-        raise CellError(value[len(ERROR_PREFIX):].strip())  # ICP_MODEL's own message, passed on
+        raise CellError(value[len(ERROR_PREFIX) :].strip())  # ICP_MODEL's own message, passed on
     if isinstance(value, str) and _ANY_MODEL_PREFIX.match(value) and not value.startswith(MODEL_PREFIX + " "):
         raise CellError("the model cell was made by another icp-sheets version; recalculate it (Ctrl+Alt+F9)")
     if not isinstance(value, str) or not value.startswith(MODEL_PREFIX + " "):
@@ -286,5 +290,8 @@ def _parse_model(text: str) -> IcpModel:
         payload = text.rsplit(_MODEL_MARK, 1)[1]
         return IcpModel.from_text(zlib.decompress(base64.urlsafe_b64decode(payload)).decode())
     except (IndexError, binascii.Error, zlib.error, UnicodeDecodeError, ValidationError, ValueError):
-        raise IcpError(Problem(Code.BAD_MODEL_TEXT, f"the model cell ('{shown(text)}') is damaged; "
-                               "recalculate the =ICP_MODEL(…) cell")) from None
+        raise IcpError(
+            Problem(
+                Code.BAD_MODEL_TEXT, f"the model cell ('{shown(text)}') is damaged; recalculate the =ICP_MODEL(…) cell"
+            )
+        ) from None

@@ -56,8 +56,7 @@ def _column(series: pd.Series) -> pa.Array:
     if isinstance(dtype, pd.StringDtype):
         return guard_text(pa.array(series, type=pa.string(), from_pandas=True))
     values = series.astype(object).where(series.notna(), None)
-    return guard_text(pa.array([v if v is None or isinstance(v, str) else _plain(v) for v in values],
-                               type=pa.string()))
+    return guard_text(pa.array([v if v is None or isinstance(v, str) else _plain(v) for v in values], type=pa.string()))
 
 
 def _plain(value: object) -> str:

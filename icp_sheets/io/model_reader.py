@@ -37,9 +37,14 @@ from icp_sheets.io.tables import Table, header_key, read_xlsx_sheets
 _DECAY = re.compile(
     r"^half[- ]?life\s+(?P<days>[\d.,]+)\s*(?:days?|d)?\s*(?:[,;]?\s*floor\s+(?P<floor>[\d.,]+))?$", re.I
 )
-_ROLE_SYNONYMS = {"buyer": Role.ECONOMIC_BUYER, "decision maker": Role.ECONOMIC_BUYER,
-                  "gatekeeper": Role.TECHNICAL_GATEKEEPER, "technical buyer": Role.TECHNICAL_GATEKEEPER,
-                  "end user": Role.USER, "influencer": Role.OTHER}
+_ROLE_SYNONYMS = {
+    "buyer": Role.ECONOMIC_BUYER,
+    "decision maker": Role.ECONOMIC_BUYER,
+    "gatekeeper": Role.TECHNICAL_GATEKEEPER,
+    "technical buyer": Role.TECHNICAL_GATEKEEPER,
+    "end user": Role.USER,
+    "influencer": Role.OTHER,
+}
 
 
 class _TabReader:
@@ -50,8 +55,15 @@ class _TabReader:
         self.tab = table.name
         self.problems = problems
 
-    def problem(self, code: Code, message: str, row: int | None = None, column: str | None = None,
-                value: Any = None, severity: Severity = Severity.ERROR) -> None:
+    def problem(
+        self,
+        code: Code,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         self.problems.append(Problem(code, message, self.tab, row, column, value, severity))
 
     def columns(self) -> dict[str, str | None]:
@@ -62,8 +74,12 @@ class _TabReader:
             actual = self.table.column(column.header)
             if actual is None and column.required:
                 headers = ", ".join(f"'{h}'" for h in self.table.frame.columns) or "none"
-                self.problem(Code.MISSING_HEADER, f"has no '{column.header}' column; add that header in row 1 "
-                             f"(headers found: {headers})", row=1, column=column.header)
+                self.problem(
+                    Code.MISSING_HEADER,
+                    f"has no '{column.header}' column; add that header in row 1 (headers found: {headers})",
+                    row=1,
+                    column=column.header,
+                )
             found[column.header] = actual
         return found
 
@@ -96,8 +112,13 @@ class _TabReader:
             return None
         number = parse_number(value)
         if number is None:
-            self.problem(Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number such as "
-                         f"{example}", row, header, value)
+            self.problem(
+                Code.UNREADABLE_NUMBER,
+                f"'{shown(value)}' is not a number; type a number such as {example}",
+                row,
+                header,
+                value,
+            )
         return number
 
     def condition(self, cells: Mapping[str, Any], row: int) -> Any:
@@ -118,8 +139,9 @@ class _TabReader:
         if key in choices:
             return choices[key]
         listed = ", ".join(f"'{c}'" for c in dict.fromkeys(str(v) for v in choices.values()))
-        self.problem(Code.UNKNOWN_VALUE, f"'{shown(value)}' is not one of {listed}; pick one from the list",
-                     row, header, value)
+        self.problem(
+            Code.UNKNOWN_VALUE, f"'{shown(value)}' is not one of {listed}; pick one from the list", row, header, value
+        )
         return None
 
     def text(self, value: Any) -> str:
@@ -136,8 +158,16 @@ def _read_icp(reader: _TabReader) -> list[Criterion]:
         layer = reader.choice(cells["Layer"], row, "Layer", layers)
         if column is None or condition is None or points is None:
             continue
-        out.append(Criterion(column=str(column).strip(), condition=condition, points=points, layer=layer,
-                             note=reader.text(cells["Note"]), row=row))
+        out.append(
+            Criterion(
+                column=str(column).strip(),
+                condition=condition,
+                points=points,
+                layer=layer,
+                note=reader.text(cells["Note"]),
+                row=row,
+            )
+        )
     return out
 
 
@@ -151,8 +181,13 @@ def _read_anti(reader: _TabReader) -> list[Disqualifier]:
         reason = reader.text(cells["Reason"])
         if not reason:
             reason = f"Anti-ICP: {str(column).strip()} {condition.text()}"
-            reader.problem(Code.REQUIRED_CELL, f"is blank; reps will see '{reason}'; write the reason in your "
-                           "words", row, "Reason", severity=Severity.WARNING)
+            reader.problem(
+                Code.REQUIRED_CELL,
+                f"is blank; reps will see '{reason}'; write the reason in your words",
+                row,
+                "Reason",
+                severity=Severity.WARNING,
+            )
         out.append(Disqualifier(column=str(column).strip(), condition=condition, reason=reason, row=row))
     return out
 
@@ -180,8 +215,13 @@ def _read_signals(reader: _TabReader) -> list[Signal]:
         points = reader.number(cells, row, "Points", "1")
         window = reader.number(cells, row, "Window (days)", "90")
         if window is not None and (window < 0 or not float(window).is_integer()):
-            reader.problem(Code.UNREADABLE_NUMBER, f"'{shown(cells['Window (days)'])}' must be a whole number of "
-                           "days, 0 or more, such as 90", row, "Window (days)", cells["Window (days)"])
+            reader.problem(
+                Code.UNREADABLE_NUMBER,
+                f"'{shown(cells['Window (days)'])}' must be a whole number of days, 0 or more, such as 90",
+                row,
+                "Window (days)",
+                cells["Window (days)"],
+            )
             window = None
         try:
             decay = parse_decay(cells["Decay"])
@@ -190,8 +230,16 @@ def _read_signals(reader: _TabReader) -> list[Signal]:
             continue
         if name is None or column is None or points is None or window is None:
             continue
-        out.append(Signal(name=str(name).strip(), date_column=str(column).strip(), points=points,
-                          window_days=int(window), decay=decay, row=row))
+        out.append(
+            Signal(
+                name=str(name).strip(),
+                date_column=str(column).strip(),
+                points=points,
+                window_days=int(window),
+                decay=decay,
+                row=row,
+            )
+        )
     return out
 
 
@@ -203,13 +251,22 @@ def _read_personas(reader: _TabReader) -> list[Persona]:
         role = reader.choice(cells["Role"], row, "Role", roles)
         if role is None and is_blank(cells["Role"]):
             reader.problem(Code.REQUIRED_CELL, "is blank; pick the persona's part in the deal", row, "Role")
-        keywords = split_list(reader.required(cells, row, "Title keywords", "list words of a job title, e.g. "
-                                              "'VP Sales, CRO'"))
+        keywords = split_list(
+            reader.required(cells, row, "Title keywords", "list words of a job title, e.g. 'VP Sales, CRO'")
+        )
         if name is None or role is None or not keywords:
             continue
-        out.append(Persona(name=str(name).strip(), role=role, title_keywords=tuple(keywords),
-                           department=reader.text(cells["Department"]), seniority=reader.text(cells["Seniority"]),
-                           angle=reader.text(cells["Opening angle"]), row=row))
+        out.append(
+            Persona(
+                name=str(name).strip(),
+                role=role,
+                title_keywords=tuple(keywords),
+                department=reader.text(cells["Department"]),
+                seniority=reader.text(cells["Seniority"]),
+                angle=reader.text(cells["Opening angle"]),
+                row=row,
+            )
+        )
     return out
 
 
@@ -221,8 +278,14 @@ def _read_settings(reader: _TabReader) -> Settings:
         setting = by_label.get(header_key(label)) if not is_blank(label) else None
         if setting is None:
             if not is_blank(label):
-                reader.problem(Code.UNKNOWN_SETTING, f"'{shown(label)}' is not a setting I know; it is ignored",
-                               row, "Setting", label, Severity.WARNING)
+                reader.problem(
+                    Code.UNKNOWN_SETTING,
+                    f"'{shown(label)}' is not a setting I know; it is ignored",
+                    row,
+                    "Setting",
+                    label,
+                    Severity.WARNING,
+                )
             continue
         value = cells["Value"]
         if is_blank(value):
@@ -230,8 +293,9 @@ def _read_settings(reader: _TabReader) -> Settings:
         if setting.kind == "number":
             number = parse_number(value)
             if number is None:
-                reader.problem(Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number",
-                               row, "Value", value)
+                reader.problem(
+                    Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number", row, "Value", value
+                )
                 continue
             value = number
         elif setting.kind == "date":
@@ -262,8 +326,9 @@ def _settings_from(values: Mapping[str, Any], reader: _TabReader) -> Settings:
         return Settings(**fields, actions=actions, narrative=Narrative(**narrative))
     except ValidationError as exc:
         for error in exc.errors():
-            reader.problem(Code.BAD_THRESHOLDS, f"{error['msg'].removeprefix('Value error, ')}; fix the "
-                           "thresholds", column="Value")
+            reader.problem(
+                Code.BAD_THRESHOLDS, f"{error['msg'].removeprefix('Value error, ')}; fix the thresholds", column="Value"
+            )
         return Settings(actions=actions, narrative=Narrative(**narrative))
 
 
@@ -281,8 +346,15 @@ def _duplicates(reader_tab: str, names: list[tuple[str, int | None]], what: str,
     for name, row in names:
         key = norm_text(name)
         if key in seen:
-            problems.append(Problem(Code.DUPLICATE, f"{what} '{name}' is also on row {seen[key]}; give each a "
-                                    "different name", reader_tab, row, severity=Severity.WARNING))
+            problems.append(
+                Problem(
+                    Code.DUPLICATE,
+                    f"{what} '{name}' is also on row {seen[key]}; give each a different name",
+                    reader_tab,
+                    row,
+                    severity=Severity.WARNING,
+                )
+            )
         else:
             seen[key] = row
 
@@ -300,8 +372,13 @@ def read_model(tables: Mapping[str, Table]) -> tuple[IcpModel, list[Problem]]:
         if table is None:
             if tab == layout.ICP:
                 found = ", ".join(f"'{t}'" for t in tables) or "none"
-                problems.append(Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab; add it or start from "
-                                        f"'icp-sheets new' (tabs found: {found})", tab))
+                problems.append(
+                    Problem(
+                        Code.MISSING_TAB,
+                        f"the workbook has no '{tab}' tab; add it or start from 'icp-sheets new' (tabs found: {found})",
+                        tab,
+                    )
+                )
             continue
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows), problems))
     if not parts.get(layout.ICP) and not errors(problems):
@@ -324,6 +401,11 @@ def load_model(path: Path | str) -> tuple[IcpModel, list[Problem]]:
     """Read the model tabs of an .xlsx workbook."""
     path = Path(path)
     if not path.exists():
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "no such workbook; check the path or create one with "
-                               "'icp-sheets new PATH'", tab=str(path)))
+        raise IcpError(
+            Problem(
+                Code.UNREADABLE_FILE,
+                "no such workbook; check the path or create one with 'icp-sheets new PATH'",
+                tab=str(path),
+            )
+        )
     return read_model(read_xlsx_sheets(path, layout.MODEL_TABS))

@@ -98,18 +98,25 @@ def read_csv(path: Path) -> Table:
                 path,
                 read_options=pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding),
                 parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True,
-                                                     timestamp_parsers=["%Y-%m-%d"]),  # "n/a" stays as typed
+                convert_options=pacsv.ConvertOptions(
+                    null_values=[""], strings_can_be_null=True, timestamp_parsers=["%Y-%m-%d"]
+                ),  # "n/a" stays as typed
             )
             break
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) and encoding == "utf-8-sig":
                 continue
-            raise IcpError(Problem(Code.UNREADABLE_FILE, f"cannot read it as CSV ({str(exc).splitlines()[0]}); "
-                                   "save it as CSV (UTF-8) and try again", tab=path.name)) from None
+            raise IcpError(
+                Problem(
+                    Code.UNREADABLE_FILE,
+                    f"cannot read it as CSV ({str(exc).splitlines()[0]}); save it as CSV (UTF-8) and try again",
+                    tab=path.name,
+                )
+            ) from None
     else:  # pragma: no cover - cp1252 decodes any byte sequence
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "its text encoding is unknown; save it as CSV (UTF-8)",
-                               tab=path.name))
+        raise IcpError(
+            Problem(Code.UNREADABLE_FILE, "its text encoding is unknown; save it as CSV (UTF-8)", tab=path.name)
+        )
     frame = arrow.to_pandas(date_as_object=False)
     frame.columns = _unique_headers([str(c).removeprefix("\ufeff") for c in arrow.column_names])
     blank = frame.isna().all(axis=1).to_numpy()
@@ -128,8 +135,7 @@ def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise IcpError(Problem(Code.UNREADABLE_FILE, f"cannot open it as a workbook ({exc})",
-                               tab=path.name)) from None
+        raise IcpError(Problem(Code.UNREADABLE_FILE, f"cannot open it as a workbook ({exc})", tab=path.name)) from None
     wanted = {header_key(n) for n in names} if names is not None else None
     tables = {}
     for sheet_name in book.sheet_names:
@@ -157,8 +163,6 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         tables = read_xlsx_sheets(path, None if sheet is None else [sheet])
         if not tables:
-            raise IcpError(Problem(Code.MISSING_TAB, f"has no tab '{sheet}'; name the tab to read",
-                                   tab=path.name))
+            raise IcpError(Problem(Code.MISSING_TAB, f"has no tab '{sheet}'; name the tab to read", tab=path.name))
         return next(iter(tables.values()))
-    raise IcpError(Problem(Code.UNREADABLE_FILE, "is neither .csv nor .xlsx; export it as one of those",
-                           tab=path.name))
+    raise IcpError(Problem(Code.UNREADABLE_FILE, "is neither .csv nor .xlsx; export it as one of those", tab=path.name))

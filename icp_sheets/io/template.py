@@ -112,54 +112,94 @@ def _live_steps(accounts: pd.DataFrame, contacts: pd.DataFrame) -> list[tuple[st
 def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The Start here tab as (section title, [(label, text)]) in reading order."""
     s = model.settings
-    tiers = (f"{s.top_tier} from a score of {s.top_tier_at:g}, {s.middle_tier} from {s.middle_tier_at:g}, "
-             f"Disqualified below {s.middle_tier_at:g} or on any Anti-ICP match.")
+    tiers = (
+        f"{s.top_tier} from a score of {s.top_tier_at:g}, {s.middle_tier} from {s.middle_tier_at:g}, "
+        f"Disqualified below {s.middle_tier_at:g} or on any Anti-ICP match."
+    )
     results = [(h, layout.RESULT_NOTES[h]) for h in layout.RESULT_COLUMNS]
     results += [(h, layout.CONTACT_RESULT_NOTES[h]) for h in layout.CONTACT_RESULT_COLUMNS]
     return [
-        ("What this workbook does", [
-            ("", "It holds your Ideal Customer Profile (ICP) and turns any list of accounts into a ranked, "
-                 "explained list: a score, a tier, a priority and the reasons, for every account."),
-            ("Colours", "Blue headers: you type below them. Green headers: icp-sheets writes there "
-                        "(anything typed is overwritten). Point at a header to read its note."),
-            ("ICP or persona?", "The ICP describes companies: which accounts are worth the effort (size, "
-                                "funding, tools, region). A persona describes people inside those "
-                                "companies: who signs, who champions, who can block, and how to open "
-                                "with each. Score accounts with the ICP; choose whom to call with the "
-                                "personas."),
-        ]),
-        ("Fill it in, tab by tab", [
-            (f"1. {layout.ICP}", "Start from your 10–20 best customers (closed fast, stayed, grew, "
-                                 "referred others), not from a wish list. For each thing most of them "
-                                 "share, add a row: the Accounts column it reads, a condition and points. "
-                                 "Rows for the same column are bands: the first matching row from the top "
-                                 "counts. Good ICPs score 4–7 columns."),
-            (f"2. {layout.ANTI_ICP}", "Who you will not sell to, whatever the points say: look at churned, "
-                                      "slow or unhappy customers. Any match disqualifies the account, and "
-                                      "the reason is what reps see."),
-            (f"3. {layout.SIGNALS}", "Signals are the clock. Fit says who; a signal says when. Each row "
-                                     "names an event (funding, a new sales leader, sales hiring), the "
-                                     "Accounts column with its date, the points and how many days it "
-                                     "counts. A great fit without a signal waits; the same account with a "
-                                     "fresh signal goes to the top."),
-            (f"4. {layout.PERSONAS}", "The people to reach in each account, the words in their job titles, "
-                                      "their part in the deal and the opening angle for each."),
-            (f"5. {layout.SETTINGS}", "Name and version the model, the day you last reviewed it (review "
-                                      "every quarter), the as-of date for signals (blank = today), the tier "
-                                      "thresholds and the action for each priority A1…C3. The example's "
-                                      "as-of date is fixed so its scores never change; clear it to count "
-                                      "signals from today."),
-            (f"6. {layout.ACCOUNTS}, {layout.CONTACTS}",
-             "Paste your account export under the headers. Keep the column names your ICP rows use; extra "
-             "columns are kept as they are. Contacts need at least a Title."),
-        ]),
-        ("Score", [
-            ("Check the model", "icp-sheets check icp_template.xlsx"),
-            ("Score this file", "icp-sheets score icp_template.xlsx -o scored.xlsx"),
-            ("Score an export", "icp-sheets score icp_template.xlsx accounts.csv -o scored.csv"),
-            ("", "Scoring writes a new file; this workbook is not changed. check lists every problem "
-                 "with its tab, row and column, and what to do about it."),
-        ]),
+        (
+            "What this workbook does",
+            [
+                (
+                    "",
+                    "It holds your Ideal Customer Profile (ICP) and turns any list of accounts into a ranked, "
+                    "explained list: a score, a tier, a priority and the reasons, for every account.",
+                ),
+                (
+                    "Colours",
+                    "Blue headers: you type below them. Green headers: icp-sheets writes there "
+                    "(anything typed is overwritten). Point at a header to read its note.",
+                ),
+                (
+                    "ICP or persona?",
+                    "The ICP describes companies: which accounts are worth the effort (size, "
+                    "funding, tools, region). A persona describes people inside those "
+                    "companies: who signs, who champions, who can block, and how to open "
+                    "with each. Score accounts with the ICP; choose whom to call with the "
+                    "personas.",
+                ),
+            ],
+        ),
+        (
+            "Fill it in, tab by tab",
+            [
+                (
+                    f"1. {layout.ICP}",
+                    "Start from your 10–20 best customers (closed fast, stayed, grew, "
+                    "referred others), not from a wish list. For each thing most of them "
+                    "share, add a row: the Accounts column it reads, a condition and points. "
+                    "Rows for the same column are bands: the first matching row from the top "
+                    "counts. Good ICPs score 4–7 columns.",
+                ),
+                (
+                    f"2. {layout.ANTI_ICP}",
+                    "Who you will not sell to, whatever the points say: look at churned, "
+                    "slow or unhappy customers. Any match disqualifies the account, and "
+                    "the reason is what reps see.",
+                ),
+                (
+                    f"3. {layout.SIGNALS}",
+                    "Signals are the clock. Fit says who; a signal says when. Each row "
+                    "names an event (funding, a new sales leader, sales hiring), the "
+                    "Accounts column with its date, the points and how many days it "
+                    "counts. A great fit without a signal waits; the same account with a "
+                    "fresh signal goes to the top.",
+                ),
+                (
+                    f"4. {layout.PERSONAS}",
+                    "The people to reach in each account, the words in their job titles, "
+                    "their part in the deal and the opening angle for each.",
+                ),
+                (
+                    f"5. {layout.SETTINGS}",
+                    "Name and version the model, the day you last reviewed it (review "
+                    "every quarter), the as-of date for signals (blank = today), the tier "
+                    "thresholds and the action for each priority A1…C3. The example's "
+                    "as-of date is fixed so its scores never change; clear it to count "
+                    "signals from today.",
+                ),
+                (
+                    f"6. {layout.ACCOUNTS}, {layout.CONTACTS}",
+                    "Paste your account export under the headers. Keep the column names your ICP rows use; extra "
+                    "columns are kept as they are. Contacts need at least a Title.",
+                ),
+            ],
+        ),
+        (
+            "Score",
+            [
+                ("Check the model", "icp-sheets check icp_template.xlsx"),
+                ("Score this file", "icp-sheets score icp_template.xlsx -o scored.xlsx"),
+                ("Score an export", "icp-sheets score icp_template.xlsx accounts.csv -o scored.csv"),
+                (
+                    "",
+                    "Scoring writes a new file; this workbook is not changed. check lists every problem "
+                    "with its tab, row and column, and what to do about it.",
+                ),
+            ],
+        ),
         ("Read the results", [("Tiers", tiers), *results]),
         (LIVE_FUNCTIONS_TITLE, live),
     ]
@@ -202,8 +242,9 @@ def _write_start(wb: Workbook, model: IcpModel, live: list[tuple[str, str]]) -> 
     protect(ws)
     row = 0
 
-    def line(label: str, text: str, label_font: Font = _LABEL_FONT, font: Font = BODY_FONT,
-             fill: PatternFill | None = None) -> None:
+    def line(
+        label: str, text: str, label_font: Font = _LABEL_FONT, font: Font = BODY_FONT, fill: PatternFill | None = None
+    ) -> None:
         nonlocal row
         row += 1
         lines = max(text_lines(label, widths[0]), text_lines(text, widths[1]))
@@ -229,11 +270,20 @@ def _write_start(wb: Workbook, model: IcpModel, live: list[tuple[str, str]]) -> 
 def _model_tab(tab: str, lists: Mapping[str, str]) -> SheetSpec:
     tab_layout = layout.TABS[tab]
     settings = tab == layout.SETTINGS
-    columns = tuple(ColumnSpec(c.header, c.note, c.width, wrap=True, locked=settings and c.header != "Value",
-                               left=True) for c in tab_layout.columns)
+    columns = tuple(
+        ColumnSpec(c.header, c.note, c.width, wrap=True, locked=settings and c.header != "Value", left=True)
+        for c in tab_layout.columns
+    )
     validations = {c.header: lists[c.header] for c in tab_layout.columns if c.choices}
-    return SheetSpec(tab, columns, TABLE_NAMES[tab], protect=tab == layout.SETTINGS,
-                     tab_color=INPUT_TAB_COLOR, validations=validations, strict_lists=STRICT_LISTS)
+    return SheetSpec(
+        tab,
+        columns,
+        TABLE_NAMES[tab],
+        protect=tab == layout.SETTINGS,
+        tab_color=INPUT_TAB_COLOR,
+        validations=validations,
+        strict_lists=STRICT_LISTS,
+    )
 
 
 def _account_note(model: IcpModel, header: str) -> str:
@@ -246,8 +296,11 @@ def _account_note(model: IcpModel, header: str) -> str:
     rows = [d.row for d in model.disqualifiers if header_key(d.column) == key]
     if rows:
         uses.append(f"Checked by the {layout.ANTI_ICP} tab{_rows(rows)}.")
-    uses += [f"The date of the '{s.name}' signal ({layout.SIGNALS} tab{_rows([s.row])})."
-             for s in model.signals if header_key(s.date_column) == key]
+    uses += [
+        f"The date of the '{s.name}' signal ({layout.SIGNALS} tab{_rows([s.row])})."
+        for s in model.signals
+        if header_key(s.date_column) == key
+    ]
     return " ".join(uses) or "Not used by the model; kept as it is."
 
 
@@ -258,10 +311,13 @@ def _rows(rows: Sequence[int | None]) -> str:
     return f", row {known[0]}" if len(known) == 1 else f", rows {min(known)}–{max(known)}"
 
 
-def _data_tab(name: str, frame: pd.DataFrame, results: Sequence[str], notes: Mapping[str, str],
-              tiers: Sequence[str] = ()) -> SheetSpec:
-    columns = tuple(result_column(h) if h in results else data_column(h, frame.iloc[:, i], notes[h])
-                    for i, h in enumerate(frame.columns))
+def _data_tab(
+    name: str, frame: pd.DataFrame, results: Sequence[str], notes: Mapping[str, str], tiers: Sequence[str] = ()
+) -> SheetSpec:
+    columns = tuple(
+        result_column(h) if h in results else data_column(h, frame.iloc[:, i], notes[h])
+        for i, h in enumerate(frame.columns)
+    )
     return SheetSpec(name, columns, TABLE_NAMES[name], tab_color=DATA_TAB_COLOR, tiers=tiers)
 
 
@@ -297,11 +353,14 @@ def build_template(model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFra
     return book
 
 
-def write_template(path: str | Path, model: IcpModel | None = None,
-                   accounts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
-                   contacts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
-                   account_results: pd.DataFrame | None = None,
-                   contact_results: pd.DataFrame | None = None) -> None:
+def write_template(
+    path: str | Path,
+    model: IcpModel | None = None,
+    accounts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+    contacts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+    account_results: pd.DataFrame | None = None,
+    contact_results: pd.DataFrame | None = None,
+) -> None:
     """Write the template workbook to ``path``; the Example ICP and its accounts by default.
 
     Results are written as values into the result columns right of the inputs

@@ -79,8 +79,10 @@ def write_validation(book: Workbook, report: ValidationReport, history: Sequence
     writer.table(HISTORY, pd.DataFrame([_history_row(r) for r in [*history, f]], columns=list(HISTORY_HEADERS)))
     writer.table("Conversion by priority cell", report.by_priority)
     writer.table("Conversion by score band", report.by_band)
-    for title, rows in ((f"{report.top_tier} accounts that lost", report.pursue_lost),
-                        (f"{DISQUALIFIED} accounts that won", report.dq_won)):
+    for title, rows in (
+        (f"{report.top_tier} accounts that lost", report.pursue_lost),
+        (f"{DISQUALIFIED} accounts that won", report.dq_won),
+    ):
         shown = rows.head(LIST_LIMIT)
         if len(rows) > len(shown):
             title += f" (first {len(shown):,} of {len(rows):,})"
@@ -143,8 +145,9 @@ class _Writer:
         self.row = last + 2
         return header, last
 
-    def _put(self, row: int, col: int, value: Any, font: Any = BODY_FONT, fill: Any = None,
-             number_format: str | None = None) -> None:
+    def _put(
+        self, row: int, col: int, value: Any, font: Any = BODY_FONT, fill: Any = None, number_format: str | None = None
+    ) -> None:
         """One cell; text stays text (never a formula), NaN stays empty."""
         cell = self.ws.cell(row=row, column=col)
         value = cell_value(value)

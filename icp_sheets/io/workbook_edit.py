@@ -45,8 +45,15 @@ def append_rows(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[A
     found = {header_key(c.value): c.column for c in ws[1] if not is_empty(c.value)}
     missing = [h for h in headers if header_key(h) not in found]
     if missing:
-        raise IcpError(Problem(Code.MISSING_HEADER, f"has no '{missing[0]}' header; restore it so proposals "
-                               "can be added", tab=ws.title, row=1, column=missing[0]))
+        raise IcpError(
+            Problem(
+                Code.MISSING_HEADER,
+                f"has no '{missing[0]}' header; restore it so proposals can be added",
+                tab=ws.title,
+                row=1,
+                column=missing[0],
+            )
+        )
     above = last_filled_row(ws)
     for offset, values in enumerate(rows, 1):
         for header, value in zip(headers, values, strict=True):
@@ -79,8 +86,9 @@ def _existing(ws: Worksheet) -> set[tuple[str, str]]:
     column, condition = found.get("column"), found.get("condition")
     if column is None or condition is None:
         return set()
-    return {(norm_text(ws.cell(r, column).value), norm_text(ws.cell(r, condition).value))
-            for r in range(2, ws.max_row + 1)}
+    return {
+        (norm_text(ws.cell(r, column).value), norm_text(ws.cell(r, condition).value)) for r in range(2, ws.max_row + 1)
+    }
 
 
 @dataclass(frozen=True)
@@ -93,10 +101,14 @@ class Written:
 
     def lines(self) -> list[str]:
         parts = [f"{n} {tab} row{'s' if n != 1 else ''}" for tab, n in self.added.items()]
-        out = [f"Added {' and '.join(parts)}, marked 'proposed'"
-               + (f"; {self.skipped} already in the workbook." if self.skipped else ".")]
-        out += [f"{c} already had ICP rows: the first matching row of a column counts, so move or merge the "
-                "proposed one." for c in self.shared_columns]
+        out = [
+            f"Added {' and '.join(parts)}, marked 'proposed'"
+            + (f"; {self.skipped} already in the workbook." if self.skipped else ".")
+        ]
+        out += [
+            f"{c} already had ICP rows: the first matching row of a column counts, so move or merge the proposed one."
+            for c in self.shared_columns
+        ]
         return out
 
 
@@ -106,15 +118,15 @@ def write_proposals(source: Path, target: Path, report: LearnReport) -> Written:
     A proposal whose column and condition a tab already holds is left out.
     """
     book = open_workbook(source)
-    proposed = IcpModel(criteria=tuple(report.proposed_criteria()),
-                        disqualifiers=tuple(report.proposed_disqualifiers()))
+    proposed = IcpModel(
+        criteria=tuple(report.proposed_criteria()), disqualifiers=tuple(report.proposed_disqualifiers())
+    )
     rows = layout.model_rows(proposed)
     added: dict[str, int] = {}
     shared: list[str] = []
     for tab in (layout.ICP, layout.ANTI_ICP):
         if tab not in book.sheetnames:
-            raise IcpError(Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab to add proposals to",
-                                   tab=tab))
+            raise IcpError(Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab to add proposals to", tab=tab))
         ws = book[tab]
         have = _existing(ws)
         new = [r for r in rows[tab] if (norm_text(r[0]), norm_text(r[1])) not in have]

@@ -64,7 +64,6 @@ RESULT_WIDTHS = {
 }  # fmt: skip
 
 
-
 @dataclass(frozen=True)
 class ColumnSpec:
     """How one column of a written table looks and behaves."""
@@ -234,8 +233,7 @@ class RowXml:
 
     def __init__(self, ws: Any, columns: Sequence[ColumnSpec], *, keep_empty: bool = False) -> None:
         # Style ids are registered now, before openpyxl writes styles.xml.
-        self._styles = [{kind: CellWriter(ws, column).style_id(kind) for kind in self._KINDS}
-                        for column in columns]
+        self._styles = [{kind: CellWriter(ws, column).style_id(kind) for kind in self._KINDS} for column in columns]
         self._letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         self._keep_empty = keep_empty  # styled empty cells, e.g. unlocked cells on a protected tab
         self._wrapped = [(i, c.width) for i, c in enumerate(columns) if c.wrap or c.left]

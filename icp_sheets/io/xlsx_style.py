@@ -52,14 +52,27 @@ from icp_sheets.io.xlsx_cells import (
 )
 
 # The in-place result filler takes its cells from here too.
-__all__ = ["CellWriter", "SheetSpec", "XlsxBook", "data_column", "frame_rows", "header_cell", "new_workbook",
-           "protect", "result_column", "setup_page", "table_name", "write_scored_xlsx"]
+__all__ = [
+    "CellWriter",
+    "SheetSpec",
+    "XlsxBook",
+    "data_column",
+    "frame_rows",
+    "header_cell",
+    "new_workbook",
+    "protect",
+    "result_column",
+    "setup_page",
+    "table_name",
+    "write_scored_xlsx",
+]
 
 _TABLE_NAME_BAD = re.compile(r"[^A-Za-z0-9_]")
 _LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*([RrCc]\d*)?)$")
 PAGE_WIDTH = 180  # column-width units printed across one landscape page (about 85% scale)
 MAX_ROWS = 1_048_576
 ZIP64_CELLS = 5_000_000  # below this a sheet stays under 2 GiB even at ~400 bytes of XML per cell
+
 
 # Light fills with dark text of the same hue: readable in print and for colour-blind readers
 # because the text itself (tier name, A1…C3) carries the meaning.
@@ -71,6 +84,7 @@ _GREEN = _colours("C6EFCE", "006100")
 _AMBER = _colours("FFEB9C", "9C5700")
 _GREY = _colours("E7E6E6", "3A3838")
 _RED = _colours("FFC7CE", "9C0006")
+
 
 @dataclass(frozen=True)
 class SheetSpec:
@@ -100,8 +114,14 @@ def _add_table(ws: Any, spec: SheetSpec, last_row: int) -> None:
     names = [TableColumn(id=i, name=c.header) for i, c in enumerate(spec.columns, 1)]
     with warnings.catch_warnings():  # openpyxl warns in write-only mode even when columns are given
         warnings.simplefilter("ignore", UserWarning)
-        ws.add_table(Table(displayName=spec.table_name, ref=f"A1:{last}{max(last_row, 2)}", tableColumns=names,
-                           tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=True)))
+        ws.add_table(
+            Table(
+                displayName=spec.table_name,
+                ref=f"A1:{last}{max(last_row, 2)}",
+                tableColumns=names,
+                tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=True),
+            )
+        )
 
 
 def _add_validations(ws: Any, spec: SheetSpec) -> None:
@@ -272,19 +292,24 @@ def data_column(header: str, values: pd.Series, note: str = "") -> ColumnSpec:
     return ColumnSpec(header, note, float(min(width, 40)))
 
 
-def write_scored_xlsx(path: str | Path, frame: pd.DataFrame, result_columns: Sequence[str],
-                      sheet_name: str = "Accounts", settings: Settings | None = None) -> None:
+def write_scored_xlsx(
+    path: str | Path,
+    frame: pd.DataFrame,
+    result_columns: Sequence[str],
+    sheet_name: str = "Accounts",
+    settings: Settings | None = None,
+) -> None:
     """Write a scored table: input columns as they came, result columns formatted.
 
     ``settings`` names the tiers for the colours (the defaults otherwise).
     """
     frame = frame.rename(columns=str)
     results = set(result_columns)
-    columns = tuple(result_column(h) if h in results else data_column(h, frame.iloc[:, i])
-                    for i, h in enumerate(frame.columns))
+    columns = tuple(
+        result_column(h) if h in results else data_column(h, frame.iloc[:, i]) for i, h in enumerate(frame.columns)
+    )
     settings = settings or Settings.model_validate({})
-    spec = SheetSpec(sheet_name, columns, table_name(sheet_name),
-                     tiers=(settings.top_tier, settings.middle_tier))
+    spec = SheetSpec(sheet_name, columns, table_name(sheet_name), tiers=(settings.top_tier, settings.middle_tier))
     book = XlsxBook()
     book.add_table_sheet(spec, frame_rows(frame), len(frame))
     book.save(path)

@@ -47,8 +47,10 @@ def sheet_key(url_or_key: str) -> str:
     try:
         return extract_id_from_url(text)
     except NoValidUrlKeyFound:
-        raise SheetsError(f"{text!r} is not a Google Sheets URL; pass the URL from the browser's address "
-                          f"bar or the key between /d/ and /edit.") from None
+        raise SheetsError(
+            f"{text!r} is not a Google Sheets URL; pass the URL from the browser's address "
+            f"bar or the key between /d/ and /edit."
+        ) from None
 
 
 def default_credentials_files() -> list[Path]:
@@ -61,21 +63,26 @@ def find_credentials(explicit: Path | None) -> Path:
     """The first credentials file in the documented order, or a message saying how to get one."""
     if explicit is not None:
         if not explicit.is_file():
-            raise SheetsError("The --credentials file does not exist; pass the JSON key of a service "
-                              "account (see docs/sheets.md, 'Create a service account').")
+            raise SheetsError(
+                "The --credentials file does not exist; pass the JSON key of a service "
+                "account (see docs/sheets.md, 'Create a service account')."
+            )
         return explicit
     env = os.environ.get(CREDENTIALS_ENV)
     if env:
         if not Path(env).is_file():
-            raise SheetsError(f"{CREDENTIALS_ENV} names a file that does not exist; point it at a "
-                              f"service account's JSON key.")
+            raise SheetsError(
+                f"{CREDENTIALS_ENV} names a file that does not exist; point it at a service account's JSON key."
+            )
         return Path(env)
     for path in default_credentials_files():
         if path.is_file():
             return path
-    raise SheetsError(f"No Google credentials found. Pass --credentials KEY.json, set {CREDENTIALS_ENV}, "
-                      f"or save the key as ~/.config/gspread/service_account.json "
-                      f"(see docs/sheets.md, 'Create a service account').")
+    raise SheetsError(
+        f"No Google credentials found. Pass --credentials KEY.json, set {CREDENTIALS_ENV}, "
+        f"or save the key as ~/.config/gspread/service_account.json "
+        f"(see docs/sheets.md, 'Create a service account')."
+    )
 
 
 def load_credentials(path: Path) -> tuple[Any, str | None]:
@@ -83,8 +90,9 @@ def load_credentials(path: Path) -> tuple[Any, str | None]:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise SheetsError("The credentials file is not valid JSON; download the key again from the "
-                          "Google Cloud console.") from None
+        raise SheetsError(
+            "The credentials file is not valid JSON; download the key again from the Google Cloud console."
+        ) from None
     kind = info.get("type") if isinstance(info, dict) else None
     try:
         if kind == "service_account":
@@ -102,14 +110,20 @@ def load_credentials(path: Path) -> tuple[Any, str | None]:
             client = gspread.oauth(scopes=list(SCOPES), credentials_filename=str(path))
             return client.http_client.auth, None
     except (ValueError, KeyError):
-        raise SheetsError("The credentials file is incomplete; download the key again from the Google "
-                          "Cloud console.") from None
-    raise SheetsError("The credentials file is neither a service-account key nor an OAuth client; "
-                      "see docs/sheets.md.")
+        raise SheetsError(
+            "The credentials file is incomplete; download the key again from the Google Cloud console."
+        ) from None
+    raise SheetsError("The credentials file is neither a service-account key nor an OAuth client; see docs/sheets.md.")
 
 
-def connect(sheet: str, *, credentials: Path | None = None, api_url: str | None = None,
-            attempts: int | None = None, base_wait: float | None = None) -> Connection:
+def connect(
+    sheet: str,
+    *,
+    credentials: Path | None = None,
+    api_url: str | None = None,
+    attempts: int | None = None,
+    base_wait: float | None = None,
+) -> Connection:
     """A retrying gspread HTTP client for ``sheet`` (URL or key).
 
     ``api_url`` sends every Sheets request to another server, such as the fake one

@@ -46,8 +46,12 @@ class Keyed:
     fresh: set[str] = field(default_factory=set)  # ids handed out now
 
 
-def keyed(grid: Grid, taken: set[str], canon: Callable[[str | None, str, Any], Value] | None = None,
-          spelling: dict[str, str] | None = None) -> Keyed:
+def keyed(
+    grid: Grid,
+    taken: set[str],
+    canon: Callable[[str | None, str, Any], Value] | None = None,
+    spelling: dict[str, str] | None = None,
+) -> Keyed:
     """Rows of ``grid`` keyed by ``icp_id``; blank rows are skipped, missing ids handed out.
 
     ``canon(key, column, raw)`` converts a raw cell (the sheet side uses it to tell
@@ -189,8 +193,10 @@ def rectangles(cells: list[tuple[int, int, Value]]) -> list[tuple[int, int, int,
             else:
                 open_[span] = [r, r]
     done.extend((rows[0], span[0], rows[1], span[1]) for span, rows in open_.items())
-    return [(a, b, c, d, [[values[(r, col)] for col in range(b, d + 1)] for r in range(a, c + 1)])
-            for a, b, c, d in sorted(done)]
+    return [
+        (a, b, c, d, [[values[(r, col)] for col in range(b, d + 1)] for r in range(a, c + 1)])
+        for a, b, c, d in sorted(done)
+    ]
 
 
 def _box(cells: list[tuple[int, int, Value]], r1: int, c1: int, r2: int, c2: int) -> list[list[Value]]:

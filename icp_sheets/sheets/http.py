@@ -80,9 +80,16 @@ class RetryingHTTPClient(HTTPClient):
     max_wait = 32.0
     max_retry_after = 120.0
 
-    def __init__(self, auth: Any = None, session: requests.Session | None = None, *,
-                 attempts: int | None = None, base: float | None = None,
-                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        auth: Any = None,
+        session: requests.Session | None = None,
+        *,
+        attempts: int | None = None,
+        base: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
         super().__init__(auth, session)
         if attempts is not None:
             self.attempts = attempts
@@ -144,7 +151,7 @@ class RedirectAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if request.url and request.url.startswith(GOOGLE_SHEETS_URL):
-            request.url = self.base_url + request.url[len(GOOGLE_SHEETS_URL):]
+            request.url = self.base_url + request.url[len(GOOGLE_SHEETS_URL) :]
         return super().send(request, *args, **kwargs)
 
 

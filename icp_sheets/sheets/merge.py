@@ -82,8 +82,10 @@ class Conflict:
         row = f"{self.tab}, row {self.key}" + (f" ({self.label})" if self.label else "")
         if self.column is None:
             gone = Side.WORKBOOK if self.workbook is None else Side.SHEET
-            return (f"{row}: deleted in the {gone} but edited in the "
-                    f"{Side.SHEET if gone is Side.WORKBOOK else Side.WORKBOOK}; the row was kept")
+            return (
+                f"{row}: deleted in the {gone} but edited in the "
+                f"{Side.SHEET if gone is Side.WORKBOOK else Side.WORKBOOK}; the row was kept"
+            )
         text = f"{row}, {self.column}: workbook has {show(self.workbook)}, sheet has {show(self.sheet)}"
         if self.resolved:
             return f"{text}; took the {self.resolved}'s"
@@ -131,8 +133,15 @@ def _row_same(a: Row | None, b: Row | None, columns: list[str]) -> bool:
     return all(same(a.get(c), b.get(c)) for c in columns)
 
 
-def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
-          prefer: Side | None = None, derived: frozenset[str] = frozenset()) -> Merged:
+def merge(
+    base: Table | None,
+    workbook: Table,
+    sheet: Table,
+    *,
+    tab: str = "",
+    prefer: Side | None = None,
+    derived: frozenset[str] = frozenset(),
+) -> Merged:
     """Three-way merge of one tab (see the module docstring).
 
     ``derived`` columns hold results the tool computes (scores): when both sides
@@ -172,9 +181,19 @@ def merge(base: Table | None, workbook: Table, sheet: Table, *, tab: str = "",
     return Merged(table(workbook.order, out_wb), table(sheet.order, out_sh), conflicts)
 
 
-def _merge_row(tab: str, key: str, columns: list[str], b: Row | None, w: Row, s: Row, wb_cols: set[str],
-               sh_cols: set[str], prefer: Side | None, derived: frozenset[str],
-               conflicts: list[Conflict]) -> tuple[Row, Row]:
+def _merge_row(
+    tab: str,
+    key: str,
+    columns: list[str],
+    b: Row | None,
+    w: Row,
+    s: Row,
+    wb_cols: set[str],
+    sh_cols: set[str],
+    prefer: Side | None,
+    derived: frozenset[str],
+    conflicts: list[Conflict],
+) -> tuple[Row, Row]:
     rw: Row = {}
     rs: Row = {}
     for col in columns:

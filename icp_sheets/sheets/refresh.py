@@ -46,8 +46,11 @@ from icp_sheets.sheets.sync import (
     write_sheet,
 )
 
-READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
-               "majorDimension": "ROWS"}
+READ_PARAMS = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "FORMATTED_STRING",
+    "majorDimension": "ROWS",
+}
 MAX_ROUNDS = 3
 
 
@@ -84,8 +87,9 @@ def _cell(value: Any) -> Value:
     return text or None
 
 
-def _results_cells(grid: Grid, table: Table, results: pd.DataFrame, columns: Sequence[str]) -> tuple[
-        list[tuple[int, int, Value]], list[Value]]:
+def _results_cells(
+    grid: Grid, table: Table, results: pd.DataFrame, columns: Sequence[str]
+) -> tuple[list[tuple[int, int, Value]], list[Value]]:
     """Changed result cells ``(row, col, value)`` for ``grid``; result columns missing get appended."""
     header = list(grid[0]) if grid else []
     cells: list[tuple[int, int, Value]] = []
@@ -116,8 +120,10 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
     metadata = fetch_metadata(conn)
     in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
     if layout.ACCOUNTS not in in_sheet:
-        raise SheetsError(f"The sheet has no '{layout.ACCOUNTS}' tab; push a workbook first with "
-                          f"'icp-sheets sync push WORKBOOK --sheet ...'.")
+        raise SheetsError(
+            f"The sheet has no '{layout.ACCOUNTS}' tab; push a workbook first with "
+            f"'icp-sheets sync push WORKBOOK --sheet ...'."
+        )
     model_tabs = [t for t in layout.MODEL_TABS if t in in_sheet]
     data_tabs = [t for t in layout.DATA_TABS if t in in_sheet]
     grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
@@ -131,8 +137,7 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
         try:
             results = score(model, frame, as_of)
         except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, layout.ACCOUNTS, 1, p.column)
-                            for p in exc.problems]) from None
+            raise IcpError([Problem(p.code, p.message, layout.ACCOUNTS, 1, p.column) for p in exc.problems]) from None
         report.accounts = len(frame)
         report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
         changed, header = _results_cells(grids[layout.ACCOUNTS], accounts, results, layout.RESULT_COLUMNS)
@@ -142,8 +147,9 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
             contacts = table_from_values(layout.CONTACTS, grids[layout.CONTACTS])
             if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
                 matched = match_personas(model, contacts.frame)[list(layout.CONTACT_RESULT_COLUMNS)]
-                changed, header = _results_cells(grids[layout.CONTACTS], contacts, matched,
-                                                 layout.CONTACT_RESULT_COLUMNS)
+                changed, header = _results_cells(
+                    grids[layout.CONTACTS], contacts, matched, layout.CONTACT_RESULT_COLUMNS
+                )
                 cells[layout.CONTACTS] = changed
                 shapes.append(Shape(layout.CONTACTS, len(grids[layout.CONTACTS]), len(header), header))
                 report.contacts = len(contacts.frame)
@@ -157,8 +163,10 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
             break
         grids.update(again)
     else:
-        raise SheetsError(f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
-                          f"written. Run the refresh again when the edits have settled.")
+        raise SheetsError(
+            f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
+            f"written. Run the refresh again when the edits have settled."
+        )
     report.requests = conn.http.sent - sent_before
     return report
 

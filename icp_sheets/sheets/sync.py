@@ -48,8 +48,7 @@ SYNC_TABS: tuple[str, ...] = (*MODEL_TABS, *DATA_TABS)
 RESULT_TABS = {ACCOUNTS_TAB: RESULT_COLUMNS, CONTACTS: CONTACT_RESULT_COLUMNS}
 PROTECTION_NOTE = "icp-sheets: results, written by 'icp-sheets refresh'"
 MAX_ROUNDS = 3
-READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "FORMATTED_STRING",
-               "majorDimension": "ROWS"}
+READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "FORMATTED_STRING", "majorDimension": "ROWS"}
 VALUE_PARAMS = {**READ_PARAMS, "valueRenderOption": "UNFORMATTED_VALUE"}
 
 
@@ -101,8 +100,9 @@ class SyncReport:
             if t.to_sheet:
                 parts.append(f"{t.to_sheet} cells to the sheet (+{t.rows_sheet[0]}/-{t.rows_sheet[1]} rows)")
             if t.to_workbook:
-                parts.append(f"{t.to_workbook} cells to the workbook "
-                             f"(+{t.rows_workbook[0]}/-{t.rows_workbook[1]} rows)")
+                parts.append(
+                    f"{t.to_workbook} cells to the workbook (+{t.rows_workbook[0]}/-{t.rows_workbook[1]} rows)"
+                )
             out.append(f"{t.tab}: " + ", ".join(parts))
         if not out:
             out.append("Already in sync: nothing to change.")
@@ -134,11 +134,12 @@ def fetch_metadata(conn: Connection) -> dict[str, Any]:
 
 def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
     if err.code == 404:
-        return SheetsError(f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
-                           f"address bar and pass it with --sheet.")
+        return SheetsError(
+            f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
+            f"address bar and pass it with --sheet."
+        )
     if err.code == 403:
-        return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. "
-                           f"{conn.share_hint()}")
+        return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. {conn.share_hint()}")
     message = err.error.get("message", "") if isinstance(err.error, dict) else str(err)
     return SheetsError(f"Google Sheets refused the request (HTTP {err.code}): {message}")
 
@@ -148,12 +149,15 @@ def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | No
     if not tabs:
         return {}
     try:
-        answer = conn.http.values_batch_get(conn.key, [quote_title(t) for t in tabs],
-                                            params=dict(params or READ_PARAMS))
+        answer = conn.http.values_batch_get(
+            conn.key, [quote_title(t) for t in tabs], params=dict(params or READ_PARAMS)
+        )
     except APIError as err:
         raise explain_api_error(err, conn) from None
-    return {tab: [list(r) for r in vr.get("values", [])]
-            for tab, vr in zip(tabs, answer.get("valueRanges", []), strict=True)}
+    return {
+        tab: [list(r) for r in vr.get("values", [])]
+        for tab, vr in zip(tabs, answer.get("valueRanges", []), strict=True)
+    }
 
 
 class KnownText(str):
@@ -223,8 +227,7 @@ def _sheet_canon(base: Table | None, workbook: Table) -> Callable[[str | None, s
         if isinstance(raw, KnownText):
             return str(raw)
         if _looks_like_formula(raw):
-            known = base.get(key, column) if base is not None and key in base.rows else \
-                workbook.get(key or "", column)
+            known = base.get(key, column) if base is not None and key in base.rows else workbook.get(key or "", column)
             return raw if isinstance(known, str) and known == raw else Formula(raw)
         return _plain(raw)
 
@@ -290,16 +293,20 @@ def _row_moves(side: Keyed, target: Table) -> tuple[int, int]:
     return added, deleted
 
 
-def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, mode: Mode,
-             prefer: Side | None) -> _TabPlan:
+def plan_tab(
+    tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, mode: Mode, prefer: Side | None
+) -> _TabPlan:
     """Merge one tab and work out the cells each side must change."""
     taken: set[str] = set(base.rows) if base else set()
     spelling = {header_key(h): str(h).strip() for h in (wb_grid[0] if wb_grid else []) if header_key(h)}
     wk = keyed(wb_grid, taken)
     sk = keyed(sh_grid or [], taken, canon=_sheet_canon(base, wk.table), spelling=spelling)
     _pair_fresh(wk, sk)
-    derived = frozenset(c for c in (*wk.table.columns, *sk.table.columns)
-                        if header_key(c) in {header_key(r) for r in RESULT_TABS.get(tab, ())})
+    derived = frozenset(
+        c
+        for c in (*wk.table.columns, *sk.table.columns)
+        if header_key(c) in {header_key(r) for r in RESULT_TABS.get(tab, ())}
+    )
     merged = merge(base, wk.table, sk.table, tab=tab, prefer=prefer, derived=derived)
     write_wb = mode in (Mode.BOTH, Mode.PULL, Mode.STATUS)  # status shows what a sync would do
     write_sh = mode in (Mode.BOTH, Mode.PUSH, Mode.STATUS)
@@ -317,11 +324,22 @@ def plan_tab(tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, 
     deleted = sorted(r for k, r in sk.positions.items() if k not in sh_target.rows)
     gone = set(deleted)
     sh_cells = diff([row for r, row in enumerate(sk.grid, start=1) if r not in gone], sh_desired)
-    change = TabChange(tab, len(sh_cells), len(wb_cells), sh_grid is None and bool(sh_desired),
-                       not wb_grid and bool(wb_desired),
-                       _row_moves(sk, sh_target), _row_moves(wk, wb_target))
-    shape = Shape(tab, len(sh_desired), max((len(r) for r in sh_desired), default=0),
-                  sh_desired[0] if sh_desired else [], tuple(deleted))
+    change = TabChange(
+        tab,
+        len(sh_cells),
+        len(wb_cells),
+        sh_grid is None and bool(sh_desired),
+        not wb_grid and bool(wb_desired),
+        _row_moves(sk, sh_target),
+        _row_moves(wk, wb_target),
+    )
+    shape = Shape(
+        tab,
+        len(sh_desired),
+        max((len(r) for r in sh_desired), default=0),
+        sh_desired[0] if sh_desired else [],
+        tuple(deleted),
+    )
     return _TabPlan(tab, change, merged.conflicts, wb_cells, sh_cells, shape, wb_target, sh_target)
 
 
@@ -341,8 +359,11 @@ def _encode(value: Value) -> Any:
 
 def value_writes(cells: dict[str, list[tuple[int, int, Value]]]) -> list[dict[str, Any]]:
     """The data of the one RAW values:batchUpdate: only the changed cells, in few rectangles."""
-    return [{"range": rect(tab, r1, c1, r2, c2), "values": [[_encode(v) for v in row] for row in values]}
-            for tab, tab_cells in cells.items() for r1, c1, r2, c2, values in rectangles(tab_cells)]
+    return [
+        {"range": rect(tab, r1, c1, r2, c2), "values": [[_encode(v) for v in row] for row in values]}
+        for tab, tab_cells in cells.items()
+        for r1, c1, r2, c2, values in rectangles(tab_cells)
+    ]
 
 
 @dataclass(frozen=True)
@@ -368,10 +389,22 @@ def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[di
         protected: list[dict[str, Any]] = []
         if existing is None:
             sheet_id = rng.randrange(1, 2**31 - 1)
-            requests.append({"addSheet": {"properties": {
-                "sheetId": sheet_id, "title": shape.tab, "index": len(sheets),
-                "gridProperties": {"rowCount": max(shape.rows + 100, 200), "columnCount": max(shape.cols, 26),
-                                   "frozenRowCount": 1}}}})
+            requests.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": sheet_id,
+                            "title": shape.tab,
+                            "index": len(sheets),
+                            "gridProperties": {
+                                "rowCount": max(shape.rows + 100, 200),
+                                "columnCount": max(shape.cols, 26),
+                                "frozenRowCount": 1,
+                            },
+                        }
+                    }
+                }
+            )
             sheets[shape.tab] = {"properties": {"sheetId": sheet_id, "title": shape.tab}}
             requests.extend(_validations(shape, sheet_id))
         else:
@@ -381,13 +414,21 @@ def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[di
             requests.extend(_row_deletions(sheet_id, shape.deleted))
             row_count = grid.get("rowCount", 0) - len(shape.deleted)
             if shape.rows > row_count or shape.cols > grid.get("columnCount", 0):
-                requests.append({"updateSheetProperties": {
-                    "properties": {"sheetId": sheet_id, "gridProperties": {
-                        "rowCount": max(shape.rows + 100, row_count),
-                        "columnCount": max(shape.cols, grid.get("columnCount", 0))}},
-                    "fields": "gridProperties/rowCount,gridProperties/columnCount"}})
-            protected = [pr for pr in existing.get("protectedRanges", [])
-                         if pr.get("description") == PROTECTION_NOTE]
+                requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_id,
+                                "gridProperties": {
+                                    "rowCount": max(shape.rows + 100, row_count),
+                                    "columnCount": max(shape.cols, grid.get("columnCount", 0)),
+                                },
+                            },
+                            "fields": "gridProperties/rowCount,gridProperties/columnCount",
+                        }
+                    }
+                )
+            protected = [pr for pr in existing.get("protectedRanges", []) if pr.get("description") == PROTECTION_NOTE]
         requests.extend(_protections(shape, sheet_id, protected))
     return requests
 
@@ -400,9 +441,14 @@ def _row_deletions(sheet_id: int, rows: tuple[int, ...]) -> list[dict[str, Any]]
             runs[-1][1] = r
         else:
             runs.append([r, r])
-    return [{"deleteDimension": {"range": {"sheetId": sheet_id, "dimension": "ROWS",
-                                           "startIndex": first - 1, "endIndex": last}}}
-            for first, last in reversed(runs)]
+    return [
+        {
+            "deleteDimension": {
+                "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": first - 1, "endIndex": last}
+            }
+        }
+        for first, last in reversed(runs)
+    ]
 
 
 def _validations(shape: Shape, sheet_id: int) -> list[dict[str, Any]]:
@@ -412,16 +458,29 @@ def _validations(shape: Shape, sheet_id: int) -> list[dict[str, Any]]:
         return []
     out = []
     for column in layout_.columns:
-        index = next((i for i, h in enumerate(shape.header) if header_key(h) == header_key(column.header)),
-                     None)
+        index = next((i for i, h in enumerate(shape.header) if header_key(h) == header_key(column.header)), None)
         if not column.choices or index is None:
             continue
-        out.append({"setDataValidation": {
-            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": index,
-                      "endColumnIndex": index + 1},
-            "rule": {"condition": {"type": "ONE_OF_LIST",
-                                   "values": [{"userEnteredValue": c} for c in column.choices]},
-                     "strict": False, "showCustomUi": True}}})
+        out.append(
+            {
+                "setDataValidation": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": 1,
+                        "startColumnIndex": index,
+                        "endColumnIndex": index + 1,
+                    },
+                    "rule": {
+                        "condition": {
+                            "type": "ONE_OF_LIST",
+                            "values": [{"userEnteredValue": c} for c in column.choices],
+                        },
+                        "strict": False,
+                        "showCustomUi": True,
+                    },
+                }
+            }
+        )
     return out
 
 
@@ -440,19 +499,31 @@ def _protections(shape: Shape, sheet_id: int, existing: list[dict[str, Any]]) ->
     out: list[dict[str, Any]] = []
     for span in spans:
         if span not in have:
-            out.append({"addProtectedRange": {"protectedRange": {
-                "range": {"sheetId": sheet_id, "startColumnIndex": span[0], "endColumnIndex": span[1]},
-                "description": PROTECTION_NOTE, "warningOnly": True}}})
-    out.extend({"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}}
-               for span, pr in have.items() if span not in spans)
+            out.append(
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {
+                            "range": {"sheetId": sheet_id, "startColumnIndex": span[0], "endColumnIndex": span[1]},
+                            "description": PROTECTION_NOTE,
+                            "warningOnly": True,
+                        }
+                    }
+                }
+            )
+    out.extend(
+        {"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}}
+        for span, pr in have.items()
+        if span not in spans
+    )
     return out
 
 
 # ----------------------------------------------------------------------------- the sync
 
 
-def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Side | None = None,
-         remember: str | None = None) -> SyncReport:
+def sync(
+    workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Side | None = None, remember: str | None = None
+) -> SyncReport:
     """Sync ``workbook`` with the sheet behind ``conn``; see the module docstring."""
     sent_before = conn.http.sent
     side = WorkbookSide(workbook)
@@ -462,8 +533,10 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
     tabs = [t for t in SYNC_TABS if side.has(t) or t in in_sheet]
     if not tabs:
-        raise SheetsError("Neither the workbook nor the sheet has any icp-sheets tab "
-                          f"({', '.join(SYNC_TABS)}); start from 'icp-sheets new'.")
+        raise SheetsError(
+            "Neither the workbook nor the sheet has any icp-sheets tab "
+            f"({', '.join(SYNC_TABS)}); start from 'icp-sheets new'."
+        )
     read = [t for t in tabs if t in in_sheet]
     bases = side.read_base(conn.key) or {}
     wb_grids = {t: side.grid(t) if side.has(t) else [] for t in tabs}
@@ -476,8 +549,7 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
         for t in tabs:  # once values settled the '=...' cells, only tabs holding some need planning again
             if values is None or t not in planned or _has_formula_like(snapshot.get(t)):
                 sheet = classify(snapshot.get(t), None if values is None else values.get(t))
-                planned[t] = plan_tab(t, wb_grids[t], sheet if t in in_sheet else None, bases.get(t), mode,
-                                      prefer)
+                planned[t] = plan_tab(t, wb_grids[t], sheet if t in in_sheet else None, bases.get(t), mode, prefer)
         plans = [planned[t] for t in tabs]
         report.tabs = [p.change for p in plans]
         report.conflicts = [c for p in plans for c in p.conflicts]
@@ -489,8 +561,10 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
         if same_values(snapshot, values):
             continue  # plan once more with every '=...' cell settled, then write
         if reads == MAX_ROUNDS:
-            raise SheetsError(f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
-                              f"written. Run the sync again when the edits have settled.")
+            raise SheetsError(
+                f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
+                f"written. Run the sync again when the edits have settled."
+            )
         snapshot, values = read_tabs(conn, read), None  # someone edited: merge from the new state
         reads += 1
     report.rounds = reads
@@ -508,8 +582,9 @@ def sync(workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Si
     return report
 
 
-def write_sheet(conn: Connection, metadata: dict[str, Any], shapes: list[Shape],
-                cells: dict[str, list[tuple[int, int, Value]]]) -> None:
+def write_sheet(
+    conn: Connection, metadata: dict[str, Any], shapes: list[Shape], cells: dict[str, list[tuple[int, int, Value]]]
+) -> None:
     """At most one spreadsheets:batchUpdate (structure) and one values:batchUpdate (cells)."""
     structure = structure_requests(shapes, metadata)
     data = value_writes(cells)
@@ -527,7 +602,9 @@ def same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
         return False
     for tab in a:
         x, y = a[tab], b[tab]
-        if len(x) != len(y) or any(len(r) != len(s) or not all(same(u, v) for u, v in zip(r, s, strict=True))
-                                   for r, s in zip(x, y, strict=True)):
+        if len(x) != len(y) or any(
+            len(r) != len(s) or not all(same(u, v) for u, v in zip(r, s, strict=True))
+            for r, s in zip(x, y, strict=True)
+        ):
             return False
     return True

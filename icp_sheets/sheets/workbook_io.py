@@ -103,8 +103,7 @@ class WorkbookSide:
             try:
                 self._book = load_workbook(self.path)
             except Exception as exc:  # openpyxl raises many kinds for a damaged file
-                raise SheetsError(f"{self.path.name} cannot be opened for writing ({type(exc).__name__}).") \
-                    from None
+                raise SheetsError(f"{self.path.name} cannot be opened for writing ({type(exc).__name__}).") from None
         return self._book
 
     # ------------------------------------------------------------------ reading
@@ -122,8 +121,7 @@ class WorkbookSide:
         """The tab's cells as canonical values; the fast reader unless the workbook is loaded."""
         if self._book is None and self._cells is not None:
             try:
-                return _trim([[None if c is None else canon_xlsx(*c) for c in row]
-                              for row in self._cells.grid(tab)])
+                return _trim([[None if c is None else canon_xlsx(*c) for c in row] for row in self._cells.grid(tab)])
             except Unsupported:
                 pass  # e.g. Excel's fill-down formulas: let openpyxl translate them
         ws = self.book[tab]
@@ -189,12 +187,10 @@ class WorkbookSide:
             table.ref = f"{get_column_letter(c1)}1:{get_column_letter(c2)}{max(last_row, 2)}"
             if table.autoFilter is not None:
                 table.autoFilter.ref = table.ref
-            names = [str(h) if h not in (None, "") else f"Column{i}"
-                     for i, h in enumerate(header[c1 - 1:c2], c1)]
+            names = [str(h) if h not in (None, "") else f"Column{i}" for i, h in enumerate(header[c1 - 1 : c2], c1)]
             if [tc.name for tc in table.tableColumns] != names:
                 existing = {tc.name: tc for tc in table.tableColumns}
-                table.tableColumns = [existing.get(n) or TableColumn(id=i + 1, name=n)
-                                      for i, n in enumerate(names)]
+                table.tableColumns = [existing.get(n) or TableColumn(id=i + 1, name=n) for i, n in enumerate(names)]
                 for i, tc in enumerate(table.tableColumns):
                     tc.id = i + 1
 
@@ -211,20 +207,32 @@ class WorkbookSide:
         if data.get("sheet") != key or data.get("version") != 1:
             return None
         self._base_read = (key, data["tabs"])
-        return {tab: Table(t["columns"], {k: {c: _decode(v) for c, v in row.items()} for k, row in t["rows"]},
-                           [k for k, _ in t["rows"]])
-                for tab, t in data["tabs"].items()}
+        return {
+            tab: Table(
+                t["columns"],
+                {k: {c: _decode(v) for c, v in row.items()} for k, row in t["rows"]},
+                [k for k, _ in t["rows"]],
+            )
+            for tab, t in data["tabs"].items()
+        }
 
     def write_base(self, key: str, tables: dict[str, Table]) -> bool:
         """Store the new base; False (and nothing done) when it equals the one read."""
-        tabs = {tab: {"columns": t.columns,
-                      "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}]
-                               for k in t.order]}
-                for tab, t in tables.items()}
+        tabs = {
+            tab: {
+                "columns": t.columns,
+                "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}] for k in t.order],
+            }
+            for tab, t in tables.items()
+        }
         if self._base_read == (key, json.loads(json.dumps(tabs))):
             return False
-        data = {"version": 1, "sheet": key,
-                "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "tabs": tabs}
+        data = {
+            "version": 1,
+            "sheet": key,
+            "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "tabs": tabs,
+        }
         text = base64.b64encode(zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)).decode()
         if BASE_TAB in self.book.sheetnames:
             del self.book[BASE_TAB]
@@ -232,7 +240,7 @@ class WorkbookSide:
         ws.sheet_state = "veryHidden"
         ws["A1"] = "icp-sheets sync base: what the workbook and the Google Sheet held after the last sync."
         for i in range(0, len(text), _CHUNK):
-            ws.cell(row=2 + i // _CHUNK, column=1, value=text[i:i + _CHUNK])
+            ws.cell(row=2 + i // _CHUNK, column=1, value=text[i : i + _CHUNK])
         self.changed = True
         return True
 
@@ -248,8 +256,10 @@ class WorkbookSide:
             os.replace(tmp, self.path)
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
-            raise SheetsError(f"Could not save {self.path.name} ({exc.strerror}); is it open in Excel? "
-                              f"Close it and run the sync again.") from None
+            raise SheetsError(
+                f"Could not save {self.path.name} ({exc.strerror}); is it open in Excel? "
+                f"Close it and run the sync again."
+            ) from None
 
     def set_setting(self, label: str, value: Any) -> None:
         """Fill in a Settings value (e.g. the Google Sheet), adding the row if the tab lacks it."""
@@ -287,4 +297,3 @@ def _encode(value: Value) -> Any:
 
 def _decode(value: Any) -> Value:
     return Formula(value["f"]) if isinstance(value, dict) else value
-

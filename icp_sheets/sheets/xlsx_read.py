@@ -65,8 +65,9 @@ class XlsxCells:
         out = {}
         for sheet in book.iter(f"{NS}sheet"):
             target = targets.get(sheet.get(f"{REL_NS}id"), "")
-            out[sheet.get("name") or ""] = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
+            out[sheet.get("name") or ""] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
         return out
 
     def formulas(self, tab: str) -> dict[tuple[int, int], str]:
@@ -90,8 +91,7 @@ class XlsxCells:
         """Rows from row 1 and column A, as ``(value, data_type)``; None for an empty cell."""
         formulas = self.formulas(tab)
         sheet = self.book.get_sheet_by_name(tab)
-        rows: list[list[Cell | None]] = [[_cell(v) for v in row]
-                                         for row in sheet.to_python(skip_empty_area=False)]
+        rows: list[list[Cell | None]] = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
         for (r, c), text in formulas.items():
             while len(rows) < r:
                 rows.append([])

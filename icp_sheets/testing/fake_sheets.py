@@ -57,8 +57,13 @@ class ApiError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.status = status or {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-                                 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL"}.get(code, "UNKNOWN")
+        self.status = status or {
+            400: "INVALID_ARGUMENT",
+            403: "PERMISSION_DENIED",
+            404: "NOT_FOUND",
+            429: "RESOURCE_EXHAUSTED",
+            500: "INTERNAL",
+        }.get(code, "UNKNOWN")
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "status": self.status}}
@@ -90,8 +95,13 @@ class Sheet:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
         if self.frozen_rows:
             grid["frozenRowCount"] = self.frozen_rows
-        props: dict[str, Any] = {"sheetId": self.sheet_id, "title": self.title, "index": index,
-                                 "sheetType": "GRID", "gridProperties": grid}
+        props: dict[str, Any] = {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
         if self.hidden:
             props["hidden"] = True
         return props
@@ -125,8 +135,7 @@ class Spreadsheet:
             sheets.append(entry)
         return {
             "spreadsheetId": self.spreadsheet_id,
-            "properties": {"title": self.title, "locale": "en_US", "autoRecalc": "ON_CHANGE",
-                           "timeZone": "Etc/GMT"},
+            "properties": {"title": self.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
             "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
@@ -189,8 +198,13 @@ def _formatted(value: Any, is_date: bool, thousands: bool = False) -> str:
 
 
 _OPS: dict[type, Callable[..., Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
 }
 
 
@@ -224,8 +238,7 @@ class Evaluator:
                 return "#NAME?"
             expr = _REF.sub(lambda m: repr(self._ref(m[1], m[2], depth)), expr)
             if "&" in expr:
-                return "".join(_formatted(_arith(ast.parse(p.strip(), mode="eval")), False)
-                               for p in expr.split("&"))
+                return "".join(_formatted(_arith(ast.parse(p.strip(), mode="eval")), False) for p in expr.split("&"))
             return _num(_arith(ast.parse(expr, mode="eval")))
         except ZeroDivisionError:
             return "#DIV/0!"
@@ -274,16 +287,27 @@ class Store:
     def new_id(self) -> str:
         return "".join(self._rng.choice(string.ascii_letters + string.digits + "-_") for _ in range(44))
 
-    def create(self, title: str = "Untitled spreadsheet", spreadsheet_id: str | None = None,
-               sheets: list[dict[str, Any]] | None = None, private: bool = False) -> Spreadsheet:
+    def create(
+        self,
+        title: str = "Untitled spreadsheet",
+        spreadsheet_id: str | None = None,
+        sheets: list[dict[str, Any]] | None = None,
+        private: bool = False,
+    ) -> Spreadsheet:
         with self.lock:
             sid = spreadsheet_id or self.new_id()
             book = Spreadsheet(sid, title, private=private)
             for props in sheets or [{"title": "Sheet1", "sheetId": 0}]:
                 grid = props.get("gridProperties", {})
                 sheet_id = props.get("sheetId", self._sheet_id() if book.sheets else 0)  # Google: first is 0
-                book.sheets.append(Sheet(sheet_id, props.get("title", f"Sheet{len(book.sheets) + 1}"),
-                                         grid.get("rowCount", 1000), grid.get("columnCount", 26)))
+                book.sheets.append(
+                    Sheet(
+                        sheet_id,
+                        props.get("title", f"Sheet{len(book.sheets) + 1}"),
+                        grid.get("rowCount", 1000),
+                        grid.get("columnCount", 26),
+                    )
+                )
             self.spreadsheets[sid] = book
             return book
 
@@ -308,8 +332,15 @@ class Store:
         sheet = book.sheet(grid.title)
         return sheet, grid
 
-    def read(self, book: Spreadsheet, text: str, *, value_option: str = "FORMATTED_VALUE",
-             date_option: str = "SERIAL_NUMBER", major: str = "ROWS") -> dict[str, Any]:
+    def read(
+        self,
+        book: Spreadsheet,
+        text: str,
+        *,
+        value_option: str = "FORMATTED_VALUE",
+        date_option: str = "SERIAL_NUMBER",
+        major: str = "ROWS",
+    ) -> dict[str, Any]:
         sheet, grid = self._range(book, text)
         r1, c1, r2, c2 = grid.box(sheet.rows, sheet.cols)
         r2, c2 = min(r2, sheet.rows), min(c2, sheet.cols)
@@ -337,11 +368,21 @@ class Store:
             out["values"] = values
         return out
 
-    def write(self, book: Spreadsheet, text: str, values: Any, *, user_entered: bool,
-              major: str = "ROWS", check_only: bool = False) -> dict[str, Any]:
+    def write(
+        self,
+        book: Spreadsheet,
+        text: str,
+        values: Any,
+        *,
+        user_entered: bool,
+        major: str = "ROWS",
+        check_only: bool = False,
+    ) -> dict[str, Any]:
         if not isinstance(values, list) or not all(isinstance(v, list) for v in values):
-            raise ApiError(400, f"Invalid value at 'data.values' (type.googleapis.com/google.protobuf."
-                                f"ListValue), {json.dumps(values)}")
+            raise ApiError(
+                400,
+                f"Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), {json.dumps(values)}",
+            )
         sheet, grid = self._range(book, text)
         if major == "COLUMNS":
             values = [list(r) for r in zip(*_pad(values), strict=True)]
@@ -352,14 +393,18 @@ class Store:
             last_row, last_col = row1 + height - 1, col1 + width - 1
             anchor = grid.row1 == grid.row2 and grid.col1 == grid.col2  # a start cell, not a box
             if not anchor and grid.row2 is not None and last_row > grid.row2:
-                raise ApiError(400, f"Requested writing within range [{text}], but tried writing to "
-                                    f"row [{last_row}]")
+                raise ApiError(400, f"Requested writing within range [{text}], but tried writing to row [{last_row}]")
             if not anchor and grid.col2 is not None and last_col > grid.col2:
-                raise ApiError(400, f"Requested writing within range [{text}], but tried writing to "
-                                    f"column [{column_letter(last_col)}]")
+                raise ApiError(
+                    400,
+                    f"Requested writing within range [{text}], but tried writing to column [{column_letter(last_col)}]",
+                )
             if last_row > sheet.rows or last_col > sheet.cols:
-                raise ApiError(400, f"Range ({GridRange(sheet.title, last_row, last_col, last_row, last_col).a1()})"
-                                    f" exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}")
+                raise ApiError(
+                    400,
+                    f"Range ({GridRange(sheet.title, last_row, last_col, last_row, last_col).a1()})"
+                    f" exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}",
+                )
         if check_only:
             return {}
         cells = 0
@@ -379,9 +424,14 @@ class Store:
                     sheet.cells[(row1 + i, col1 + j)] = cell
         out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
         if height and width:
-            out.update(updatedRange=rect(sheet.title, row1, col1, row1 + height - 1, col1 + width - 1)
-                       if height > 1 or width > 1 else GridRange(sheet.title, row1, col1, row1, col1).a1(),
-                       updatedRows=len(rows_hit), updatedColumns=len(cols_hit), updatedCells=cells)
+            out.update(
+                updatedRange=rect(sheet.title, row1, col1, row1 + height - 1, col1 + width - 1)
+                if height > 1 or width > 1
+                else GridRange(sheet.title, row1, col1, row1, col1).a1(),
+                updatedRows=len(rows_hit),
+                updatedColumns=len(cols_hit),
+                updatedCells=cells,
+            )
         return out
 
     def clear(self, book: Spreadsheet, text: str) -> str:
@@ -391,8 +441,16 @@ class Store:
             del sheet.cells[key]
         return rect(sheet.title, r1, c1, r2, c2)
 
-    def append(self, book: Spreadsheet, text: str, values: list[list[Any]], *, user_entered: bool,
-               insert_rows: bool, major: str = "ROWS") -> dict[str, Any]:
+    def append(
+        self,
+        book: Spreadsheet,
+        text: str,
+        values: list[list[Any]],
+        *,
+        user_entered: bool,
+        insert_rows: bool,
+        major: str = "ROWS",
+    ) -> dict[str, Any]:
         """Google's append: find the table at the range's start, write below its last row."""
         sheet, grid = self._range(book, text)
         col1 = grid.col1 or 1
@@ -407,18 +465,19 @@ class Store:
         out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
         if table:
             r1, c1, r2, c2 = table
-            out["tableRange"] = (rect(sheet.title, r1, c1, r2, c2) if (r1, c1) != (r2, c2)
-                                 else GridRange(sheet.title, r1, c1, r1, c1).a1())
-        out["updates"] = self.write(book, GridRange(sheet.title, start, col1).a1(), values,
-                                    user_entered=user_entered)
+            out["tableRange"] = (
+                rect(sheet.title, r1, c1, r2, c2)
+                if (r1, c1) != (r2, c2)
+                else GridRange(sheet.title, r1, c1, r1, c1).a1()
+            )
+        out["updates"] = self.write(book, GridRange(sheet.title, start, col1).a1(), values, user_entered=user_entered)
         return out
 
     # ------------------------------------------------------------------ structure
 
     def batch_update(self, book: Spreadsheet, requests: list[dict[str, Any]]) -> dict[str, Any]:
         saved_sheets = [copy.copy(s) for s in book.sheets]
-        saved = (list(book.sheets), book.title,
-                 [(s.cells, list(s.protected), dict(s.validation)) for s in book.sheets])
+        saved = (list(book.sheets), book.title, [(s.cells, list(s.protected), dict(s.validation)) for s in book.sheets])
         try:
             replies = [self._one(book, req, i) for i, req in enumerate(requests)]
         except ApiError:
@@ -430,25 +489,34 @@ class Store:
         return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
 
     def _one(self, book: Spreadsheet, req: dict[str, Any], i: int) -> dict[str, Any]:
-        (kind, body), = req.items()
+        ((kind, body),) = req.items()
         if kind == "addSheet":
             props = body.get("properties", {})
             title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
             if any(s.title == title for s in book.sheets):
-                raise ApiError(400, f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" '
-                                    f"already exists. Please enter another name.")
+                raise ApiError(
+                    400,
+                    f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" '
+                    f"already exists. Please enter another name.",
+                )
             grid = props.get("gridProperties", {})
-            sheet = Sheet(props.get("sheetId") or self._sheet_id(), title, grid.get("rowCount", 1000),
-                          grid.get("columnCount", 26), bool(props.get("hidden")),
-                          grid.get("frozenRowCount", 0))
+            sheet = Sheet(
+                props.get("sheetId") or self._sheet_id(),
+                title,
+                grid.get("rowCount", 1000),
+                grid.get("columnCount", 26),
+                bool(props.get("hidden")),
+                grid.get("frozenRowCount", 0),
+            )
             index = props.get("index", len(book.sheets))
             book.sheets.insert(index, sheet)
             return {"addSheet": {"properties": sheet.properties(book.sheets.index(sheet))}}
         if kind == "deleteSheet":
             sheet = book.sheet_by_id(body["sheetId"])
             if len(book.sheets) == 1:
-                raise ApiError(400, f"Invalid requests[{i}].deleteSheet: You can't remove all the sheets "
-                                    f"in a document.")
+                raise ApiError(
+                    400, f"Invalid requests[{i}].deleteSheet: You can't remove all the sheets in a document."
+                )
             book.sheets.remove(sheet)
             return {}
         if kind == "updateSheetProperties":
@@ -464,8 +532,10 @@ class Store:
                 sheet.title = props["title"]
             if wanted("hidden"):
                 if props.get("hidden") and all(s.hidden or s is sheet for s in book.sheets):
-                    raise ApiError(400, f"Invalid requests[{i}].updateSheetProperties: You can't hide all the "
-                                        f"sheets in a document.")
+                    raise ApiError(
+                        400,
+                        f"Invalid requests[{i}].updateSheetProperties: You can't hide all the sheets in a document.",
+                    )
                 sheet.hidden = bool(props.get("hidden"))
             if wanted("gridProperties/rowCount") and "rowCount" in grid:
                 sheet.rows = grid["rowCount"]
@@ -524,12 +594,13 @@ class Store:
         if kind == "deleteProtectedRange":
             for sheet in book.sheets:
                 before = len(sheet.protected)
-                sheet.protected = [p for p in sheet.protected
-                                   if p["protectedRangeId"] != body["protectedRangeId"]]
+                sheet.protected = [p for p in sheet.protected if p["protectedRangeId"] != body["protectedRangeId"]]
                 if len(sheet.protected) != before:
                     return {}
-            raise ApiError(400, f"Invalid requests[{i}].deleteProtectedRange: No protected range with id: "
-                                f"{body['protectedRangeId']}")
+            raise ApiError(
+                400,
+                f"Invalid requests[{i}].deleteProtectedRange: No protected range with id: {body['protectedRangeId']}",
+            )
         if kind == "setDataValidation":
             rng = body["range"]
             sheet = book.sheet_by_id(rng.get("sheetId", 0))
@@ -555,8 +626,9 @@ class Store:
         """The tab as lists of rows (trimmed), for assertions."""
         with self.lock:
             book = self.spreadsheets[spreadsheet_id]
-            return self.read(book, GridRange(tab).a1(), value_option=value_option,
-                             date_option="FORMATTED_STRING").get("values", [])
+            return self.read(book, GridRange(tab).a1(), value_option=value_option, date_option="FORMATTED_STRING").get(
+                "values", []
+            )
 
 
 def _table_at(sheet: Sheet, row: int, col: int, search: bool) -> tuple[int, int, int, int] | None:
@@ -636,8 +708,17 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/v4/spreadsheets/(?P<id>[^/:]+)/values/(?P<range>.+)$"), "values.get"),
     ("PUT", re.compile(r"^/v4/spreadsheets/(?P<id>[^/:]+)/values/(?P<range>.+)$"), "values.update"),
 ]
-WRITE_ENDPOINTS = frozenset({"spreadsheets.create", "spreadsheets.batchUpdate", "values.batchUpdate",
-                             "values.batchClear", "values.append", "values.clear", "values.update"})
+WRITE_ENDPOINTS = frozenset(
+    {
+        "spreadsheets.create",
+        "spreadsheets.batchUpdate",
+        "values.batchUpdate",
+        "values.batchClear",
+        "values.append",
+        "values.clear",
+        "values.update",
+    }
+)
 
 
 class FakeSheets:
@@ -687,8 +768,15 @@ class FakeSheets:
 
     # ------------------------------------------------------------------ test controls
 
-    def inject(self, kind: str, endpoint: str | None = None, *, times: int = 1,
-               retry_after: float | None = None, delay: float = 0.0) -> None:
+    def inject(
+        self,
+        kind: str,
+        endpoint: str | None = None,
+        *,
+        times: int = 1,
+        retry_after: float | None = None,
+        delay: float = 0.0,
+    ) -> None:
         self.faults.append(Fault(kind, endpoint, times, retry_after, delay))
 
     def on(self, endpoint: str, after: int, action: Callable[[Store], None]) -> None:
@@ -746,43 +834,74 @@ class FakeSheets:
             date_option = one("dateTimeRenderOption", "SERIAL_NUMBER")
             major = one("majorDimension", "ROWS") or "ROWS"
             if endpoint == "values.get":
-                return store.read(book, unquote(args["range"]), value_option=value_option,
-                                  date_option=date_option, major=major)
+                return store.read(
+                    book, unquote(args["range"]), value_option=value_option, date_option=date_option, major=major
+                )
             if endpoint == "values.batchGet":
                 ranges = q.get("ranges", [])
-                return {"spreadsheetId": book.spreadsheet_id,
-                        "valueRanges": [store.read(book, r, value_option=value_option,
-                                                   date_option=date_option, major=major) for r in ranges]}
+                return {
+                    "spreadsheetId": book.spreadsheet_id,
+                    "valueRanges": [
+                        store.read(book, r, value_option=value_option, date_option=date_option, major=major)
+                        for r in ranges
+                    ],
+                }
             if endpoint == "values.update":
                 user = _input_option(one("valueInputOption"))
-                return store.write(book, unquote(args["range"]), body.get("values"), user_entered=user,
-                                   major=body.get("majorDimension") or "ROWS")
+                return store.write(
+                    book,
+                    unquote(args["range"]),
+                    body.get("values"),
+                    user_entered=user,
+                    major=body.get("majorDimension") or "ROWS",
+                )
             if endpoint == "values.batchUpdate":
                 user = _input_option(body.get("valueInputOption", ""))
                 data = body.get("data", [])
                 for item in data:  # all or nothing, like Google
-                    store.write(book, item["range"], item.get("values"), user_entered=user,
-                                major=item.get("majorDimension") or "ROWS", check_only=True)
-                responses = [store.write(book, item["range"], item.get("values"), user_entered=user,
-                                         major=item.get("majorDimension") or "ROWS") for item in data]
-                return {"spreadsheetId": book.spreadsheet_id,
-                        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                        "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
-                        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                        "totalUpdatedSheets": len({r.get("updatedRange", "").rpartition("!")[0]
-                                                   for r in responses}),
-                        "responses": responses}
+                    store.write(
+                        book,
+                        item["range"],
+                        item.get("values"),
+                        user_entered=user,
+                        major=item.get("majorDimension") or "ROWS",
+                        check_only=True,
+                    )
+                responses = [
+                    store.write(
+                        book,
+                        item["range"],
+                        item.get("values"),
+                        user_entered=user,
+                        major=item.get("majorDimension") or "ROWS",
+                    )
+                    for item in data
+                ]
+                return {
+                    "spreadsheetId": book.spreadsheet_id,
+                    "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+                    "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
+                    "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+                    "totalUpdatedSheets": len({r.get("updatedRange", "").rpartition("!")[0] for r in responses}),
+                    "responses": responses,
+                }
             if endpoint == "values.append":
                 user = _input_option(one("valueInputOption"))
-                return store.append(book, unquote(args["range"]), body.get("values") or [],
-                                    user_entered=user, insert_rows=one("insertDataOption") == "INSERT_ROWS",
-                                    major=body.get("majorDimension") or "ROWS")
+                return store.append(
+                    book,
+                    unquote(args["range"]),
+                    body.get("values") or [],
+                    user_entered=user,
+                    insert_rows=one("insertDataOption") == "INSERT_ROWS",
+                    major=body.get("majorDimension") or "ROWS",
+                )
             if endpoint == "values.clear":
-                return {"spreadsheetId": book.spreadsheet_id,
-                        "clearedRange": store.clear(book, unquote(args["range"]))}
+                return {"spreadsheetId": book.spreadsheet_id, "clearedRange": store.clear(book, unquote(args["range"]))}
             if endpoint == "values.batchClear":
-                return {"spreadsheetId": book.spreadsheet_id,
-                        "clearedRanges": [store.clear(book, r) for r in body.get("ranges", [])]}
+                return {
+                    "spreadsheetId": book.spreadsheet_id,
+                    "clearedRanges": [store.clear(book, r) for r in body.get("ranges", [])],
+                }
         raise ApiError(404, f"Method not found: {endpoint}")
 
 
@@ -818,9 +937,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             elif fault.kind in ("429", "500"):
                 code = int(fault.kind)
-                err = ApiError(code, "Quota exceeded for quota metric 'Requests' and limit 'Requests per "
-                                     "minute per user' of service 'sheets.googleapis.com'."
-                               if code == 429 else "Internal error encountered.")
+                err = ApiError(
+                    code,
+                    "Quota exceeded for quota metric 'Requests' and limit 'Requests per "
+                    "minute per user' of service 'sheets.googleapis.com'."
+                    if code == 429
+                    else "Internal error encountered.",
+                )
                 extra = {"Retry-After": _seconds(fault.retry_after)} if fault.retry_after is not None else {}
                 self._send(code, err.body(), extra)
                 return
@@ -869,11 +992,18 @@ def _seconds(value: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m icp_sheets.testing.fake_sheets",
-                                     description="A fake Google Sheets v4 API on 127.0.0.1, in memory.")
+    parser = argparse.ArgumentParser(
+        prog="python -m icp_sheets.testing.fake_sheets",
+        description="A fake Google Sheets v4 API on 127.0.0.1, in memory.",
+    )
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--create", metavar="KEY", action="append", default=[],
-                        help="create an empty spreadsheet with this key at start (repeatable)")
+    parser.add_argument(
+        "--create",
+        metavar="KEY",
+        action="append",
+        default=[],
+        help="create an empty spreadsheet with this key at start (repeatable)",
+    )
     args = parser.parse_args(argv)
     fake = FakeSheets(args.port)
     for key in args.create:
