@@ -28,6 +28,8 @@ from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
 from icp_sheets.io.layout import RESULT_COLUMNS
 
+VALUE_ERROR = {"type": "Error", "errorType": "Value"}  # what Office.js takes as #VALUE!
+NA_ERROR = {"type": "Error", "errorType": "NotAvailable"}  # and as #N/A
 ACCOUNT_FUNCTIONS = {f"icp_{name.removeprefix('icp_')}": name for name in RESULT_COLUMNS}
 CONTACT_FUNCTIONS = ("icp_persona", "icp_role", "icp_angle")
 
@@ -108,6 +110,7 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
         ("signals", False),
         ("settings", False),
         ("personas", True),
+        ("headers", True),
     ]
     for name in ACCOUNT_FUNCTIONS:
         assert arguments(name.upper()) == [("model", False), ("headers", False), ("rows", True), ("as_of", True)]
@@ -159,12 +162,13 @@ def test_an_emscripten_install_does_not_pull_the_command_lines_packages():
 def test_icp_model_returns_the_model_in_one_cell(excel: _Runtime, model_cell: str):
     from icp_sheets.excel.values import model_from_cell
 
-    assert model_cell.startswith("ICP1 Example ICP")
+    assert model_cell.startswith("ICP2 Example ICP")
     assert len(model_cell) <= 32_767
     read = model_from_cell(model_cell)
     example = example_model()
-    assert read.criteria == example.criteria and read.signals == example.signals
-    assert read.settings == example.settings and read.personas == example.personas
+    assert read.criteria == tuple(c.model_copy(update={"note": ""}) for c in example.criteria)
+    assert read.signals == example.signals and read.personas == example.personas
+    assert read.settings.actions == example.settings.actions and read.settings.as_of == example.settings.as_of
 
 
 def test_icp_model_is_read_once_per_distinct_range_contents(excel: _Runtime, model_cell: str):
@@ -177,10 +181,13 @@ def test_a_bad_model_range_says_where_in_one_cell_and_scores_pass_it_on(excel: _
     ranges = model_ranges()
     ranges[0][1] = ["Employees", "between 50", 2, "firmographic", ""]
     shown = excel.value("icp_model", *ranges)
-    assert shown.startswith("#ICP! ICP row 2, Condition:"), shown
-    assert "\n" not in shown and "Traceback" not in shown
-    passed_on = excel.value("icp_score", shown, list(ACCOUNT_COLUMNS), account_rows(example_accounts()[:1]))
-    assert passed_on == shown
+    assert shown == VALUE_ERROR, "a real #VALUE! error, so IFERROR and ISERROR see it"
+    in_a_cell = {"type": "Error", "basicValue": "#VALUE!", "errorType": "Value"}  # how Office.js passes it on
+    row = account_rows(example_accounts()[:1])
+    assert excel.value("icp_score", in_a_cell, list(ACCOUNT_COLUMNS), row) == VALUE_ERROR
+    why = excel.value("icp_why", in_a_cell, list(ACCOUNT_COLUMNS), row)
+    assert why.startswith("#VALUE!: the model cell shows #VALUE!") and "ICP_MODEL said: ICP row 2, Condition:" in why
+    assert "\n" not in why and "Traceback" not in why
 
 
 # ---------------------------------------------------------------- accounts
@@ -248,17 +255,19 @@ def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(exce
 def test_a_missing_column_is_named_in_the_cell(excel: _Runtime, model_cell: str):
     headers = [c for c in ACCOUNT_COLUMNS if c != "Employees"]
     rows = [[a[c] for c in headers] for a in example_accounts()[:3]]
-    assert excel.value("icp_score", model_cell, headers, rows) == "#ICP! missing column 'Employees'"
+    assert excel.value("icp_score", model_cell, headers, rows) == VALUE_ERROR
+    assert excel.value("icp_why", model_cell, headers, rows) == "#VALUE!: missing column 'Employees'"
 
 
 def test_a_wrong_shaped_range_or_a_missing_model_gets_a_short_message(excel: _Runtime, model_cell: str):
     row = account_rows(example_accounts()[:1])[0]
-    too_wide = excel.value("icp_fit", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]])
+    assert excel.value("icp_fit", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]]) == VALUE_ERROR
+    too_wide = excel.value("icp_why", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]])
     assert too_wide == (
-        "#ICP! 11 headers but the rows are 12 cells wide; pass the header row and the rows of the same columns"
+        "#VALUE!: 11 headers but the rows are 12 cells wide; pass the header row and the rows of the same columns"
     )
-    no_model = excel.value("icp_fit", None, list(ACCOUNT_COLUMNS), [row])
-    assert no_model.startswith("#ICP! no model")
+    assert excel.value("icp_fit", None, list(ACCOUNT_COLUMNS), [row]) == VALUE_ERROR
+    assert excel.value("icp_why", None, list(ACCOUNT_COLUMNS), [row]).startswith("#VALUE!: no model")
 
 
 def test_unreadable_cells_only_touch_their_own_row(excel: _Runtime, model_cell: str):
@@ -277,11 +286,14 @@ def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(excel, model_cell, 
         return score(model, accounts, as_of)
 
     monkeypatch.setattr(excel.module, "score", fragile)
-    excel.module._scored.cache_clear()
+    excel.module.CACHE.clear()
     accounts = example_accounts()[:3]
     spilled = excel.call("icp_tier", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
     expected = expected_results(accounts)["icp_tier"]
-    assert spilled == [[expected[0]], ["#ICP! cannot score Harbor & Finch"], [expected[2]]]
+    assert spilled == [[expected[0]], [VALUE_ERROR], [expected[2]]]
+    why = excel.call("icp_why", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
+    assert why[1] == ["#VALUE!: cannot score Harbor & Finch"]
+    excel.module.CACHE.clear()  # the other tests' rows were scored by the fragile core
 
 
 def test_as_of_moves_the_day_signals_count_back_from(excel: _Runtime, model_cell: str):
@@ -330,16 +342,31 @@ def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: 
     assert one == [[expected["icp_priority"][0]]]
 
 
-def test_desktop_error_cells_and_tuples_read_as_empty_cells(excel: _Runtime, model_cell: str):
-    """Raw COM values: a range is a tuple of tuples and #N/A arrives as Windows' error code."""
+def test_an_error_cell_in_a_scored_column_makes_that_row_not_available(excel: _Runtime, model_cell: str):
+    """Desktop sends raw COM values (tuples, #N/A as Windows' error code), Office.js error objects."""
     not_available = -2146826246
     accounts = example_accounts()[:3]
     rows = tuple(tuple(desktop(v) for v in row) for row in account_rows(accounts))
     broken = list(rows[1])
     broken[ACCOUNT_COLUMNS.index("Employees")] = not_available
     table = (tuple(ACCOUNT_COLUMNS), rows[0], tuple(broken), rows[2])
-    accounts[1] = {**accounts[1], "Employees": None}
-    assert excel.module.icp_why(model_cell, table) == [[v] for v in expected_results(accounts)["icp_why"]]
+    expected = expected_results(accounts)
+    why = excel.module.icp_why(model_cell, table)
+    assert why[0] == [expected["icp_why"][0]] and why[2] == [expected["icp_why"][2]]
+    assert why[1] == ["#N/A: 'Employees' is #N/A in this row; fix that cell or the formula behind it"]
+    assert excel.module.icp_score(model_cell, table)[1] == [NA_ERROR]
+    na = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+    office = account_rows(accounts)
+    office[0][ACCOUNT_COLUMNS.index("Employees")] = na
+    assert excel.call("icp_fit", model_cell, list(ACCOUNT_COLUMNS), office)[0] == [NA_ERROR]
+
+
+def test_an_error_cell_in_a_column_the_model_does_not_use_is_ignored(excel: _Runtime, model_cell: str):
+    accounts = example_accounts()[:2]
+    rows = account_rows(accounts)
+    rows[0][ACCOUNT_COLUMNS.index("Domain")] = {"type": "Error", "basicValue": "#REF!", "errorType": "Ref"}
+    spilled = excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), rows)
+    assert spilled == [[v] for v in expected_results(accounts)["icp_score"]]
 
 
 # ---------------------------------------------------------------- contacts
@@ -481,19 +508,21 @@ def test_the_lite_script_scores_in_one_go_like_the_cli(excel, lite_main, templat
 
 
 def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model_cell: str):
+    from icp_sheets.excel.values import CellError
+
     shown = excel.value("icp_persona", model_cell, [["VP Sales"], ["CRO"], ["CISO"]], [["Sales"], ["IT"]])
-    assert shown == "#ICP! department has 2 cells for 3 titles; give one or one per title"
+    assert shown == VALUE_ERROR
+    with pytest.raises(CellError, match="department has 2 cells for 3 titles; give one or one per title"):
+        excel.module.persona_results(model_cell, [["VP Sales"], ["CRO"], ["CISO"]], [["Sales"], ["IT"]])
 
 
 def test_a_model_without_an_as_of_date_counts_from_today_even_across_midnight(excel: _Runtime):
     """Today is part of the results cache key, so a recalculation the next day is not stale."""
-    from icp_sheets.excel.values import grid
-
     model = example_model()
     undated = model.model_copy(update={"settings": model.settings.model_copy(update={"as_of": None})})
     cell = excel.value("icp_model", *model_ranges(undated))
-    headers, rows = grid([list(ACCOUNT_COLUMNS)]), grid(office_js(account_rows(example_accounts()[:1])))
-    on_as_of, _ = excel.module._scored(cell, headers, rows, (), AS_OF)
-    a_year_later, _ = excel.module._scored(cell, headers, rows, (), AS_OF + dt.timedelta(days=365))
-    assert list(on_as_of["icp_timing"]) == [2.0], "funding 12 and hiring 20 days before"
-    assert list(a_year_later["icp_timing"]) == [0.0]
+    headers, rows = [list(ACCOUNT_COLUMNS)], office_js(account_rows(example_accounts()[:1]))
+    on_as_of = excel.module.results(cell, headers, rows, today=AS_OF)
+    a_year_later = excel.module.results(cell, headers, rows, today=AS_OF + dt.timedelta(days=365))
+    assert on_as_of.column("icp_timing") == [2.0], "funding 12 and hiring 20 days before"
+    assert a_year_later.column("icp_timing") == [0.0]

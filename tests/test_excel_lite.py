@@ -223,7 +223,7 @@ def test_the_bundle_registers_and_scores_the_template_like_the_cli(tmp_path, tem
     assert result["functions"] == sorted(["ICP_MODEL", *(f.upper() for f in accounts + list(CONTACT_RESULT_COLUMNS))])
     assert result["scripts"] == ["icp_live_formulas", "icp_score_now"]
     answers = result["answers"]
-    assert answers[0][0][0].startswith("ICP1 ")
+    assert answers[0][0][0].startswith("ICP2 ")
     scored, contacts = template_scored_by_cli["Accounts"], template_scored_by_cli["Contacts"]
     blocks = dict(zip(accounts + list(CONTACT_RESULT_COLUMNS), answers[1:], strict=False))
     for column in RESULT_COLUMNS:

@@ -13,17 +13,24 @@ from icp_sheets.example import example_model
 from icp_sheets.excel.values import (
     CELL_LIMIT,
     CellError,
-    as_of_argument,
+    ErrorCell,
+    Failure,
+    MissingInput,
+    accounts_table,
+    answer,
+    as_of_days,
     as_typed_value,
-    block,
     cell,
+    cell_size,
+    check_width,
     column,
     grid,
-    matrix,
     message,
     model_from_cell,
     model_to_cell,
-    spread,
+    read_model_cell,
+    split_table,
+    trim,
 )
 
 NA_FROM_OFFICE_JS = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
@@ -35,7 +42,7 @@ JAN_1_2025 = 45658  # Excel's serial number for 2025-01-01
     [
         (None, None),
         ("", ""),
-        (NA_FROM_OFFICE_JS, None),
+        (NA_FROM_OFFICE_JS, ErrorCell("#N/A")),
         ({"type": "FormattedNumber", "basicValue": 45658, "numberFormat": "m/d/yyyy"}, 45658),
         (0, 0),
         (120.0, 120.0),
@@ -50,14 +57,14 @@ def test_grid_accepts_scalars_rows_and_blocks():
     assert grid(None) == ()
     assert grid("Employees") == (("Employees",),)
     assert grid(["Company", "Employees"]) == (("Company", "Employees"),)
-    assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == (("a", ""), (None, 3))
+    assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == (("a", ""), (ErrorCell("#N/A"), 3))
 
 
 def test_grid_reads_raw_desktop_values():
     """The classic add-in passes raw COM values: tuples, error codes, zone-aware datetimes."""
     na, div0 = -2146826246, -2146826281
     stamp = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    assert grid(((120.0, na), (div0, stamp))) == ((120.0, None), (None, stamp))
+    assert grid(((120.0, na), (div0, stamp))) == ((120.0, ErrorCell("#N/A")), (ErrorCell("#DIV/0!"), stamp))
 
 
 def test_grid_reads_pyodide_empty_cells():
@@ -75,38 +82,57 @@ def test_column_flattens_a_row_or_a_column_but_not_a_block():
         column([["a", "b"], ["c", "d"]])
 
 
-def test_block_keeps_each_result_next_to_its_input_row():
-    accounts = block(grid([["Company", "Employees"]]), grid([["A", 120], [None, ""], ["C", 40]]))
-    assert accounts.height == 3
-    assert list(accounts.table.frame["Company"]) == ["A", "C"]
-    assert list(accounts.positions) == [0, 2]
-    assert spread(["x", "z"], accounts.height, accounts.positions) == [["x"], [""], ["z"]]
+def test_a_table_keeps_each_row_number_and_reads_error_cells_it_holds_as_blank():
+    table = accounts_table(("Company", "Employees"), [("A", 120), (None, ""), ("C", ErrorCell())], [])
+    assert list(table.frame["Company"]) == ["A", "C"]
+    assert list(table.rows - 2) == [0, 2]
+    assert table.frame["Employees"].tolist()[1] is None
 
 
-def test_block_reads_one_range_whose_first_row_is_the_header():
-    accounts = block(grid([["Company", "Employees"], ["A", 120.0]]), None)
-    assert accounts.height == 1
-    assert accounts.table.frame.to_dict("records") == [{"Company": "A", "Employees": 120.0}]
-
-
-def test_block_rejects_headers_and_rows_of_different_widths():
-    with pytest.raises(CellError, match="2 headers but the rows are 3 cells wide"):
-        block(grid([["Company", "Employees"]]), grid([["A", 1, 2]]))
+def test_a_table_is_the_header_and_rows_or_one_block_or_rows_under_the_carried_header():
+    assert split_table(grid([["Company", "Employees"]]), grid([["A", 1]])) == ((("Company", "Employees"),), (("A", 1),))
+    assert split_table(grid([["Company", "Employees"], ["A", 120.0]]), None) == (
+        (("Company", "Employees"),),
+        (("A", 120.0),),
+    )
+    carried = ("Company", "Employees")
+    assert split_table(grid([["A", 1]]), None, carried) == ((carried,), (("A", 1),))
+    assert split_table(grid([list(carried), ["A", 1]]), None, carried) == ((carried,), (("A", 1),))
     with pytest.raises(CellError, match="one row"):
-        block(grid([["Company"], ["Employees"]]), grid([["A"], ["B"]]))
+        split_table(grid([["Company"], ["Employees"]]), grid([["A"], ["B"]]))
+    with pytest.raises(CellError, match="2 headers but the rows are 3 cells wide"):
+        check_width(("Company", "Employees"), (("A", 1, 2),))
 
 
-def test_spread_gives_a_scalar_for_one_row_and_blanks_for_missing_numbers():
-    assert spread([2.0], 1) == 2.0
-    assert spread([float("nan"), None, "B2"], 3) == [[""], [""], ["B2"]]
-    assert spread([], 0) == ""
+def test_trailing_empty_rows_are_trimmed_and_inner_ones_kept():
+    rows = [["A", 1], [None, None], ["B", 2], *([[None, ""]] * 1000)]
+    assert trim(rows) == rows[:3]
+    assert trim([[None]] * 5) == []
+    assert trim("CRO") == "CRO"
+
+
+def test_one_value_is_plain_for_the_classic_add_in_and_1x1_for_office_js():
+    assert answer([2.0], office_js=False) == 2.0
+    assert answer(["x" * 300], office_js=False) == "x" * 300
+    assert answer([2.0], office_js=True) == [[2.0]]
+    assert answer([1.0, "B2"], office_js=False) == [[1.0], ["B2"]]
+    assert answer([1.0, "B2"], office_js=True) == [[1.0], ["B2"]]
+
+
+def test_failures_are_excel_errors_in_office_js_and_reasons_in_icp_why():
+    value = Failure.of(CellError("no model"))
+    missing = Failure.of(MissingInput("'Employees' is #N/A in this row"))
+    assert value.excel(office_js=True) == {"type": "Error", "errorType": "Value"}
+    assert missing.excel(office_js=True) == {"type": "Error", "errorType": "NotAvailable"}
+    assert missing.excel(office_js=False) == "#ICP! 'Employees' is #N/A in this row"
+    assert missing.text() == "#N/A: 'Employees' is #N/A in this row"
+    assert value.text() == "#VALUE!: no model"
 
 
 def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number():
-    rows = grid([[0, 0.0], [5, JAN_1_2025]])
-    accounts = block(grid([["Employees", "Last funding date"]]), rows, ["last funding date", "Not there"])
-    assert accounts.table.frame["Last funding date"].tolist() == [None, JAN_1_2025]
-    assert accounts.table.frame["Employees"].tolist() == [0, 5]
+    table = accounts_table(("Employees", "Last funding date"), [(0, 0.0), (5, JAN_1_2025)], ["last funding date"])
+    assert table.frame["Last funding date"].tolist() == [None, JAN_1_2025]
+    assert table.frame["Employees"].tolist() == [0, 5]
 
 
 @pytest.mark.parametrize(
@@ -122,17 +148,18 @@ def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number():
     ],
 )
 def test_as_of_reads_serials_datetimes_and_text(sent, day):
-    assert as_of_argument(sent, 1, dt.date(2026, 11, 16)) == day
+    assert as_of_days(sent, 1, dt.date(2026, 11, 16)) == [day or dt.date(2026, 11, 16)]
 
 
 def test_as_of_column_gives_each_row_its_day_and_fills_blanks_with_the_default():
     default = dt.date(2026, 11, 16)
-    days = as_of_argument([[JAN_1_2025], [None]], 2, default)
-    assert list(days) == [dt.date(2025, 1, 1), default]
+    assert as_of_days([[JAN_1_2025], [None]], 2, default) == [dt.date(2025, 1, 1), default]
     with pytest.raises(CellError, match="3 dates for 2 rows"):
-        as_of_argument([[1], [2], [3]], 2, default)
+        as_of_days([[1], [2], [3]], 2, default)
     with pytest.raises(CellError, match="as_of"):
-        as_of_argument("next tuesday", 1, default)
+        as_of_days("next tuesday", 1, default)
+    with pytest.raises(MissingInput, match="as_of is #N/A"):
+        as_of_days(NA_FROM_OFFICE_JS, 1, default)
 
 
 def test_messages_are_short_and_name_what_is_missing():
@@ -155,15 +182,21 @@ def test_messages_are_short_and_name_what_is_missing():
 def test_the_model_survives_a_cell_and_says_which_model_it_is():
     model = example_model()
     text = model_to_cell(model)
-    assert text.startswith("ICP1 Example ICP: B2B sales software v1.0 #")
+    assert text.startswith("ICP2 Example ICP: B2B sales software v1.0 #")
     assert len(text) <= CELL_LIMIT
     assert len(text) < len(model.to_text()), "compressed"
-    assert model_from_cell(text) == model
+    read = model_from_cell(text)
+    assert read.personas == model.personas and read.signals == model.signals
+    assert read.disqualifiers == model.disqualifiers and read.settings.actions == model.settings.actions
+    assert [c.model_copy(update={"note": ""}) for c in model.criteria] == list(read.criteria)
+    assert not any(c.note for c in read.criteria) and not read.settings.narrative.company, "notes stay out"
+    assert read_model_cell(text).headers is None
+    assert read_model_cell(model_to_cell(model, ["Company", "Employees"])).headers == ("Company", "Employees")
 
 
 def test_equal_model_texts_are_parsed_once():
     text = model_to_cell(example_model())
-    assert model_from_cell(text) is model_from_cell("".join(list(text)))
+    assert read_model_cell(text) is read_model_cell("".join(list(text)))
 
 
 def test_a_damaged_or_missing_model_cell_says_what_to_do():
@@ -176,24 +209,33 @@ def test_a_damaged_or_missing_model_cell_says_what_to_do():
     with pytest.raises(CellError, match="=ICP_MODEL"):
         model_from_cell(42.0)
     with pytest.raises(CellError, match="recalculate"):
-        model_from_cell("ICP2 Example ICP v2 #eNq")
+        model_from_cell("ICP1 Example ICP v2 #eNq")
+    with pytest.raises(CellError, match="shows #VALUE!"):
+        model_from_cell({"type": "Error", "basicValue": "#VALUE!", "errorType": "Value"})
     with pytest.raises(CellError, match=r"^missing tab 'ICP'$"):
         model_from_cell("#ICP! missing tab 'ICP'")
 
 
-def test_a_model_too_big_for_a_cell_is_refused_with_the_fix():
+def test_a_model_too_big_for_a_cell_names_its_largest_parts_and_notes_never_count():
     model = example_model()
     noise = random.Random(0)
-    notes = ("".join(noise.choices(string.ascii_letters, k=2000)) for _ in range(30))
-    huge = model.model_copy(
+    words = ["".join(noise.choices(string.ascii_letters, k=2000)) for _ in range(30)]
+    noted = model.model_copy(
         update={
-            "criteria": tuple(
-                c.model_copy(update={"note": note}) for c, note in zip(model.criteria * 3, notes, strict=True)
+            "criteria": tuple(c.model_copy(update={"note": w}) for c, w in zip(model.criteria, words, strict=False))
+        }
+    )
+    assert cell_size(noted) == cell_size(model), "notes are not in the model cell"
+    angled = model.model_copy(
+        update={
+            "personas": tuple(
+                p.model_copy(update={"angle": w}) for p, w in zip(model.personas * 10, words, strict=False)
             )
         }
     )
-    with pytest.raises(IcpError, match="shorten the notes"):
-        model_to_cell(huge)
+    with pytest.raises(IcpError, match=r"shorten the largest parts .*persona angles \(Personas tab\) [\d,]+") as big:
+        model_to_cell(angled)
+    assert "notes" not in str(big.value)
 
 
 def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
@@ -203,10 +245,3 @@ def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
     assert as_typed_value("Pursue") == "Pursue"
     assert as_typed_value(-1.0) == -1.0
     assert as_typed_value(None) == ""
-
-
-def test_every_answer_is_a_2d_list_of_plain_values():
-    assert matrix(2.0) == [[2.0]]
-    assert matrix(float("nan")) == [[""]]
-    assert matrix([["a"], ["b"]]) == [["a"], ["b"]]
-    assert matrix("") == [[""]]

@@ -12,16 +12,23 @@ same core the command line calls (``read_model``, ``score``,
 as its first argument, so Excel recalculates every score when the ICP changes
 and Office.js functions, which see only their own arguments, still have it.
 
-Nothing here raises into Excel: a problem becomes a short ``#ICP! …`` message
-in the cell, and a bad row in a block only spoils its own cell. Importing this
-module pulls in nothing Pyodide cannot load (no openpyxl, calamine, click, rich).
+Nothing here raises into Excel. A problem becomes a real Excel error in
+Office.js (``#VALUE!`` for an unusable model or row, ``#N/A`` when a scored
+input is an error cell), so IFERROR and ISERROR work, and ICP_WHY gives the
+reason as text; a bad row in a block only spoils its own cell. The classic
+add-in's VBA cannot return error values (xlwings issue #776), so there the
+cell shows ``#ICP! reason``. One row answers with a plain value, a block with
+a column. Results are cached per row (see :mod:`icp_sheets.excel.row_cache`),
+so the eight result formulas of a row cost one scoring in any calculation
+order. Importing this module pulls in nothing Pyodide cannot load.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -29,20 +36,26 @@ import pandas as pd
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import IcpError
-from icp_sheets.core.scoring import score
+from icp_sheets.core.scoring import resolve_columns, score
+from icp_sheets.excel.row_cache import RowCache
 from icp_sheets.excel.values import (
-    Block,
     CellError,
     Cells,
-    as_of_argument,
-    block,
+    ErrorCell,
+    Failure,
+    MissingInput,
+    accounts_table,
+    answer,
+    as_of_days,
+    check_width,
     column,
     grid,
-    matrix,
-    message,
-    model_from_cell,
+    is_blank_row,
     model_to_cell,
-    spread,
+    out,
+    read_model_cell,
+    split_table,
+    trim,
 )
 from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS
 from icp_sheets.io.model_reader import read_model
@@ -55,6 +68,9 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+# xlwings picks its decorators when imported: the Office.js ones (xlwings Lite, Server) or the classic
+# add-in's. Office.js takes error objects and declares every result a matrix; the classic VBA takes neither.
+OFFICE_JS = func.__module__.endswith("udfs_officejs")
 _RAW = "raw"  # ranges arrive unconverted; excel.values reads every runtime's cells in one place
 MODEL_DOC = "The cell holding =ICP_MODEL(…), usually the name ICP"
 _MODEL_ARGS: dict[str, dict[str, Any]] = {
@@ -63,13 +79,17 @@ _MODEL_ARGS: dict[str, dict[str, Any]] = {
     "signals": {"convert": _RAW, "doc": "The Signals tab's range with its header row"},
     "settings": {"convert": _RAW, "doc": "The Settings tab's range with its header row (Setting, Value)"},
     "personas": {"convert": _RAW, "doc": "Optional: the Personas tab's range with its header row"},
-}
-_ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
-    "model": {"doc": MODEL_DOC},
     "headers": {
         "convert": _RAW,
-        "doc": "The accounts' header row, e.g. Accounts[#Headers]; "
-        "or the whole table with headers when rows is left out",
+        "doc": "Optional: the accounts' header row (Accounts[#Headers]), so row formulas need only the row",
+    },
+}
+_ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
+    "model": {"convert": _RAW, "doc": MODEL_DOC},
+    "headers": {
+        "convert": _RAW,
+        "doc": "The accounts' header row (Accounts[#Headers]) or the whole table with headers; "
+        "or just the rows when ICP_MODEL was given the header row",
     },
     "rows": {
         "convert": _RAW,
@@ -77,30 +97,31 @@ _ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
     },
     "as_of": {
         "convert": _RAW,
-        "doc": "Day signals count back from, or one per row; blank = the model's as-of date, else today",
+        "doc": "Day signals count back from, or one per row (TODAY() for live scores); "
+        "blank = the model's as-of date, else today",
     },
 }
 _CONTACT_ARGS: dict[str, dict[str, Any]] = {
-    "model": {"doc": MODEL_DOC},
+    "model": {"convert": _RAW, "doc": MODEL_DOC},
     "title": {"convert": _RAW, "doc": "A job title, or a column of them"},
     "department": {"convert": _RAW, "doc": "Optional: the department, or a column of them"},
     "seniority": {"convert": _RAW, "doc": "Optional: the seniority, or a column of them"},
 }
 
 
-def _arguments(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
+def _arguments(options: dict[str, dict[str, Any]], *, why: bool = False) -> Callable[[_F], _F]:
     """xlwings' ``@arg`` for each argument (shared options written once) and ``@ret("raw")``,
-    around a wrapper that always answers with a 2-D list of plain cell values (what Excel takes
-    unconverted, so a 10,000-row result needs no per-cell pass) and turns any failure into a
-    ``#ICP!`` message: Excel must never show a traceback."""
+    around a wrapper that shapes the answer for the runtime (:func:`answer`) and turns any
+    failure into an Excel error (or, for ICP_WHY, its reason): Excel must never show a traceback."""
 
     def decorate(function: _F) -> _F:
         @functools.wraps(function)
         def cell_safe(*args: Any) -> Any:
             try:
-                return matrix(function(*args))
-            except Exception as exc:  # the front-end boundary: every error becomes a cell message
-                return matrix(message(exc))
+                values = function(*args)
+            except Exception as exc:  # the front-end boundary: every error becomes an Excel error
+                values = [Failure.of(exc)]
+            return answer([_shown(v, why) for v in values], OFFICE_JS)
 
         for name, settings in options.items():
             cell_safe = arg(name, **settings)(cell_safe)
@@ -109,11 +130,17 @@ def _arguments(options: dict[str, dict[str, Any]]) -> Callable[[_F], _F]:
     return decorate
 
 
+def _shown(value: Any, why: bool) -> Any:
+    if isinstance(value, Failure):
+        return value.text() if why else value.excel(OFFICE_JS)
+    return out(value)
+
+
 # ---------------------------------------------------------------- the model
 
 
 def model_from_ranges(
-    criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None
+    criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None, headers: Any = None
 ) -> tuple[IcpModel, str]:
     """Read the model tabs' ranges (each with its header row) as the CLI reads the tabs.
 
@@ -121,133 +148,200 @@ def model_from_ranges(
     Excel's recalculations cost a hash lookup. Without personas the model has none.
     """
     blocks = {ICP: criteria, ANTI_ICP: anti_icp, SIGNALS: signals, SETTINGS: settings, PERSONAS: personas}
-    return _read_model_cached(tuple((tab, grid(values)) for tab, values in blocks.items()))
+    header_row = column(headers) if headers is not None else None
+    carried = tuple(str(h) for h in header_row if h is not None) if header_row else None
+    return _read_model_cached(tuple((tab, grid(values)) for tab, values in blocks.items()), carried)
 
 
 @functools.lru_cache(maxsize=8)
-def _read_model_cached(blocks: tuple[tuple[str, Cells], ...]) -> tuple[IcpModel, str]:
+def _read_model_cached(blocks: tuple[tuple[str, Cells], ...], headers: tuple[str, ...] | None) -> tuple[IcpModel, str]:
     tables = {
-        tab: table_from_values(tab, [list(row) for row in values] or [TABS[tab].headers]) for tab, values in blocks
+        tab: table_from_values(tab, [[_as_text(c) for c in row] for row in values] or [TABS[tab].headers])
+        for tab, values in blocks
     }
     model, _warnings = read_model(tables)
-    return model, model_to_cell(model)
+    return model, model_to_cell(model, headers)
+
+
+def _as_text(value: Any) -> Any:
+    """An error cell in a model tab reads as its text (``#N/A``), which the model reader reports."""
+    return str(value) if isinstance(value, ErrorCell) else value
 
 
 @func
 @_arguments(_MODEL_ARGS)
-def icp_model(criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None) -> str:
+def icp_model(
+    criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None, headers: Any = None
+) -> list[Any]:
     """The validated ICP model as one cell of text; every other ICP_ function takes this cell first."""
-    return model_from_ranges(criteria, anti_icp, signals, settings, personas)[1]
+    try:
+        text = model_from_ranges(criteria, anti_icp, signals, settings, personas, headers)[1]
+    except Exception as exc:
+        _model_problem[0] = Failure.of(exc).reason
+        raise
+    _model_problem[0] = None
+    return [text]
+
+
+# The last reason ICP_MODEL failed: the error value it returns cannot carry it, so ICP_WHY, handed that
+# error as its model, tells it from here.
+_model_problem: list[str | None] = [None]
 
 
 # ---------------------------------------------------------------- accounts
 
-
-def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> tuple[pd.DataFrame, Block]:
-    """Score what Excel passed: the core's result frame and the block it came from.
-
-    Cached by content: the eight result formulas of a row (or of a spilled block)
-    share one scoring, and an unchanged block recalculates for the price of a hash.
-    """
-    model_from_cell(model)  # a bad model cell is reported before anything is read
-    return _scored(model, grid(headers), None if rows is None else grid(rows), grid(as_of), dt.date.today())
+CACHE = RowCache()
 
 
-@functools.lru_cache(maxsize=32)
-def _scored(model: str, headers: Cells, rows: Cells | None, as_of: Cells, today: dt.date) -> tuple[pd.DataFrame, Block]:
-    """``today`` is part of the cache key: a model without an as-of date counts from today."""
-    icp = model_from_cell(model)
-    accounts = block(headers, rows, [s.date_column for s in icp.signals])
-    frame = accounts.table.frame
-    default = icp.settings.as_of or today
-    day = as_of_argument(as_of, accounts.height, default)
-    if day is None:
-        day = default
-    elif isinstance(day, pd.Series):
-        day = pd.Series(day.to_numpy()[accounts.positions], index=frame.index)
-    return _score_each_row_safely(icp, frame, day), accounts
+@dataclass(frozen=True)
+class Scored:
+    """One result tuple (in RESULT_COLUMNS order), a Failure or None (a blank row) per input row."""
+
+    rows: tuple[tuple[Any, ...] | Failure | None, ...]
+
+    def column(self, name: str) -> list[Any]:
+        """One result column, one value per input row: a Failure stays a Failure, blank rows ''."""
+        index = RESULT_COLUMNS.index(name)
+        return [r if isinstance(r, Failure) else ("" if r is None else r[index]) for r in self.rows]
 
 
-def _score_each_row_safely(model: IcpModel, frame: pd.DataFrame, day: Any) -> pd.DataFrame:
-    """Score the block in one call; if something unexpected breaks it, score row by row so
-    only the row that breaks shows a message. Whole-block problems (a missing column) still raise."""
+def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today: dt.date | None = None) -> Scored:
+    """Score what Excel passed, row by row through the cache; only rows not seen before are scored,
+    all of them in one call to the core. The day is part of each key, so a model without an as-of
+    date counting from ``today`` is never stale after midnight."""
+    carried = read_model_cell(model)
+    icp = carried.model
+    header, data = split_table(grid(trim(headers)), None if rows is None else grid(trim(rows)), carried.headers)
+    header_row = header[0]
+    check_width(header_row, data)
+    used = resolve_columns(icp, header_row)  # a missing column fails the whole call
+    scored_at = [i for i, name in enumerate(header_row) if str(name) in used.values()]
+    days = as_of_days(as_of, len(data), icp.settings.as_of or today or dt.date.today())
+    answers: list[tuple[Any, ...] | Failure | None] = [None] * len(data)
+    todo: list[int] = []
+    for i, row in enumerate(data):
+        if is_blank_row(row):
+            continue
+        broken = next((header_row[c] for c in scored_at if isinstance(row[c], ErrorCell)), None)
+        if broken is not None:
+            answers[i] = _error_cell(broken, row[header_row.index(broken)])
+            continue
+        found = CACHE.get((model, header_row, row, days[i]))
+        if found is None:
+            todo.append(i)
+        else:
+            answers[i] = found
+    if todo:
+        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo])
+        for i, result in zip(todo, fresh, strict=True):
+            answers[i] = result
+            if not isinstance(result, Failure):
+                CACHE.put((model, header_row, data[i], days[i]), data[i], result)
+    return Scored(tuple(answers))
+
+
+def _error_cell(header: Any, value: ErrorCell) -> Failure:
+    return Failure.of(MissingInput(f"'{header}' is {value} in this row; fix that cell or the formula behind it"))
+
+
+def _score_rows(
+    model: IcpModel, header: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], days: list[dt.date], alone: bool = False
+) -> list[tuple[Any, ...] | Failure]:
+    """The core's results for these rows, in order. If something unexpected breaks the block,
+    score row by row so only the row that breaks fails. Whole-block problems still raise."""
+    table = accounts_table(header, rows, [s.date_column for s in model.signals])
+    positions = table.rows - 2
+    day = pd.Series([days[p] for p in positions], index=table.frame.index) if len(set(days)) > 1 else days[0]
     try:
-        return score(model, frame, day)
+        frame = score(model, table.frame, day)
     except IcpError:
         raise
     except Exception:
-        return pd.concat(
-            [
-                _score_one(model, frame.iloc[[i]], day.iloc[[i]] if isinstance(day, pd.Series) else day)
-                for i in range(len(frame))
-            ]
-        )
+        if alone:
+            raise
+        return [_score_one(model, header, row, d) for row, d in zip(rows, days, strict=True)]
+    found: list[tuple[Any, ...] | Failure] = [tuple("" for _ in RESULT_COLUMNS)] * len(rows)
+    values = frame[list(RESULT_COLUMNS)].itertuples(index=False, name=None)
+    for position, result in zip(positions, values, strict=True):
+        found[int(position)] = tuple(result)
+    return found
 
 
-def _score_one(model: IcpModel, row: pd.DataFrame, day: Any) -> pd.DataFrame:
+def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date) -> Any:
     try:
-        return score(model, row, day)
-    except Exception as exc:  # this row alone is broken: say why in every result column
-        return pd.DataFrame({name: [message(exc)] for name in RESULT_COLUMNS}, index=row.index)
+        return _score_rows(model, header, [row], [day], alone=True)[0]
+    except Exception as exc:  # this row alone is broken
+        return Failure.of(exc)
 
 
-def _result(name: str, model: Any, headers: Any, rows: Any, as_of: Any) -> Any:
-    frame, accounts = results(model, headers, rows, as_of)
-    return spread(frame[name].tolist(), accounts.height, accounts.positions)
+def _result(name: str, model: Any, headers: Any, rows: Any, as_of: Any) -> list[Any]:
+    return results(model, headers, rows, as_of).column(name) or [""]
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_score(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_score(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """Total score (fit + timing) of each account row."""
     return _result("icp_score", model, headers, rows, as_of)
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_fit(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_fit(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """Fit points from the ICP tab for each account row."""
     return _result("icp_fit", model, headers, rows, as_of)
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_timing(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_timing(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """Timing points from the Signals tab for each account row, after decay."""
     return _result("icp_timing", model, headers, rows, as_of)
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_tier(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_tier(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """Tier of each account row (e.g. Pursue, Nurture, Disqualified)."""
     return _result("icp_tier", model, headers, rows, as_of)
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_priority(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_priority(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """Priority of each account row: fit tier + timing tier (e.g. A1), or DQ."""
     return _result("icp_priority", model, headers, rows, as_of)
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_dq(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_dq(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """Why each account row is disqualified; empty when it is not."""
     return _result("icp_dq", model, headers, rows, as_of)
 
 
 @func
-@_arguments(_ACCOUNT_ARGS)
-def icp_why(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
-    """Every rule that counted for each account row, with its points."""
+@_arguments(_ACCOUNT_ARGS, why=True)
+def icp_why(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
+    """Every rule that counted for each account row, with its points; or why that row has an error."""
+    if isinstance(read_model_error(model), str):
+        return [read_model_error(model)]
     return _result("icp_why", model, headers, rows, as_of)
+
+
+def read_model_error(model: Any) -> str | None:
+    """When the model cell is an error: the reason ICP_MODEL last gave, for ICP_WHY to show."""
+    try:
+        read_model_cell(model)
+    except Exception as exc:
+        last = _model_problem[0]
+        return Failure.of(exc).text() + (f" (ICP_MODEL said: {last})" if last else "")
+    return None
 
 
 @func
 @_arguments(_ACCOUNT_ARGS)
-def icp_action(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> Any:
+def icp_action(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """What to do next with each account row, from the priority matrix in Settings."""
     return _result("icp_action", model, headers, rows, as_of)
 
@@ -257,20 +351,26 @@ def icp_action(model: Any, headers: Any, rows: Any = None, as_of: Any = None) ->
 
 def persona_results(model: Any, title: Any, department: Any = None, seniority: Any = None) -> pd.DataFrame:
     """Persona, role and angle for each title (with department and seniority where given)."""
-    icp = model_from_cell(model)
-    titles = column(title)
+    icp = read_model_cell(model).model
+    titles = column(trim(title))
     contacts = pd.DataFrame(
         {
-            "Title": titles,
+            "Title": [None if isinstance(t, ErrorCell) else t for t in titles],
             "Department": _alongside(department, len(titles), "department"),
             "Seniority": _alongside(seniority, len(titles), "seniority"),
         }
     )
-    return match_personas(icp, contacts)
+    found = match_personas(icp, contacts)
+    errors = [isinstance(t, ErrorCell) for t in titles]
+    for name in found.columns:
+        found[name] = [
+            _error_cell("Title", t) if broken else v for t, v, broken in zip(titles, found[name], errors, strict=True)
+        ]
+    return found
 
 
 def _alongside(value: Any, height: int, name: str) -> list[Any]:
-    values = column(value)
+    values = [None if isinstance(v, ErrorCell) else v for v in column(trim(value))]
     if len(values) <= 1:
         return (values or [None]) * height
     if len(values) != height:
@@ -278,27 +378,26 @@ def _alongside(value: Any, height: int, name: str) -> list[Any]:
     return values
 
 
-def _persona(name: str, model: Any, title: Any, department: Any, seniority: Any) -> Any:
-    frame = persona_results(model, title, department, seniority)
-    return spread(frame[name].tolist(), len(frame))
+def _persona(name: str, model: Any, title: Any, department: Any, seniority: Any) -> list[Any]:
+    return persona_results(model, title, department, seniority)[name].tolist() or [""]
 
 
 @func
 @_arguments(_CONTACT_ARGS)
-def icp_persona(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
+def icp_persona(model: Any, title: Any, department: Any = None, seniority: Any = None) -> list[Any]:
     """The persona a contact's job title matches best; empty when none does."""
     return _persona("icp_persona", model, title, department, seniority)
 
 
 @func
 @_arguments(_CONTACT_ARGS)
-def icp_role(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
+def icp_role(model: Any, title: Any, department: Any = None, seniority: Any = None) -> list[Any]:
     """The matched persona's part in the deal (economic buyer, champion, …)."""
     return _persona("icp_role", model, title, department, seniority)
 
 
 @func
 @_arguments(_CONTACT_ARGS)
-def icp_angle(model: Any, title: Any, department: Any = None, seniority: Any = None) -> Any:
+def icp_angle(model: Any, title: Any, department: Any = None, seniority: Any = None) -> list[Any]:
     """How to open the conversation with the matched persona."""
     return _persona("icp_angle", model, title, department, seniority)

@@ -13,7 +13,7 @@ from xlwings import script
 
 from icp_sheets.excel import formulas
 from icp_sheets.excel.functions import model_from_ranges, persona_results, results
-from icp_sheets.excel.values import as_typed_value
+from icp_sheets.excel.values import Failure, as_typed_value
 from icp_sheets.io.layout import ACCOUNTS, CONTACTS
 from icp_sheets.io.tables import find_column
 
@@ -41,7 +41,12 @@ def _headers(table: Any) -> list[str]:
 def _write_column(table: Any, header: str, values: list[Any]) -> None:
     """One result column of a table, every row in one write."""
     index = _headers(table).index(header)
-    table.data_body_range[:, index].value = [[as_typed_value(v)] for v in values]
+    table.data_body_range[:, index].value = [[as_typed_value(_text(v))] for v in values]
+
+
+def _text(value: Any) -> Any:
+    """A row that cannot be scored says why, as text: a script writes values, not error cells."""
+    return value.text() if isinstance(value, Failure) else value
 
 
 def _column(table: Any, headers: list[str], name: str) -> Any:
@@ -76,9 +81,9 @@ def icp_score_now(book: xw.Book) -> None:
     model_cell = model_from_ranges(*[book.sheets[tab].used_range.value for tab in formulas.MODEL_ARGUMENT_TABS])[1]
     accounts = _table(book, ACCOUNTS)
     if accounts is not None and accounts.data_body_range is not None:
-        frame, _ = results(model_cell, accounts.range.value)  # result columns are ignored as input
+        scored = results(model_cell, accounts.range.value)  # result columns are ignored as input
         for header in formulas.account_formulas(accounts.name, _headers(accounts)):
-            _write_column(accounts, header, frame[header].tolist())
+            _write_column(accounts, header, scored.column(header))
     contacts = _table(book, CONTACTS)
     if contacts is not None and contacts.data_body_range is not None:
         headers = _headers(contacts)

@@ -18,6 +18,7 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import json
 import math
 import re
 import zlib
@@ -26,17 +27,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
-from icp_sheets.core.models import IcpModel
+from icp_sheets.core.models import IcpModel, Narrative
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import FORMULA_STARTS, DateError, is_empty, parse_date, shown
 from icp_sheets.io.tables import Table, find_column, table_from_values
 
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds
-MODEL_PREFIX = "ICP1"  # bump when the encoding changes; old cells then say "recalculate"
+MODEL_PREFIX = "ICP2"  # bump when the encoding changes; old cells then say "recalculate"
 _ANY_MODEL_PREFIX = re.compile(r"^ICP\d+ ")
 _MODEL_MARK = "#"  # separates the readable label from the payload (never in base64)
 _MESSAGE_LIMIT = 250
@@ -45,19 +45,73 @@ Cells = tuple[tuple[Any, ...], ...]
 
 
 class CellError(ValueError):
-    """An argument Excel passed cannot be used; the message is shown in the cell."""
+    """An argument Excel passed cannot be used: the cell shows ``#VALUE!``, ICP_WHY the message."""
+
+
+class MissingInput(CellError):
+    """A required input is an error cell: the cell shows ``#N/A``, ICP_WHY the message."""
+
+
+VALUE = "Value"  # Office.js errorType of #VALUE!
+NOT_AVAILABLE = "NotAvailable"  # Office.js errorType of #N/A
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one answer cannot be given: the Excel error it shows (``kind``) and the reason ICP_WHY gives."""
+
+    kind: str
+    reason: str
+
+    @classmethod
+    def of(cls, error: BaseException) -> Failure:
+        return cls(NOT_AVAILABLE if isinstance(error, MissingInput) else VALUE, reason(error))
+
+    def excel(self, office_js: bool) -> Any:
+        """The error value for the cell. Office.js takes Excel's error object; the classic add-in's
+        VBA wrapper cannot pass an error value on (xlwings issue #776), so it gets the reason as text."""
+        if office_js:
+            return {"type": "Error", "errorType": self.kind}
+        return f"{ERROR_PREFIX} {self.reason}"
+
+    def text(self) -> str:
+        """What ICP_WHY shows instead of the error: the error and its reason."""
+        return f"{'#N/A' if self.kind == NOT_AVAILABLE else '#VALUE!'}: {self.reason}"
 
 
 # ---------------------------------------------------------------- values in
 
 
-# Windows reports error cells (#DIV/0!, #N/A, #NAME?, #NULL!, #NUM!, #REF!, #VALUE!) to raw COM
-# readers as these CVErr codes; Excel's own numbers, never a plausible account value.
-_COM_ERRORS = frozenset({-2146826281, -2146826246, -2146826259, -2146826288, -2146826252, -2146826265, -2146826273})
+@dataclass(frozen=True)
+class ErrorCell:
+    """An input cell showing an Excel error (``#N/A`` from a failed lookup, ``#DIV/0!``…).
+
+    Kept apart from blanks: a row whose scored columns hold one cannot be scored
+    (its results are ``#N/A``), while one in a column the model ignores is harmless.
+    """
+
+    name: str = "#N/A"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Windows reports error cells to raw COM readers as these CVErr codes; Excel's own numbers,
+# never a plausible account value.
+_COM_ERROR_NAMES = {
+    -2146826281: "#DIV/0!",
+    -2146826246: "#N/A",
+    -2146826259: "#NAME?",
+    -2146826288: "#NULL!",
+    -2146826252: "#NUM!",
+    -2146826265: "#REF!",
+    -2146826273: "#VALUE!",
+}
+_COM_ERRORS = frozenset(_COM_ERROR_NAMES)
 
 
 def cell(value: Any) -> Any:
-    """One raw cell as the core expects it: error cells and empty cells become None.
+    """One raw cell as the core expects it: empty cells become None, error cells :class:`ErrorCell`.
 
     The functions take their ranges raw (xlwings' ``raw`` converter: no per-cell
     cleaning, which is what makes a 10,000-row block fast), so this handles what
@@ -66,9 +120,11 @@ def cell(value: Any) -> Any:
     is: every reader in the package already treats it as an empty cell.
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        return None if value in _COM_ERRORS else value
+        return ErrorCell(_COM_ERROR_NAMES[value]) if value in _COM_ERRORS else value
     if isinstance(value, dict):  # Office.js rich values: errors, formatted numbers, entities
-        return None if value.get("type") == "Error" else cell(value.get("basicValue"))
+        if value.get("type") == "Error":
+            return ErrorCell(str(value.get("basicValue") or "#" + str(value.get("errorType", "N/A"))))
+        return cell(value.get("basicValue"))
     if type(value).__name__ == "JsNull":  # Pyodide >= 0.28: an empty cell inside an array argument
         return None
     return value
@@ -109,43 +165,57 @@ def column(value: Any) -> list[Any]:
     return [c for row in rows for c in row]
 
 
-@dataclass(frozen=True)
-class Block:
-    """Account rows read from Excel: the table, and how many input rows it came from."""
-
-    table: Table
-    height: int
-
-    @property
-    def positions(self) -> np.ndarray:
-        """Input row of each table row (blank input rows are not in the table)."""
-        return self.table.rows - 2
+def trim(value: Any) -> Any:
+    """A raw range without its empty rows at the end: a whole-column argument (``A:K``) sends a
+    million rows, and only the used ones should cost anything or spill."""
+    if not isinstance(value, list | tuple) or not value or not isinstance(value[0], list | tuple):
+        return value
+    end = len(value)
+    while end and is_blank_row(value[end - 1]):
+        end -= 1
+    return value[:end]
 
 
-def block(headers: Cells, rows: Cells | None, date_columns: Iterable[str] = ()) -> Block:
-    """Accounts from ``(Accounts[#Headers], Accounts)``, or from one block when ``rows`` is None.
+def is_blank_row(row: Sequence[Any]) -> bool:
+    """True when no cell of a raw row holds anything (the count is C-fast for the usual None or '')."""
+    if row.count(None) + row.count("") == len(row):
+        return True
+    return all(cell(c) is None or cell(c) == "" for c in row)
+
+
+def split_table(headers: Cells, rows: Cells | None, carried: tuple[str, ...] | None = None) -> tuple[Cells, Cells]:
+    """The header row and the account rows of ``(Accounts[#Headers], Accounts)``, of one block whose
+    first row is the header (``rows`` left out), or of rows alone when the model cell carries the header."""
+    if rows is None:
+        if carried is not None and (not headers or tuple(map(str, headers[0])) != carried):
+            return (carried,), headers
+        if not headers:
+            raise CellError("no header row; pass the table with its headers, e.g. Accounts[#All]")
+        return headers[:1], headers[1:]
+    if len(headers) != 1:
+        raise CellError(f"headers must be one row, not {len(headers)}; pass the table's header row")
+    return headers, rows
+
+
+def check_width(header: tuple[Any, ...], rows: Cells) -> None:
+    """Headers and rows must be the same columns."""
+    if rows and len(rows[0]) != len(header):
+        raise CellError(
+            f"{len(header)} headers but the rows are {len(rows[0])} cells wide; "
+            "pass the header row and the rows of the same columns"
+        )
+
+
+def accounts_table(header: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], date_columns: Iterable[str]) -> Table:
+    """Account rows as the core's table; error cells (in columns the model ignores) read as blank.
 
     Desktop Excel shows an empty date cell as 0 when a formula points at it, so
     0 in a ``date_columns`` column reads as blank.
     """
-    if rows is None:
-        if not headers:
-            raise CellError("no header row; pass the table with its headers, e.g. Accounts[#All]")
-        header, data = headers[0], headers[1:]
-    else:
-        if len(headers) != 1:
-            raise CellError(f"headers must be one row, not {len(headers)}; pass the table's header row")
-        header, data = headers[0], rows
-        if data and len(data[0]) != len(header):
-            raise CellError(
-                f"{len(header)} headers but the rows are {len(data[0])} cells wide; "
-                "pass the header row and the rows of the same columns"
-            )
     wanted = list(date_columns)
     dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
-    if dates:
-        data = tuple(_blank_zeros(row, dates) for row in data)
-    return Block(table_from_values("Accounts", [header, *data]), height=len(data))
+    cleaned = [_blank_zeros(tuple(None if isinstance(v, ErrorCell) else v for v in row), dates) for row in rows]
+    return table_from_values("Accounts", [list(header), *cleaned])
 
 
 def _blank_zeros(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
@@ -161,6 +231,8 @@ def _is_zero(value: Any) -> bool:
 def as_of_day(value: Any) -> dt.date | None:
     """A single as-of date from a cell: a serial number, a datetime or ISO text; blank = default."""
     value = cell(value)
+    if isinstance(value, ErrorCell):
+        raise MissingInput(f"as_of is {value}; fix that cell or its formula")
     if is_empty(value) or value == 0:
         return None
     try:
@@ -169,15 +241,17 @@ def as_of_day(value: Any) -> dt.date | None:
         raise CellError(f"as_of: {exc}") from None
 
 
-def as_of_argument(value: Any, height: int, default: dt.date) -> dt.date | pd.Series | None:
-    """The as_of argument: one date for every row (None when left blank), or a column with one
-    date per row where blank cells take ``default``."""
-    days = column(value)
+def as_of_days(value: Any, height: int, default: dt.date) -> list[dt.date]:
+    """The as_of argument as one day per row: one date for every row, or a column with one date
+    per row; blank cells (and a left-out argument) take ``default``."""
+    days = column(value) if value is not None else []
+    if len(days) > height and all(is_empty(cell(d)) for d in days[height:]):
+        days = days[:height]  # a whole-column as_of: the rows were trimmed, trim it alike
     if len(days) <= 1:
-        return as_of_day(days[0] if days else None)
+        return [as_of_day(days[0] if days else None) or default] * height
     if len(days) != height:
         raise CellError(f"as_of has {len(days)} dates for {height} rows; give one date or one per row")
-    return pd.Series([as_of_day(d) or default for d in days])
+    return [as_of_day(d) or default for d in days]
 
 
 # ---------------------------------------------------------------- values out
@@ -207,37 +281,28 @@ def as_typed_value(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def spread(values: Sequence[Any], height: int, positions: Sequence[int] | np.ndarray | None = None) -> Any:
-    """Results in input-row order: a scalar for one row, else one value per row (a spilled column).
-
-    ``positions`` says which input row each value belongs to (blank input rows
-    were dropped by the table reader); the rows in between stay blank.
-    """
-    column_values: list[Any] = [""] * height
-    for position, value in zip(range(height) if positions is None else positions, values, strict=True):
-        column_values[int(position)] = out(value)
-    if height == 1:
-        return column_values[0]
-    return [[v] for v in column_values] or ""
-
-
-def matrix(value: Any) -> list[list[Any]]:
-    """A function's answer as the 2-D list Excel expects: one cell is ``[[value]]``."""
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return value
-    return [[out(value)]]
+def answer(values: Sequence[Any], office_js: bool) -> Any:
+    """Cells as Excel takes them: one value plain (the classic add-in's VBA must not get a 1×1 array,
+    xlwings issue #456), a block as a column. Office.js functions are declared as returning a matrix,
+    so there even one value is ``[[value]]``, which Excel shows as that one cell."""
+    if len(values) == 1 and not office_js:
+        return values[0]
+    return [[v] for v in values] or ([[""]] if office_js else "")
 
 
 def message(error: BaseException) -> str:
     """A short cell message such as ``#ICP! missing column 'Employees'``, never a traceback."""
+    return f"{ERROR_PREFIX} {reason(error)}"
+
+
+def reason(error: BaseException) -> str:
+    """The reason for a failure in one line of at most 250 characters, never a traceback."""
     if isinstance(error, IcpError) and error.problems:
         text = _problems_text(error.problems)
     else:
         text = str(error) or type(error).__name__
     text = " ".join(text.split())
-    if len(text) > _MESSAGE_LIMIT:
-        text = text[: _MESSAGE_LIMIT - 1] + "…"
-    return f"{ERROR_PREFIX} {text}"
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
 
 
 def _problems_text(problems: Sequence[Problem]) -> str:
@@ -252,29 +317,82 @@ def _problems_text(problems: Sequence[Problem]) -> str:
 # ---------------------------------------------------------------- the model in a cell
 
 
-def model_to_cell(model: IcpModel) -> str:
+@dataclass(frozen=True)
+class CellModel:
+    """What a model cell holds: the model scoring needs and, optionally, the accounts' header row,
+    so per-row formulas need not repeat ``Accounts[#Headers]``."""
+
+    model: IcpModel
+    headers: tuple[str, ...] | None = None
+
+
+def for_scoring(model: IcpModel) -> IcpModel:
+    """The model without what scoring never reads (criteria notes, the narrative), so it fits a cell."""
+    return model.model_copy(
+        update={
+            "criteria": tuple(c.model_copy(update={"note": ""}) for c in model.criteria),
+            "settings": model.settings.model_copy(update={"narrative": Narrative()}),
+        }
+    )
+
+
+def model_to_cell(model: IcpModel, headers: Sequence[str] | None = None) -> str:
     """Compact text of a validated model for one cell: readable label, then compressed JSON.
 
-    ``ICP1 Example ICP v1.0 #eJy…``: the label shows which model the cell holds,
-    the payload is zlib-compressed ``IcpModel.to_text()`` in URL-safe base64.
+    ``ICP2 Example ICP v1.0 #eJy…``: the label shows which model the cell holds,
+    the payload is zlib-compressed JSON of the model for scoring (and the header row,
+    when given) in URL-safe base64.
     """
-    payload = base64.urlsafe_b64encode(zlib.compress(model.to_text().encode(), 9)).decode("ascii")
+    text = _cell_text(for_scoring(model), headers)
+    if len(text) > CELL_LIMIT:
+        raise IcpError(size_problem(model, headers, len(text)))
+    return text
+
+
+def _cell_text(model: IcpModel, headers: Sequence[str] | None) -> str:
+    envelope = json.dumps({"model": json.loads(model.to_text()), "headers": list(headers) if headers else None})
+    payload = base64.urlsafe_b64encode(zlib.compress(envelope.encode(), 9)).decode("ascii")
     label = " ".join(f"{model.settings.model_name} v{model.settings.model_version}".split())
     label = label.replace(_MODEL_MARK, "")[:80]
-    text = f"{MODEL_PREFIX} {label} {_MODEL_MARK}{payload}"
-    if len(text) > CELL_LIMIT:
-        raise IcpError(
-            Problem(
-                Code.BAD_MODEL_TEXT,
-                f"the model needs {len(text):,} characters but a cell "
-                f"holds {CELL_LIMIT:,}; shorten the notes on the ICP tab",
-            )
-        )
-    return text
+    return f"{MODEL_PREFIX} {label} {_MODEL_MARK}{payload}"
+
+
+def cell_size(model: IcpModel, headers: Sequence[str] | None = None) -> int:
+    """Characters the model cell of this model takes (a cell holds 32,767)."""
+    return len(_cell_text(for_scoring(model), headers))
+
+
+def size_problem(model: IcpModel, headers: Sequence[str] | None, size: int) -> Problem:
+    """The model is too big for a cell: say by how much and which parts are largest."""
+    scoring = for_scoring(model)
+    parts = {
+        "persona angles (Personas tab)": sum(len(p.angle) for p in scoring.personas),
+        "persona title keywords (Personas tab)": sum(len(" ".join(p.title_keywords)) for p in scoring.personas),
+        "disqualification reasons (Anti-ICP tab)": sum(len(d.reason) for d in scoring.disqualifiers),
+        "fit criteria (ICP tab)": sum(len(c.model_dump_json()) for c in scoring.criteria),
+        "signals (Signals tab)": sum(len(s.model_dump_json()) for s in scoring.signals),
+        "actions (Settings tab)": sum(len(a) for a in scoring.settings.actions.values()),
+        "the header row": sum(len(h) for h in headers or ()),
+    }
+    largest = sorted(((n, part) for part, n in parts.items() if n), reverse=True)[:3]
+    named = ", ".join(f"{part} {n:,}" for n, part in largest)
+    return Problem(
+        Code.BAD_MODEL_TEXT,
+        f"the model cell would need {size:,} characters but a cell holds {CELL_LIMIT:,}; "
+        f"shorten the largest parts (characters before compression: {named})",
+    )
 
 
 def model_from_cell(value: Any) -> IcpModel:
     """The model an ``ICP_MODEL`` cell holds; parsed once per distinct text."""
+    return read_model_cell(value).model
+
+
+def read_model_cell(value: Any) -> CellModel:
+    """The model and header row an ``ICP_MODEL`` cell holds; parsed once per distinct text."""
+    value = cell(value)
+    if isinstance(value, ErrorCell):
+        raise CellError(f"the model cell shows {value}; ICP_WHY(ICP, …) or icp-sheets check tells why")
     if isinstance(value, str) and value.startswith(ERROR_PREFIX):
         raise CellError(value[len(ERROR_PREFIX) :].strip())  # ICP_MODEL's own message, passed on
     if isinstance(value, str) and _ANY_MODEL_PREFIX.match(value) and not value.startswith(MODEL_PREFIX + " "):
@@ -285,11 +403,23 @@ def model_from_cell(value: Any) -> IcpModel:
 
 
 @functools.lru_cache(maxsize=16)
-def _parse_model(text: str) -> IcpModel:
+def _parse_model(text: str) -> CellModel:
     try:
         payload = text.rsplit(_MODEL_MARK, 1)[1]
-        return IcpModel.from_text(zlib.decompress(base64.urlsafe_b64decode(payload)).decode())
-    except (IndexError, binascii.Error, zlib.error, UnicodeDecodeError, ValidationError, ValueError):
+        envelope = json.loads(zlib.decompress(base64.urlsafe_b64decode(payload)).decode())
+        headers = envelope.get("headers")
+        model = IcpModel.model_validate(envelope["model"])
+        return CellModel(model, tuple(map(str, headers)) if headers else None)
+    except (
+        IndexError,
+        KeyError,
+        TypeError,
+        binascii.Error,
+        zlib.error,
+        UnicodeDecodeError,
+        ValidationError,
+        ValueError,
+    ):
         raise IcpError(
             Problem(
                 Code.BAD_MODEL_TEXT, f"the model cell ('{shown(text)}') is damaged; recalculate the =ICP_MODEL(…) cell"
