@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from icp_sheets.core.conditions import Op
+from icp_sheets.core import decays
+from icp_sheets.core.conditions import KINDS
 from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role
 from icp_sheets.core.names import (  # noqa: F401  (the layout speaks these names too)
     ACCOUNTS,
@@ -52,8 +53,8 @@ class TabLayout:
         return [c.header for c in self.columns]
 
 
-CONDITION_CHOICES = tuple(op.value for op in Op)
-DECAY_CHOICES = ("none", "linear", "half-life 30 days", "half-life 30 days, floor 0.25")
+CONDITION_CHOICES = tuple(op.value for op in KINDS)
+DECAY_CHOICES = tuple(decays.CHOICES)
 
 TABS: dict[str, TabLayout] = {
     ICP: TabLayout(
@@ -185,7 +186,15 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     SettingRow("ICP alternative", "narrative.alternative", "What they do if they do not buy."),
     SettingRow("ICP urgency", "narrative.urgency", "Why it cannot wait."),
     SettingRow(
-        "Google Sheet", "google_sheet", "URL or key of the shared Google Sheet, for 'icp-sheets sync' and 'refresh'."
+        "Google Sheet",
+        "google_sheet",
+        "The Google Sheet this workbook syncs with; set by 'icp-sheets sync push --sheet URL', never by the sheet.",
+    ),
+    SettingRow(
+        "Trusted sheet functions",
+        "trusted_sheet_functions",
+        "Functions beyond the safe list (docs/sheets.md) that formulas typed in the Google Sheet may call here, "
+        "comma separated. Only the workbook sets this.",
     ),
 )
 
