@@ -26,8 +26,11 @@ class Op(StrEnum):
     AT_LEAST = "at least"
     AT_MOST = "at most"
     IS = "is"
+    IS_NOT = "is not"
     ONE_OF = "one of"
+    NOT_ONE_OF = "not one of"
     CONTAINS_ANY = "contains any of"
+    NOT_CONTAINS_ANY = "does not contain any of"
     IS_BLANK = "is blank"
     NOT_BLANK = "is not blank"
     IS_TRUE = "is true"
@@ -38,6 +41,11 @@ class Op(StrEnum):
 
 NUMERIC_OPS = frozenset({Op.BETWEEN, Op.BELOW, Op.ABOVE, Op.AT_LEAST, Op.AT_MOST, Op.PER_UNIT})
 BOOL_OPS = frozenset({Op.IS_TRUE, Op.IS_FALSE})
+EQUAL_OPS = frozenset({Op.IS, Op.ONE_OF, Op.IS_NOT, Op.NOT_ONE_OF})
+CONTAIN_OPS = frozenset({Op.CONTAINS_ANY, Op.NOT_CONTAINS_ANY})
+# Negations never match a blank cell: blank is unknown, not "something else".
+NEGATED_OPS = frozenset({Op.IS_NOT, Op.NOT_ONE_OF, Op.NOT_CONTAINS_ANY})
+LIST_OPS = EQUAL_OPS | CONTAIN_OPS
 
 EXAMPLES: dict[Op, str] = {
     Op.BETWEEN: "between 50 and 200",
@@ -46,8 +54,11 @@ EXAMPLES: dict[Op, str] = {
     Op.AT_LEAST: "at least 500",
     Op.AT_MOST: "at most 200",
     Op.IS: "is Fintech",
+    Op.IS_NOT: "is not North America",
     Op.ONE_OF: "one of Series A, Series B",
+    Op.NOT_ONE_OF: "not one of Series A, Series B",
     Op.CONTAINS_ANY: "contains any of Salesforce, HubSpot",
+    Op.NOT_CONTAINS_ANY: "does not contain any of Salesforce, HubSpot",
     Op.IS_BLANK: "is blank",
     Op.NOT_BLANK: "is not blank",
     Op.IS_TRUE: "is true",
@@ -99,7 +110,7 @@ class Condition(BaseModel):
                 return f"between {fmt_number(self.low)} and {fmt_number(self.high)}"
             case Op.BELOW | Op.ABOVE | Op.AT_LEAST | Op.AT_MOST:
                 return f"{self.op.value} {fmt_number(self.low)}"
-            case Op.IS | Op.ONE_OF | Op.CONTAINS_ANY:
+            case _ if self.op in LIST_OPS:
                 return f"{self.op.value} {', '.join(self.items)}"
             case Op.PER_UNIT:
                 return "per unit" if self.cap is None else f"per unit up to {fmt_number(self.cap)}"
@@ -130,8 +141,12 @@ _SYNONYMS = {
     "equals": Op.IS,
     "is one of": Op.ONE_OF,
     "in": Op.ONE_OF,
+    "is not one of": Op.NOT_ONE_OF,
+    "not in": Op.NOT_ONE_OF,
     "contains": Op.CONTAINS_ANY,
     "contains any": Op.CONTAINS_ANY,
+    "does not contain": Op.NOT_CONTAINS_ANY,
+    "does not contain any": Op.NOT_CONTAINS_ANY,
     "less than": Op.BELOW,
     "under": Op.BELOW,
     "more than": Op.ABOVE,
@@ -166,6 +181,16 @@ def parse_condition(text: object) -> Condition:
     raise ConditionError(f"'{raw}' is not a condition I know; start it with one of {known}", unknown=True)
 
 
+def _literal_not(items: tuple[str, ...]) -> str:
+    """'is not X' typed as 'is' + 'not X' (or 'one of not X, Y'): say how to write the negation."""
+    literal = next(item for item in items if item.casefold().startswith("not "))
+    kept = [item[4:].strip() if item.casefold().startswith("not ") else item for item in items]
+    negated = f"is not {kept[0]}" if len(kept) == 1 else f"not one of {', '.join(kept)}"
+    return (
+        f"the value '{literal}' starts with 'not' but would be matched as text; to leave values out write '{negated}'"
+    )
+
+
 def _parse_rest(op: Op, rest: str) -> Condition:
     example = EXAMPLES[op]
     match op:
@@ -183,10 +208,12 @@ def _parse_rest(op: Op, rest: str) -> Condition:
             if not rest:
                 raise ConditionError(f"'{op.value}' needs a number, like '{example}'")
             return Condition(op=op, low=_number(rest, "The number", example))
-        case Op.IS | Op.ONE_OF | Op.CONTAINS_ANY:
+        case _ if op in LIST_OPS:
             items = tuple(split_list(rest))
             if not items:
                 raise ConditionError(f"'{op.value}' needs at least one value, like '{example}'")
+            if op in EQUAL_OPS and any(item.casefold().startswith("not ") for item in items):
+                raise ConditionError(_literal_not(items))
             return Condition(op=op, items=items)
         case Op.PER_UNIT:
             if not rest:

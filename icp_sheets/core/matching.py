@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from icp_sheets.core.conditions import BOOL_OPS, NUMERIC_OPS, Condition, Op, fmt_number
+from icp_sheets.core.conditions import (
+    BOOL_OPS,
+    CONTAIN_OPS,
+    EQUAL_OPS,
+    NEGATED_OPS,
+    NUMERIC_OPS,
+    Condition,
+    Op,
+    fmt_number,
+)
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.models import Criterion
 from icp_sheets.core.values import norm_text, shown
@@ -31,12 +40,14 @@ def matches(condition: Condition, values: ColumnValues) -> np.ndarray:
                 return ~np.isnan(numbers)
             low, high = condition.bounds()  # type: ignore[misc]
             return (numbers >= low) & (numbers <= high)
-    if op in (Op.IS, Op.ONE_OF):
+    if op in EQUAL_OPS:
         wanted = {norm_text(item) for item in condition.items}
-        return np.fromiter((t in wanted for t in values.text), dtype=bool, count=len(values))
-    if op is Op.CONTAINS_ANY:
+        hit = np.fromiter((t in wanted for t in values.text), dtype=bool, count=len(values))
+        return ~hit & ~values.blank if op in NEGATED_OPS else hit
+    if op in CONTAIN_OPS:
         wanted = {norm_text(item) for item in condition.items}
-        return np.fromiter((not wanted.isdisjoint(s) for s in values.items), dtype=bool, count=len(values))
+        hit = np.fromiter((not wanted.isdisjoint(s) for s in values.items), dtype=bool, count=len(values))
+        return ~hit & ~values.blank if op in NEGATED_OPS else hit
     if op is Op.IS_BLANK:
         return values.blank.copy()
     if op is Op.NOT_BLANK:
@@ -64,6 +75,10 @@ def label(criterion: Criterion, raw: object, number: float, points: float) -> st
         return f"{sign} {column} {fmt_number(number)} × {fmt_number(criterion.points)}"
     if op in NUMERIC_OPS:
         return f"{sign} {column} {_range_words(criterion.condition)}"
+    if op is Op.NOT_CONTAINS_ANY:
+        return f"{sign} {column} without {'/'.join(criterion.condition.items)}"
+    if op in NEGATED_OPS:
+        return f"{sign} {shown(raw).strip()} (not {'/'.join(criterion.condition.items)})"
     if op in (Op.IS, Op.ONE_OF):
         return f"{sign} {shown(raw).strip()}"
     if op is Op.CONTAINS_ANY:

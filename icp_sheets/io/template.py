@@ -77,6 +77,9 @@ CONTACT_NOTES = {
 _MEANINGS = {
     Op.IS_BLANK.value: "The cell is empty or holds a 'no data' marker such as n/a.",
     Op.NOT_BLANK.value: "The cell holds a value.",
+    Op.IS_NOT.value: "Any value but this one; a blank cell is not matched (use 'is blank' for it).",
+    Op.NOT_ONE_OF.value: "Any value but these; a blank cell is not matched.",
+    Op.NOT_CONTAINS_ANY.value: "The cell's list holds none of these; a blank cell is not matched.",
     Op.IS_TRUE.value: "A yes/no column says yes (yes, y, true, 1, x).",
     Op.IS_FALSE.value: "A yes/no column says no (no, n, false, 0).",
     Op.ANY_OTHER.value: "Catch-all last band: whatever the rows above did not match, blank included.",
