@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench template render clean
+.PHONY: demo test dist bench template render clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: $(STAMP)  ## lint, type-check and run the whole suite
 	$(BIN)/mypy icp_sheets
 	$(BIN)/python -m pytest -n 2
 
+dist: $(STAMP)  ## build the wheel and sdist into dist/ and check them as PyPI would
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 bench: $(STAMP)  ## the figures quoted in the README (several minutes; run on a quiet machine)
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
@@ -31,4 +36,4 @@ render: template  ## PDF and PNG pages of every tab (needs LibreOffice and poppl
 	scripts/render.sh templates/icp_template.xlsx out/render
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

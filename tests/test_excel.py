@@ -154,9 +154,12 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
         assert all(not p["description"].startswith("Positional") for p in function["parameters"])
 
 
+CLI_ONLY = ["pyarrow", "openpyxl", "python-calamine", "click", "rich"]  # distribution names
+
+
 def test_the_functions_module_imports_nothing_pyodide_lacks():
-    """xlwings Lite runs in Pyodide: no openpyxl, calamine, click or rich on the functions path."""
-    blocked = ["openpyxl", "python_calamine", "click", "rich"]
+    """xlwings Lite runs in Pyodide: none of the command line's packages on the functions path."""
+    blocked = [name.replace("-", "_") for name in CLI_ONLY]
     code = (
         f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
         "import icp_sheets.excel.functions\n"
@@ -165,6 +168,20 @@ def test_the_functions_module_imports_nothing_pyodide_lacks():
     env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": ""}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_emscripten_install_does_not_pull_the_command_lines_packages():
+    """pip and micropip evaluate these markers: under Pyodide the CLI-only packages are skipped."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [Requirement(line) for line in project["dependencies"]]
+    pyodide = {"sys_platform": "emscripten", "platform_system": "Emscripten"}
+    pulled = {r.name for r in requirements if r.marker is None or r.marker.evaluate(pyodide)}
+    assert pulled == {"pandas", "numpy", "pydantic"}
+    assert {r.name for r in requirements if r.marker is None or r.marker.evaluate()} >= set(CLI_ONLY)
 
 
 # ---------------------------------------------------------------- the model cell

@@ -100,7 +100,8 @@ def live_steps(
         ),
         (
             "Classic add-in",
-            'Windows with Python: pip install "icp-sheets[excel]", then xlwings addin install. '
+            'Windows with Python: in a clone of icp-sheets run python -m pip install ".[excel]" (it is not '
+            "on PyPI; a git URL or the built wheel works too), then xlwings addin install. "
             "Tick File > Options > Trust Center > Trust Center Settings > Macro Settings > Trust "
             "access to the VBA project object model. Save this file as .xlsm, tick xlwings under "
             "Tools > References in the VBA editor (Alt+F11), then on the xlwings tab set UDF "

@@ -51,7 +51,7 @@ from icp_sheets.io.tables import table_from_values
 try:
     from xlwings import arg, func, ret
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("the Excel functions need xlwings: pip install 'icp-sheets[excel]'") from exc
+    raise ImportError("the Excel functions need xlwings: python -m pip install xlwings") from exc
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
