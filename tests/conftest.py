@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,21 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
 
 REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO / "templates" / "icp_template.xlsx"
+
+
+@pytest.fixture(scope="session")
+def template_scored_by_cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The template's tabs after ``icp-sheets score`` (the installed command, as a user runs it)."""
+    command = Path(sys.executable).with_name("icp-sheets")
+    if not TEMPLATE.exists() or not command.exists():
+        pytest.skip("needs templates/icp_template.xlsx and the installed icp-sheets command")
+    from icp_sheets.io.tables import read_workbook
+
+    out = tmp_path_factory.mktemp("cli") / "scored.xlsx"
+    done = subprocess.run([str(command), "score", str(TEMPLATE), "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return {name: table.frame for name, table in read_workbook(out).items()}
 
 
 @pytest.fixture

@@ -15,19 +15,19 @@ import importlib
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import REPO as ROOT
+from conftest import TEMPLATE
+from excel_support import call_body, cells, model_ranges, office_js, serial
 
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
-from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS, model_rows
+from icp_sheets.io.layout import RESULT_COLUMNS
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "templates" / "icp_template.xlsx"
 ACCOUNT_FUNCTIONS = {f"icp_{name.removeprefix('icp_')}": name for name in RESULT_COLUMNS}
 CONTACT_FUNCTIONS = ("icp_persona", "icp_role", "icp_angle")
 
@@ -64,17 +64,7 @@ class _Runtime:
         """What xlwings' JavaScript client posts for one formula: every argument a 2-D list."""
         import xlwings
 
-        body = {
-            "func_name": name,
-            "args": [office_js(a) for a in args],
-            "caller_address": "[icp_template.xlsx]Accounts!L2",
-            "content_language": "en-US",
-            "version": xlwings.__version__,
-            "runtime": "1.4",
-            "client": "Office.js",
-            "culture_info_name": "en-US",
-            "date_format": "M/d/yyyy",
-        }
+        body = call_body(name, list(args), xlwings.__version__)
         return asyncio.run(self.server.custom_functions_call(body, self.module))
 
     def value(self, name: str, *args: Any) -> Any:
@@ -82,27 +72,6 @@ class _Runtime:
         result = self.call(name, *args)
         assert len(result) == 1 and len(result[0]) == 1, result
         return result[0][0]
-
-
-def serial(day: dt.date) -> int:
-    """Excel's serial number of a day, computed independently of the package."""
-    return (day - dt.date(1899, 12, 30)).days
-
-
-def office_js(value: Any) -> Any:
-    """A Python value as Office.js sends it: 2-D, None for empty, dates as serial numbers."""
-    if not isinstance(value, list):
-        value = [[value]]
-    elif value and not isinstance(value[0], list):
-        value = [value]
-    return [[serial(c) if isinstance(c, dt.date) else (None if c in ("", None) else c) for c in row] for row in value]
-
-
-def model_ranges(model: Any = None, *, personas: bool = True) -> list[list[list[Any]]]:
-    """The five model tabs as ranges with their header rows, as a user selects them."""
-    rows = model_rows(model or example_model())
-    tabs = [ICP, ANTI_ICP, SIGNALS, SETTINGS] + ([PERSONAS] if personas else [])
-    return [[TABS[tab].headers, *rows[tab]] for tab in tabs]
 
 
 @pytest.fixture(scope="module")
@@ -248,24 +217,6 @@ def test_blank_rows_in_a_block_stay_blank_and_keep_the_others_in_place(excel, mo
     spilled = excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), [rows[0], [None] * 11, rows[1]])
     expected = expected_results(accounts)["icp_score"]
     assert spilled == [[expected[0]], [""], [expected[1]]]
-
-
-@pytest.fixture(scope="module")
-def template_scored_by_cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    """The template's tabs after ``icp-sheets score`` (the installed command, as a user runs it)."""
-    command = Path(sys.executable).with_name("icp-sheets")
-    if not TEMPLATE.exists() or not command.exists():
-        pytest.skip("needs templates/icp_template.xlsx and the installed icp-sheets command")
-    from icp_sheets.io.tables import read_workbook
-
-    out = tmp_path_factory.mktemp("cli") / "scored.xlsx"
-    done = subprocess.run([str(command), "score", str(TEMPLATE), "-o", str(out)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return {name: table.frame for name, table in read_workbook(out).items()}
-
-
-def cells(frame: pd.DataFrame) -> list[list[Any]]:
-    return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False)]
 
 
 def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(excel, template_scored_by_cli):
@@ -463,12 +414,14 @@ def lite_book(excel: _Runtime) -> Any:
 
 @pytest.fixture(scope="module")
 def lite_main(excel: _Runtime) -> ModuleType:
+    """The Lite main.py in its hosted-wheel form, which imports the installed package (the bundled
+    form swaps icp_sheets for its own copy, so it runs in a subprocess: tests/test_excel_lite.py)."""
+    from icp_sheets.excel.lite import main_py
+
     if not TEMPLATE.exists():
         pytest.skip("templates/icp_template.xlsx is not generated yet")
-    spec = importlib.util.spec_from_file_location("lite_main", ROOT / "addin" / "lite" / "main.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = ModuleType("lite_main")
+    exec(compile(main_py(wheel_url="https://example.org/icp.whl"), "main.py", "exec"), module.__dict__)
     return module
 
 
