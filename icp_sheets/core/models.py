@@ -153,7 +153,10 @@ class Settings(Frozen):
     timing_2_at: float = Field(1, description="Timing points from which timing tier is 2 (else 3)")
     actions: dict[str, str] = Field(default_factory=dict, description="Action for each priority cell A1…C3")
     narrative: Narrative = Field(default_factory=Narrative)
-    google_sheet: str = Field("", description="Google Sheet URL or key for sync and refresh")
+    google_sheet: str = Field("", description="Google Sheet the workbook syncs with (shown; set by sync --sheet)")
+    trusted_sheet_functions: str = Field(
+        "", description="Functions, beyond the safe list, that formulas from the Google Sheet may call"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Settings:

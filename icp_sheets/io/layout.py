@@ -194,7 +194,15 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     SettingRow("ICP alternative", "narrative.alternative", "What they do if they do not buy."),
     SettingRow("ICP urgency", "narrative.urgency", "Why it cannot wait."),
     SettingRow(
-        "Google Sheet", "google_sheet", "URL or key of the shared Google Sheet, for 'icp-sheets sync' and 'refresh'."
+        "Google Sheet",
+        "google_sheet",
+        "The Google Sheet this workbook syncs with; set by 'icp-sheets sync push --sheet URL', never by the sheet.",
+    ),
+    SettingRow(
+        "Trusted sheet functions",
+        "trusted_sheet_functions",
+        "Functions beyond the safe list (docs/sheets.md) that formulas typed in the Google Sheet may call here, "
+        "comma separated. Only the workbook sets this.",
     ),
 )
 

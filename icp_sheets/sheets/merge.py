@@ -48,6 +48,7 @@ class Table:
     columns: list[str] = field(default_factory=list)
     rows: dict[str, Row] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    owned: set[tuple[str, str]] = field(default_factory=set)  # (key, column): formulas the workbook owns
 
     @classmethod
     def of(cls, columns: list[str], rows: list[tuple[str, Row]]) -> Table:

@@ -15,7 +15,9 @@ One sync costs a fixed number of requests, whatever the row count:
 
 Every value is written RAW, so text (``=IMPORTXML(...)`` as a company name) stays
 text, and so does a formula that comes from the workbook: a file is untrusted
-input. Formulas a person typed in the sheet stay there untouched.
+input. Formulas a person typed in the sheet stay there untouched; they reach the
+workbook as formulas only when :mod:`icp_sheets.sheets.trust` finds them safe, and
+the workbook's own formulas and local-only settings are not overwritten by the sheet.
 
 The workbook is saved, with the new base, only after the sheet write succeeded;
 a failure before the sheet write leaves both sides and the base as they were. If
@@ -42,6 +44,16 @@ from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, merge, next_base, same
+from icp_sheets.sheets.trust import (
+    TRUST_SETTING,
+    Cell,
+    Refused,
+    Untrusted,
+    keep_workbook_owned,
+    owned_formulas,
+    trusted_names,
+    untrusted_parts,
+)
 from icp_sheets.sheets.workbook_io import WorkbookSide
 
 SYNC_TABS: tuple[str, ...] = (*MODEL_TABS, *DATA_TABS)
@@ -79,6 +91,8 @@ class SyncReport:
     mode: Mode
     tabs: list[TabChange] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    untrusted: list[Untrusted] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
     requests: int = 0
     rounds: int = 1
     wrote: bool = False
@@ -107,6 +121,8 @@ class SyncReport:
         if not out:
             out.append("Already in sync: nothing to change.")
         out.extend(str(c) for c in self.conflicts)
+        out.extend(str(u) for u in self.untrusted)
+        out.extend(str(r) for r in self.refused)
         return out
 
 
@@ -120,6 +136,14 @@ class _TabPlan:
     shape: Shape
     wb_after: Table
     sh_after: Table
+    untrusted: list[Untrusted] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    owned: set[Cell] = field(default_factory=set)
+
+    def base_after(self, old: Table | None) -> Table:
+        base = next_base(old, self.wb_after, self.sh_after)
+        base.owned = {(k, c) for k, c in self.owned if k in base.rows}
+        return base
 
 
 # ----------------------------------------------------------------------------- reading the sheet
@@ -217,9 +241,31 @@ def _plain(raw: Any) -> Value:
     return raw
 
 
-def _sheet_canon(base: Table | None, workbook: Table) -> Callable[[str | None, str, Any], Value]:
-    """Sheet values as the sync compares them. A '=...' cell not yet settled by :func:`classify`
-    is a formula unless the base (or, on a first sync, the workbook) knows it as text."""
+def _sheet_canon(
+    tab: str, base: Table | None, workbook: Table, owned: set[Cell], trusted: frozenset[str], found: list[Untrusted]
+) -> Callable[[str | None, str, Any], Value]:
+    """Sheet values as the sync compares them, with formulas held to the trust list (``found``
+    collects those that arrive as text); the text of a formula the workbook owns is that formula."""
+    settle = _settle_formula(base, workbook)
+
+    def canon(key: str | None, column: str, raw: Any) -> Value:
+        mine = workbook.get(key or "", column)
+        if isinstance(raw, str) and (key, column) in owned and same(mine, Formula(raw)):
+            return mine  # the sheet shows the text of the workbook's own formula
+        value = settle(key, column, raw)
+        if isinstance(value, Formula):
+            parts = untrusted_parts(value.text, trusted)
+            if parts:
+                found.append(Untrusted(tab, key or "", column, value.text, tuple(parts)))
+                return value.text
+        return value
+
+    return canon
+
+
+def _settle_formula(base: Table | None, workbook: Table) -> Callable[[str | None, str, Any], Value]:
+    """A '=...' cell not yet settled by :func:`classify` is a formula unless the base (or, on a
+    first sync, the workbook) knows it as text."""
 
     def canon(key: str | None, column: str, raw: Any) -> Value:
         if isinstance(raw, Formula):
@@ -294,20 +340,30 @@ def _row_moves(side: Keyed, target: Table) -> tuple[int, int]:
 
 
 def plan_tab(
-    tab: str, wb_grid: Grid, sh_grid: Grid | None, base: Table | None, mode: Mode, prefer: Side | None
+    tab: str,
+    wb_grid: Grid,
+    sh_grid: Grid | None,
+    base: Table | None,
+    mode: Mode,
+    prefer: Side | None,
+    trusted: frozenset[str] = frozenset(),
 ) -> _TabPlan:
     """Merge one tab and work out the cells each side must change."""
     taken: set[str] = set(base.rows) if base else set()
     spelling = {header_key(h): str(h).strip() for h in (wb_grid[0] if wb_grid else []) if header_key(h)}
     wk = keyed(wb_grid, taken)
-    sk = keyed(sh_grid or [], taken, canon=_sheet_canon(base, wk.table), spelling=spelling)
+    found: list[Untrusted] = []
+    canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found)
+    sk = keyed(sh_grid or [], taken, canon=canon, spelling=spelling)
     _pair_fresh(wk, sk)
+    owned = owned_formulas(base, wk.table)
     derived = frozenset(
         c
         for c in (*wk.table.columns, *sk.table.columns)
         if header_key(c) in {header_key(r) for r in RESULT_TABS.get(tab, ())}
     )
     merged = merge(base, wk.table, sk.table, tab=tab, prefer=prefer, derived=derived)
+    refused = keep_workbook_owned(tab, owned, wk.table, sk.table, merged)
     write_wb = mode in (Mode.BOTH, Mode.PULL, Mode.STATUS)  # status shows what a sync would do
     write_sh = mode in (Mode.BOTH, Mode.PUSH, Mode.STATUS)
     wb_target = merged.workbook if write_wb else wk.table
@@ -340,7 +396,9 @@ def plan_tab(
         sh_desired[0] if sh_desired else [],
         tuple(deleted),
     )
-    return _TabPlan(tab, change, merged.conflicts, wb_cells, sh_cells, shape, wb_target, sh_target)
+    return _TabPlan(
+        tab, change, merged.conflicts, wb_cells, sh_cells, shape, wb_target, sh_target, found, refused, owned
+    )
 
 
 # ----------------------------------------------------------------------------- writing the sheet
@@ -539,6 +597,7 @@ def sync(
         )
     read = [t for t in tabs if t in in_sheet]
     bases = side.read_base(conn.key) or {}
+    trusted = trusted_names(side.setting(TRUST_SETTING))
     wb_grids = {t: side.grid(t) if side.has(t) else [] for t in tabs}
     snapshot = read_tabs(conn, read)
     values: dict[str, Grid] | None = None
@@ -549,10 +608,14 @@ def sync(
         for t in tabs:  # once values settled the '=...' cells, only tabs holding some need planning again
             if values is None or t not in planned or _has_formula_like(snapshot.get(t)):
                 sheet = classify(snapshot.get(t), None if values is None else values.get(t))
-                planned[t] = plan_tab(t, wb_grids[t], sheet if t in in_sheet else None, bases.get(t), mode, prefer)
+                planned[t] = plan_tab(
+                    t, wb_grids[t], sheet if t in in_sheet else None, bases.get(t), mode, prefer, trusted
+                )
         plans = [planned[t] for t in tabs]
         report.tabs = [p.change for p in plans]
         report.conflicts = [c for p in plans for c in p.conflicts]
+        report.untrusted = [u for p in plans for u in p.untrusted]
+        report.refused = [r for p in plans for r in p.refused]
         if values is not None or not any(p.sh_cells or p.wb_cells for p in plans):
             break  # planned on a checked, fully classified state, or nothing to do
         # Sheets has no conditional writes: look again right before writing, this time at the
@@ -574,7 +637,7 @@ def sync(
     write_sheet(conn, metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
         side.write(p.tab, p.wb_cells)
-    side.write_base(conn.key, {p.tab: next_base(bases.get(p.tab), p.wb_after, p.sh_after) for p in plans})
+    side.write_base(conn.key, {p.tab: p.base_after(bases.get(p.tab)) for p in plans})
     if side.changed:  # loading and saving a big workbook is slow: only when something changed
         side.save()
     report.wrote = True

@@ -212,6 +212,7 @@ class WorkbookSide:
                 t["columns"],
                 {k: {c: _decode(v) for c, v in row.items()} for k, row in t["rows"]},
                 [k for k, _ in t["rows"]],
+                {(k, c) for k, c in t.get("owned", [])},
             )
             for tab, t in data["tabs"].items()
         }
@@ -222,6 +223,7 @@ class WorkbookSide:
             tab: {
                 "columns": t.columns,
                 "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}] for k in t.order],
+                **({"owned": sorted([k, c] for k, c in t.owned)} if t.owned else {}),
             }
             for tab, t in tables.items()
         }
