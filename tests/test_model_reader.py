@@ -101,7 +101,8 @@ def test_settings_are_typed_and_checked(model: IcpModel) -> None:
 
 def test_unknown_settings_are_errors_and_blank_reasons_warnings(model: IcpModel) -> None:
     settings = [*layout.model_rows(model)[layout.SETTINGS], ["Colour of the sky", "blue", ""]]
-    assert _problems(model, Settings=settings) == [("Settings", 29, "Setting", "unknown-setting")]
+    last_row = len(settings) + 1  # below the header
+    assert _problems(model, Settings=settings) == [("Settings", last_row, "Setting", "unknown-setting")]
     anti = [["Employees", "above 5000", None]]
     read, warnings = read_model(_tables(model, Anti_ICP=anti))
     assert {(w.code, w.severity) for w in warnings} == {(Code.REQUIRED_CELL, Severity.WARNING)}
