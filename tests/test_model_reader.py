@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from icp_sheets.core.models import DecayKind, IcpModel, Role
+from icp_sheets.core.decays import Decay, DecayKind
+from icp_sheets.core.models import IcpModel, Role
 from icp_sheets.core.problems import Code, IcpError, Severity
 from icp_sheets.io import layout
-from icp_sheets.io.model_reader import parse_decay, read_model
+from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, table_from_values
 
 
@@ -110,13 +111,13 @@ def test_unknown_settings_are_errors_and_blank_reasons_warnings(model: IcpModel)
 
 
 def test_decay_words() -> None:
-    assert parse_decay(None).kind is DecayKind.NONE
-    assert parse_decay("Linear").kind is DecayKind.LINEAR
-    decay = parse_decay("half-life 14 days, floor 0.25")
+    assert Decay.parse(None).kind is DecayKind.NONE
+    assert Decay.parse("Linear").kind is DecayKind.LINEAR
+    decay = Decay.parse("half-life 14 days, floor 0.25")
     assert (decay.kind, decay.half_life_days, decay.floor) == (DecayKind.HALF_LIFE, 14, 0.25)
-    assert parse_decay("half life 30").half_life_days == 30
+    assert Decay.parse("half life 30").half_life_days == 30
     with pytest.raises(ValueError, match="half-life 30 days"):
-        parse_decay("half-life soon")
+        Decay.parse("half-life soon")
 
 
 def test_persona_role_synonyms_and_keywords(model: IcpModel) -> None:

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from icp_sheets.core.conditions import parse_condition
-from icp_sheets.core.models import Criterion, Decay, DecayKind, Disqualifier, IcpModel, Settings, Signal
+from icp_sheets.core.decays import Decay, DecayKind
+from icp_sheets.core.models import Criterion, Disqualifier, IcpModel, Settings, Signal
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
 from icp_sheets.example import AS_OF, example_accounts, example_model

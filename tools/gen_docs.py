@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli import cli
-from icp_sheets.core.conditions import EXAMPLES, Op
+from icp_sheets.core.conditions import KINDS
 from icp_sheets.core.problems import CODE_HELP
 from icp_sheets.io.layout import RESULT_NOTES, SETTING_ROWS, TABS
 
@@ -31,7 +31,7 @@ def reference() -> str:
     for name, command in sorted(cli.commands.items()):
         out += [f"### `icp-sheets {name}`", "", "```text", _help(name, command), "```", ""]
     out += ["## Conditions", "", "| condition | example |", "|---|---|"]
-    out += [f"| `{op.value}` | `{EXAMPLES[op]}` |" for op in Op]
+    out += [f"| `{op.value}` | `{kind.example}` |" for op, kind in KINDS.items()]
     out += ["", "## Tabs and headers", ""]
     for tab in TABS.values():
         out += [f"### {tab.name}", "", tab.purpose, "", "| header | required | meaning |", "|---|---|---|"]

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 
 from icp_sheets.core import names
-from icp_sheets.core.conditions import Op, fmt_number
+from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import Criterion, Disqualifier, IcpModel
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 from icp_sheets.core.scoring import resolve_columns
@@ -36,19 +36,6 @@ def _interval_text(low: float, high: float) -> str:
     if math.isinf(high):
         return f"{fmt_number(low)} and up"
     return fmt_number(low) if low == high else f"{fmt_number(low)}–{fmt_number(high)}"
-
-
-def _interval(rule: Criterion | Disqualifier) -> tuple[float, bool, float, bool] | None:
-    """(low, low is open, high, high is open) of a numeric range condition, else None."""
-    c = rule.condition
-    inf = math.inf
-    return {
-        Op.BETWEEN: (c.low, False, c.high, False),
-        Op.BELOW: (-inf, True, c.low, True),
-        Op.ABOVE: (c.low, True, inf, True),
-        Op.AT_LEAST: (c.low, False, inf, True),
-        Op.AT_MOST: (-inf, True, c.low, False),
-    }.get(c.op)  # type: ignore[return-value]
 
 
 def _gap(high: float, high_open: bool, low: float, low_open: bool) -> tuple[float, float] | None:
@@ -77,7 +64,7 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
     A range the Anti-ICP disqualifies (e.g. above 1,000 employees) needs no band,
     so it closes gaps like a band does.
     """
-    ranged = [(c, iv) for c in bands if (iv := _interval(c)) is not None]
+    ranged = [(c, iv) for c in bands if (iv := c.condition.interval()) is not None]
     column = bands[0].column
     for i, (later, (low, low_open, high, high_open)) in enumerate(ranged):
         for earlier, (e_low, e_low_open, e_high, e_high_open) in ranged[:i]:
@@ -102,7 +89,7 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
                     later.row,
                     column,
                 )
-    covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := _interval(d)) is not None]
+    covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := d.condition.interval()) is not None]
     ordered = sorted(covered, key=lambda iv: (iv[0], iv[1]))
     reach: tuple[float, bool] | None = None
     for low, low_open, high, high_open in ordered:
@@ -120,7 +107,7 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
         if reach is None or high > reach[0] or (high == reach[0] and not high_open):
             reach = (high, high_open)
     yield from text_band_problems(bands, disqualifiers)
-    other = [c for c in bands if c.condition.op is Op.ANY_OTHER]
+    other = [c for c in bands if c.condition.kind.catch_all]
     if other and other[0] is not bands[-1]:
         yield _warn(
             Code.UNREACHABLE_BAND,
@@ -135,11 +122,8 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
 def _best_points(bands: Sequence[Criterion]) -> float:
     best = -math.inf
     for c in bands:
-        if c.condition.op is Op.PER_UNIT:
-            best = max(best, c.condition.cap if c.condition.cap is not None else math.inf)
-        else:
-            best = max(best, c.points)
-    if not any(c.condition.op is Op.ANY_OTHER for c in bands):
+        best = max(best, c.condition.kind.best_points(c.condition, c.points))
+    if not any(c.condition.kind.catch_all for c in bands):
         best = max(best, 0.0)
     return best
 

@@ -1,20 +1,29 @@
-"""The condition language people type in the ICP and Anti-ICP tabs.
+"""The condition language people type in the ICP and Anti-ICP tabs, one definition per condition.
 
 A condition is plain words (``between 50 and 200``, ``one of Series A, Series B``,
-``per unit up to 100``). :func:`parse_condition` turns the text into a
-:class:`Condition` or raises :class:`ConditionError` whose message says how to
-write it; :meth:`Condition.text` writes the canonical form back.
+``per unit up to 100``). Each word is a :class:`Kind` in :data:`KINDS` that owns
+everything the word means: the words and synonyms it is typed with, how the rest
+of the text is read, the canonical text written back, its vectorised evaluation
+over a column's distinct values, the words ``icp_why`` shows and the interval
+``check`` reasons about. Adding a condition is one new kind here.
+
+:func:`parse_condition` turns text into a :class:`Condition` or raises
+:class:`ConditionError` whose message says how to write it.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from icp_sheets.core.values import parse_number, split_list
+from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.values import norm_text, parse_number, shown, split_list
 
 
 class Op(StrEnum):
@@ -39,33 +48,19 @@ class Op(StrEnum):
     PER_UNIT = "per unit"
 
 
-NUMERIC_OPS = frozenset({Op.BETWEEN, Op.BELOW, Op.ABOVE, Op.AT_LEAST, Op.AT_MOST, Op.PER_UNIT})
-BOOL_OPS = frozenset({Op.IS_TRUE, Op.IS_FALSE})
-EQUAL_OPS = frozenset({Op.IS, Op.ONE_OF, Op.IS_NOT, Op.NOT_ONE_OF})
-CONTAIN_OPS = frozenset({Op.CONTAINS_ANY, Op.NOT_CONTAINS_ANY})
-# Negations never match a blank cell: blank is unknown, not "something else".
-NEGATED_OPS = frozenset({Op.IS_NOT, Op.NOT_ONE_OF, Op.NOT_CONTAINS_ANY})
-LIST_OPS = EQUAL_OPS | CONTAIN_OPS
+class Reads(StrEnum):
+    """What a condition reads from a cell; says which unreadable cells are worth a word in the why."""
 
-EXAMPLES: dict[Op, str] = {
-    Op.BETWEEN: "between 50 and 200",
-    Op.BELOW: "below 50",
-    Op.ABOVE: "above 1000",
-    Op.AT_LEAST: "at least 500",
-    Op.AT_MOST: "at most 200",
-    Op.IS: "is Fintech",
-    Op.IS_NOT: "is not North America",
-    Op.ONE_OF: "one of Series A, Series B",
-    Op.NOT_ONE_OF: "not one of Series A, Series B",
-    Op.CONTAINS_ANY: "contains any of Salesforce, HubSpot",
-    Op.NOT_CONTAINS_ANY: "does not contain any of Salesforce, HubSpot",
-    Op.IS_BLANK: "is blank",
-    Op.NOT_BLANK: "is not blank",
-    Op.IS_TRUE: "is true",
-    Op.IS_FALSE: "is false",
-    Op.ANY_OTHER: "any other value",
-    Op.PER_UNIT: "per unit up to 100",
-}
+    NUMBER = "number"
+    TEXT = "text"
+    ITEMS = "items"
+    BLANK = "blank"
+    BOOL = "yes/no"
+    ANYTHING = "anything"
+
+
+# (low, low is open, high, high is open): the numbers a range condition accepts.
+Interval = tuple[float, bool, float, bool]
 
 
 class ConditionError(ValueError):
@@ -77,7 +72,7 @@ class ConditionError(ValueError):
 
 
 class Condition(BaseModel):
-    """A parsed condition: the word plus its numbers or list."""
+    """A parsed condition: the word plus its numbers or list. Its meaning is ``self.kind``."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -87,34 +82,31 @@ class Condition(BaseModel):
     items: tuple[str, ...] = Field((), description="Values of is / one of / contains any of")
     cap: float | None = Field(None, description="Most points a 'per unit' row can give")
 
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.op]
+
+    def interval(self) -> Interval | None:
+        """The numbers a range condition accepts, with open or closed ends (None for others)."""
+        return self.kind.interval(self)
+
     def bounds(self) -> tuple[float, float] | None:
         """The closed numeric interval a range condition accepts (per unit has none)."""
-        inf = float("inf")
-        match self.op:
-            case Op.BETWEEN:
-                return (self.low, self.high)  # type: ignore[return-value]
-            case Op.BELOW:
-                return (-inf, _before(self.low))  # type: ignore[arg-type]
-            case Op.ABOVE:
-                return (_after(self.low), inf)  # type: ignore[arg-type]
-            case Op.AT_LEAST:
-                return (self.low, inf)  # type: ignore[return-value]
-            case Op.AT_MOST:
-                return (-inf, self.low)  # type: ignore[return-value]
-        return None
+        interval = self.interval()
+        if interval is None:
+            return None
+        low, low_open, high, high_open = interval
+        return (_after(low) if low_open and math.isfinite(low) else low), (
+            _before(high) if high_open and math.isfinite(high) else high
+        )
+
+    def matches(self, values: ColumnValues) -> np.ndarray:
+        """Which distinct values meet the condition (``any other value`` meets all)."""
+        return self.kind.matches(self, values)
 
     def text(self) -> str:
         """Canonical text, the form the template and exports write."""
-        match self.op:
-            case Op.BETWEEN:
-                return f"between {fmt_number(self.low)} and {fmt_number(self.high)}"
-            case Op.BELOW | Op.ABOVE | Op.AT_LEAST | Op.AT_MOST:
-                return f"{self.op.value} {fmt_number(self.low)}"
-            case _ if self.op in LIST_OPS:
-                return f"{self.op.value} {', '.join(self.items)}"
-            case Op.PER_UNIT:
-                return "per unit" if self.cap is None else f"per unit up to {fmt_number(self.cap)}"
-        return self.op.value
+        return self.kind.text(self)
 
 
 def _before(x: float) -> float:
@@ -134,31 +126,11 @@ def fmt_number(x: float | None) -> str:
     return f"{x:,.6g}" if abs(x) >= 1000 else f"{x:.6g}"
 
 
-_SPACES = re.compile(r"\s+")
-# Longest words first so "is not blank" wins over "is".
-_OPS_BY_LENGTH = sorted(Op, key=lambda op: -len(op.value))
-_SYNONYMS = {
-    "equals": Op.IS,
-    "is one of": Op.ONE_OF,
-    "in": Op.ONE_OF,
-    "is not one of": Op.NOT_ONE_OF,
-    "not in": Op.NOT_ONE_OF,
-    "contains": Op.CONTAINS_ANY,
-    "contains any": Op.CONTAINS_ANY,
-    "does not contain": Op.NOT_CONTAINS_ANY,
-    "does not contain any": Op.NOT_CONTAINS_ANY,
-    "less than": Op.BELOW,
-    "under": Op.BELOW,
-    "more than": Op.ABOVE,
-    "over": Op.ABOVE,
-    "greater than": Op.ABOVE,
-    "is empty": Op.IS_BLANK,
-    "is not empty": Op.NOT_BLANK,
-    "anything else": Op.ANY_OTHER,
-    "any other": Op.ANY_OTHER,
-    "otherwise": Op.ANY_OTHER,
-}
-_WORDS = sorted([*((op.value, op) for op in Op), *_SYNONYMS.items()], key=lambda w: -len(w[0]))
+def fmt_points(points: float) -> str:
+    """Signed points as the why column shows them: +2, +0.5, −1 (a real minus sign)."""
+    rounded = round(points, 2)
+    text = fmt_number(abs(rounded)) if rounded else "0"
+    return f"−{text}" if rounded < 0 else f"+{text}"
 
 
 def _number(text: str, what: str, example: str) -> float:
@@ -168,17 +140,136 @@ def _number(text: str, what: str, example: str) -> float:
     return value
 
 
-def parse_condition(text: object) -> Condition:
-    """Read a condition as typed in a sheet; raise ConditionError saying how to fix it."""
-    raw = _SPACES.sub(" ", str(text if text is not None else "")).strip()
-    lower = raw.casefold()
-    if not lower:
-        raise ConditionError("is blank; choose a condition such as 'between 50 and 200'")
-    for word, op in _WORDS:
-        if lower == word or lower.startswith(word + " "):
-            return _parse_rest(op, raw[len(word) :].strip())
-    known = ", ".join(f"'{op.value}'" for op in Op)
-    raise ConditionError(f"'{raw}' is not a condition I know; start it with one of {known}", unknown=True)
+@dataclass(frozen=True)
+class Kind:
+    """Everything one condition word means. Subclasses override what differs from 'no arguments'."""
+
+    op: Op
+    example: str
+    synonyms: tuple[str, ...] = ()
+    meaning: str = ""  # what the drop-down word means, where its example alone would not say
+    catch_all: ClassVar[bool] = False
+    reads: Reads = Reads.ANYTHING
+    negated: bool = False  # is not / not one of / does not contain any of: never true of a blank cell
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.op.value, *self.synonyms)
+
+    def parse(self, rest: str) -> Condition:
+        """The condition from the text after the word."""
+        if rest:
+            raise ConditionError(f"'{self.op.value}' takes nothing after it; remove '{rest}'")
+        return Condition(op=self.op)
+
+    def text(self, condition: Condition) -> str:
+        return self.op.value
+
+    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        return np.ones(len(values), dtype=bool)
+
+    def points(self, condition: Condition, rate: float, numbers: np.ndarray) -> np.ndarray:
+        """Points for the distinct values it caught (``numbers`` are theirs): the row's points."""
+        return np.full(len(numbers), rate)
+
+    def best_points(self, condition: Condition, rate: float) -> float:
+        """The most a row of this kind can give, for check's reachable-tier warning."""
+        return rate
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        """Why text when a row of this kind counted for one distinct value."""
+        return f"{fmt_points(points)} {column} {self.op.value}"
+
+    def interval(self, condition: Condition) -> Interval | None:
+        return None
+
+
+@dataclass(frozen=True)
+class _Range(Kind):
+    """Between, below, above, at least, at most: a number inside an interval."""
+
+    reads: Reads = Reads.NUMBER
+    open_ends: tuple[bool, bool] = (False, False)  # between: both closed
+    side: str = "both"  # which end the one number is: 'low', 'high', or 'both' for between
+    words_shown: str = "{low}–{high}"
+
+    def parse(self, rest: str) -> Condition:
+        if self.side != "both":
+            if not rest:
+                raise ConditionError(f"'{self.op.value}' needs a number, like '{self.example}'")
+            return Condition(op=self.op, low=_number(rest, "The number", self.example))
+        parts = re.split(r"\s+(?:and|to)\s+|\s*[–—-]\s*(?=[\d.+-])", rest, maxsplit=1, flags=re.I)
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            shown_text = f"between {rest}".strip()
+            raise ConditionError(f"'{shown_text}' needs two numbers, like '{self.example}'")
+        low = _number(parts[0], "The lower bound", self.example)
+        high = _number(parts[1], "The upper bound", self.example)
+        return Condition(op=self.op, low=min(low, high), high=max(low, high))
+
+    def text(self, condition: Condition) -> str:
+        if self.side == "both":
+            return f"between {fmt_number(condition.low)} and {fmt_number(condition.high)}"
+        return f"{self.op.value} {fmt_number(condition.low)}"
+
+    def interval(self, condition: Condition) -> Interval:
+        number = condition.low
+        assert number is not None
+        if self.side == "both":
+            assert condition.high is not None
+            return (number, False, condition.high, False)
+        if self.side == "low":
+            return (number, self.open_ends[0], math.inf, True)
+        return (-math.inf, True, number, self.open_ends[1])
+
+    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        low, high = condition.bounds()  # type: ignore[misc]
+        with np.errstate(invalid="ignore"):
+            return (values.numbers >= low) & (values.numbers <= high)
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        return f"{fmt_points(points)} {column} {self.range_words(condition)}"
+
+    def range_words(self, condition: Condition) -> str:
+        return self.words_shown.format(low=fmt_number(condition.low), high=fmt_number(condition.high))
+
+
+@dataclass(frozen=True)
+class _Values(Kind):
+    """Is / one of: the cell, compared as text without case or spacing, is one of the items.
+
+    Negated (is not / not one of) it is any other value; a blank cell is unknown, not
+    'something else', so a negation never matches it.
+    """
+
+    reads: Reads = Reads.TEXT
+
+    def parse(self, rest: str) -> Condition:
+        items = tuple(split_list(rest))
+        if not items:
+            raise ConditionError(f"'{self.op.value}' needs at least one value, like '{self.example}'")
+        if self.reads is Reads.TEXT and any(item.casefold().startswith("not ") for item in items):
+            raise ConditionError(_literal_not(items))
+        return Condition(op=self.op, items=items)
+
+    def text(self, condition: Condition) -> str:
+        return f"{self.op.value} {', '.join(condition.items)}"
+
+    def keys(self, condition: Condition) -> set[str]:
+        return {norm_text(item) for item in condition.items}
+
+    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        hit = self.hits(condition, values)
+        return ~hit & ~values.blank if self.negated else hit
+
+    def hits(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        """Which distinct values hold one of the items (before any negation)."""
+        wanted = self.keys(condition)
+        return np.fromiter((t in wanted for t in values.text), dtype=bool, count=len(values))
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        if self.negated:
+            return f"{fmt_points(points)} {shown(raw).strip()} (not {'/'.join(condition.items)})"
+        return f"{fmt_points(points)} {shown(raw).strip()}"
 
 
 def _literal_not(items: tuple[str, ...]) -> str:
@@ -191,37 +282,187 @@ def _literal_not(items: tuple[str, ...]) -> str:
     )
 
 
-def _parse_rest(op: Op, rest: str) -> Condition:
-    example = EXAMPLES[op]
-    match op:
-        case Op.BETWEEN:
-            parts = re.split(r"\s+(?:and|to)\s+|\s*[–—-]\s*(?=[\d.+-])", rest, maxsplit=1, flags=re.I)
-            if len(parts) != 2 or not parts[0] or not parts[1]:
-                shown = f"between {rest}".strip()
-                raise ConditionError(f"'{shown}' needs two numbers, like '{example}'")
-            low = _number(parts[0], "The lower bound", example)
-            high = _number(parts[1], "The upper bound", example)
-            if low > high:
-                low, high = high, low
-            return Condition(op=op, low=low, high=high)
-        case Op.BELOW | Op.ABOVE | Op.AT_LEAST | Op.AT_MOST:
-            if not rest:
-                raise ConditionError(f"'{op.value}' needs a number, like '{example}'")
-            return Condition(op=op, low=_number(rest, "The number", example))
-        case _ if op in LIST_OPS:
-            items = tuple(split_list(rest))
-            if not items:
-                raise ConditionError(f"'{op.value}' needs at least one value, like '{example}'")
-            if op in EQUAL_OPS and any(item.casefold().startswith("not ") for item in items):
-                raise ConditionError(_literal_not(items))
-            return Condition(op=op, items=items)
-        case Op.PER_UNIT:
-            if not rest:
-                return Condition(op=op)
-            cap_text = re.sub(r"^(?:,\s*)?(?:up to|max(?:imum)?|cap(?:ped at)?|at most)\s+", "", rest, flags=re.I)
-            if cap_text == rest:
-                raise ConditionError(f"'per unit {rest}' is not understood; write 'per unit' or '{example}'")
-            return Condition(op=op, cap=_number(cap_text, "The cap", example))
-    if rest:
-        raise ConditionError(f"'{op.value}' takes nothing after it; remove '{rest}'")
-    return Condition(op=op)
+@dataclass(frozen=True)
+class _ContainsAny(_Values):
+    """Contains any of: one of the cell's list items (commas, semicolons, new lines) is one of these."""
+
+    reads: Reads = Reads.ITEMS
+
+    def hits(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        wanted = self.keys(condition)
+        return np.fromiter((not wanted.isdisjoint(s) for s in values.items), dtype=bool, count=len(values))
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        if self.negated:
+            return f"{fmt_points(points)} {column} without {'/'.join(condition.items)}"
+        present = {norm_text(item) for item in str(raw).replace(";", ",").replace("\n", ",").split(",")}
+        hits = [item for item in condition.items if norm_text(item) in present]
+        return f"{fmt_points(points)} {'/'.join(hits)}"
+
+
+@dataclass(frozen=True)
+class _Flag(Kind):
+    """Is blank / is not blank / is true / is false: a fact about the cell, said in one word."""
+
+    said: str = ""
+    test: str = "blank"  # 'blank', 'given', 'true' or 'false'
+
+    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        if self.test == "blank":
+            return values.blank.copy()
+        if self.test == "given":
+            return ~values.blank
+        return values.bools == (1 if self.test == "true" else 0)
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        return f"{fmt_points(points)} {column} {self.said}"
+
+
+@dataclass(frozen=True)
+class _AnyOther(Kind):
+    """The catch-all last band: whatever the rows above did not take, blanks included."""
+
+    catch_all: ClassVar[bool] = True
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        sign = fmt_points(points)
+        if raw is None or str(raw).strip() == "":
+            return f"{sign} {column} other"
+        return f"{sign} {column} other ({shown(raw).strip()})"
+
+
+@dataclass(frozen=True)
+class _PerUnit(Kind):
+    """Points for every unit of a number, optionally capped: ``per unit up to 100``."""
+
+    reads: Reads = Reads.NUMBER
+
+    def parse(self, rest: str) -> Condition:
+        if not rest:
+            return Condition(op=self.op)
+        cap_text = re.sub(r"^(?:,\s*)?(?:up to|max(?:imum)?|cap(?:ped at)?|at most)\s+", "", rest, flags=re.I)
+        if cap_text == rest:
+            raise ConditionError(f"'per unit {rest}' is not understood; write 'per unit' or '{self.example}'")
+        return Condition(op=self.op, cap=_number(cap_text, "The cap", self.example))
+
+    def text(self, condition: Condition) -> str:
+        return "per unit" if condition.cap is None else f"per unit up to {fmt_number(condition.cap)}"
+
+    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        return ~np.isnan(values.numbers)
+
+    def points(self, condition: Condition, rate: float, numbers: np.ndarray) -> np.ndarray:
+        raw = numbers * rate
+        cap = condition.cap
+        return raw if cap is None else np.sign(raw) * np.minimum(np.abs(raw), cap)
+
+    def best_points(self, condition: Condition, rate: float) -> float:
+        return condition.cap if condition.cap is not None else math.inf
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        return f"{fmt_points(points)} {column} {fmt_number(number)} × {fmt_number(rate)}"
+
+
+KINDS: dict[Op, Kind] = {
+    kind.op: kind
+    for kind in (
+        _Range(Op.BETWEEN, "between 50 and 200"),
+        _Range(
+            Op.BELOW, "below 50", ("less than", "under"), side="high", open_ends=(True, True), words_shown="below {low}"
+        ),
+        _Range(
+            Op.ABOVE,
+            "above 1000",
+            ("more than", "over", "greater than"),
+            side="low",
+            open_ends=(True, True),
+            words_shown="above {low}",
+        ),
+        _Range(Op.AT_LEAST, "at least 500", side="low", open_ends=(False, True), words_shown="{low}+"),
+        _Range(Op.AT_MOST, "at most 200", side="high", open_ends=(True, False), words_shown="up to {low}"),
+        _Values(Op.IS, "is Fintech", ("equals",)),
+        _Values(
+            Op.IS_NOT,
+            "is not North America",
+            meaning="Any value but this one; a blank cell is not matched (use 'is blank' for it).",
+            negated=True,
+        ),
+        _Values(Op.ONE_OF, "one of Series A, Series B", ("is one of", "in")),
+        _Values(
+            Op.NOT_ONE_OF,
+            "not one of Series A, Series B",
+            ("is not one of", "not in"),
+            "Any value but these; a blank cell is not matched.",
+            negated=True,
+        ),
+        _ContainsAny(Op.CONTAINS_ANY, "contains any of Salesforce, HubSpot", ("contains", "contains any")),
+        _ContainsAny(
+            Op.NOT_CONTAINS_ANY,
+            "does not contain any of Salesforce, HubSpot",
+            ("does not contain", "does not contain any"),
+            "The cell's list holds none of these; a blank cell is not matched.",
+            negated=True,
+        ),
+        _Flag(
+            Op.IS_BLANK,
+            "is blank",
+            ("is empty",),
+            "The cell is empty or holds a 'no data' marker such as n/a.",
+            said="blank",
+            test="blank",
+            reads=Reads.BLANK,
+        ),
+        _Flag(
+            Op.NOT_BLANK,
+            "is not blank",
+            ("is not empty",),
+            "The cell holds a value.",
+            said="given",
+            test="given",
+            reads=Reads.BLANK,
+        ),
+        _Flag(
+            Op.IS_TRUE,
+            "is true",
+            (),
+            "A yes/no column says yes (yes, y, true, 1, x).",
+            said="yes",
+            test="true",
+            reads=Reads.BOOL,
+        ),
+        _Flag(
+            Op.IS_FALSE,
+            "is false",
+            (),
+            "A yes/no column says no (no, n, false, 0).",
+            said="no",
+            test="false",
+            reads=Reads.BOOL,
+        ),
+        _AnyOther(
+            Op.ANY_OTHER,
+            "any other value",
+            ("anything else", "any other", "otherwise"),
+            "Catch-all last band: whatever the rows above did not match, blank included.",
+        ),
+        _PerUnit(Op.PER_UNIT, "per unit up to 100"),
+    )
+}
+assert list(KINDS) == list(Op), "every condition word needs exactly one kind"
+
+_SPACES = re.compile(r"\s+")
+# Longest words first so "is not blank" wins over "is".
+_WORDS = sorted(((word, kind) for kind in KINDS.values() for word in kind.words), key=lambda w: -len(w[0]))
+
+
+def parse_condition(text: object) -> Condition:
+    """Read a condition as typed in a sheet; raise ConditionError saying how to fix it."""
+    raw = _SPACES.sub(" ", str(text if text is not None else "")).strip()
+    lower = raw.casefold()
+    if not lower:
+        raise ConditionError("is blank; choose a condition such as 'between 50 and 200'")
+    for word, kind in _WORDS:
+        if lower == word or lower.startswith(word + " "):
+            return kind.parse(raw[len(word) :].strip())
+    known = ", ".join(f"'{op.value}'" for op in Op)
+    raise ConditionError(f"'{raw}' is not a condition I know; start it with one of {known}", unknown=True)

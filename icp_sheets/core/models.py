@@ -8,12 +8,12 @@ from the enums and field descriptions here.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from icp_sheets.core.conditions import Condition, fmt_number
+from icp_sheets.core.conditions import Condition
+from icp_sheets.core.decays import Decay
 
 
 class Frozen(BaseModel):
@@ -36,12 +36,6 @@ class Role(StrEnum):
     OTHER = "other"
 
 
-class DecayKind(StrEnum):
-    NONE = "none"
-    LINEAR = "linear"
-    HALF_LIFE = "half-life"
-
-
 class Criterion(Frozen):
     """One row of the ICP tab: points when an account column meets a condition."""
 
@@ -62,28 +56,6 @@ class Disqualifier(Frozen):
     row: int | None = None
 
 
-class Decay(Frozen):
-    """How a signal's points fade inside its window."""
-
-    kind: DecayKind = DecayKind.NONE
-    half_life_days: float | None = Field(None, gt=0, description="Days for points to halve")
-    floor: float | None = Field(None, ge=0, description="Points never fall below this inside the window")
-
-    def factor(self, days: float, window: float) -> float:
-        """Share of the points left after ``days`` (0 ≤ days ≤ window)."""
-        if self.kind is DecayKind.LINEAR:
-            return 1.0 - days / window if window > 0 else 1.0
-        if self.kind is DecayKind.HALF_LIFE and self.half_life_days:
-            return math.pow(0.5, days / self.half_life_days)
-        return 1.0
-
-    def text(self) -> str:
-        if self.kind is not DecayKind.HALF_LIFE:
-            return self.kind.value
-        text = f"half-life {fmt_number(self.half_life_days)} days"
-        return text if self.floor is None else f"{text}, floor {fmt_number(self.floor)}"
-
-
 class Signal(Frozen):
     """A trigger event: points while the event is recent enough."""
 
@@ -95,12 +67,7 @@ class Signal(Frozen):
     row: int | None = None
 
     def points_after(self, days: float) -> float:
-        if days < 0 or days > self.window_days:
-            return 0.0
-        value = self.points * self.decay.factor(days, self.window_days)
-        if self.decay.floor is not None and self.points >= 0:
-            value = max(value, self.decay.floor)
-        return value
+        return self.decay.points_after(self.points, days, self.window_days)
 
 
 class Persona(Frozen):

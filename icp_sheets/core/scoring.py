@@ -15,10 +15,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from icp_sheets.core.conditions import Op, fmt_number
+from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize
 from icp_sheets.core.explain import Explainer
-from icp_sheets.core.matching import band_points, fmt_points, label, matches, unknown_reason
+from icp_sheets.core.matching import band_points, label, reads, unknown_reason
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
@@ -85,7 +85,7 @@ def _fit(criteria: list[Criterion], values: ColumnValues, explain: Explainer) ->
 
 
 def _numbers_if_needed(criteria: list[Criterion], values: ColumnValues) -> np.ndarray:
-    if any(c.condition.op is Op.PER_UNIT for c in criteria):
+    if reads(criteria, Reads.NUMBER):
         return values.numbers
     return np.zeros(len(values))
 
@@ -229,7 +229,7 @@ def _disqualify(
     reasons = [""]
     for rule in model.disqualifiers:
         values = values_of(rule.column)
-        hit = values.per_row(matches(rule.condition, values)) & (code == 0)
+        hit = values.per_row(rule.condition.matches(values)) & (code == 0)
         reasons.append(rule.reason)
         code[hit] = len(reasons) - 1
     settings = model.settings

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from icp_sheets.core import names
-from icp_sheets.core.conditions import CONTAIN_OPS, EQUAL_OPS, NEGATED_OPS, Condition, Op
+from icp_sheets.core.conditions import Condition, Reads
 from icp_sheets.core.models import Criterion, Disqualifier
 from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.core.values import norm_text
@@ -52,9 +52,9 @@ class TextSet:
 
 def text_set(condition: Condition) -> TextSet | None:
     """The values an `is` / `one of` condition (or its negation) matches; None for other words."""
-    if condition.op not in EQUAL_OPS:
+    if condition.kind.reads is not Reads.TEXT:
         return None
-    return TextSet(frozenset(norm_text(item) for item in condition.items), condition.op in NEGATED_OPS)
+    return TextSet(frozenset(norm_text(item) for item in condition.items), condition.kind.negated)
 
 
 def _warn(code: Code, message: str, row: int | None, column: str) -> Problem:
@@ -106,29 +106,25 @@ def text_band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqu
         caught |= values
 
 
+def _keys(rule: Criterion | Disqualifier) -> set[str]:
+    return {norm_text(item) for item in rule.condition.items}
+
+
 def _contains_shadowed(
     band: Criterion, bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifier]
 ) -> Iterator[Problem]:
     """`contains any of S` after rows whose lists hold all of S; `does not contain any of T`
     after a `does not contain any of` a part of T (every cell it matches was caught)."""
-    if band.condition.op not in CONTAIN_OPS:
+    if band.condition.kind.reads is not Reads.ITEMS:
         return
-    mine = {norm_text(i) for i in band.condition.items}
+    mine = _keys(band)
     earlier: list[Criterion | Disqualifier] = [*disqualifiers, *bands[: bands.index(band)]]
-    if band.condition.op is Op.CONTAINS_ANY:
-        covering = [
-            r
-            for r in earlier
-            if r.condition.op is Op.CONTAINS_ANY and not mine.isdisjoint(norm_text(i) for i in r.condition.items)
-        ]
-        held = {norm_text(i) for r in covering for i in r.condition.items}
-        shadowed = bool(covering) and mine <= held
+    lists = [r for r in earlier if r.condition.kind.reads is Reads.ITEMS]
+    if not band.condition.kind.negated:
+        covering = [r for r in lists if not r.condition.kind.negated and not mine.isdisjoint(_keys(r))]
+        shadowed = bool(covering) and mine <= {key for r in covering for key in _keys(r)}
     else:
-        covering = [
-            r
-            for r in earlier
-            if r.condition.op is Op.NOT_CONTAINS_ANY and {norm_text(i) for i in r.condition.items} <= mine
-        ]
+        covering = [r for r in lists if r.condition.kind.negated and _keys(r) <= mine]
         shadowed = bool(covering)
     if shadowed:
         where = ", ".join(f"{'Anti-ICP ' if isinstance(r, Disqualifier) else ''}row {r.row}" for r in covering)

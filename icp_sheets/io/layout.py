@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from icp_sheets.core.conditions import Op
+from icp_sheets.core import decays
+from icp_sheets.core.conditions import KINDS
 from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role
 from icp_sheets.core.names import (  # noqa: F401  (the layout speaks these names too)
     ACCOUNTS,
@@ -52,8 +53,8 @@ class TabLayout:
         return [c.header for c in self.columns]
 
 
-CONDITION_CHOICES = tuple(op.value for op in Op)
-DECAY_CHOICES = ("none", "linear", "half-life 30 days", "half-life 30 days, floor 0.25")
+CONDITION_CHOICES = tuple(op.value for op in KINDS)
+DECAY_CHOICES = tuple(decays.CHOICES)
 
 TABS: dict[str, TabLayout] = {
     ICP: TabLayout(

@@ -8,7 +8,6 @@ raised together as one :class:`IcpError`; warnings come back with the model.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from icp_sheets.core.conditions import ConditionError, fmt_number, parse_condition
+from icp_sheets.core.decays import Decay
 from icp_sheets.core.models import (
     Criterion,
-    Decay,
-    DecayKind,
     Disqualifier,
     IcpModel,
     Layer,
@@ -35,9 +33,6 @@ from icp_sheets.core.values import DateError, is_blank, norm_text, parse_date, p
 from icp_sheets.io import layout
 from icp_sheets.io.tables import Table, header_key, read_xlsx_tabs
 
-_DECAY = re.compile(
-    r"^half[- ]?life\s+(?P<days>[\d.,]+)\s*(?:days?|d)?\s*(?:[,;]?\s*floor\s+(?P<floor>[\d.,]+))?$", re.I
-)
 _ROLE_SYNONYMS = {
     "buyer": Role.ECONOMIC_BUYER,
     "decision maker": Role.ECONOMIC_BUYER,
@@ -191,21 +186,6 @@ def _read_anti(reader: _TabReader) -> list[Disqualifier]:
     return out
 
 
-def parse_decay(value: Any) -> Decay:
-    """'none', 'linear', 'half-life 30 days' or 'half-life 30 days, floor 0.25' (blank = none)."""
-    text = "" if is_blank(value) else re.sub(r"\s+", " ", str(value)).strip()
-    if not text or text.casefold() == "none":
-        return Decay()
-    if text.casefold() == "linear":
-        return Decay(kind=DecayKind.LINEAR)
-    match = _DECAY.match(text)
-    days = parse_number(match.group("days")) if match else None
-    if match is None or days is None or days <= 0:
-        raise ValueError(f"'{text}' is not a decay; write 'none', 'linear' or 'half-life 30 days, floor 0.25'")
-    floor = parse_number(match.group("floor")) if match.group("floor") else None
-    return Decay(kind=DecayKind.HALF_LIFE, half_life_days=days, floor=floor)
-
-
 def _read_signals(reader: _TabReader) -> list[Signal]:
     out = []
     for row, cells in reader.rows():
@@ -223,7 +203,7 @@ def _read_signals(reader: _TabReader) -> list[Signal]:
             )
             window = None
         try:
-            decay = parse_decay(cells["Decay"])
+            decay = Decay.parse(cells["Decay"])
         except ValueError as exc:
             reader.problem(Code.UNKNOWN_VALUE, str(exc), row, "Decay", cells["Decay"])
             continue

@@ -29,8 +29,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from icp_sheets import example
-from icp_sheets.core.conditions import EXAMPLES, Op
-from icp_sheets.core.models import DecayKind, IcpModel, Layer, Role
+from icp_sheets.core import decays
+from icp_sheets.core.conditions import KINDS, Op
+from icp_sheets.core.models import IcpModel, Layer, Role
 from icp_sheets.excel.formulas import LayoutError, live_steps
 from icp_sheets.io import layout
 from icp_sheets.io.tables import header_key
@@ -73,23 +74,14 @@ CONTACT_NOTES = {
     "seniority": "Optional: narrows the persona match when the Personas tab names a seniority.",
 }
 
-# What a drop-down word means, where its example alone would not say.
+# What a drop-down word means, where its example alone would not say; conditions and decays
+# say it themselves.
 _MEANINGS = {
-    Op.IS_BLANK.value: "The cell is empty or holds a 'no data' marker such as n/a.",
-    Op.NOT_BLANK.value: "The cell holds a value.",
-    Op.IS_NOT.value: "Any value but this one; a blank cell is not matched (use 'is blank' for it).",
-    Op.NOT_ONE_OF.value: "Any value but these; a blank cell is not matched.",
-    Op.NOT_CONTAINS_ANY.value: "The cell's list holds none of these; a blank cell is not matched.",
-    Op.IS_TRUE.value: "A yes/no column says yes (yes, y, true, 1, x).",
-    Op.IS_FALSE.value: "A yes/no column says no (no, n, false, 0).",
-    Op.ANY_OTHER.value: "Catch-all last band: whatever the rows above did not match, blank included.",
+    **{kind.op.value: kind.meaning for kind in KINDS.values() if kind.meaning},
+    **decays.CHOICES,
     Layer.FIRMOGRAPHIC.value: "Who they are: size, industry, region, funding.",
     Layer.TECHNOGRAPHIC.value: "What they run: CRM, tools, tech stack.",
     Layer.BEHAVIOURAL.value: "What they do: visits, replies, product usage.",
-    DecayKind.NONE.value: "Full points inside the window, nothing after.",
-    DecayKind.LINEAR.value: "Points fall evenly to 0 at the end of the window.",
-    "half-life 30 days": "Points halve every 30 days (any number of days works).",
-    "half-life 30 days, floor 0.25": "Halving, but never below 0.25 while inside the window.",
     Role.ECONOMIC_BUYER.value: "Signs the budget.",
     Role.CHAMPION.value: "Wants the change and sells it inside the account.",
     Role.TECHNICAL_GATEKEEPER.value: "Can block on security, IT or integration.",
@@ -219,8 +211,8 @@ def _choice_lists(model: IcpModel) -> dict[str, list[tuple[str, str]]]:
 
 
 def _explain(header: str, choice: str) -> str:
-    if header == "Condition" and EXAMPLES[Op(choice)] != choice:
-        return f"e.g. {EXAMPLES[Op(choice)]}"
+    if header == "Condition" and KINDS[Op(choice)].example != choice:
+        return f"e.g. {KINDS[Op(choice)].example}"
     return _MEANINGS.get(choice, "")
 
 
