@@ -45,6 +45,7 @@ from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, key
 from icp_sheets.sheets.http import SheetsError, message_of, status_of
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, merge, next_base, same
 from icp_sheets.sheets.trust import (
+    TARGET_SETTING,
     TRUST_SETTING,
     Cell,
     Refused,
@@ -593,8 +594,8 @@ def sync(
     """Sync ``workbook`` with the sheet behind ``conn``; see the module docstring."""
     sent_before = conn.http.sent
     side = WorkbookSide(workbook)
-    if remember and not side.setting("Google Sheet"):
-        side.set_setting("Google Sheet", remember)
+    if remember and side.setting(TARGET_SETTING) != remember:  # shown in Settings; kept in the base tab
+        side.set_setting(TARGET_SETTING, remember)
     metadata = fetch_metadata(conn)
     in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
     tabs = [t for t in SYNC_TABS if side.has(t) or t in in_sheet]
