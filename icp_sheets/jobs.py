@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.names import without_results
+from icp_sheets.core.names import find_tab, without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import score
@@ -187,7 +187,8 @@ def score_workbook(
 
 
 def _tab(tables: dict[str, Table], name: str) -> Table | None:
-    return next((t for key, t in tables.items() if key.strip().casefold() == name.casefold()), None)
+    actual = find_tab(tables, name)
+    return None if actual is None else tables[actual]
 
 
 def write_example_workbook(path: Path) -> None:

@@ -76,12 +76,14 @@ def test_missing_header_lists_the_headers_found(model: IcpModel) -> None:
     assert "'Column', 'Rule', 'Points'" in problem.message
 
 
-def test_missing_icp_tab_is_an_error_other_tabs_are_optional(model: IcpModel) -> None:
+def test_every_model_tab_must_be_there(model: IcpModel) -> None:
     with pytest.raises(IcpError) as caught:
         read_model({"Settings": _tables(model)["Settings"]})
-    assert caught.value.problems[0].code is Code.MISSING_TAB
-    read, _ = read_model({"icp": _tables(model)["ICP"]})  # tab names match in any case
-    assert read.criteria == model.criteria and read.signals == ()
+    missing = {p.tab for p in caught.value.problems if p.code is Code.MISSING_TAB}
+    assert missing == {"ICP", "Anti-ICP", "Signals", "Personas"}
+    renamed = {name.lower().replace("-", "_"): table for name, table in _tables(model).items()}
+    read, _ = read_model(renamed)  # tab names match in any case, '_' for '-'
+    assert read == model
 
 
 def test_settings_are_typed_and_checked(model: IcpModel) -> None:
@@ -98,14 +100,13 @@ def test_settings_are_typed_and_checked(model: IcpModel) -> None:
     assert _problems(model, Settings=settings) == [("Settings", None, "Value", "bad-thresholds")]
 
 
-def test_unknown_settings_and_blank_reasons_are_warnings(model: IcpModel) -> None:
+def test_unknown_settings_are_errors_and_blank_reasons_warnings(model: IcpModel) -> None:
     settings = [*layout.model_rows(model)[layout.SETTINGS], ["Colour of the sky", "blue", ""]]
+    last_row = len(settings) + 1  # below the header
+    assert _problems(model, Settings=settings) == [("Settings", last_row, "Setting", "unknown-setting")]
     anti = [["Employees", "above 5000", None]]
-    read, warnings = read_model(_tables(model, Settings=settings, Anti_ICP=anti))
-    assert {(w.code, w.severity) for w in warnings} == {
-        (Code.UNKNOWN_SETTING, Severity.WARNING),
-        (Code.REQUIRED_CELL, Severity.WARNING),
-    }
+    read, warnings = read_model(_tables(model, Anti_ICP=anti))
+    assert {(w.code, w.severity) for w in warnings} == {(Code.REQUIRED_CELL, Severity.WARNING)}
     assert read.disqualifiers[0].reason == "Anti-ICP: Employees above 5,000"
 
 

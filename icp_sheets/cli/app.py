@@ -54,9 +54,11 @@ def cli(debug: bool) -> None:
     """
 
 
-def report(problems: Iterable[Problem]) -> None:
-    """Print problems to stderr, errors first, one per line."""
-    ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
-    for problem in ordered:
-        label = "error" if problem.severity is Severity.ERROR else "warning"
-        click.echo(f"{label}: {problem}", err=True)
+_LABELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def report(problems: Iterable[Problem], *, notes: bool = False) -> None:
+    """Print problems to stderr, errors first, one per line; notes (defaults in force) only when asked."""
+    shown = [p for p in problems if notes or p.severity is not Severity.INFO]
+    for problem in sorted(shown, key=lambda p: list(_LABELS).index(p.severity)):
+        click.echo(f"{_LABELS[problem.severity]}: {problem}", err=True)

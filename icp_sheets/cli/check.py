@@ -8,6 +8,7 @@ import click
 
 from icp_sheets.cli.app import cli, report
 from icp_sheets.core.checks import account_problems, check_model
+from icp_sheets.core.problems import actionable
 from icp_sheets.core.scoring import score
 from icp_sheets.evidence.market import market_check
 from icp_sheets.io.model_reader import load_model
@@ -34,13 +35,14 @@ def check(workbook: Path, accounts: Path | None) -> None:
         if not missing:
             counts = score(model, table.frame)["icp_tier"].value_counts(sort=False)
         market = market_check(model, table.frame)
-    report(warnings)
+    report(warnings, notes=True)
+    count = len(actionable(warnings))
     s = model.settings
     click.echo(
         f"{s.model_name} v{s.model_version}: {len(model.criteria)} criteria on "
         f"{len(model.scored_columns())} columns, {len(model.disqualifiers)} disqualifiers, "
         f"{len(model.signals)} signals, {len(model.personas)} personas. "
-        f"{'Usable' if not warnings else f'Usable, with {len(warnings)} warning(s)'}."
+        f"{'Usable' if not count else f'Usable, with {count} warning(s)'}."
     )
     if counts is not None:
         total = int(counts.sum())

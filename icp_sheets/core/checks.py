@@ -18,6 +18,7 @@ from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import Criterion, Disqualifier, IcpModel
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 from icp_sheets.core.scoring import resolve_columns
+from icp_sheets.core.text_checks import text_band_problems
 
 MAX_COLUMNS = 8
 STALE_DAYS = 90
@@ -105,6 +106,7 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
                 )
         if reach is None or high > reach[0] or (high == reach[0] and not high_open):
             reach = (high, high_open)
+    yield from text_band_problems(bands, disqualifiers)
     other = [c for c in bands if c.condition.kind.catch_all]
     if other and other[0] is not bands[-1]:
         yield _warn(

@@ -35,8 +35,11 @@ class Op(StrEnum):
     AT_LEAST = "at least"
     AT_MOST = "at most"
     IS = "is"
+    IS_NOT = "is not"
     ONE_OF = "one of"
+    NOT_ONE_OF = "not one of"
     CONTAINS_ANY = "contains any of"
+    NOT_CONTAINS_ANY = "does not contain any of"
     IS_BLANK = "is blank"
     NOT_BLANK = "is not blank"
     IS_TRUE = "is true"
@@ -147,6 +150,7 @@ class Kind:
     meaning: str = ""  # what the drop-down word means, where its example alone would not say
     catch_all: ClassVar[bool] = False
     reads: Reads = Reads.ANYTHING
+    negated: bool = False  # is not / not one of / does not contain any of: never true of a blank cell
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -231,7 +235,11 @@ class _Range(Kind):
 
 @dataclass(frozen=True)
 class _Values(Kind):
-    """Is / one of: the cell, compared as text without case or spacing, is one of the items."""
+    """Is / one of: the cell, compared as text without case or spacing, is one of the items.
+
+    Negated (is not / not one of) it is any other value; a blank cell is unknown, not
+    'something else', so a negation never matches it.
+    """
 
     reads: Reads = Reads.TEXT
 
@@ -239,6 +247,8 @@ class _Values(Kind):
         items = tuple(split_list(rest))
         if not items:
             raise ConditionError(f"'{self.op.value}' needs at least one value, like '{self.example}'")
+        if self.reads is Reads.TEXT and any(item.casefold().startswith("not ") for item in items):
+            raise ConditionError(_literal_not(items))
         return Condition(op=self.op, items=items)
 
     def text(self, condition: Condition) -> str:
@@ -248,11 +258,28 @@ class _Values(Kind):
         return {norm_text(item) for item in condition.items}
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        hit = self.hits(condition, values)
+        return ~hit & ~values.blank if self.negated else hit
+
+    def hits(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        """Which distinct values hold one of the items (before any negation)."""
         wanted = self.keys(condition)
         return np.fromiter((t in wanted for t in values.text), dtype=bool, count=len(values))
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        if self.negated:
+            return f"{fmt_points(points)} {shown(raw).strip()} (not {'/'.join(condition.items)})"
         return f"{fmt_points(points)} {shown(raw).strip()}"
+
+
+def _literal_not(items: tuple[str, ...]) -> str:
+    """'is not X' typed as 'is' + 'not X' (or 'one of not X, Y'): say how to write the negation."""
+    literal = next(item for item in items if item.casefold().startswith("not "))
+    kept = [item[4:].strip() if item.casefold().startswith("not ") else item for item in items]
+    negated = f"is not {kept[0]}" if len(kept) == 1 else f"not one of {', '.join(kept)}"
+    return (
+        f"the value '{literal}' starts with 'not' but would be matched as text; to leave values out write '{negated}'"
+    )
 
 
 @dataclass(frozen=True)
@@ -261,11 +288,13 @@ class _ContainsAny(_Values):
 
     reads: Reads = Reads.ITEMS
 
-    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+    def hits(self, condition: Condition, values: ColumnValues) -> np.ndarray:
         wanted = self.keys(condition)
         return np.fromiter((not wanted.isdisjoint(s) for s in values.items), dtype=bool, count=len(values))
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        if self.negated:
+            return f"{fmt_points(points)} {column} without {'/'.join(condition.items)}"
         present = {norm_text(item) for item in str(raw).replace(";", ",").replace("\n", ",").split(",")}
         hits = [item for item in condition.items if norm_text(item) in present]
         return f"{fmt_points(points)} {'/'.join(hits)}"
@@ -352,8 +381,28 @@ KINDS: dict[Op, Kind] = {
         _Range(Op.AT_LEAST, "at least 500", side="low", open_ends=(False, True), words_shown="{low}+"),
         _Range(Op.AT_MOST, "at most 200", side="high", open_ends=(True, False), words_shown="up to {low}"),
         _Values(Op.IS, "is Fintech", ("equals",)),
+        _Values(
+            Op.IS_NOT,
+            "is not North America",
+            meaning="Any value but this one; a blank cell is not matched (use 'is blank' for it).",
+            negated=True,
+        ),
         _Values(Op.ONE_OF, "one of Series A, Series B", ("is one of", "in")),
+        _Values(
+            Op.NOT_ONE_OF,
+            "not one of Series A, Series B",
+            ("is not one of", "not in"),
+            "Any value but these; a blank cell is not matched.",
+            negated=True,
+        ),
         _ContainsAny(Op.CONTAINS_ANY, "contains any of Salesforce, HubSpot", ("contains", "contains any")),
+        _ContainsAny(
+            Op.NOT_CONTAINS_ANY,
+            "does not contain any of Salesforce, HubSpot",
+            ("does not contain", "does not contain any"),
+            "The cell's list holds none of these; a blank cell is not matched.",
+            negated=True,
+        ),
         _Flag(
             Op.IS_BLANK,
             "is blank",

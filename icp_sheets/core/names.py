@@ -6,6 +6,7 @@ workbook layout (io.layout) and the table reader (io.tables) build on them.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 
@@ -46,6 +47,27 @@ _KEY_SPACE = re.compile(r"\s+")
 def header_key(name: object) -> str:
     """How headers are compared: case, spacing and surrounding blanks do not matter."""
     return _KEY_SPACE.sub(" ", str(name)).strip().casefold()
+
+
+_TAB_NOISE = re.compile(r"[\s_-]+")
+
+
+def tab_key(name: object) -> str:
+    """How tab names are compared: 'Anti ICP', 'anti_icp' and 'Anti-ICP' are one tab."""
+    return _TAB_NOISE.sub("", str(name)).casefold()
+
+
+def find_tab(names: Iterable[str], wanted: str) -> str | None:
+    """The actual tab name that means ``wanted``, or None."""
+    key = tab_key(wanted)
+    return next((name for name in names if tab_key(name) == key), None)
+
+
+def close_tab(names: Iterable[str], wanted: str) -> str | None:
+    """A tab whose name is close to ``wanted`` (a typo, a plural), for 'did you mean'."""
+    by_key = {tab_key(name): name for name in names}
+    close = difflib.get_close_matches(tab_key(wanted), list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else None
 
 
 def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | None:

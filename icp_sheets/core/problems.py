@@ -18,6 +18,7 @@ from typing import Any
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # worth knowing, nothing to fix (a default in force)
 
 
 class Code(StrEnum):
@@ -33,6 +34,8 @@ class Code(StrEnum):
     UNKNOWN_VALUE = "unknown-value"
     REQUIRED_CELL = "required-cell"
     UNKNOWN_SETTING = "unknown-setting"
+    MISSING_SETTING = "missing-setting"
+    DEFAULT_SETTING = "default-setting"
     DUPLICATE = "duplicate"
     BAD_THRESHOLDS = "bad-thresholds"
     BAND_GAP = "band-gap"
@@ -56,6 +59,8 @@ CODE_HELP: dict[Code, str] = {
     Code.UNKNOWN_VALUE: "A cell holds a value outside its drop-down list.",
     Code.REQUIRED_CELL: "A cell that must be filled in is blank.",
     Code.UNKNOWN_SETTING: "The Settings tab names a setting the model does not know.",
+    Code.MISSING_SETTING: "A setting scoring cannot do without (a tier threshold) is blank or has no row.",
+    Code.DEFAULT_SETTING: "An optional setting is blank, so its default is used (listed by check).",
     Code.DUPLICATE: "The same name is used twice where names must be unique.",
     Code.BAD_THRESHOLDS: "Tier thresholds are in the wrong order.",
     Code.BAND_GAP: "Numbers between two bands of a column score nothing.",
@@ -99,6 +104,11 @@ class Problem:
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def actionable(problems: Iterable[Problem]) -> list[Problem]:
+    """Errors and warnings: everything but notes."""
+    return [p for p in problems if p.severity is not Severity.INFO]
 
 
 class IcpError(Exception):

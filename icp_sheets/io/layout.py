@@ -139,7 +139,7 @@ TABS: dict[str, TabLayout] = {
         SETTINGS,
         (
             Column("Setting", "The setting's name; leave these as they are.", True, width=24),
-            Column("Value", "Your value.", width=60),
+            Column("Value", "Your value.", True, width=60),
             Column("Notes", "What the setting does.", width=60),
         ),
         "Names, dates, thresholds and the priority matrix.",
@@ -153,6 +153,7 @@ class SettingRow:
     path: str  # dotted path into Settings, e.g. "narrative.company" or "actions.A1"
     note: str
     kind: str = "text"  # text | number | date
+    required: bool = False  # blank or missing is an error, never a silent default
 
 
 SETTING_ROWS: tuple[SettingRow, ...] = (
@@ -163,15 +164,23 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     ),
     SettingRow("As-of date", "as_of", "Signals count back from this day. Leave blank to use today.", "date"),
     SettingRow("Top tier", "top_tier", "Name of the best tier."),
-    SettingRow("Top tier from score", "top_tier_at", "Total score from which an account is in the top tier.", "number"),
+    SettingRow(
+        "Top tier from score", "top_tier_at", "Total score from which an account is in the top tier.", "number", True
+    ),
     SettingRow("Middle tier", "middle_tier", "Name of the middle tier."),
     SettingRow(
-        "Middle tier from score", "middle_tier_at", "The floor: below this score an account is Disqualified.", "number"
+        "Middle tier from score",
+        "middle_tier_at",
+        "The floor: below this score an account is Disqualified.",
+        "number",
+        True,
     ),
-    SettingRow("Fit tier A from", "fit_a_at", "Fit points from which fit tier is A.", "number"),
-    SettingRow("Fit tier B from", "fit_b_at", "Fit points from which fit tier is B; below is C.", "number"),
-    SettingRow("Timing tier 1 from", "timing_1_at", "Signal points from which timing tier is 1.", "number"),
-    SettingRow("Timing tier 2 from", "timing_2_at", "Signal points from which timing tier is 2; below is 3.", "number"),
+    SettingRow("Fit tier A from", "fit_a_at", "Fit points from which fit tier is A.", "number", True),
+    SettingRow("Fit tier B from", "fit_b_at", "Fit points from which fit tier is B; below is C.", "number", True),
+    SettingRow("Timing tier 1 from", "timing_1_at", "Signal points from which timing tier is 1.", "number", True),
+    SettingRow(
+        "Timing tier 2 from", "timing_2_at", "Signal points from which timing tier is 2; below is 3.", "number", True
+    ),
     *(
         SettingRow(
             f"Action {cell}",

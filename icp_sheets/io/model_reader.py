@@ -8,13 +8,13 @@ raised together as one :class:`IcpError`; warnings come back with the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from icp_sheets.core.conditions import ConditionError, parse_condition
+from icp_sheets.core.conditions import ConditionError, fmt_number, parse_condition
 from icp_sheets.core.decays import Decay
 from icp_sheets.core.models import (
     Criterion,
@@ -27,10 +27,11 @@ from icp_sheets.core.models import (
     Settings,
     Signal,
 )
+from icp_sheets.core.names import close_tab, find_tab
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
 from icp_sheets.core.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
 from icp_sheets.io import layout
-from icp_sheets.io.tables import Table, header_key, read_xlsx_sheets
+from icp_sheets.io.tables import Table, header_key, read_xlsx_tabs
 
 _ROLE_SYNONYMS = {
     "buyer": Role.ECONOMIC_BUYER,
@@ -49,6 +50,7 @@ class _TabReader:
         self.table = table
         self.tab = table.name
         self.problems = problems
+        self.complete = True  # every required header is there
 
     def problem(
         self,
@@ -63,11 +65,12 @@ class _TabReader:
 
     def columns(self) -> dict[str, str | None]:
         """Actual header per layout header; a missing required header is an error."""
-        tab_layout = layout.TABS[self.tab_key]
+        tab_layout = layout.TABS[self.tab]
         found: dict[str, str | None] = {}
         for column in tab_layout.columns:
             actual = self.table.column(column.header)
             if actual is None and column.required:
+                self.complete = False
                 headers = ", ".join(f"'{h}'" for h in self.table.frame.columns) or "none"
                 self.problem(
                     Code.MISSING_HEADER,
@@ -78,14 +81,10 @@ class _TabReader:
             found[column.header] = actual
         return found
 
-    @property
-    def tab_key(self) -> str:
-        return next(name for name in layout.TABS if header_key(name) == header_key(self.tab))
-
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """(sheet row, {layout header: raw value}) for every non-blank row."""
         columns = self.columns()
-        if any(c.required and columns[c.header] is None for c in layout.TABS[self.tab_key].columns):
+        if any(c.required and columns[c.header] is None for c in layout.TABS[self.tab].columns):
             return []
         records = self.table.frame.to_dict("records")
         out = []
@@ -253,41 +252,83 @@ def _read_personas(reader: _TabReader) -> list[Persona]:
 def _read_settings(reader: _TabReader) -> Settings:
     by_label = {header_key(s.label): s for s in layout.SETTING_ROWS}
     values: dict[str, Any] = {}
+    seen: set[str] = set()
+    unreadable: set[str] = set()  # already reported
     for row, cells in reader.rows():
         label = cells["Setting"]
-        setting = by_label.get(header_key(label)) if not is_blank(label) else None
+        if is_blank(label):
+            continue
+        setting = by_label.get(header_key(label))
         if setting is None:
-            if not is_blank(label):
-                reader.problem(
-                    Code.UNKNOWN_SETTING,
-                    f"'{shown(label)}' is not a setting I know; it is ignored",
-                    row,
-                    "Setting",
-                    label,
-                    Severity.WARNING,
-                )
+            reader.problem(
+                Code.UNKNOWN_SETTING,
+                f"'{shown(label)}' is not a setting I know; fix its spelling or delete the row",
+                row,
+                "Setting",
+                label,
+            )
             continue
-        value = cells["Value"]
-        if is_blank(value):
-            continue
-        if setting.kind == "number":
-            number = parse_number(value)
-            if number is None:
-                reader.problem(
-                    Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number", row, "Value", value
-                )
-                continue
-            value = number
-        elif setting.kind == "date":
-            try:
-                value = parse_date(value)
-            except DateError as exc:
-                reader.problem(Code.UNREADABLE_DATE, str(exc), row, "Value", value)
-                continue
-        else:
-            value = shown(value) if not isinstance(value, str) else value.strip()
-        values[setting.path] = value
+        seen.add(setting.path)
+        value = _setting_value(reader, setting, cells["Value"], row)
+        if value is not None:
+            values[setting.path] = value
+        elif not is_blank(cells["Value"]):
+            unreadable.add(setting.path)
+    if reader.complete:
+        _unset_settings(reader, values, seen, unreadable)
     return _settings_from(values, reader)
+
+
+def _setting_value(reader: _TabReader, setting: layout.SettingRow, value: Any, row: int) -> Any:
+    """The cell as the setting's kind, or None (blank, or a problem recorded)."""
+    if is_blank(value):
+        return None
+    if setting.kind == "number":
+        number = parse_number(value)
+        if number is None:
+            reader.problem(
+                Code.UNREADABLE_NUMBER, f"'{shown(value)}' is not a number; type a number", row, "Value", value
+            )
+        return number
+    if setting.kind == "date":
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            reader.problem(Code.UNREADABLE_DATE, str(exc), row, "Value", value)
+            return None
+    return shown(value) if not isinstance(value, str) else value.strip()
+
+
+def _unset_settings(reader: _TabReader, values: Mapping[str, Any], seen: set[str], unreadable: set[str]) -> None:
+    """A required setting left out is an error; an optional one with a default is noted."""
+    for setting in layout.SETTING_ROWS:
+        if setting.path in values or setting.path in unreadable:
+            continue
+        where = "is blank" if setting.path in seen else "has no row"
+        if setting.required:
+            reader.problem(
+                Code.MISSING_SETTING,
+                f"'{setting.label}' {where}; type its value (the template has {_default_text(setting)})",
+                column=setting.label,
+            )
+        elif (default := _default_text(setting)) is not None:
+            reader.problem(
+                Code.DEFAULT_SETTING,
+                f"'{setting.label}' {where}, so {default} is used",
+                column=setting.label,
+                severity=Severity.INFO,
+            )
+
+
+def _default_text(setting: layout.SettingRow) -> str | None:
+    """The default a blank setting falls back to, as words; None when blank simply means none."""
+    if setting.path == "as_of":
+        return "today"
+    field = Settings.model_fields.get(setting.path)
+    if field is None or field.default in (None, ""):
+        return None
+    default = field.default
+    return fmt_number(default) if isinstance(default, int | float) else f"'{default}'"
 
 
 def _settings_from(values: Mapping[str, Any], reader: _TabReader) -> Settings:
@@ -339,27 +380,36 @@ def _duplicates(reader_tab: str, names: list[tuple[str, int | None]], what: str,
             seen[key] = row
 
 
-def read_model(tables: Mapping[str, Table]) -> tuple[IcpModel, list[Problem]]:
-    """The model from the workbook's tabs (matched by name, any case), plus warnings.
+def _missing_tab(tab: str, names: Sequence[str]) -> Problem:
+    found = ", ".join(f"'{t}'" for t in names) or "none"
+    close = close_tab([n for n in names if find_tab(layout.MODEL_TABS, n) is None], tab)
+    fix = (
+        f"did you mean '{close}'? Rename it to '{tab}'"
+        if close is not None
+        else "add it (a tab with only its header row means 'none') or start from 'icp-sheets new'"
+    )
+    return Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab; {fix} (tabs found: {found})", tab)
 
-    Raises IcpError carrying every error when the model cannot be used.
+
+def read_model(
+    tables: Mapping[str, Table], *, tab_names: Sequence[str] | None = None
+) -> tuple[IcpModel, list[Problem]]:
+    """The model from the workbook's tabs, plus warnings and notes.
+
+    Tabs are matched by name ignoring case, spaces, hyphens and underscores; every
+    model tab must be there (an empty part is a tab with only its header row).
+    ``tab_names`` lists all the workbook's tabs, for 'did you mean', when ``tables``
+    holds only some. Raises IcpError carrying every error when the model cannot be used.
     """
-    by_key = {header_key(name): table for name, table in tables.items()}
+    names = list(tab_names if tab_names is not None else tables)
     problems: list[Problem] = []
     parts: dict[str, Any] = {}
     for tab, read in _TAB_READERS.items():
-        table = by_key.get(header_key(tab))
-        if table is None:
-            if tab == layout.ICP:
-                found = ", ".join(f"'{t}'" for t in tables) or "none"
-                problems.append(
-                    Problem(
-                        Code.MISSING_TAB,
-                        f"the workbook has no '{tab}' tab; add it or start from 'icp-sheets new' (tabs found: {found})",
-                        tab,
-                    )
-                )
+        actual = find_tab(tables, tab)
+        if actual is None:
+            problems.append(_missing_tab(tab, names))
             continue
+        table = tables[actual]
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows), problems))
     if not parts.get(layout.ICP) and not errors(problems):
         problems.append(Problem(Code.REQUIRED_CELL, "has no criteria; add at least one row", layout.ICP))
@@ -368,11 +418,11 @@ def read_model(tables: Mapping[str, Table]) -> tuple[IcpModel, list[Problem]]:
     _duplicates(layout.SIGNALS, [(s.name, s.row) for s in parts.get(layout.SIGNALS, [])], "Signal", problems)
     _duplicates(layout.PERSONAS, [(p.name, p.row) for p in parts.get(layout.PERSONAS, [])], "Persona", problems)
     model = IcpModel(
-        settings=parts.get(layout.SETTINGS, Settings()),
-        criteria=tuple(parts.get(layout.ICP, ())),
-        disqualifiers=tuple(parts.get(layout.ANTI_ICP, ())),
-        signals=tuple(parts.get(layout.SIGNALS, ())),
-        personas=tuple(parts.get(layout.PERSONAS, ())),
+        settings=parts[layout.SETTINGS],
+        criteria=tuple(parts[layout.ICP]),
+        disqualifiers=tuple(parts[layout.ANTI_ICP]),
+        signals=tuple(parts[layout.SIGNALS]),
+        personas=tuple(parts[layout.PERSONAS]),
     )
     return model, problems
 
@@ -388,4 +438,5 @@ def load_model(path: Path | str) -> tuple[IcpModel, list[Problem]]:
                 tab=str(path),
             )
         )
-    return read_model(read_xlsx_sheets(path, layout.MODEL_TABS))
+    tables, names = read_xlsx_tabs(path, layout.MODEL_TABS)
+    return read_model(tables, tab_names=names)

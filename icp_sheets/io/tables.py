@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icp_sheets.core.names import find_column, header_key
+from icp_sheets.core.names import find_column, header_key, tab_key
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import is_empty
 
@@ -126,8 +126,9 @@ def read_csv(path: Path) -> Table:
     return Table(path.name, frame, rows)
 
 
-def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str, Table]:
-    """Tabs of a workbook by name (all tabs when ``names`` is None), read with calamine for speed."""
+def read_xlsx_tabs(path: Path, names: Iterable[str] | None = None) -> tuple[dict[str, Table], list[str]]:
+    """Tabs of a workbook by name (all tabs when ``names`` is None; names match ignoring case,
+    spaces, hyphens and underscores), read with calamine for speed, and the names of all its tabs."""
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
@@ -136,15 +137,20 @@ def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files
         raise IcpError(Problem(Code.UNREADABLE_FILE, f"cannot open it as a workbook ({exc})", tab=path.name)) from None
-    wanted = {header_key(n) for n in names} if names is not None else None
+    wanted = {tab_key(n) for n in names} if names is not None else None
     tables = {}
     for sheet_name in book.sheet_names:
-        if wanted is not None and header_key(sheet_name) not in wanted:
+        if wanted is not None and tab_key(sheet_name) not in wanted:
             continue
         sheet = book.get_sheet_by_name(sheet_name)
         values = sheet.to_python(skip_empty_area=False)
         tables[sheet_name] = table_from_values(sheet_name, values)
-    return tables
+    return tables, list(book.sheet_names)
+
+
+def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str, Table]:
+    """Tabs of a workbook by name (all tabs when ``names`` is None)."""
+    return read_xlsx_tabs(path, names)[0]
 
 
 def read_workbook(path: Path) -> dict[str, Table]:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from icp_sheets.core.names import without_results
+from icp_sheets.core.names import find_tab, without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import IcpError, Problem
 from icp_sheets.core.scoring import score
@@ -118,16 +118,16 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
     """Score the sheet's accounts (and match its contacts) and write the result columns."""
     sent_before = conn.http.sent
     metadata = fetch_metadata(conn)
-    in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
+    in_sheet = [s["properties"]["title"] for s in metadata.get("sheets", [])]
     if layout.ACCOUNTS not in in_sheet:
         raise SheetsError(
             f"The sheet has no '{layout.ACCOUNTS}' tab; push a workbook first with "
             f"'icp-sheets sync push WORKBOOK --sheet ...'."
         )
-    model_tabs = [t for t in layout.MODEL_TABS if t in in_sheet]
+    model_tabs = [actual for t in layout.MODEL_TABS if (actual := find_tab(in_sheet, t)) is not None]
     data_tabs = [t for t in layout.DATA_TABS if t in in_sheet]
     grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
-    model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs})
+    model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs}, tab_names=in_sheet)
     report = RefreshReport(warnings=warnings)
     for _ in range(MAX_ROUNDS):
         cells: dict[str, list[tuple[int, int, Value]]] = {}
