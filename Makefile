@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test dist bench template render clean
+.PHONY: demo test test-slow dist bench template render clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)  ## lint, type-check and run the whole suite
 	$(BIN)/ruff format --check icp_sheets tests bench addin tools
 	$(BIN)/mypy icp_sheets
 	$(BIN)/python -m pytest -n 2
+
+test-slow: $(STAMP)  ## the slow tests: the Lite bundle in fresh environments with Pyodide's package versions
+	$(BIN)/python -m pytest -m slow
 
 dist: $(STAMP)  ## build the wheel and sdist into dist/ and check them as PyPI would
 	rm -rf dist

@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from icp_sheets.example import example_model
 from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows
+
+
+@contextmanager
+def office_js_runtime() -> Iterator[tuple[ModuleType, ModuleType]]:
+    """``icp_sheets.excel.functions`` as an Office.js runtime loads it, and ``xlwings.server``.
+
+    xlwings picks its decorators at import time (the Office.js ones when
+    XLWINGS_ON_SERVER is set, as in xlwings Lite), and its Office.js entry point
+    needs a licence key; both are set here, for the caller's tests only.
+    """
+    before = set(sys.modules)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XLWINGS_ON_SERVER", "true")
+        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+        for name in [n for n in sys.modules if n == "xlwings" or n.startswith("xlwings.")]:
+            mp.delitem(sys.modules, name)
+        mp.delitem(sys.modules, "icp_sheets.excel.functions", raising=False)
+        yield importlib.import_module("icp_sheets.excel.functions"), importlib.import_module("xlwings.server")
+    for name in set(sys.modules) - before:  # what this set-up imported leaves with it
+        if name.startswith("xlwings") or name == "icp_sheets.excel.functions":
+            del sys.modules[name]
 
 
 def serial(day: dt.date) -> int:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib
-import importlib.util
 import subprocess
 import sys
 from types import ModuleType
@@ -22,7 +20,7 @@ import pandas as pd
 import pytest
 from conftest import REPO as ROOT
 from conftest import TEMPLATE
-from excel_support import call_body, cells, model_ranges, office_js, serial
+from excel_support import call_body, cells, model_ranges, office_js, office_js_runtime, serial
 
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
@@ -36,25 +34,9 @@ CONTACT_FUNCTIONS = ("icp_persona", "icp_role", "icp_angle")
 
 @pytest.fixture(scope="module")
 def excel() -> Any:
-    """``icp_sheets.excel.functions`` as an Office.js runtime loads it.
-
-    xlwings picks its decorators at import time (the Office.js ones when
-    XLWINGS_ON_SERVER is set, as in xlwings Lite), and its Office.js entry point
-    needs a licence key; both are set here, for these tests only.
-    """
-    before = set(sys.modules)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XLWINGS_ON_SERVER", "true")
-        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-        for name in [n for n in sys.modules if n == "xlwings" or n.startswith("xlwings.")]:
-            mp.delitem(sys.modules, name)
-        mp.delitem(sys.modules, "icp_sheets.excel.functions", raising=False)
-        module = importlib.import_module("icp_sheets.excel.functions")
-        server = importlib.import_module("xlwings.server")
+    """``icp_sheets.excel.functions`` as an Office.js runtime loads it."""
+    with office_js_runtime() as (module, server):
         yield _Runtime(module, server)
-    for name in set(sys.modules) - before:  # what this set-up imported leaves with it
-        if name.startswith("xlwings") or name == "icp_sheets.excel.functions":
-            del sys.modules[name]
 
 
 class _Runtime:
@@ -484,7 +466,10 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
     assert {"func": "addSheet", "args": [8, "Live model"]}.items() <= actions[0].items()
     model_cell = next(a for a in actions if a["func"] == "setFormula" and a["sheet_position"] == 8)
     assert model_cell["values"] == [
-        ["=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All])"]
+        [
+            "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], "
+            "Accounts[[#Headers],[Company]:[Tech switch date]])"
+        ]
     ]
     assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)
     tabs = read_workbook(TEMPLATE)

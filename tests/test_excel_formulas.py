@@ -13,6 +13,7 @@ from icp_sheets.excel.formulas import (
     account_formulas,
     column_ref,
     contact_formulas,
+    header_ref,
     model_formula,
 )
 from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
@@ -33,8 +34,13 @@ TEMPLATE_TABLES = {
 def test_every_result_column_gets_its_function_over_the_account_span_only():
     made = account_formulas("Accounts", ACCOUNT_HEADERS)
     assert list(made) == list(RESULT_COLUMNS)
-    assert made["icp_why"] == (
+    assert made["icp_why"] == "=ICP_WHY(ICP, Accounts[@[Company]:[Tech switch date]])"
+    long = account_formulas("Accounts", ACCOUNT_HEADERS, short=False)["icp_why"]
+    assert long == (
         "=ICP_WHY(ICP, Accounts[[#Headers],[Company]:[Tech switch date]], Accounts[@[Company]:[Tech switch date]])"
+    )
+    assert account_formulas("Accounts", ACCOUNT_HEADERS, today=True)["icp_fit"] == (
+        "=ICP_FIT(ICP, Accounts[@[Company]:[Tech switch date]], , TODAY())"
     )
     for column, formula in made.items():
         assert formula.startswith(f"={column.upper()}(ICP, ")
@@ -72,7 +78,7 @@ def test_the_docs_quote_exactly_the_formulas_the_code_writes():
     quoted = dict(re.findall(r"^(icp_\w+) +(=ICP_\w+\(.*\))$", docs, flags=re.MULTILINE))
     written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
     assert quoted == written
-    assert model_formula(TEMPLATE_TABLES) in docs
+    assert model_formula(TEMPLATE_TABLES, header_ref("Accounts", ACCOUNT_HEADERS)) in docs
 
 
 def test_the_docs_list_every_function_with_its_arguments():
@@ -98,7 +104,8 @@ def test_the_start_here_steps_cover_both_runtimes_and_every_formula():
     steps = dict(live_steps(tables, ACCOUNT_HEADERS, CONTACT_HEADERS))
     assert {"xlwings Lite", "Classic add-in"} <= set(steps)
     assert "icp_live_formulas" in steps["xlwings Lite"] and "icp_sheets.excel.functions" in steps["Classic add-in"]
-    assert model_formula(TEMPLATE_TABLES) in steps["Model cell"]
+    assert model_formula(TEMPLATE_TABLES, header_ref("Accounts", ACCOUNT_HEADERS)) in steps["Model cell"]
+    assert "TODAY()" in steps["Counting from today"]
     written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
     for column, formula in written.items():
         assert steps[column].endswith(formula), column

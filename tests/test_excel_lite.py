@@ -186,51 +186,97 @@ def template_inputs() -> dict[str, Any]:
     }
 
 
-def run_bundle(tmp_path: Path, calls: list[dict[str, Any]]) -> dict[str, Any]:
-    import xlwings
-
+def run_bundle(
+    tmp_path: Path, calls: list[dict[str, Any]], python: Path | None = None, allowed: list[str] | None = None
+) -> dict[str, Any]:
+    """Write the bundle and run its main.py behind the import blocker; the runner's JSON answer."""
     work = tmp_path / "empty"
     work.mkdir()
     write_lite(tmp_path / "lite")
     (tmp_path / "calls.json").write_text(json.dumps(calls, default=str))
     (tmp_path / "runner.py").write_text(RUNNER)
-    allowed = importable_names(pyodide_closure(ALLOWED))
+    allowed = allowed if allowed is not None else importable_names(pyodide_closure(ALLOWED))
     env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": "", "TMPDIR": str(tmp_path)}
-    command = [sys.executable, "-I", str(tmp_path / "runner.py"), str(tmp_path / "lite" / "main.py")]
+    command = [str(python or sys.executable), "-I", str(tmp_path / "runner.py"), str(tmp_path / "lite" / "main.py")]
     command += [str(tmp_path / "calls.json"), json.dumps(allowed), MODEL]
-    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     assert result["icp_sheets_from"].startswith(str(tmp_path)) and ".zip" in result["icp_sheets_from"]
     assert set(result["imported"]) <= set(allowed), "only Pyodide's packages were imported"
     assert {"pandas", "numpy", "pydantic", "xlwings"} <= set(result["imported"])
-    assert xlwings.__version__  # the same xlwings the runner imported
     return result
 
 
-def test_the_bundle_registers_and_scores_the_template_like_the_cli(tmp_path, template_inputs, template_scored_by_cli):
+ACCOUNT_CALLS = [f"icp_{c.removeprefix('icp_')}" for c in RESULT_COLUMNS]
+
+
+def template_calls(inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Office.js bodies: the model, every function over the template's blocks, then each on one row."""
     import xlwings
 
     version = xlwings.__version__
-    inputs = template_inputs
-    accounts = [f"icp_{c.removeprefix('icp_')}" for c in RESULT_COLUMNS]
     calls = [call_body("icp_model", inputs["model"], version)]
-    calls += [call_body(f, [MODEL, inputs["headers"], inputs["rows"]], version) for f in accounts]
+    calls += [call_body(f, [MODEL, inputs["headers"], inputs["rows"]], version) for f in ACCOUNT_CALLS]
     calls += [call_body(f, [MODEL, *inputs["contacts"]], version) for f in CONTACT_RESULT_COLUMNS]
-    calls += [call_body(f, [MODEL, inputs["headers"], inputs["rows"][:1]], version) for f in accounts]
-    result = run_bundle(tmp_path, calls)
+    calls += [call_body(f, [MODEL, inputs["headers"], inputs["rows"][:1]], version) for f in ACCOUNT_CALLS]
+    return calls
 
-    assert result["functions"] == sorted(["ICP_MODEL", *(f.upper() for f in accounts + list(CONTACT_RESULT_COLUMNS))])
+
+def check_template(result: dict[str, Any], template_scored_by_cli: dict[str, pd.DataFrame]) -> None:
+    """Every function registered, and every answer equal to what `icp-sheets score` wrote."""
+    functions = ["ICP_MODEL", *(f.upper() for f in ACCOUNT_CALLS + list(CONTACT_RESULT_COLUMNS))]
+    assert result["functions"] == sorted(functions)
     assert result["scripts"] == ["icp_live_formulas", "icp_score_now"]
     answers = result["answers"]
     assert answers[0][0][0].startswith("ICP2 ")
     scored, contacts = template_scored_by_cli["Accounts"], template_scored_by_cli["Contacts"]
-    blocks = dict(zip(accounts + list(CONTACT_RESULT_COLUMNS), answers[1:], strict=False))
+    blocks = dict(zip(ACCOUNT_CALLS + list(CONTACT_RESULT_COLUMNS), answers[1:], strict=False))
     for column in RESULT_COLUMNS:
         cli = ["" if pd.isna(v) else v for v in scored[column]]
         assert [v for [v] in blocks[f"icp_{column.removeprefix('icp_')}"]] == cli, column
     for column in CONTACT_RESULT_COLUMNS:
         assert [v for [v] in blocks[column]] == ["" if pd.isna(v) else v for v in contacts[column]], column
-    for column, one in zip(RESULT_COLUMNS, answers[1 + len(accounts) + len(CONTACT_RESULT_COLUMNS) :], strict=True):
+    ones = answers[1 + len(ACCOUNT_CALLS) + len(CONTACT_RESULT_COLUMNS) :]
+    for column, one in zip(RESULT_COLUMNS, ones, strict=True):
         first = scored[column].iloc[0]
         assert one == [["" if pd.isna(first) else first]], column
+
+
+def test_the_bundle_registers_and_scores_the_template_like_the_cli(tmp_path, template_inputs, template_scored_by_cli):
+    check_template(run_bundle(tmp_path, template_calls(template_inputs)), template_scored_by_cli)
+
+
+# ---------------------------------------------------------------- Pyodide's own versions, in fresh environments
+
+# The versions Pyodide ships (pyodide-lock.json of the npm package pyodide 0.27.8 and 0.29.5). xlwings is
+# not in Pyodide: xlwings Lite installs it from PyPI, so it is pinned to the version the project tests with.
+PYODIDE_PINS = {
+    "0.27.8": {"numpy": "2.0.2", "pandas": "2.2.3", "pydantic": "2.10.5", "pydantic-core": "2.27.2"},
+    "0.29.5": {"numpy": "2.2.5", "pandas": "2.3.3", "pydantic": "2.12.5", "pydantic-core": "2.41.5"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pyodide", sorted(PYODIDE_PINS))
+def test_the_bundle_scores_like_the_cli_with_pyodides_own_versions(
+    pyodide, tmp_path, template_inputs, template_scored_by_cli
+):
+    """A fresh virtual environment holding only those versions (and what they need), no icp-sheets."""
+    import venv
+
+    import xlwings
+
+    pins = {**PYODIDE_PINS[pyodide], "xlwings": xlwings.__version__}
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    install = [str(python), "-m", "pip", "install", "--quiet", *(f"{n}=={v}" for n, v in pins.items())]
+    done = subprocess.run(install, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    frozen = subprocess.run([str(python), "-m", "pip", "freeze"], capture_output=True, text=True).stdout
+    installed = {_normal(line.split("==")[0]): line.split("==")[1] for line in frozen.split()}
+    assert {n: installed[_normal(n)] for n in pins} == pins and "icp-sheets" not in installed
+    site = next((env_dir / "lib").glob("python*/site-packages"))
+    allowed = sorted(p.name.removesuffix(".py") for p in site.iterdir() if not p.name.endswith((".dist-info", ".pth")))
+    check_template(run_bundle(tmp_path, template_calls(template_inputs), python, allowed), template_scored_by_cli)

@@ -245,3 +245,25 @@ def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
     assert as_typed_value("Pursue") == "Pursue"
     assert as_typed_value(-1.0) == -1.0
     assert as_typed_value(None) == ""
+
+
+def test_check_warns_when_the_model_cell_would_not_fit_and_names_the_largest_part(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from icp_sheets.io.template import write_template
+
+    model = example_model()
+    noise = random.Random(1)
+    angles = ["".join(noise.choices(string.ascii_letters, k=2000)) for _ in range(30)]
+    personas = tuple(
+        p.model_copy(update={"angle": a, "name": f"{p.name} {i}"})
+        for i, (p, a) in enumerate(zip(model.personas * 10, angles, strict=False))
+    )
+    write_template(tmp_path / "big.xlsx", model.model_copy(update={"personas": personas}))
+    command = Path(sys.executable).with_name("icp-sheets")
+    done = subprocess.run([str(command), "check", str(tmp_path / "big.xlsx")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "warning: the model cell would need" in done.stderr
+    assert "persona angles (Personas tab)" in done.stderr

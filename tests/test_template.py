@@ -203,8 +203,9 @@ def test_start_here_explains_and_carries_the_live_function_steps(book) -> None:
     tables = {t.displayName for ws in book.worksheets for t in ws.tables.values()}
     model_formula = re.search(r"=ICP_MODEL\(([^)]*)\)", text)
     assert model_formula is not None
-    assert {ref.split("[")[0].strip() for ref in model_formula.group(1).split(",")} <= tables
-    assert "=ICP_SCORE(ICP, Accounts[[#Headers],[Company]:[Tech switch date]]" in text
+    assert set(re.findall(r"(?:^|, )(\w+)\[", model_formula.group(1))) <= tables
+    assert model_formula.group(1).endswith("Accounts[[#Headers],[Company]:[Tech switch date]]"), "carries the headers"
+    assert "=ICP_SCORE(ICP, Accounts[@[Company]:[Tech switch date]])" in text
 
 
 def test_contacts_without_a_title_still_give_a_template(tmp_path: Path) -> None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
 
 from icp_sheets.cli.app import cli, report
 from icp_sheets.core.checks import account_problems, check_model
-from icp_sheets.core.problems import actionable
+from icp_sheets.core.problems import Severity, actionable
 from icp_sheets.core.scoring import score
 from icp_sheets.evidence.market import market_check
+from icp_sheets.excel.values import CELL_LIMIT, cell_size, size_problem
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.tables import read_table
 
@@ -27,6 +29,9 @@ def check(workbook: Path, accounts: Path | None) -> None:
     """
     model, warnings = load_model(workbook)
     warnings += check_model(model)
+    size = cell_size(model)
+    if size > CELL_LIMIT:  # fine for the CLI, but =ICP_MODEL() in Excel would fail
+        warnings.append(dataclasses.replace(size_problem(model, None, size), severity=Severity.WARNING))
     counts, market = None, None
     if accounts is not None:
         table = read_table(accounts)

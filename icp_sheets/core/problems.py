@@ -46,6 +46,7 @@ class Code(StrEnum):
     UNREACHABLE_TIER = "unreachable-tier"
     UNREADABLE_FILE = "unreadable-file"
     BAD_MODEL_TEXT = "bad-model-text"
+    MODEL_CELL_TOO_BIG = "model-cell-too-big"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -71,6 +72,7 @@ CODE_HELP: dict[Code, str] = {
     Code.UNREACHABLE_TIER: "No account can reach a tier with these points and thresholds.",
     Code.UNREADABLE_FILE: "A file cannot be opened or is not a table.",
     Code.BAD_MODEL_TEXT: "The text form of a model (an Excel model cell) is damaged.",
+    Code.MODEL_CELL_TOO_BIG: "The model would not fit the one Excel cell =ICP_MODEL() returns (32,767 characters).",
 }
 
 

@@ -38,13 +38,15 @@ def column_ref(name: str) -> str:
     return "[" + "".join(f"'{ch}" if ch in "[]#'" else ch for ch in name) + "]"
 
 
-def model_formula(ranges: Mapping[str, str]) -> str:
-    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``."""
-    return f"=ICP_MODEL({', '.join(ranges[tab] for tab in MODEL_ARGUMENT_TABS)})"
+def model_formula(ranges: Mapping[str, str], headers: str | None = None) -> str:
+    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``, and the
+    accounts' header row when given, so the row formulas need only their row."""
+    arguments = [ranges[tab] for tab in MODEL_ARGUMENT_TABS] + ([headers] if headers else [])
+    return f"=ICP_MODEL({', '.join(arguments)})"
 
 
-def account_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME) -> dict[str, str]:
-    """A row formula for each result column the table has, e.g. ``{"icp_score": "=ICP_SCORE(…)"}``."""
+def account_span(table: str, headers: Sequence[str]) -> str:
+    """The span of the table's account columns, e.g. ``[Company]:[Tech switch date]``."""
     results = _result_columns(headers, RESULT_COLUMNS)
     inputs = [i for i, h in enumerate(headers) if h not in results]
     if not inputs:
@@ -55,9 +57,29 @@ def account_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME
             f"move the result columns of the {table} table after its account columns, "
             "so one span of columns holds the accounts"
         )
-    span = f"{column_ref(headers[first])}:{column_ref(headers[last])}"
-    header_ref, row_ref = f"{table}[[#Headers],{span}]", f"{table}[@{span}]"
-    return {h: f"={function}({model}, {header_ref}, {row_ref})" for h, function in results.items()}
+    return f"{column_ref(headers[first])}:{column_ref(headers[last])}"
+
+
+def header_ref(table: str, headers: Sequence[str]) -> str:
+    """The header row of the account columns, e.g. ``Accounts[[#Headers],[Company]:[Tech switch date]]``."""
+    return f"{table}[[#Headers],{account_span(table, headers)}]"
+
+
+def account_formulas(
+    table: str, headers: Sequence[str], model: str = MODEL_NAME, *, today: bool = False, short: bool = True
+) -> dict[str, str]:
+    """A row formula for each result column the table has, e.g. ``{"icp_score": "=ICP_SCORE(…)"}``.
+
+    ``short``: the model cell carries the header row, so each formula names only its row.
+    ``today``: pass ``TODAY()`` as as_of, for a model without an as-of date: Excel then
+    recalculates the scores when the day changes.
+    """
+    row_ref = f"{table}[@{account_span(table, headers)}]"
+    arguments = [model, row_ref] if short else [model, header_ref(table, headers), row_ref]
+    if today:
+        arguments += [""] * (3 - len(arguments)) + ["TODAY()"]
+    call = ", ".join(arguments)
+    return {h: f"={function}({call})" for h, function in _result_columns(headers, RESULT_COLUMNS).items()}
 
 
 def contact_formulas(table: str, headers: Sequence[str], model: str = MODEL_NAME) -> dict[str, str]:
@@ -84,12 +106,14 @@ def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, s
 
 
 def live_steps(
-    tables: Mapping[str, str], account_headers: Sequence[str], contact_headers: Sequence[str]
+    tables: Mapping[str, str], account_headers: Sequence[str], contact_headers: Sequence[str], today: bool = False
 ) -> tuple[tuple[str, str], ...]:
     """The 'Live scores in Excel' rows (label, text) for a workbook's Start here tab: the set-up per
     runtime, then the exact formulas for its tables (``tables`` maps each tab to its table name)."""
-    model = model_formula({tab: f"{tables[tab]}[#All]" for tab in MODEL_ARGUMENT_TABS})
-    accounts = account_formulas(tables[ACCOUNTS], account_headers)
+    model = model_formula(
+        {tab: f"{tables[tab]}[#All]" for tab in MODEL_ARGUMENT_TABS}, header_ref(tables[ACCOUNTS], account_headers)
+    )
+    accounts = account_formulas(tables[ACCOUNTS], account_headers, today=today)
     contacts = contact_formulas(tables[CONTACTS], contact_headers)
     return (
         (
@@ -108,6 +132,12 @@ def live_steps(
             "Modules to icp_sheets.excel.functions and click Import Functions.",
         ),
         ("Model cell", f"Type {model} in any empty cell and name that cell {MODEL_NAME} (Formulas > Define Name)."),
+        (
+            "Counting from today",
+            "With a blank As of date in Settings, give each account formula TODAY() as its last argument "
+            "(=ICP_SCORE(ICP, row, , TODAY())): Excel then rescores when the day changes. The script "
+            "icp_live_formulas does so by itself.",
+        ),
         *((header, f"In the first row of {tables[ACCOUNTS]}: {formula}") for header, formula in accounts.items()),
         *((header, f"In the first row of {tables[CONTACTS]}: {formula}") for header, formula in contacts.items()),
     )

@@ -57,22 +57,46 @@ def _column(table: Any, headers: list[str], name: str) -> Any:
 
 @script
 def icp_live_formulas(book: xw.Book) -> None:
-    """Make the workbook live: an =ICP_MODEL() cell named ICP and a formula in every result cell."""
+    """Make the workbook live: an =ICP_MODEL() cell named ICP and a formula in every result cell.
+
+    The model cell carries the accounts' header row, so each row formula names only its row; with
+    a blank as-of date in Settings the formulas pass TODAY(), so scores move on when the day does.
+    """
+    accounts = _table(book, ACCOUNTS)
+    carried = formulas.header_ref(accounts.name, _headers(accounts)) if accounts is not None else None
+    short = False  # an ICP cell made before may not carry the header row: keep the long form then
     if formulas.MODEL_NAME not in [n.name for n in book.names]:
+        short = carried is not None
         if formulas.MODEL_SHEET not in [s.name for s in book.sheets]:
             book.sheets.add(formulas.MODEL_SHEET, after=book.sheets[-1])
         sheet = book.sheets[formulas.MODEL_SHEET]
         sheet["A1"].value = "The ICP model, read from the model tabs (used by every ICP_ formula):"
-        sheet["A2"].formula = formulas.model_formula({tab: _whole(book, tab) for tab in formulas.MODEL_ARGUMENT_TABS})
+        ranges = {tab: _whole(book, tab) for tab in formulas.MODEL_ARGUMENT_TABS}
+        sheet["A2"].formula = formulas.model_formula(ranges, carried)
         book.names.add(formulas.MODEL_NAME, f"='{formulas.MODEL_SHEET}'!$A$2")
-    for tab, make in ((ACCOUNTS, formulas.account_formulas), (CONTACTS, formulas.contact_formulas)):
+    today = _counts_from_today(book)
+    for tab in (ACCOUNTS, CONTACTS):
         table = _table(book, tab)
         if table is None or table.data_body_range is None:
             continue
         rows = table.data_body_range.shape[0]
-        for header, formula in make(table.name, _headers(table)).items():
+        if tab == ACCOUNTS:
+            made = formulas.account_formulas(table.name, _headers(table), today=today, short=short)
+        else:
+            made = formulas.contact_formulas(table.name, _headers(table))
+        for header, formula in made.items():
             index = _headers(table).index(header)
             table.data_body_range[:, index].formula = [[formula]] * rows
+
+
+def _counts_from_today(book: xw.Book) -> bool:
+    """True when the Settings tab leaves the as-of date blank; False when it sets one or the model
+    cannot be read (then the =ICP_MODEL() cell shows why, and TODAY() would override a date)."""
+    try:
+        model = model_from_ranges(*[book.sheets[tab].used_range.value for tab in formulas.MODEL_ARGUMENT_TABS])[0]
+    except Exception:
+        return False
+    return model.settings.as_of is None
 
 
 @script

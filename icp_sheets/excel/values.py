@@ -377,7 +377,7 @@ def size_problem(model: IcpModel, headers: Sequence[str] | None, size: int) -> P
     largest = sorted(((n, part) for part, n in parts.items() if n), reverse=True)[:3]
     named = ", ".join(f"{part} {n:,}" for n, part in largest)
     return Problem(
-        Code.BAD_MODEL_TEXT,
+        Code.MODEL_CELL_TOO_BIG,
         f"the model cell would need {size:,} characters but a cell holds {CELL_LIMIT:,}; "
         f"shorten the largest parts (characters before compression: {named})",
     )
