@@ -25,8 +25,8 @@ _sheet_option = click.option(
 _credentials_option = click.option(
     "--credentials",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="A service-account key (JSON). Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
-    "~/.config/gspread/service_account.json.",
+    help="A service-account key or an OAuth client file (JSON). Default: $GOOGLE_APPLICATION_CREDENTIALS, "
+    "then ~/.config/gspread/service_account.json.",
 )
 _api_option = click.option(
     "--api-url",
@@ -82,7 +82,9 @@ def _connect(
     else:
         hint = f" Settings › {TARGET_SETTING} says {shown!r}: pass it with --sheet if that is the one." if shown else ""
         raise click.UsageError("Which Google Sheet? Pass --sheet URL (the workbook then remembers it)." + hint)
-    return connect(sheet, credentials=credentials, api_url=api_url), sheet
+    conn = connect(sheet, credentials=credentials, api_url=api_url)
+    click.echo(f"Google credentials: {conn.credential}.", err=True)
+    return conn, sheet
 
 
 @cli.command(context_settings={"ignore_unknown_options": False})
