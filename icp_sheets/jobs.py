@@ -17,7 +17,7 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import find_tab, without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import score
+from icp_sheets.core.scoring import flagged, score
 from icp_sheets.io import layout
 from icp_sheets.io.csv_out import write_csv
 from icp_sheets.io.model_reader import read_model
@@ -37,6 +37,7 @@ class ScoreRun:
     model: IcpModel
     rows: int = 0
     contacts: int = 0
+    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why starts with 'Check:')
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
@@ -114,6 +115,7 @@ def score_accounts_file(
         except IcpError as exc:
             raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
         result_columns = layout.RESULT_COLUMNS
+        run.flagged = flagged(results)
         if find_column(frame.columns, "Title") is not None:
             results = pd.concat([results, match_personas(model, frame)], axis=1)
             result_columns = (*layout.RESULT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS)
@@ -165,6 +167,7 @@ def score_workbook(
         except IcpError as exc:
             raise IcpError([Problem(p.code, p.message, accounts.name, 1, p.column) for p in exc.problems]) from None
         fills[accounts.name] = (accounts, results)
+        run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
     contacts = _tab(tables, layout.CONTACTS)
     if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):

@@ -19,6 +19,8 @@ def summary(run: ScoreRun) -> str:
     if run.rows:
         counts = ", ".join(f"{n:,} {tier}" for tier, n in run.tier_counts().items())
         parts.append(f"Scored {run.rows:,} accounts ({counts})")
+    if run.flagged:
+        parts.append(f"{run.flagged:,} to check: an Anti-ICP cell could not be read (icp_why starts with 'Check:')")
     if run.contacts:
         parts.append(f"matched {run.contacts:,} contacts to personas")
     text = "; ".join(parts) or "Nothing to score"
