@@ -61,7 +61,7 @@ def score(
             if in_place:
                 raise click.UsageError("--in-place only applies to a workbook's own tabs; use -o for ACCOUNTS.")
             model, warnings = load_model(workbook)
-            run = score_accounts_file(model, accounts, output, as_of=day, force=force, stage=stage)
+            run = score_accounts_file(model, accounts, output, as_of=day, force=force, stage=stage, inputs=[workbook])
             run.warnings = warnings
     report(run.warnings)
     click.echo(summary(run), err=True)
