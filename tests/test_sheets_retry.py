@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+import requests
 from gspread.exceptions import APIError
+from requests.adapters import HTTPAdapter
 
 from icp_sheets.sheets.client import connect
 from icp_sheets.sheets.http import RetryingHTTPClient, SheetsUnavailable, safe_to_repeat
@@ -118,3 +121,97 @@ def test_a_retry_after_longer_than_the_cap_gives_up_at_once(fake):
     with pytest.raises(SheetsUnavailable, match="on 1 attempt in a row"):
         http.values_get(KEY, "Sheet1!A1")
     assert waits == []
+
+
+# ----------------------------------------------------------------------------- answers the fake cannot give yet
+
+
+class Scripted(HTTPAdapter):
+    """A transport that answers from a script: (status, content type, body) or an exception to raise."""
+
+    def __init__(self, script: list[tuple[int, str, bytes] | Exception]) -> None:
+        super().__init__()
+        self.script = script
+        self.sent = 0
+
+    def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+        step = self.script[min(self.sent, len(self.script) - 1)]
+        self.sent += 1
+        if isinstance(step, Exception):
+            raise step
+        response = requests.Response()
+        response.status_code, response.url, response.request = step[0], request.url or "", request
+        response.headers["Content-Type"] = step[1]
+        response._content = step[2]
+        return response
+
+
+HTML_502 = (502, "text/html", b"<!DOCTYPE html><html><title>Error 502 (Server Error)!!1</title></html>")
+OK = (200, "application/json", b'{"range": "Sheet1!A1", "majorDimension": "ROWS"}')
+
+
+def scripted(script: list[tuple[int, str, bytes] | Exception]) -> tuple[RetryingHTTPClient, Scripted]:
+    session = requests.Session()
+    adapter = Scripted(script)
+    session.mount("https://", adapter)
+    http = RetryingHTTPClient(None, session, attempts=3, sleep=lambda _s: None)
+    return http, adapter
+
+
+def test_a_5xx_with_an_html_body_is_retried_on_its_status():
+    http, adapter = scripted([HTML_502, (503, "text/html", b"<html>unavailable</html>"), OK])
+    assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
+    assert adapter.sent == 3
+
+
+def test_giving_up_on_html_5xx_names_the_status_not_the_page():
+    http, _ = scripted([HTML_502])
+    with pytest.raises(SheetsUnavailable, match=r"answered HTTP 502 on 3 attempts") as info:
+        http.values_get(KEY, "Sheet1!A1")
+    assert "DOCTYPE" not in str(info.value) and "-1" not in str(info.value)
+
+
+def test_a_body_cut_short_is_retried_for_a_read_and_not_for_an_append():
+    cut = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(12 bytes read)")
+    http, adapter = scripted([cut, OK])
+    assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
+    assert adapter.sent == 2
+    http, adapter = scripted([cut, OK])
+    with pytest.raises(SheetsUnavailable, match="may or may not have been applied"):
+        http.values_append(KEY, "Sheet1!A1", params={"valueInputOption": "RAW"}, body={"values": [[1]]})
+    assert adapter.sent == 1
+
+
+def test_a_connection_reset_is_retried_for_a_fixed_range_write():
+    http, adapter = scripted([requests.ConnectionError("Connection reset by peer"), OK])
+    http.values_batch_update(KEY, {"valueInputOption": "RAW", "data": []})
+    assert adapter.sent == 2
+
+
+def test_an_html_5xx_on_a_structural_write_is_not_repeated_and_reads_plainly():
+    from icp_sheets.sheets.client import Connection
+    from icp_sheets.sheets.sync import explain_api_error
+
+    http, adapter = scripted([HTML_502])
+    with pytest.raises(APIError) as info:
+        http.batch_update(KEY, {"requests": []})
+    assert adapter.sent == 1
+    assert str(explain_api_error(info.value, Connection(http, KEY))) == "Google Sheets refused the request (HTTP 502)."
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        ("You are trying to edit a protected cell or object. Please contact the spreadsheet owner.", "protected range"),
+        ("The caller does not have permission", "is not shared with these credentials"),
+    ],
+)
+def test_a_403_is_told_apart_by_its_message(message, says):
+    from icp_sheets.sheets.client import Connection
+    from icp_sheets.sheets.sync import explain_api_error
+
+    body = json.dumps({"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED"}}).encode()
+    http, _ = scripted([(403, "application/json", body)])
+    with pytest.raises(APIError) as info:
+        http.values_batch_update(KEY, {"valueInputOption": "RAW", "data": []})
+    assert says in str(explain_api_error(info.value, Connection(http, KEY, "bot@example.iam.gserviceaccount.com")))

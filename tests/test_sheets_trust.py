@@ -15,7 +15,7 @@ from test_sheets_sync import KEY, edit_workbook, sheet_row, type_in, wb_find
 from icp_sheets.example import ACCOUNT_COLUMNS
 from icp_sheets.io import layout
 from icp_sheets.sheets.sync import sync
-from icp_sheets.sheets.trust import TRUST_SETTING, untrusted_parts
+from icp_sheets.sheets.trust import TARGET_SETTING, TRUST_SETTING, untrusted_parts
 
 fake, conn, pushed = end_to_end.fake, end_to_end.conn, end_to_end.pushed  # the end-to-end fixtures
 
@@ -185,3 +185,46 @@ def test_the_docs_list_every_safe_function():
     docs = (Path(__file__).parent.parent / "docs" / "sheets.md").read_text(encoding="utf-8")
     listed = re.search(r"The safe list: (.*)\.\n", docs)
     assert listed and set(re.findall(r"`([A-Z0-9.]+)`", listed.group(1))) == SAFE_FUNCTIONS
+
+
+# ----------------------------------------------------------------------------- the sheet cannot redirect the sync
+
+
+def test_a_retarget_typed_in_the_sheet_changes_nothing_and_is_reported(pushed, fake):
+    from click.testing import CliRunner
+
+    from icp_sheets.cli import cli
+
+    fake.store.create("Theirs", spreadsheet_id="their-sheet")
+    row, _ = sheet_row(fake, layout.SETTINGS, TARGET_SETTING)
+    fake.store.type_in(KEY, layout.SETTINGS, f"B{row}", "their-sheet")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["sync", str(pushed), "--api-url", fake.url])
+    assert first.exit_code == 0, first.output
+    assert "Google Sheet, Value: the sheet has 'their-sheet', not taken" in first.output
+    assert wb_setting(pushed, TARGET_SETTING) == KEY
+    assert sheet_row(fake, layout.SETTINGS, TARGET_SETTING)[1][1] == KEY  # the sheet gets it back
+    edit_workbook(pushed, layout.ACCOUNTS, "Sable & Co", "Region", "LATAM")
+    again = runner.invoke(cli, ["sync", str(pushed), "--api-url", fake.url])
+    assert again.exit_code == 0, again.output
+    assert fake.store.grid("their-sheet", "Sheet1") == [] and not any(
+        s.title == layout.ACCOUNTS for s in fake.store.spreadsheets["their-sheet"].sheets
+    )
+
+
+def test_a_change_of_target_needs_sheet_and_is_said(pushed, fake):
+    from click.testing import CliRunner
+
+    from icp_sheets.cli import cli
+
+    fake.store.create("Other", spreadsheet_id="other-sheet")
+    set_setting(pushed, TARGET_SETTING, "other-sheet")  # edited in the workbook by hand
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["sync", str(pushed), "--api-url", fake.url])
+    assert refused.exit_code == 2
+    assert f"syncs with '{KEY}'" in refused.output and "Pass --sheet other-sheet to switch" in refused.output
+    assert not any(s.title == layout.ACCOUNTS for s in fake.store.spreadsheets["other-sheet"].sheets)
+    switched = runner.invoke(cli, ["sync", "push", str(pushed), "--sheet", "other-sheet", "--api-url", fake.url])
+    assert switched.exit_code == 0, switched.output
+    assert f"Switching icp.xlsx from the Google Sheet '{KEY}' to 'other-sheet'" in switched.output
+    assert any(s.title == layout.ACCOUNTS for s in fake.store.spreadsheets["other-sheet"].sheets)

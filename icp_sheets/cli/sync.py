@@ -19,13 +19,14 @@ API_URL_ENV = "ICP_SHEETS_API_URL"
 _sheet_option = click.option(
     "--sheet",
     metavar="URL_OR_KEY",
-    help="The Google Sheet (its URL or key). Default: the 'Google Sheet' row of the workbook's Settings tab.",
+    help="The Google Sheet (its URL or key). Default: the sheet the workbook last synced with. Passing "
+    "another one switches the workbook to it.",
 )
 _credentials_option = click.option(
     "--credentials",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="A service-account key (JSON). Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
-    "~/.config/gspread/service_account.json.",
+    help="A service-account key or an OAuth client file (JSON). Default: $GOOGLE_APPLICATION_CREDENTIALS, "
+    "then ~/.config/gspread/service_account.json.",
 )
 _api_option = click.option(
     "--api-url",
@@ -48,18 +49,42 @@ def _require_gspread() -> None:
 def _connect(
     sheet: str | None, workbook: Path | None, credentials: Path | None, api_url: str | None
 ) -> tuple[Connection, str]:
-    """The connection, and the sheet it was made for (given, or remembered in the workbook)."""
-    from icp_sheets.sheets.client import connect
+    """The connection, and the sheet it was made for: --sheet, or the one the workbook last synced with.
+
+    The target is never taken from a cell: the Settings row *Google Sheet* only shows it, and a
+    change of target happens only when --sheet asks for it, and is said.
+    """
+    from icp_sheets.sheets.client import connect, sheet_key
+    from icp_sheets.sheets.trust import TARGET_SETTING
     from icp_sheets.sheets.workbook_io import WorkbookSide
 
-    if not sheet and workbook is not None and workbook.exists():
-        remembered = WorkbookSide(workbook).setting("Google Sheet")
-        sheet = str(remembered).strip() if remembered else None
-    if not sheet:
-        raise click.UsageError(
-            "Which Google Sheet? Pass --sheet URL (it is then remembered in the workbook's Settings tab)."
-        )
-    return connect(sheet, credentials=credentials, api_url=api_url), sheet
+    remembered = shown = None
+    if workbook is not None and workbook.exists():
+        side = WorkbookSide(workbook)
+        remembered = side.synced_sheet()
+        value = side.setting(TARGET_SETTING)
+        shown = str(value).strip() if value else None
+    if sheet:
+        if remembered and sheet_key(sheet) != remembered:
+            click.echo(
+                f"Switching {workbook.name if workbook else 'the workbook'} from the Google Sheet {remembered!r} "
+                f"to {sheet_key(sheet)!r}, as --sheet asks: the first sync with it pairs rows and deletes nothing.",
+                err=True,
+            )
+    elif remembered:
+        if shown and sheet_key(shown) != remembered:
+            raise click.UsageError(
+                f"Settings › {TARGET_SETTING} says {shown!r}, but this workbook syncs with {remembered!r}; "
+                f"the target changes only when you ask. Pass --sheet {shown} to switch, or --sheet "
+                f"{remembered} to stay."
+            )
+        sheet = remembered
+    else:
+        hint = f" Settings › {TARGET_SETTING} says {shown!r}: pass it with --sheet if that is the one." if shown else ""
+        raise click.UsageError("Which Google Sheet? Pass --sheet URL (the workbook then remembers it)." + hint)
+    conn = connect(sheet, credentials=credentials, api_url=api_url)
+    click.echo(f"Google credentials: {conn.credential}.", err=True)
+    return conn, sheet
 
 
 @cli.command(context_settings={"ignore_unknown_options": False})

@@ -1,10 +1,12 @@
 """Credentials and the gspread HTTP client the sync and refresh use.
 
 Credentials come from ``--credentials``, then ``GOOGLE_APPLICATION_CREDENTIALS``,
-then gspread's default location (``~/.config/gspread/service_account.json`` or
-``authorized_user.json``). The scope is ``spreadsheets`` only: the tool never
-asks for Drive. Paths, tokens and keys never appear in messages; a service
-account's e-mail does, because people must share the sheet with it.
+then gspread's default service-account key (``~/.config/gspread/service_account.json``).
+An OAuth client file signs in as the user with icp-sheets' own token cache
+(:mod:`icp_sheets.sheets.oauth`), never gspread's shared ``authorized_user.json``.
+The scope is ``spreadsheets`` only: the tool never asks for Drive. Paths, tokens
+and keys never appear in messages; a service account's e-mail does, because
+people must share the sheet with it, and every command says which credential it used.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Connection:
     http: RetryingHTTPClient
     key: str
     identity: str | None = None  # the service account's e-mail, when known
+    credential: str = "none"  # which credential was used, said on every command (never a secret)
 
     def share_hint(self) -> str:
         who = self.identity or "the Google account your credentials belong to"
@@ -54,9 +57,10 @@ def sheet_key(url_or_key: str) -> str:
 
 
 def default_credentials_files() -> list[Path]:
-    from gspread.auth import DEFAULT_AUTHORIZED_USER_FILENAME, DEFAULT_SERVICE_ACCOUNT_FILENAME
+    """gspread's default service-account key; not its shared OAuth token, which other apps write."""
+    from gspread.auth import DEFAULT_SERVICE_ACCOUNT_FILENAME
 
-    return [Path(DEFAULT_SERVICE_ACCOUNT_FILENAME), Path(DEFAULT_AUTHORIZED_USER_FILENAME)]
+    return [Path(DEFAULT_SERVICE_ACCOUNT_FILENAME)]
 
 
 def find_credentials(explicit: Path | None) -> Path:
@@ -105,10 +109,9 @@ def load_credentials(path: Path) -> tuple[Any, str | None]:
 
             return UserCredentials.from_authorized_user_info(info, list(SCOPES)), None
         if isinstance(info, dict) and ("installed" in info or "web" in info):
-            import gspread
+            from icp_sheets.sheets.oauth import oauth_credentials
 
-            client = gspread.oauth(scopes=list(SCOPES), credentials_filename=str(path))
-            return client.http_client.auth, None
+            return oauth_credentials(info, list(SCOPES)), None
     except (ValueError, KeyError):
         raise SheetsError(
             "The credentials file is incomplete; download the key again from the Google Cloud console."
@@ -136,11 +139,21 @@ def connect(
         session = requests.Session()
         session.headers["Authorization"] = "Bearer fake-server"
         redirect(session, api_url)
+        credential = f"none (requests go to {api_url})"
     else:
         from google.auth.transport.requests import AuthorizedSession
 
         creds, identity = load_credentials(find_credentials(credentials))
         session = AuthorizedSession(creds)
+        credential = describe(creds, identity)
     http = RetryingHTTPClient(None, session, attempts=attempts, base=base_wait)
     http.set_timeout((10, 120))
-    return Connection(http, key, identity)
+    return Connection(http, key, identity, credential)
+
+
+def describe(creds: Any, identity: str | None) -> str:
+    """Which credential signs the requests, without any secret."""
+    if identity:
+        return f"service account {identity}"
+    client = getattr(creds, "client_id", None) or "an OAuth client"
+    return f"your Google account, through {client} (token in icp-sheets' own cache)"

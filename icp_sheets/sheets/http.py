@@ -6,8 +6,10 @@ client instead:
 
 * tries at most ``attempts`` times, waiting ``base * 2**n`` seconds with full
   jitter, capped at ``max_wait``, or exactly what ``Retry-After`` asks for;
+* decides on the HTTP status, never the body: a 502 whose body is Google's HTML
+  error page is a 502 (gspread reports such an answer as code -1);
 * repeats a request refused with 429 (Google applied nothing), and repeats a
-  request that hit a 5xx or a broken connection only when repeating it cannot
+  request that hit a 5xx, a broken connection or a body cut short only when repeating it cannot
   do harm: reads, and writes of fixed values to fixed ranges (``values.update``,
   ``values:batchUpdate``, clears). Appends, ``spreadsheets:batchUpdate`` (new
   tabs, protections) and creations are never repeated after an unclear outcome;
@@ -42,6 +44,21 @@ class SheetsError(Exception):
 
 class SheetsUnavailable(SheetsError):
     """Google kept refusing or failing after the allowed attempts."""
+
+
+BROKEN = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+def status_of(err: APIError) -> int:
+    """The HTTP status of a refused request: the response's, whatever its body held."""
+    response = getattr(err, "response", None)
+    return int(response.status_code) if response is not None else int(err.code)
+
+
+def message_of(err: APIError) -> str:
+    """Google's error message, or nothing when the body was not Google's JSON (an HTML page)."""
+    message = str(err.error.get("message", "")) if isinstance(err.error, dict) else ""
+    return "" if err.code == -1 or message.lstrip().startswith("<") else message
 
 
 def safe_to_repeat(method: str, url: str) -> bool:
@@ -114,12 +131,12 @@ class RetryingHTTPClient(HTTPClient):
             try:
                 return super().request(method, endpoint, *args, **kwargs)
             except APIError as err:
-                code = err.code
+                code = status_of(err)
                 if code not in RETRY_STATUS or (code != 429 and not repeatable):
                     raise
                 wait = retry_after_seconds(err.response)
-                last = f"HTTP {code} ({err.error.get('message', '')})".replace(" ()", "")
-            except (requests.ConnectionError, requests.Timeout) as err:
+                last = f"HTTP {code} ({message_of(err)})".replace(" ()", "")
+            except BROKEN as err:
                 if not repeatable:
                     raise SheetsUnavailable(
                         f"The connection to Google Sheets broke during a {method.upper()} that may or may "

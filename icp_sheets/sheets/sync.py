@@ -42,9 +42,10 @@ from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MO
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
-from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.http import SheetsError, message_of, status_of
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, merge, next_base, same
 from icp_sheets.sheets.trust import (
+    TARGET_SETTING,
     TRUST_SETTING,
     Cell,
     Refused,
@@ -157,15 +158,23 @@ def fetch_metadata(conn: Connection) -> dict[str, Any]:
 
 
 def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
-    if err.code == 404:
+    """What a refusal means for the user, told apart by the status and Google's message."""
+    code, message = status_of(err), message_of(err)
+    if code == 404:
         return SheetsError(
             f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
             f"address bar and pass it with --sheet."
         )
-    if err.code == 403:
+    if code == 403 and "protected" in message.lower():
+        who = conn.identity or "these credentials"
+        return SheetsError(
+            f"The Google Sheet {conn.key!r} refused the write: it touches a protected range that {who} may "
+            f"not edit. Ask the sheet's owner to add {who} to the range's editors (Data → Protect sheets and "
+            f"ranges), or remove the protection; nothing was written."
+        )
+    if code == 403:
         return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. {conn.share_hint()}")
-    message = err.error.get("message", "") if isinstance(err.error, dict) else str(err)
-    return SheetsError(f"Google Sheets refused the request (HTTP {err.code}): {message}")
+    return SheetsError(f"Google Sheets refused the request (HTTP {code})" + (f": {message}" if message else "."))
 
 
 def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | None = None) -> dict[str, Grid]:
@@ -585,8 +594,8 @@ def sync(
     """Sync ``workbook`` with the sheet behind ``conn``; see the module docstring."""
     sent_before = conn.http.sent
     side = WorkbookSide(workbook)
-    if remember and not side.setting("Google Sheet"):
-        side.set_setting("Google Sheet", remember)
+    if remember and side.setting(TARGET_SETTING) != remember:  # shown in Settings; kept in the base tab
+        side.set_setting(TARGET_SETTING, remember)
     metadata = fetch_metadata(conn)
     in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
     tabs = [t for t in SYNC_TABS if side.has(t) or t in in_sheet]

@@ -196,7 +196,7 @@ class WorkbookSide:
 
     # ------------------------------------------------------------------ the base
 
-    def read_base(self, key: str) -> dict[str, Table] | None:
+    def _base_data(self) -> dict[str, Any] | None:
         if not self.has(BASE_TAB):
             return None
         text = "".join(str(row[0]) for row in self.grid(BASE_TAB)[1:] if row and row[0] is not None)
@@ -204,7 +204,17 @@ class WorkbookSide:
             data = json.loads(zlib.decompress(base64.b64decode(text)))
         except (ValueError, zlib.error):
             return None  # damaged: behave as a first sync, which loses nothing
-        if data.get("sheet") != key or data.get("version") != 1:
+        return data if isinstance(data, dict) and data.get("version") == 1 else None
+
+    def synced_sheet(self) -> str | None:
+        """The key of the sheet this workbook last synced with: kept in the hidden base tab, which
+        only a sync run on this machine writes, so no cell of the shared sheet can change it."""
+        data = self._base_data()
+        return str(data["sheet"]) if data and data.get("sheet") else None
+
+    def read_base(self, key: str) -> dict[str, Table] | None:
+        data = self._base_data()
+        if data is None or data.get("sheet") != key:
             return None
         self._base_read = (key, data["tabs"])
         return {
