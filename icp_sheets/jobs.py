@@ -7,7 +7,7 @@ writers together; the CLI only parses arguments and prints.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +17,10 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import find_tab, without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import score
+from icp_sheets.core.scoring import flagged, score
 from icp_sheets.io import layout
 from icp_sheets.io.csv_out import write_csv
+from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, find_column, read_table, read_workbook
 
@@ -37,6 +38,7 @@ class ScoreRun:
     model: IcpModel
     rows: int = 0
     contacts: int = 0
+    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why starts with 'Check:')
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
@@ -60,20 +62,16 @@ def default_output(source: Path, suffix: str | None = None) -> Path:
     return source.with_name(f"{source.stem}.scored{suffix or source.suffix}")
 
 
-def check_output(source: Path, output: Path, *, force: bool, in_place: bool = False) -> None:
-    """Refuse to overwrite the input or an existing file unless the user asked for it."""
-    if output.exists() and output.resolve() == source.resolve() and not in_place:
-        raise IcpError(
-            Problem(
-                Code.UNREADABLE_FILE,
-                "is the input file; icp-sheets never changes an input unless you pass --in-place",
-                tab=str(output),
-            )
-        )
+def check_output(
+    source: Path, output: Path, *, force: bool, in_place: bool = False, inputs: Sequence[Path] = ()
+) -> None:
+    """Refuse to overwrite any input (whatever the flags; only ``in_place`` writes ``source``)
+    or an existing file unless the user asked for it, and say early what would stop the write."""
+    refuse_inputs(output, [source, *inputs], in_place=source if in_place else None)
     if output.exists() and not force and not in_place:
         raise IcpError(
             Problem(
-                Code.UNREADABLE_FILE, "already exists; pass --force to replace it or choose another -o", tab=str(output)
+                Code.REFUSED_WRITE, "already exists; pass --force to replace it or choose another -o", tab=str(output)
             )
         )
     if output.suffix.casefold() not in (".csv", ".xlsx"):
@@ -93,10 +91,15 @@ def score_accounts_file(
     as_of: dt.date | None = None,
     force: bool = False,
     stage: Stage = _quiet,
+    inputs: Sequence[Path] = (),
 ) -> ScoreRun:
-    """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx."""
+    """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
+
+    ``inputs`` are the run's other files (the workbook): the output may be none of them.
+    """
     output = output or default_output(accounts)
-    check_output(accounts, output, force=force)
+    check_output(accounts, output, force=force, inputs=inputs)
+    check_writable(output)
     stage("Reading")
     table = read_table(accounts)
     frame = table.frame
@@ -114,18 +117,20 @@ def score_accounts_file(
         except IcpError as exc:
             raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
         result_columns = layout.RESULT_COLUMNS
+        run.flagged = flagged(results)
         if find_column(frame.columns, "Title") is not None:
             results = pd.concat([results, match_personas(model, frame)], axis=1)
             result_columns = (*layout.RESULT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS)
         run.rows = len(frame)
     run.frame = with_results(frame, results)
     stage("Writing")
-    if output.suffix.casefold() == ".csv":
-        write_csv(run.frame, output)
-    else:
-        from icp_sheets.io.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
+    with replacing(output) as partial:
+        if output.suffix.casefold() == ".csv":
+            write_csv(run.frame, partial)
+        else:
+            from icp_sheets.io.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
 
-        write_scored_xlsx(output, run.frame, result_columns, settings=model.settings)
+            write_scored_xlsx(partial, run.frame, result_columns, settings=model.settings)
     run.output = output
     return run
 
@@ -151,6 +156,7 @@ def score_workbook(
                 tab=str(output),
             )
         )
+    check_writable(output)
     stage("Reading")
     tables = read_workbook(workbook)
     model, warnings = read_model(tables)
@@ -165,6 +171,7 @@ def score_workbook(
         except IcpError as exc:
             raise IcpError([Problem(p.code, p.message, accounts.name, 1, p.column) for p in exc.problems]) from None
         fills[accounts.name] = (accounts, results)
+        run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
     contacts = _tab(tables, layout.CONTACTS)
     if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
@@ -181,7 +188,8 @@ def score_workbook(
     stage("Writing")
     from icp_sheets.io.workbook_results import fill_results
 
-    fill_results(workbook, output, fills)
+    with replacing(output) as partial:
+        fill_results(workbook, partial, fills)
     run.output = output
     return run
 
@@ -199,4 +207,5 @@ def write_example_workbook(path: Path) -> None:
     model = example_model()
     accounts = pd.DataFrame(example_accounts())
     contacts = pd.DataFrame(example_contacts())
-    write_template(path, model, accounts, contacts, score(model, accounts), match_personas(model, contacts))
+    with replacing(path) as partial:
+        write_template(partial, model, accounts, contacts, score(model, accounts), match_personas(model, contacts))

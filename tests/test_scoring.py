@@ -69,6 +69,7 @@ def test_example_icp_golden(
 def test_why_lists_every_rule_with_points(model: IcpModel, account: Any) -> None:
     row = account(
         employees=120,
+        industry="Software",
         funding_stage="Series B",
         tech_stack="salesforce; Gong",
         region=NA,

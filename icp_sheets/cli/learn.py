@@ -16,6 +16,7 @@ from icp_sheets.core.values import split_list
 from icp_sheets.evidence.learn import LearnRules, learn
 from icp_sheets.evidence.outcomes import OutcomeMap
 from icp_sheets.evidence.validate import validate
+from icp_sheets.io.files import replacing
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.tables import read_table
 from icp_sheets.io.validation_tab import TAB, save_validation
@@ -64,9 +65,11 @@ def _mapping(good: str | None, bad: str | None) -> OutcomeMap:
     return OutcomeMap.of(split_list(good) if good else None, split_list(bad) if bad else None)
 
 
-def _target(workbook: Path, output: Path | None, kind: str, *, force: bool, in_place: bool = False) -> Path:
+def _target(
+    workbook: Path, output: Path | None, kind: str, table: Path, *, force: bool, in_place: bool = False
+) -> Path:
     target = workbook if in_place else output or workbook.with_name(f"{workbook.stem}.{kind}.xlsx")
-    check_output(workbook, target, force=force, in_place=in_place)
+    check_output(workbook, target, force=force, in_place=in_place, inputs=[table])
     if target.suffix.casefold() != ".xlsx":
         raise IcpError(Problem(Code.UNREADABLE_FILE, "must be an .xlsx workbook", tab=str(target)))
     return target
@@ -112,7 +115,7 @@ def learn_command(
                 tab=str(output),
             )
         )
-    target = _target(workbook, output, "learned", force=force)
+    target = _target(workbook, output, "learned", customers, force=force)
     table = read_table(customers, tab)
     rules = LearnRules(min_best=min_best, min_worst=min_best)
     with _in_table(table.name):
@@ -123,7 +126,9 @@ def learn_command(
         click.echo(line)
     if found.refusal:
         raise SystemExit(1)
-    for line in write_proposals(workbook, target, found).lines():
+    with replacing(target) as partial:
+        written = write_proposals(workbook, partial, found)
+    for line in written.lines():
         click.echo(line, err=True)
     click.echo(f"Wrote {target}", err=True)
 
@@ -161,17 +166,17 @@ def validate_command(
     """
     if output is not None and in_place:
         raise click.UsageError("use either -o or --in-place, not both")
-    target = _target(workbook, output, "validated", force=force, in_place=in_place)
+    target = _target(workbook, output, "validated", outcomes, force=force, in_place=in_place)
     model, warnings = load_model(workbook)
     report(warnings)
     table = read_table(outcomes, tab)
     frame = table.frame.set_axis(table.rows)  # lists name the sheet row people can find
     created: str | bool = False if no_created else created_column or True
     mapping = _mapping(good, bad)
-    with _in_table(table.name):
+    with _in_table(table.name), replacing(target) as partial:
         result = save_validation(
             workbook,
-            target,
+            partial,
             lambda previous: validate(
                 model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous
             ),

@@ -19,6 +19,8 @@ def summary(run: ScoreRun) -> str:
     if run.rows:
         counts = ", ".join(f"{n:,} {tier}" for tier, n in run.tier_counts().items())
         parts.append(f"Scored {run.rows:,} accounts ({counts})")
+    if run.flagged:
+        parts.append(f"{run.flagged:,} to check: an Anti-ICP cell could not be read (icp_why starts with 'Check:')")
     if run.contacts:
         parts.append(f"matched {run.contacts:,} contacts to personas")
     text = "; ".join(parts) or "Nothing to score"
@@ -59,7 +61,7 @@ def score(
             if in_place:
                 raise click.UsageError("--in-place only applies to a workbook's own tabs; use -o for ACCOUNTS.")
             model, warnings = load_model(workbook)
-            run = score_accounts_file(model, accounts, output, as_of=day, force=force, stage=stage)
+            run = score_accounts_file(model, accounts, output, as_of=day, force=force, stage=stage, inputs=[workbook])
             run.warnings = warnings
     report(run.warnings)
     click.echo(summary(run), err=True)

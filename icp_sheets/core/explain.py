@@ -30,16 +30,19 @@ class Explainer:
         label_codes, distinct = factorize(labels)
         self._parts.append((label_codes[codes], distinct))
 
-    def text(self, prefix: np.ndarray | None = None) -> pd.Categorical:
-        """The joined reasons per row, each row optionally led by its ``prefix``.
+    def lead(self, codes: np.ndarray, labels: Sequence[str]) -> None:
+        """Like :meth:`add`, but this reason comes first (a disqualification, a check)."""
+        label_codes, distinct = factorize(labels)
+        self._parts.insert(0, (label_codes[codes], distinct))
+
+    def text(self) -> pd.Categorical:
+        """The joined reasons per row.
 
         Parts are merged one at a time, each merge joining texts only for the
         distinct (so far, next part) pairs, so the cost follows the number of
         distinct combinations, not the number of rows.
         """
         parts = list(self._parts)
-        if prefix is not None:
-            parts.insert(0, factorize(prefix))
         combo = np.zeros(self.rows, dtype=np.int64)
         texts = np.array([""], dtype=object)
         for codes, distinct in parts:

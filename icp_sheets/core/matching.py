@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from icp_sheets.core.conditions import Reads
+from icp_sheets.core.conditions import Condition, Reads
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.models import Criterion
 from icp_sheets.core.values import shown
@@ -44,6 +44,29 @@ def reads(criteria: list[Criterion], what: Reads) -> bool:
     return any(c.condition.kind.reads is what for c in criteria)
 
 
+def unreadable(condition: Condition, values: ColumnValues) -> np.ndarray:
+    """Which distinct values a condition cannot judge: blank, or not the number or yes/no it reads.
+
+    'is blank', 'is not blank' and 'any other value' judge every cell.
+    """
+    reads = condition.kind.reads
+    if reads in (Reads.BLANK, Reads.ANYTHING):
+        return np.zeros(len(values), dtype=bool)
+    unknown = values.blank.copy()
+    if reads is Reads.NUMBER:
+        unknown |= np.isnan(values.numbers)
+    elif reads is Reads.BOOL:
+        unknown |= values.bools < 0
+    return unknown
+
+
+def cell_words(raw: object, blank: bool) -> str:
+    """How the why names a cell that could not be used: blank, unknown ('n/a') or unreadable ('lots')."""
+    if not blank:
+        return f"unreadable ('{shown(raw).strip()}')"
+    return "blank" if raw is None or str(raw).strip() == "" or _is_nan(raw) else f"unknown ('{shown(raw).strip()}')"
+
+
 def unknown_reason(criteria: list[Criterion], values: ColumnValues, band: np.ndarray) -> list[str]:
     """For values no band caught: 'blank', "unreadable ('lots')", or '' when simply not in the ICP."""
     needs_number = reads(criteria, Reads.NUMBER)
@@ -52,14 +75,8 @@ def unknown_reason(criteria: list[Criterion], values: ColumnValues, band: np.nda
     for i, raw in enumerate(values.raw):
         if band[i] >= 0:
             reasons.append("")
-        elif values.blank[i]:
-            reasons.append(
-                "blank"
-                if raw is None or str(raw).strip() == "" or _is_nan(raw)
-                else f"unknown ('{shown(raw).strip()}')"
-            )
-        elif (needs_number and np.isnan(values.numbers[i])) or (needs_bool and values.bools[i] < 0):
-            reasons.append(f"unreadable ('{shown(raw).strip()}')")
+        elif values.blank[i] or (needs_number and np.isnan(values.numbers[i])) or (needs_bool and values.bools[i] < 0):
+            reasons.append(cell_words(raw, bool(values.blank[i])))
         else:
             reasons.append("")
     return reasons

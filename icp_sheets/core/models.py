@@ -99,6 +99,13 @@ class Narrative(Frozen):
     urgency: str = Field("", description="Why it cannot wait")
 
 
+class WhenUnreadable(StrEnum):
+    """What an Anti-ICP row that cannot read an account's cell does: never a silent pass."""
+
+    FLAG = "flag"  # keep the score; icp_why starts with 'Check: …'
+    DISQUALIFY = "disqualify"  # disqualified, with the unreadable cell as the reason
+
+
 class Settings(Frozen):
     """The Settings tab: names, dates, thresholds and the priority matrix."""
 
@@ -118,6 +125,11 @@ class Settings(Frozen):
     fit_b_at: float = Field(2, description="Fit points from which fit tier is B (else C)")
     timing_1_at: float = Field(2, description="Timing points from which timing tier is 1")
     timing_2_at: float = Field(1, description="Timing points from which timing tier is 2 (else 3)")
+    when_unreadable: WhenUnreadable = Field(
+        WhenUnreadable.FLAG,
+        description="When an Anti-ICP row cannot read an account's cell (blank or unreadable): "
+        "flag the account for a check, or disqualify it",
+    )
     actions: dict[str, str] = Field(default_factory=dict, description="Action for each priority cell A1…C3")
     narrative: Narrative = Field(default_factory=Narrative)
     google_sheet: str = Field("", description="Google Sheet the workbook syncs with (shown; set by sync --sheet)")

@@ -45,6 +45,8 @@ class Code(StrEnum):
     STALE_REVIEW = "stale-review"
     UNREACHABLE_TIER = "unreachable-tier"
     UNREADABLE_FILE = "unreadable-file"
+    REFUSED_WRITE = "refused-write"
+    CANNOT_WRITE = "cannot-write"
     BAD_MODEL_TEXT = "bad-model-text"
     MODEL_CELL_TOO_BIG = "model-cell-too-big"
 
@@ -71,6 +73,8 @@ CODE_HELP: dict[Code, str] = {
     Code.STALE_REVIEW: "The ICP has not been reviewed for a long time.",
     Code.UNREACHABLE_TIER: "No account can reach a tier with these points and thresholds.",
     Code.UNREADABLE_FILE: "A file cannot be opened or is not a table.",
+    Code.REFUSED_WRITE: "The output would replace an input (or an existing file without --force).",
+    Code.CANNOT_WRITE: "The output cannot be written: no such folder, read-only, open in Excel, disk full.",
     Code.BAD_MODEL_TEXT: "The text form of a model (an Excel model cell) is damaged.",
     Code.MODEL_CELL_TOO_BIG: "The model would not fit the one Excel cell =ICP_MODEL() returns (32,767 characters).",
 }

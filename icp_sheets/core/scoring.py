@@ -18,7 +18,7 @@ import pandas as pd
 from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize
 from icp_sheets.core.explain import Explainer
-from icp_sheets.core.matching import band_points, label, reads, unknown_reason
+from icp_sheets.core.matching import band_points, cell_words, label, reads, unknown_reason, unreadable
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
@@ -26,11 +26,13 @@ from icp_sheets.core.models import (
     Criterion,
     IcpModel,
     Signal,
+    WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
 
 _EPS = 1e-9
+CHECK = "Check: "  # leads icp_why when an Anti-ICP row could not read the account's cell
 
 
 def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | None = None) -> dict[str, str]:
@@ -177,14 +179,16 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
 
     settings = model.settings
     total = fit + timing
-    dq_code, dq_reasons = _disqualify(model, values_of, total)
+    dq_code, dq_reasons, check_code, checks = _disqualify(model, values_of, total)
     disqualified = dq_code > 0
     tier_code = np.where(disqualified, 2, _tiers(total, [settings.top_tier_at, settings.middle_tier_at]))
     fit_code = _tiers(fit, [settings.fit_a_at, settings.fit_b_at])
     timing_code = _tiers(timing, [settings.timing_1_at, settings.timing_2_at])
     priority_code = np.where(disqualified, len(PRIORITY_CELLS), fit_code * 3 + timing_code)
     priorities = [*PRIORITY_CELLS, DQ_PRIORITY]
-    prefixes = np.array(["", *(f"Disqualified: {r}" for r in dq_reasons[1:])], dtype=object)
+    explain.lead(dq_code, ["", *(f"Disqualified: {r}" for r in dq_reasons[1:])])
+    if len(checks) > 1:
+        explain.lead(check_code, ["", *(f"{CHECK}{c}" for c in checks[1:])])
 
     result = pd.DataFrame(
         {
@@ -194,7 +198,7 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
             "icp_tier": _categorical(tier_code, [settings.top_tier, settings.middle_tier, DISQUALIFIED]),
             "icp_priority": _categorical(priority_code, priorities),
             "icp_dq": _categorical(dq_code, dq_reasons),
-            "icp_why": explain.text(prefix=prefixes[dq_code]),
+            "icp_why": explain.text(),
             "icp_action": _categorical(priority_code, [settings.action(p) for p in priorities]),
         },
         index=accounts.index,
@@ -216,23 +220,49 @@ def _category_type(labels: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(labels))
 
 
+def flagged(results: pd.DataFrame) -> int:
+    """Accounts whose icp_why starts with a check: an Anti-ICP row could not read their cell."""
+    why = results["icp_why"].astype("category")
+    checked = [i for i, text in enumerate(why.cat.categories) if str(text).startswith(CHECK)]
+    return int(np.isin(why.cat.codes.to_numpy(), checked).sum()) if checked else 0
+
+
 def _disqualify(
     model: IcpModel, values_of: Callable[[str], ColumnValues], total: np.ndarray
-) -> tuple[np.ndarray, list[str]]:
-    """Per row: 0 = not disqualified, else an index into the returned reasons.
+) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """Per row: 0 = not disqualified, else an index into the returned reasons; and the same
+    for the Anti-ICP cell that could not be read (a check to make).
 
-    The first matching Anti-ICP row wins; otherwise a score under the floor
+    The first matching Anti-ICP row wins. Otherwise an Anti-ICP row that cannot read
+    the row's cell flags it (or, as the Settings ask, disqualifies it); a blank is
+    unknown too, except to 'is blank' rows. Last, a score under the floor
     disqualifies, with the score and the floor as the reason.
     """
     n = len(total)
     code = np.zeros(n, dtype=np.int64)
     reasons = [""]
+    check = np.zeros(n, dtype=np.int64)
+    checks = [""]
     for rule in model.disqualifiers:
         values = values_of(rule.column)
-        hit = values.per_row(rule.condition.matches(values)) & (code == 0)
+        hit = rule.condition.matches(values)
+        code[values.per_row(hit) & (code == 0)] = len(reasons)
         reasons.append(rule.reason)
-        code[hit] = len(reasons) - 1
+        unknown = np.flatnonzero(unreadable(rule.condition, values) & ~hit)
+        if len(unknown):
+            local = np.zeros(len(values), dtype=np.int64)
+            local[unknown] = len(checks) + np.arange(len(unknown))
+            checks += [f"{rule.column} {cell_words(values.raw[i], bool(values.blank[i]))}" for i in unknown]
+            rows = values.per_row(local)
+            first = check == 0
+            check[first] = rows[first]
+    check[code > 0] = 0  # a definite match elsewhere settles it
     settings = model.settings
+    if settings.when_unreadable is WhenUnreadable.DISQUALIFY and len(checks) > 1:
+        unsure = check > 0
+        code[unsure] = len(reasons) - 1 + check[unsure]
+        reasons += checks[1:]
+        check, checks = np.zeros(n, dtype=np.int64), [""]
     below = (total < settings.middle_tier_at - _EPS) & (code == 0)
     if below.any():
         score_codes, scores = factorize(np.round(total[below], 6))
@@ -241,4 +271,4 @@ def _disqualify(
         reasons += [
             f"Score {fmt_number(round(s, 2))} is below the {settings.middle_tier} floor of {floor}" for s in scores
         ]
-    return code, reasons
+    return code, reasons, check, checks

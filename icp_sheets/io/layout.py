@@ -14,7 +14,7 @@ from typing import Any
 
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS
-from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role
+from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role, WhenUnreadable
 from icp_sheets.core.names import (  # noqa: F401  (the layout speaks these names too)
     ACCOUNTS,
     ANTI_ICP,
@@ -152,8 +152,9 @@ class SettingRow:
     label: str
     path: str  # dotted path into Settings, e.g. "narrative.company" or "actions.A1"
     note: str
-    kind: str = "text"  # text | number | date
+    kind: str = "text"  # text | number | date | choice (one of ``choices``)
     required: bool = False  # blank or missing is an error, never a silent default
+    choices: tuple[str, ...] = ()  # kind 'choice': the words it takes
 
 
 SETTING_ROWS: tuple[SettingRow, ...] = (
@@ -174,6 +175,14 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "The floor: below this score an account is Disqualified.",
         "number",
         True,
+    ),
+    SettingRow(
+        "When a disqualifier cannot be read",
+        "when_unreadable",
+        "An Anti-ICP row that cannot read an account's cell (blank, or 'Opted out' on a yes/no rule): 'flag' "
+        "keeps the score and starts icp_why with 'Check: …'; 'disqualify' disqualifies it. Blank = flag.",
+        "choice",
+        choices=tuple(choice.value for choice in WhenUnreadable),
     ),
     SettingRow("Fit tier A from", "fit_a_at", "Fit points from which fit tier is A.", "number", True),
     SettingRow("Fit tier B from", "fit_b_at", "Fit points from which fit tier is B; below is C.", "number", True),

@@ -296,6 +296,8 @@ def _setting_value(reader: _TabReader, setting: layout.SettingRow, value: Any, r
         except DateError as exc:
             reader.problem(Code.UNREADABLE_DATE, str(exc), row, "Value", value)
             return None
+    if setting.kind == "choice":
+        return reader.choice(value, row, "Value", {choice: choice for choice in setting.choices})
     return shown(value) if not isinstance(value, str) else value.strip()
 
 

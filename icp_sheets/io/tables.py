@@ -158,12 +158,31 @@ def read_workbook(path: Path) -> dict[str, Table]:
     return read_xlsx_sheets(Path(path))
 
 
+def _check_content(path: Path, *, text: bool) -> None:
+    """An empty file, or binary bytes where text is expected, said plainly before any parser sees it."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if not head:
+        raise IcpError(
+            Problem(Code.UNREADABLE_FILE, "is empty; export the accounts again, header row first", tab=path.name)
+        )
+    if text and b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IcpError(
+            Problem(
+                Code.UNREADABLE_FILE,
+                "holds binary data, not text; export the accounts as CSV (UTF-8) or .xlsx",
+                tab=path.name,
+            )
+        )
+
+
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """An accounts or contacts table from .csv or .xlsx (the ``sheet`` tab, else the first)."""
     path = Path(path)
     if not path.exists():
         raise IcpError(Problem(Code.UNREADABLE_FILE, "no such file; check the path", tab=str(path)))
     suffix = path.suffix.casefold()
+    _check_content(path, text=suffix in (".csv", ".txt", ".tsv"))
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
