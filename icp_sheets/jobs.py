@@ -17,7 +17,7 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import find_tab, without_results
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import flagged, score
+from icp_sheets.core.scoring import flagged, resolve_columns, score
 from icp_sheets.io import layout
 from icp_sheets.io.csv_out import write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
@@ -83,6 +83,27 @@ def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
     return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """An accounts (or contacts) file read and checked exactly as `score` will use it."""
+
+    table: Table
+    frame: pd.DataFrame  # without result columns from an earlier run
+    contacts: bool  # a contact list to match to personas, not accounts to score
+
+
+def read_accounts(model: IcpModel, path: Path, *, sheet: str | None = None) -> Accounts:
+    """Read ``path`` and resolve the model's columns in it, raising every problem `score` would stop on.
+
+    `check` and `score` both come through here, so a file one refuses the other refuses too.
+    """
+    table = read_table(path, sheet)
+    if _is_contacts(model, table.frame):
+        return Accounts(table, table.frame, contacts=True)
+    resolve_columns(model, list(table.frame.columns), tab=table.name)
+    return Accounts(table, without_results(table.frame), contacts=False)
+
+
 def score_accounts_file(
     model: IcpModel,
     accounts: Path,
@@ -101,21 +122,17 @@ def score_accounts_file(
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
     stage("Reading")
-    table = read_table(accounts)
-    frame = table.frame
+    read = read_accounts(model, accounts)
+    frame = read.frame
     run = ScoreRun(model)
     stage("Scoring")
     result_columns: tuple[str, ...]
-    if _is_contacts(model, frame):
+    if read.contacts:
         results = match_personas(model, frame)
         run.contacts = len(frame)
         result_columns = layout.CONTACT_RESULT_COLUMNS
     else:
-        frame = without_results(frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
+        results = score(model, frame, as_of)
         result_columns = layout.RESULT_COLUMNS
         run.flagged = flagged(results)
         if find_column(frame.columns, "Title") is not None:
