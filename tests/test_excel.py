@@ -22,9 +22,9 @@ from conftest import REPO as ROOT
 from conftest import TEMPLATE
 from excel_support import call_body, cells, model_ranges, office_js, office_js_runtime, serial
 
+from icp_sheets.core.names import RESULT_COLUMNS
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
-from icp_sheets.io.layout import RESULT_COLUMNS
 
 VALUE_ERROR = {"type": "Error", "errorType": "Value"}  # what Office.js takes as #VALUE!
 NA_ERROR = {"type": "Error", "errorType": "NotAvailable"}  # and as #N/A

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from excel_support import call_body, model_ranges, office_js_runtime, serial
 
+from icp_sheets.core.names import RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts
 from icp_sheets.excel.row_cache import ENTRY_OVERHEAD, RowCache
-from icp_sheets.io.layout import RESULT_COLUMNS
 
 FUNCTIONS = [f"icp_{c.removeprefix('icp_')}" for c in RESULT_COLUMNS]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS
 from icp_sheets.excel.formulas import (
     LayoutError,
@@ -16,7 +17,6 @@ from icp_sheets.excel.formulas import (
     header_ref,
     model_formula,
 )
-from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "excel.md"
@@ -109,3 +109,15 @@ def test_the_start_here_steps_cover_both_runtimes_and_every_formula():
     written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
     for column, formula in written.items():
         assert steps[column].endswith(formula), column
+
+
+def test_the_template_gets_no_formulas_for_contacts_without_a_title_and_the_template_shows_none():
+    from icp_sheets.excel.formulas import LayoutError, live_steps, start_here_steps
+    from icp_sheets.io.template import TABLE_NAMES
+
+    with pytest.raises(LayoutError):
+        live_steps(TABLE_NAMES, ACCOUNT_HEADERS, ["Name"])
+    assert start_here_steps(TABLE_NAMES, ACCOUNT_HEADERS, ["Name"]) == ()
+    assert start_here_steps(TABLE_NAMES, ACCOUNT_HEADERS, CONTACT_HEADERS) == live_steps(
+        TABLE_NAMES, ACCOUNT_HEADERS, CONTACT_HEADERS
+    )

@@ -24,8 +24,8 @@ from conftest import REPO, TEMPLATE
 from excel_support import call_body, cells, model_ranges
 from packaging.requirements import Requirement
 
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 from icp_sheets.excel.lite import bundled_files, main_py, requirements_txt, write_lite
-from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 
 PYODIDE_MARKERS = {"sys_platform": "emscripten", "platform_system": "Emscripten", "extra": ""}
 ALLOWED = ("pandas", "numpy", "pydantic", "xlwings")

@@ -28,8 +28,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from icp_sheets.core.names import CONTACT_RESULT_NOTES, RESULT_NOTES
 from icp_sheets.core.values import FORMULA_STARTS
-from icp_sheets.io.layout import CONTACT_RESULT_NOTES, RESULT_NOTES
 
 # Arial: Excel and Google Sheets have it everywhere, and LibreOffice renders it with the
 # metric-compatible Liberation Sans, so column widths and wrapping look the same.
