@@ -21,11 +21,10 @@ from icp_sheets.core.names import (
     RESULT_COLUMNS,
     find_column,
     find_tab,
-    without_results,
 )
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import flagged, score
+from icp_sheets.core.scoring import flagged, score, score_tab
 from icp_sheets.io.csv_out import write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
@@ -118,11 +117,7 @@ def score_accounts_file(
         run.contacts = len(frame)
         result_columns = CONTACT_RESULT_COLUMNS
     else:
-        frame = without_results(frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
+        frame, results = score_tab(model, table.name, frame, as_of, row=None)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results)
         if find_column(frame.columns, "Title") is not None:
@@ -172,11 +167,7 @@ def score_workbook(
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
     accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame = without_results(accounts.frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, accounts.name, 1, p.column) for p in exc.problems]) from None
+        frame, results = score_tab(model, accounts.name, accounts.frame, as_of)
         fills[accounts.name] = (accounts, results)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)

@@ -23,6 +23,7 @@ from icp_sheets.core.names import CONTACT_RESULT_COLUMNS as CONTACT_RESULT_COLUM
 from icp_sheets.core.names import CONTACTS as CONTACTS
 from icp_sheets.core.names import DATA_TABS as DATA_TABS
 from icp_sheets.core.names import RESULT_COLUMNS as RESULT_COLUMNS
+from icp_sheets.core.values import whole
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def _setting_value(model: IcpModel, path: str) -> Any:
 
 
 def _points(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+    return whole(value)
 
 
 _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from icp_sheets.core import names
+from icp_sheets.core.values import whole
 from icp_sheets.sheets.merge import Table, Value, same
 
 KEY = "icp_id"
@@ -99,9 +100,7 @@ def keyed(
 def _key_text(raw: Value) -> str | None:
     if raw is None:
         return None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = str(raw).strip()
+    text = str(whole(raw)).strip()
     return text or None
 
 

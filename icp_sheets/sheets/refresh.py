@@ -35,11 +35,11 @@ from icp_sheets.core.names import (
     RESULT_COLUMNS,
     find_column,
     find_tab,
-    without_results,
 )
 from icp_sheets.core.personas import match_personas
-from icp_sheets.core.problems import IcpError, Problem
-from icp_sheets.core.scoring import score
+from icp_sheets.core.problems import Problem
+from icp_sheets.core.scoring import score_tab
+from icp_sheets.core.values import whole
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.sheets.client import Connection
@@ -88,8 +88,7 @@ def _cell(value: Any) -> Value:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        number = float(value)
-        return int(number) if number.is_integer() else number
+        return whole(float(value))
     if hasattr(value, "item"):  # NumPy scalars
         return _cell(value.item())
     text = str(value)
@@ -142,11 +141,7 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
         cells: dict[str, list[tuple[int, int, Value]]] = {}
         shapes: list[Shape] = []
         accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
-        frame = without_results(accounts.frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, ACCOUNTS, 1, p.column) for p in exc.problems]) from None
+        frame, results = score_tab(model, ACCOUNTS, accounts.frame, as_of)
         report.accounts = len(frame)
         report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
         changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
