@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -31,32 +33,32 @@ def write_workbook(path: Path) -> Path:
 
 
 @pytest.fixture
-def fake():
+def fake() -> Iterator[FakeSheets]:
     with FakeSheets() as server:
         server.store.create("Shared ICP", spreadsheet_id=KEY)
         yield server
 
 
 @pytest.fixture
-def conn(fake) -> Connection:
+def conn(fake: FakeSheets) -> Connection:
     connection = connect(KEY, api_url=fake.url, base_wait=0.0)
     connection.http.sleep = lambda _s: None
     return connection
 
 
 @pytest.fixture
-def pushed(tmp_path, fake, conn) -> Path:
+def pushed(tmp_path: Path, fake: FakeSheets, conn: Connection) -> Path:
     path = write_workbook(tmp_path / "icp.xlsx")
     sync(path, conn, Mode.PUSH, remember=KEY)
     fake.reset_counts()
     return path
 
 
-def column(grid: list[list], header: str) -> int:
+def column(grid: list[list[Any]], header: str) -> int:
     return grid[0].index(header)
 
 
-def sheet_row(fake: FakeSheets, tab: str, company: str) -> tuple[int, list]:
+def sheet_row(fake: FakeSheets, tab: str, company: str) -> tuple[int, list[Any]]:
     grid = fake.store.grid(KEY, tab)
     for i, row in enumerate(grid):
         if row and row[0] == company:
@@ -64,12 +66,12 @@ def sheet_row(fake: FakeSheets, tab: str, company: str) -> tuple[int, list]:
     raise AssertionError(f"{company} not in {tab}")
 
 
-def wb_rows(path: Path, tab: str) -> list[list]:
+def wb_rows(path: Path, tab: str) -> list[list[Any]]:
     ws = openpyxl.load_workbook(path)[tab]
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
-def wb_find(path: Path, tab: str, company: str) -> dict:
+def wb_find(path: Path, tab: str, company: str) -> dict[str, Any]:
     rows = wb_rows(path, tab)
     header = rows[0]
     matches = [dict(zip(header, r, strict=False)) for r in rows[1:] if r[0] == company]
@@ -105,7 +107,7 @@ def edit_workbook(path: Path, tab: str, company: str, header: str, value: object
 # ----------------------------------------------------------------------------- push
 
 
-def test_push_creates_every_tab_with_ids_protection_and_drop_downs(pushed, fake):
+def test_push_creates_every_tab_with_ids_protection_and_drop_downs(pushed: Path, fake: FakeSheets) -> None:
     book = fake.store.spreadsheets[KEY]
     titles = [s.title for s in book.sheets]
     for tab in (*MODEL_TABS, *DATA_TABS):
@@ -132,7 +134,7 @@ def test_push_creates_every_tab_with_ids_protection_and_drop_downs(pushed, fake)
     assert book.sheet(ICP).validation  # the condition drop-down came along
 
 
-def test_push_writes_untrusted_text_raw(tmp_path, fake, conn):
+def test_push_writes_untrusted_text_raw(tmp_path: Path, fake: FakeSheets, conn: Connection) -> None:
     path = write_workbook(tmp_path / "icp.xlsx")
     edit_workbook(path, ACCOUNTS, "Brightlane Analytics", "Industry", '=IMPORTXML("http://x","//a")')
     sync(path, conn, Mode.PUSH)
@@ -141,7 +143,9 @@ def test_push_writes_untrusted_text_raw(tmp_path, fake, conn):
     assert cell.formula is None and cell.value.startswith("=IMPORTXML")
 
 
-def test_a_first_sync_pairs_rows_the_sheet_already_has_instead_of_duplicating_them(tmp_path, fake, conn):
+def test_a_first_sync_pairs_rows_the_sheet_already_has_instead_of_duplicating_them(
+    tmp_path: Path, fake: FakeSheets, conn: Connection
+) -> None:
     path = write_workbook(tmp_path / "icp.xlsx")
     book = fake.store.spreadsheets[KEY]
     fake.store.batch_update(book, [{"addSheet": {"properties": {"title": ACCOUNTS}}}])
@@ -157,7 +161,7 @@ def test_a_first_sync_pairs_rows_the_sheet_already_has_instead_of_duplicating_th
 # ----------------------------------------------------------------------------- both ways
 
 
-def test_edits_on_both_sides_meet_within_the_request_budget(pushed, fake, conn):
+def test_edits_on_both_sides_meet_within_the_request_budget(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     edit_workbook(pushed, ACCOUNTS, "Harbor & Finch", "Employees", 95)
     type_in(fake, ACCOUNTS, "Quillstone Health", "Region", "Europe")
     type_in(fake, ICP, "Employees", "Note", "Edited in the sheet")
@@ -173,7 +177,7 @@ def test_edits_on_both_sides_meet_within_the_request_budget(pushed, fake, conn):
     assert all(t.empty for t in again.tabs) and fake.total == 2  # metadata + one read
 
 
-def test_rows_added_on_both_sides_both_survive_once(pushed, fake, conn):
+def test_rows_added_on_both_sides_both_survive_once(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     wb = openpyxl.load_workbook(pushed)
     wb[ACCOUNTS].append(["Added In Excel", "excel.example"])
     wb.save(pushed)
@@ -187,7 +191,9 @@ def test_rows_added_on_both_sides_both_survive_once(pushed, fake, conn):
     assert sorted(c for c in wb_companies if c) == sorted(companies)
 
 
-def test_a_row_deleted_in_the_sheet_is_deleted_in_the_workbook(pushed, fake, conn):
+def test_a_row_deleted_in_the_sheet_is_deleted_in_the_workbook(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     row, _ = sheet_row(fake, ACCOUNTS, "Tandem Freight")
     book = fake.store.spreadsheets[KEY]
     fake.store.batch_update(
@@ -209,7 +215,9 @@ def test_a_row_deleted_in_the_sheet_is_deleted_in_the_workbook(pushed, fake, con
     assert "Tandem Freight" not in [r[0] for r in wb_rows(pushed, ACCOUNTS)]
 
 
-def test_deleted_in_the_workbook_but_edited_in_the_sheet_is_kept_and_reported(pushed, fake, conn):
+def test_deleted_in_the_workbook_but_edited_in_the_sheet_is_kept_and_reported(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     wb = openpyxl.load_workbook(pushed)
     ws = wb[ACCOUNTS]
     for row in ws.iter_rows(min_row=2):
@@ -223,7 +231,9 @@ def test_deleted_in_the_workbook_but_edited_in_the_sheet_is_kept_and_reported(pu
     assert wb_find(pushed, ACCOUNTS, "Orchard Ledger")["Employees"] == 75
 
 
-def test_a_conflict_is_reported_and_overwrites_nothing_until_prefer(pushed, fake, conn):
+def test_a_conflict_is_reported_and_overwrites_nothing_until_prefer(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     edit_workbook(pushed, ACCOUNTS, "Kestrel Security", "Employees", 230)
     type_in(fake, ACCOUNTS, "Kestrel Security", "Employees", 240)
     report = sync(pushed, conn)
@@ -243,7 +253,9 @@ def test_a_conflict_is_reported_and_overwrites_nothing_until_prefer(pushed, fake
     assert sync(pushed, conn).unresolved == []
 
 
-def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(pushed, fake, conn):
+def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     type_in(fake, ACCOUNTS, "Harbor & Finch", "Employees", "=40+45")
     edit_workbook(pushed, ACCOUNTS, "Sable & Co", "Industry", "=not a formula")
     sync(pushed, conn)
@@ -259,7 +271,9 @@ def test_formulas_typed_in_the_sheet_stay_formulas_and_text_stays_text(pushed, f
     assert all(t.empty for t in sync(pushed, conn).tabs)  # and nothing flip-flops afterwards
 
 
-def test_text_starting_with_equals_in_the_sheet_reaches_the_workbook_as_text(pushed, fake, conn):
+def test_text_starting_with_equals_in_the_sheet_reaches_the_workbook_as_text(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     book = fake.store.spreadsheets[KEY]
     n = len(fake.store.grid(KEY, ACCOUNTS))
     fake.store.write(
@@ -274,7 +288,9 @@ def test_text_starting_with_equals_in_the_sheet_reaches_the_workbook_as_text(pus
     assert cells['="Typed"&" formula"'].data_type == "f"
 
 
-def test_a_formula_from_the_workbook_arrives_in_the_sheet_as_text(pushed, fake, conn):
+def test_a_formula_from_the_workbook_arrives_in_the_sheet_as_text(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     wb = openpyxl.load_workbook(pushed)
     ws = wb[ACCOUNTS]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Sable & Co")
@@ -287,7 +303,9 @@ def test_a_formula_from_the_workbook_arrives_in_the_sheet_as_text(pushed, fake, 
     assert all(t.empty for t in sync(pushed, conn).tabs)
 
 
-def test_rows_deleted_in_the_workbook_leave_the_sheet_without_rewriting_the_rows_below(pushed, fake, conn):
+def test_rows_deleted_in_the_workbook_leave_the_sheet_without_rewriting_the_rows_below(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     type_in(fake, ACCOUNTS, "Juniper Robotics", "Employees", "=999+1")  # a formula far below
     sync(pushed, conn)
     wb = openpyxl.load_workbook(pushed)
@@ -306,7 +324,7 @@ def test_rows_deleted_in_the_workbook_leave_the_sheet_without_rewriting_the_rows
     assert fake.counts["values.batchUpdate"] == 0  # nothing else changed: no cell was rewritten
 
 
-def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed, fake, conn):
+def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     type_in(fake, ACCOUNTS, "Pinecrest Learning", "Region", "Europe")
     edit_workbook(pushed, ACCOUNTS, "Driftwood Studios", "Region", "APAC")
     report = sync(pushed, conn, Mode.PULL)
@@ -318,7 +336,7 @@ def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed, fake, conn):
     assert sheet_row(fake, ACCOUNTS, "Driftwood Studios")[1][4] == "APAC"
 
 
-def test_status_changes_nothing(pushed, fake, conn):
+def test_status_changes_nothing(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     type_in(fake, ACCOUNTS, "Pinecrest Learning", "Region", "Europe")
     before = pushed.read_bytes()
     report = sync(pushed, conn, Mode.STATUS)
@@ -330,7 +348,9 @@ def test_status_changes_nothing(pushed, fake, conn):
 # ----------------------------------------------------------------------------- people and faults
 
 
-def test_a_person_editing_between_read_and_write_loses_nothing(pushed, fake, conn):
+def test_a_person_editing_between_read_and_write_loses_nothing(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     edit_workbook(pushed, ACCOUNTS, "Harbor & Finch", "Region", "Europe")
     row, _ = sheet_row(fake, ACCOUNTS, "Harbor & Finch")
 
@@ -345,7 +365,7 @@ def test_a_person_editing_between_read_and_write_loses_nothing(pushed, fake, con
     assert wb_find(pushed, ACCOUNTS, "Harbor & Finch")["Tech stack"] == "HubSpot, Gong, Clari"
 
 
-def test_429s_and_a_dropped_write_still_sync_exactly_once(pushed, fake, conn):
+def test_429s_and_a_dropped_write_still_sync_exactly_once(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     wb = openpyxl.load_workbook(pushed)
     wb[ACCOUNTS].append(["Retry Robotics", "retry.example"])
     wb.save(pushed)
@@ -358,7 +378,9 @@ def test_429s_and_a_dropped_write_still_sync_exactly_once(pushed, fake, conn):
     assert companies.count("Retry Robotics") == 1
 
 
-def test_a_failed_write_leaves_both_sides_and_the_base_as_they_were(pushed, fake, conn):
+def test_a_failed_write_leaves_both_sides_and_the_base_as_they_were(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     edit_workbook(pushed, ACCOUNTS, "Harbor & Finch", "Region", "Europe")
     before_wb = pushed.read_bytes()
     before_sheet = fake.store.grid(KEY, ACCOUNTS)
@@ -372,7 +394,7 @@ def test_a_failed_write_leaves_both_sides_and_the_base_as_they_were(pushed, fake
     assert sheet_row(fake, ACCOUNTS, "Harbor & Finch")[1][4] == "Europe"
 
 
-def test_request_count_does_not_grow_with_rows(tmp_path, fake, conn):
+def test_request_count_does_not_grow_with_rows(tmp_path: Path, fake: FakeSheets, conn: Connection) -> None:
     path = write_workbook(tmp_path / "big.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[ACCOUNTS]
@@ -390,7 +412,7 @@ def test_request_count_does_not_grow_with_rows(tmp_path, fake, conn):
     assert fake.counts["values.batchGet"] == 2 and fake.counts["values.batchUpdate"] == 1
 
 
-def test_an_unshared_sheet_says_to_share_it(tmp_path, fake):
+def test_an_unshared_sheet_says_to_share_it(tmp_path: Path, fake: FakeSheets) -> None:
     fake.store.create("Private", spreadsheet_id="private", private=True)
     conn = connect("private", api_url=fake.url)
     conn.identity = "icp-bot@project.iam.gserviceaccount.com"
@@ -398,7 +420,7 @@ def test_an_unshared_sheet_says_to_share_it(tmp_path, fake):
         sync(write_workbook(tmp_path / "icp.xlsx"), conn)
 
 
-def test_a_missing_sheet_says_what_to_do(tmp_path, fake):
+def test_a_missing_sheet_says_what_to_do(tmp_path: Path, fake: FakeSheets) -> None:
     conn = connect("https://docs.google.com/spreadsheets/d/nope123/edit#gid=0", api_url=fake.url)
     with pytest.raises(SheetsError, match="No Google Sheet has the key 'nope123'"):
         sync(write_workbook(tmp_path / "icp.xlsx"), conn)
@@ -407,7 +429,9 @@ def test_a_missing_sheet_says_what_to_do(tmp_path, fake):
 # ----------------------------------------------------------------------------- refresh
 
 
-def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, fake, conn, tmp_path):
+def test_refresh_scores_new_accounts_like_score_and_writes_only_results(
+    pushed: Path, fake: FakeSheets, conn: Connection, tmp_path: Path
+) -> None:
     n = len(fake.store.grid(KEY, ACCOUNTS))
     for i, value in enumerate(
         ["Fresh Forge", "fresh.example", "Software", "150", "North America", "Series B", "Salesforce", "2026-11-10"]
@@ -431,8 +455,8 @@ def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, 
     from icp_sheets.cli import cli
 
     scored = tmp_path / "scored.xlsx"
-    result = CliRunner().invoke(cli, ["score", str(pushed), "-o", str(scored)])
-    assert result.exit_code == 0, result.output
+    scoring = CliRunner().invoke(cli, ["score", str(pushed), "-o", str(scored)])
+    assert scoring.exit_code == 0, scoring.output
     expected = {r[0]: r for r in wb_rows(scored, ACCOUNTS)[1:] if r[0]}
     header = wb_rows(scored, ACCOUNTS)[0]
     for row in after[1:]:
@@ -445,7 +469,7 @@ def test_refresh_scores_new_accounts_like_score_and_writes_only_results(pushed, 
     assert refresh(conn).cells == 0 and fake.counts["values.batchUpdate"] == 0
 
 
-def test_refresh_matches_contacts_to_personas(pushed, fake, conn):
+def test_refresh_matches_contacts_to_personas(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     refresh(conn)
     contacts = fake.store.grid(KEY, CONTACTS)
     persona = column(contacts, "icp_persona")
@@ -456,7 +480,7 @@ def test_refresh_matches_contacts_to_personas(pushed, fake, conn):
 # ----------------------------------------------------------------------------- the command line
 
 
-def test_the_commands_against_the_fake_server(tmp_path, fake):
+def test_the_commands_against_the_fake_server(tmp_path: Path, fake: FakeSheets) -> None:
     path = write_workbook(tmp_path / "icp.xlsx")
     from click.testing import CliRunner
 
@@ -481,7 +505,7 @@ def test_the_commands_against_the_fake_server(tmp_path, fake):
     assert sheet_row(fake, ACCOUNTS, "Kestrel Security")[1][4] == "Europe"
 
 
-def test_the_fake_server_runs_as_a_command():
+def test_the_fake_server_runs_as_a_command() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "icp_sheets.testing.fake_sheets", "--port", "0", "--create", "k"],
         stdout=subprocess.PIPE,

@@ -14,8 +14,10 @@ from test_sheets_sync import KEY, edit_workbook, sheet_row, type_in, wb_find
 
 from icp_sheets.core.names import ACCOUNTS, SETTINGS
 from icp_sheets.example import ACCOUNT_COLUMNS
+from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.sync import sync
 from icp_sheets.sheets.trust import TARGET_SETTING, TRUST_SETTING, untrusted_parts
+from icp_sheets.testing.fake_sheets import FakeSheets
 
 fake, conn, pushed = end_to_end.fake, end_to_end.conn, end_to_end.pushed  # the end-to-end fixtures
 
@@ -37,16 +39,16 @@ SAFE = ["=ROUND(40.5*2,0)", '=IF(1>0,"yes","no")', "=SUM(B2:B3)", '=UPPER("a")&T
 
 
 @pytest.mark.parametrize("formula", DANGEROUS)
-def test_each_dangerous_formula_is_told_apart(formula):
+def test_each_dangerous_formula_is_told_apart(formula: str) -> None:
     assert untrusted_parts(formula)
 
 
 @pytest.mark.parametrize("formula", [*SAFE, '="WEBSERVICE(" & "|[x]"', "='Q1 plan'!A1+Sheet2!B2"])
-def test_safe_formulas_and_strings_that_mention_danger_are_safe(formula):
+def test_safe_formulas_and_strings_that_mention_danger_are_safe(formula: str) -> None:
     assert untrusted_parts(formula) == []
 
 
-def test_settings_widen_the_list_deliberately():
+def test_settings_widen_the_list_deliberately() -> None:
     assert untrusted_parts('=HYPERLINK("https://crm.example")', frozenset({"HYPERLINK"})) == []
 
 
@@ -65,7 +67,9 @@ def formulas_in(path: Path, tab: str) -> list[str]:
     return [html.unescape(f) for f in re.findall(r"<f[^>]*>(.*?)</f>", xml)]
 
 
-def test_dangerous_formulas_typed_in_the_sheet_reach_the_workbook_as_text_and_are_listed(pushed, fake, conn):
+def test_dangerous_formulas_typed_in_the_sheet_reach_the_workbook_as_text_and_are_listed(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     companies = [r[0] for r in fake.store.grid(KEY, ACCOUNTS)[1:] if r and r[0]]
     typed = DANGEROUS + SAFE
     assert len(companies) >= len(typed)
@@ -91,7 +95,9 @@ def test_dangerous_formulas_typed_in_the_sheet_reach_the_workbook_as_text_and_ar
         assert cell.formula is not None or formula.startswith("=cmd") or "[" in formula
 
 
-def test_a_function_trusted_in_the_workbook_settings_stays_a_formula(pushed, fake, conn):
+def test_a_function_trusted_in_the_workbook_settings_stays_a_formula(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     set_setting(pushed, TRUST_SETTING, "hyperlink")
     sync(pushed, conn)
     type_in(fake, ACCOUNTS, "Sable & Co", "Industry", '=HYPERLINK("https://crm.example","CRM")')
@@ -100,7 +106,7 @@ def test_a_function_trusted_in_the_workbook_settings_stays_a_formula(pushed, fak
     assert 'HYPERLINK("https://crm.example","CRM")' in formulas_in(pushed, ACCOUNTS)
 
 
-def test_the_sheet_cannot_widen_the_trust_list(pushed, fake, conn):
+def test_the_sheet_cannot_widen_the_trust_list(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
     row, _ = sheet_row(fake, SETTINGS, TRUST_SETTING)
     fake.store.type_in(KEY, SETTINGS, f"B{row}", "WEBSERVICE")
     type_in(fake, ACCOUNTS, "Sable & Co", "Industry", '=WEBSERVICE("http://evil.example")')
@@ -112,7 +118,9 @@ def test_the_sheet_cannot_widen_the_trust_list(pushed, fake, conn):
     assert not any("WEBSERVICE" in f for f in formulas_in(pushed, ACCOUNTS))
 
 
-def test_a_workbook_formula_survives_ten_syncs_with_edits_on_both_sides(pushed, fake, conn):
+def test_a_workbook_formula_survives_ten_syncs_with_edits_on_both_sides(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     col = ACCOUNT_COLUMNS.index("Employees") + 1
     edit_formula(pushed, "Harbor & Finch", col, "=40*2")
     for i in range(10):
@@ -137,7 +145,9 @@ def test_a_workbook_formula_survives_ten_syncs_with_edits_on_both_sides(pushed, 
     assert all(t.empty for t in sync(pushed, conn).tabs)
 
 
-def test_a_formula_the_sheet_gave_the_workbook_still_takes_the_sheets_edits(pushed, fake, conn):
+def test_a_formula_the_sheet_gave_the_workbook_still_takes_the_sheets_edits(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
     type_in(fake, ACCOUNTS, "Harbor & Finch", "Employees", "=40+45")
     sync(pushed, conn)
     type_in(fake, ACCOUNTS, "Harbor & Finch", "Employees", "=40+46")
@@ -157,7 +167,7 @@ def blank(value: object) -> bool:
 
 def row_of(path: Path, company: str) -> int:
     ws = openpyxl.load_workbook(path)[ACCOUNTS]
-    return next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == company)
+    return next(int(r[0].row) for r in ws.iter_rows(min_row=2) if r[0].value == company)
 
 
 def edit_formula(path: Path, company: str, col: int, formula: str) -> None:
@@ -179,7 +189,7 @@ def wb_setting(path: Path, label: str) -> object:
     return next(r[1].value for r in ws.iter_rows(min_row=2) if r[0].value == label)
 
 
-def test_the_docs_list_every_safe_function():
+def test_the_docs_list_every_safe_function() -> None:
     from icp_sheets.sheets.trust import SAFE_FUNCTIONS
 
     docs = (Path(__file__).parent.parent / "docs" / "sheets.md").read_text(encoding="utf-8")
@@ -190,7 +200,7 @@ def test_the_docs_list_every_safe_function():
 # ----------------------------------------------------------------------------- the sheet cannot redirect the sync
 
 
-def test_a_retarget_typed_in_the_sheet_changes_nothing_and_is_reported(pushed, fake):
+def test_a_retarget_typed_in_the_sheet_changes_nothing_and_is_reported(pushed: Path, fake: FakeSheets) -> None:
     from click.testing import CliRunner
 
     from icp_sheets.cli import cli
@@ -212,7 +222,7 @@ def test_a_retarget_typed_in_the_sheet_changes_nothing_and_is_reported(pushed, f
     )
 
 
-def test_a_change_of_target_needs_sheet_and_is_said(pushed, fake):
+def test_a_change_of_target_needs_sheet_and_is_said(pushed: Path, fake: FakeSheets) -> None:
     from click.testing import CliRunner
 
     from icp_sheets.cli import cli

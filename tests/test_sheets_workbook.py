@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import openpyxl
 from test_sheets_sync import write_workbook
@@ -12,7 +13,7 @@ from icp_sheets.sheets.merge import Formula
 from icp_sheets.sheets.workbook_io import WorkbookSide
 
 
-def test_the_fast_reader_reads_what_openpyxl_reads(tmp_path):
+def test_the_fast_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "icp.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[ACCOUNTS]
@@ -34,7 +35,7 @@ def test_the_fast_reader_reads_what_openpyxl_reads(tmp_path):
     assert fast.grid(ACCOUNTS)[39][10] == "far away"
 
 
-def test_writes_keep_text_as_text_dates_as_dates_and_stretch_tables(tmp_path):
+def test_writes_keep_text_as_text_dates_as_dates_and_stretch_tables(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "icp.xlsx")
     side = WorkbookSide(path)
     rows = len(side.grid(ACCOUNTS))

@@ -312,7 +312,7 @@ class _Flag(Kind):
             return values.blank.copy()
         if self.test == "given":
             return ~values.blank
-        return values.bools == (1 if self.test == "true" else 0)
+        return np.asarray(values.bools == (1 if self.test == "true" else 0))
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
         return f"{fmt_points(points)} {column} {self.said}"
@@ -349,7 +349,7 @@ class _PerUnit(Kind):
         return "per unit" if condition.cap is None else f"per unit up to {fmt_number(condition.cap)}"
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
-        return ~np.isnan(values.numbers)
+        return np.asarray(~np.isnan(values.numbers))
 
     def points(self, condition: Condition, rate: float, numbers: np.ndarray) -> np.ndarray:
         raw = numbers * rate

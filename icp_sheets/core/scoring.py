@@ -68,7 +68,7 @@ def _as_of_days(model: IcpModel, as_of: dt.date | pd.Series | None, n: int) -> f
         stamps = pd.to_datetime(as_of, errors="coerce").to_numpy(dtype="datetime64[D]")
         days = stamps.astype("int64").astype(np.float64)
         days[np.isnat(stamps)] = np.nan
-        return days
+        return np.asarray(days)
     day = as_of or model.settings.as_of or dt.date.today()
     return float(day_number(day))
 

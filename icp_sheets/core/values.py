@@ -151,7 +151,8 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
+        day: dt.date = pd.Timestamp(value).date()
+        return day
     if isinstance(value, bool):
         raise DateError(f"'{value}' is not a date; write it like 2026-03-31")
     if isinstance(value, int | float | np.integer | np.floating):

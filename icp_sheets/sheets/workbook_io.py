@@ -112,7 +112,7 @@ class WorkbookSide:
     @property
     def sheetnames(self) -> list[str]:
         if self._book is not None or self._cells is None:
-            return self.book.sheetnames
+            return list(self.book.sheetnames)
         return list(self._cells.sheets)
 
     def has(self, tab: str) -> bool:
