@@ -77,7 +77,7 @@ def accounts_files(draw: st.DrawFn) -> bytes:
         frame.iloc[0, draw(st.integers(0, len(frame.columns) - 1))] = draw(st.sampled_from(["n/a", "", "lots", "=1+1"]))
     if kind == "header-only":
         frame = frame.head(0)
-    return frame.to_csv(index=False).encode("utf-8")
+    return str(frame.to_csv(index=False)).encode("utf-8")
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

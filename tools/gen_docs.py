@@ -13,8 +13,9 @@ import click
 
 from icp_sheets.cli import cli
 from icp_sheets.core.conditions import KINDS
+from icp_sheets.core.names import RESULT_NOTES
 from icp_sheets.core.problems import CODE_HELP
-from icp_sheets.io.layout import RESULT_NOTES, SETTING_ROWS, TABS
+from icp_sheets.io.layout import SETTING_ROWS, TABS
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
 

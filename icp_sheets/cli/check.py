@@ -10,7 +10,7 @@ import click
 from icp_sheets.cli.app import cli, report
 from icp_sheets.core.checks import check_model
 from icp_sheets.core.problems import IcpError, Severity, actionable
-from icp_sheets.core.scoring import score
+from icp_sheets.core.scoring import score_tab
 from icp_sheets.evidence.market import market_check
 from icp_sheets.excel.values import CELL_LIMIT, cell_size, size_problem
 from icp_sheets.io.model_reader import load_model
@@ -43,7 +43,7 @@ def check(workbook: Path, accounts: Path | None) -> None:
         if read.contacts:
             contacts = len(read.frame)
         else:
-            counts = score(model, read.frame)["icp_tier"].value_counts(sort=False)
+            counts = score_tab(model, read.table.name, read.frame, row=None)[1]["icp_tier"].value_counts(sort=False)
             market = market_check(model, read.frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))

@@ -30,9 +30,10 @@ import numpy as np
 from pydantic import ValidationError
 
 from icp_sheets.core.models import IcpModel, Narrative
+from icp_sheets.core.names import find_column
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import FORMULA_STARTS, DateError, is_empty, parse_date, shown
-from icp_sheets.io.tables import Table, find_column, table_from_values
+from icp_sheets.io.tables import Table, table_from_values
 
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds
