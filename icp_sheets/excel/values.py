@@ -45,12 +45,16 @@ _MESSAGE_LIMIT = 250
 Cells = tuple[tuple[Any, ...], ...]
 
 
-class CellError(ValueError):
+class CellError(IcpError, ValueError):
     """An argument Excel passed cannot be used: the cell shows ``#VALUE!``, ICP_WHY the message."""
+
+    code = Code.BAD_ARGUMENT
 
 
 class MissingInput(CellError):
     """A required input is an error cell: the cell shows ``#N/A``, ICP_WHY the message."""
+
+    code = Code.ERROR_INPUT
 
 
 VALUE = "Value"  # Office.js errorType of #VALUE!
