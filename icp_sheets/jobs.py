@@ -24,7 +24,7 @@ from icp_sheets.core.names import (
 )
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import flagged, score, score_tab
+from icp_sheets.core.scoring import flagged, resolve_columns, score, score_tab
 from icp_sheets.io.csv_out import write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
@@ -89,6 +89,27 @@ def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
     return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """An accounts (or contacts) file read and checked exactly as `score` will use it."""
+
+    table: Table
+    frame: pd.DataFrame
+    contacts: bool  # a contact list to match to personas, not accounts to score
+
+
+def read_accounts(model: IcpModel, path: Path, *, sheet: str | None = None) -> Accounts:
+    """Read ``path`` and resolve the model's columns in it, raising every problem `score` would stop on.
+
+    `check` and `score` both come through here, so a file one refuses the other refuses too.
+    """
+    table = read_table(path, sheet)
+    if _is_contacts(model, table.frame):
+        return Accounts(table, table.frame, contacts=True)
+    resolve_columns(model, list(table.frame.columns), tab=table.name)
+    return Accounts(table, table.frame, contacts=False)
+
+
 def score_accounts_file(
     model: IcpModel,
     accounts: Path,
@@ -107,17 +128,17 @@ def score_accounts_file(
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
     stage("Reading")
-    table = read_table(accounts)
-    frame = table.frame
+    read = read_accounts(model, accounts)
+    frame = read.frame
     run = ScoreRun(model)
     stage("Scoring")
     result_columns: tuple[str, ...]
-    if _is_contacts(model, frame):
+    if read.contacts:
         results = match_personas(model, frame)
         run.contacts = len(frame)
         result_columns = CONTACT_RESULT_COLUMNS
     else:
-        frame, results = score_tab(model, table.name, frame, as_of, row=None)
+        frame, results = score_tab(model, read.table.name, frame, as_of, row=None)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results)
         if find_column(frame.columns, "Title") is not None:

@@ -21,7 +21,10 @@ TARGET = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
 
 
 def _help(name: str, command: click.Command) -> str:
-    with click.Context(command, info_name=f"icp-sheets {name}", terminal_width=100) as ctx:
+    """The command's --help as the installed command prints it: inside the group's context, so the
+    group's settings (``-h``, the width) apply whatever ran before in this process."""
+    parent = click.Context(cli, info_name="icp-sheets", terminal_width=100, **cli.context_settings)
+    with click.Context(command, info_name=name, parent=parent, terminal_width=100) as ctx:
         return command.get_help(ctx)
 
 

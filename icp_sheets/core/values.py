@@ -179,7 +179,7 @@ def _text_date(text: str) -> dt.date:
     match = _NUMERIC_DATE.match(text)
     if match:
         first, second, year = (int(g) for g in match.groups())
-        if first > 12 or "." in text:
+        if first > 12:
             return dt.date(year, second, first)
         if second > 12:
             return dt.date(year, first, second)
