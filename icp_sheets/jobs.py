@@ -14,15 +14,21 @@ from pathlib import Path
 import pandas as pd
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.names import find_tab, without_results
+from icp_sheets.core.names import (
+    ACCOUNTS,
+    CONTACT_RESULT_COLUMNS,
+    CONTACTS,
+    RESULT_COLUMNS,
+    find_column,
+    find_tab,
+)
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import flagged, score
-from icp_sheets.io import layout
+from icp_sheets.core.scoring import flagged, resolve_columns, score, score_tab
 from icp_sheets.io.csv_out import write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
-from icp_sheets.io.tables import Table, find_column, read_table, read_workbook
+from icp_sheets.io.tables import Table, read_table, read_workbook
 
 Stage = Callable[[str], None]
 
@@ -83,6 +89,27 @@ def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
     return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """An accounts (or contacts) file read and checked exactly as `score` will use it."""
+
+    table: Table
+    frame: pd.DataFrame
+    contacts: bool  # a contact list to match to personas, not accounts to score
+
+
+def read_accounts(model: IcpModel, path: Path, *, sheet: str | None = None) -> Accounts:
+    """Read ``path`` and resolve the model's columns in it, raising every problem `score` would stop on.
+
+    `check` and `score` both come through here, so a file one refuses the other refuses too.
+    """
+    table = read_table(path, sheet)
+    if _is_contacts(model, table.frame):
+        return Accounts(table, table.frame, contacts=True)
+    resolve_columns(model, list(table.frame.columns), tab=table.name)
+    return Accounts(table, table.frame, contacts=False)
+
+
 def score_accounts_file(
     model: IcpModel,
     accounts: Path,
@@ -101,26 +128,22 @@ def score_accounts_file(
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
     stage("Reading")
-    table = read_table(accounts)
-    frame = table.frame
+    read = read_accounts(model, accounts)
+    frame = read.frame
     run = ScoreRun(model)
     stage("Scoring")
     result_columns: tuple[str, ...]
-    if _is_contacts(model, frame):
+    if read.contacts:
         results = match_personas(model, frame)
         run.contacts = len(frame)
-        result_columns = layout.CONTACT_RESULT_COLUMNS
+        result_columns = CONTACT_RESULT_COLUMNS
     else:
-        frame = without_results(frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
-        result_columns = layout.RESULT_COLUMNS
+        frame, results = score_tab(model, read.table.name, frame, as_of, row=None)
+        result_columns = RESULT_COLUMNS
         run.flagged = flagged(results)
         if find_column(frame.columns, "Title") is not None:
             results = pd.concat([results, match_personas(model, frame)], axis=1)
-            result_columns = (*layout.RESULT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS)
+            result_columns = (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)
         run.rows = len(frame)
     run.frame = with_results(frame, results)
     stage("Writing")
@@ -163,17 +186,13 @@ def score_workbook(
     run = ScoreRun(model, warnings=warnings)
     stage("Scoring")
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
-    accounts = _tab(tables, layout.ACCOUNTS)
+    accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame = without_results(accounts.frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, accounts.name, 1, p.column) for p in exc.problems]) from None
+        frame, results = score_tab(model, accounts.name, accounts.frame, as_of)
         fills[accounts.name] = (accounts, results)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
-    contacts = _tab(tables, layout.CONTACTS)
+    contacts = _tab(tables, CONTACTS)
     if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
         fills[contacts.name] = (contacts, match_personas(model, contacts.frame))
         run.contacts = len(contacts.frame)
@@ -202,10 +221,19 @@ def _tab(tables: dict[str, Table], name: str) -> Table | None:
 def write_example_workbook(path: Path) -> None:
     """The template with the Example ICP and its accounts and contacts scored (results as values)."""
     from icp_sheets.example import example_accounts, example_contacts, example_model
+    from icp_sheets.excel.formulas import start_here_steps
     from icp_sheets.io.template import write_template
 
     model = example_model()
     accounts = pd.DataFrame(example_accounts())
     contacts = pd.DataFrame(example_contacts())
     with replacing(path) as partial:
-        write_template(partial, model, accounts, contacts, score(model, accounts), match_personas(model, contacts))
+        write_template(
+            partial,
+            model,
+            accounts,
+            contacts,
+            score(model, accounts),
+            match_personas(model, contacts),
+            live_steps=start_here_steps,
+        )

@@ -8,7 +8,9 @@ carries it. Files say it themselves (``<workbookPr date1904="1"/>``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,7 +25,7 @@ SHIFT = (dt.date(1904, 1, 1) - dt.date(1899, 12, 30)).days  # computed here, not
 
 
 @pytest.fixture(scope="module")
-def excel() -> Any:
+def excel() -> Iterator[ModuleType]:
     with office_js_runtime() as (module, _server):
         yield module
 
@@ -42,7 +44,7 @@ def rows_1904() -> list[list[Any]]:
     return in_1904(office_js([[a[c] for c in ACCOUNT_COLUMNS] for a in example_accounts()]))
 
 
-def test_a_1904_workbook_told_its_date_system_scores_as_the_1900_one(excel):
+def test_a_1904_workbook_told_its_date_system_scores_as_the_1900_one(excel: ModuleType) -> None:
     rows = office_js([[a[c] for c in ACCOUNT_COLUMNS] for a in example_accounts()])
     plain = excel.model_from_ranges(*[office_js(r) for r in model_ranges()])[1]
     told = excel.model_from_ranges(*ranges_1904(), dates=[[1904]])[1]
@@ -54,25 +56,25 @@ def test_a_1904_workbook_told_its_date_system_scores_as_the_1900_one(excel):
     assert excel.results(told, [list(ACCOUNT_COLUMNS)], rows_1904(), in_1904(office_js(as_of))).rows == later.rows
 
 
-def test_a_1904_workbook_not_told_reads_every_date_four_years_early(excel):
+def test_a_1904_workbook_not_told_reads_every_date_four_years_early(excel: ModuleType) -> None:
     """Why the argument exists: the same cells read in the 1900 system are other days."""
     cell = excel.model_from_ranges(*ranges_1904())[1]
     assert read_model_cell(cell).model.settings.as_of == AS_OF - dt.timedelta(days=SHIFT)
 
 
-def test_the_date_system_argument_takes_only_1900_or_1904(excel):
+def test_the_date_system_argument_takes_only_1900_or_1904(excel: ModuleType) -> None:
     shown = excel.icp_model(*ranges_1904(), None, [[1905]])
     assert shown == [[VALUE_ERROR]]
     why = excel.icp_why(shown[0][0], [list(ACCOUNT_COLUMNS)], rows_1904()[:1])
     assert "date_system is '1905'; give 1900 or 1904" in why[0][0]
 
 
-def test_the_live_model_formula_lets_excel_say_its_date_system():
+def test_the_live_model_formula_lets_excel_say_its_date_system() -> None:
     formula = model_formula({t: f"{t}[#All]" for t in ("ICP", "Anti-ICP", "Signals", "Settings", "Personas")})
     assert formula.endswith(f", , {DATE_SYSTEM})") and DATE_SYSTEM == "IF(DATE(1904,1,1)=0,1904,1900)"
 
 
-def test_a_1904_workbook_file_reads_its_date_cells_on_their_own_days(tmp_path: Path):
+def test_a_1904_workbook_file_reads_its_date_cells_on_their_own_days(tmp_path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 

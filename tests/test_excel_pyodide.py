@@ -71,7 +71,7 @@ console.log(out);
 """
 
 
-def test_the_model_cell_decodes_and_validates_in_real_pyodide(tmp_path: Path):
+def test_the_model_cell_decodes_and_validates_in_real_pyodide(tmp_path: Path) -> None:
     work = tmp_path / "work"
     for wheel in Path(WHEELS).glob("*.whl"):
         with zipfile.ZipFile(wheel) as archive:

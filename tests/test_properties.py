@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from icp_sheets.core.names import ICP
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
@@ -66,11 +67,11 @@ def test_reading_a_model_never_crashes(icp_rows: list[list[Any]]) -> None:
     tables = {
         tab: table_from_values(tab, [layout.TABS[tab].headers, *rows]) for tab, rows in layout.model_rows(MODEL).items()
     }
-    tables[layout.ICP] = table_from_values(layout.ICP, [layout.TABS[layout.ICP].headers, *icp_rows])
+    tables[ICP] = table_from_values(ICP, [layout.TABS[ICP].headers, *icp_rows])
     try:
         model, _ = read_model(tables)
     except IcpError as exc:
-        assert exc.problems and all(p.tab == layout.ICP for p in exc.problems)
+        assert exc.problems and all(p.tab == ICP for p in exc.problems)
         assert all(p.row for p in exc.problems if p.column)  # a cell problem names its row
     else:
         assert model.criteria

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli.app import cli, report
-from icp_sheets.core.checks import account_problems, check_model
-from icp_sheets.core.problems import Severity, actionable
-from icp_sheets.core.scoring import score
+from icp_sheets.core.checks import check_model
+from icp_sheets.core.problems import IcpError, Severity, actionable
+from icp_sheets.core.scoring import score_tab
 from icp_sheets.evidence.market import market_check
 from icp_sheets.excel.values import CELL_LIMIT, cell_size, size_problem
 from icp_sheets.io.model_reader import load_model
-from icp_sheets.io.tables import read_table
+from icp_sheets.jobs import read_accounts
 
 
 @cli.command()
@@ -25,21 +25,26 @@ def check(workbook: Path, accounts: Path | None) -> None:
 
     ACCOUNTS may be a whole universe (every company in a region): the market check says how many
     pass the Anti-ICP and reach the floor on fit alone, and warns under 200 or over 50,000.
-    Exit code 0 when the model is usable (warnings allowed), 2 when it is not.
+    Exit code 0 when the model is usable (warnings allowed), 2 when it is not or when `score`
+    would refuse ACCOUNTS (the same message, from the same column resolution).
     """
     model, warnings = load_model(workbook)
     warnings += check_model(model)
     size = cell_size(model)
     if size > CELL_LIMIT:  # fine for the CLI, but =ICP_MODEL() in Excel would fail
         warnings.append(dataclasses.replace(size_problem(model, None, size), severity=Severity.WARNING))
-    counts, market = None, None
+    counts, market, contacts = None, None, None
     if accounts is not None:
-        table = read_table(accounts)
-        missing = account_problems(model, table.frame, table.name)
-        warnings += missing
-        if not missing:
-            counts = score(model, table.frame)["icp_tier"].value_counts(sort=False)
-        market = market_check(model, table.frame)
+        try:
+            read = read_accounts(model, accounts)
+        except IcpError:
+            report(warnings, notes=True)  # the model's own warnings, then what `score` would stop on
+            raise
+        if read.contacts:
+            contacts = len(read.frame)
+        else:
+            counts = score_tab(model, read.table.name, read.frame, row=None)[1]["icp_tier"].value_counts(sort=False)
+            market = market_check(model, read.frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))
     s = model.settings
@@ -49,6 +54,8 @@ def check(workbook: Path, accounts: Path | None) -> None:
         f"{len(model.signals)} signals, {len(model.personas)} personas. "
         f"{'Usable' if not count else f'Usable, with {count} warning(s)'}."
     )
+    if contacts is not None:
+        click.echo(f"  {accounts}: {contacts:,} contacts (a Title column and no account columns): matched to personas")
     if counts is not None:
         total = int(counts.sum())
         for tier, n in counts.items():

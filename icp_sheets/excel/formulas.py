@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from icp_sheets.io.layout import (
+from icp_sheets.core.names import (
     ACCOUNTS,
     ANTI_ICP,
     CONTACT_RESULT_COLUMNS,
@@ -21,8 +21,8 @@ from icp_sheets.io.layout import (
     RESULT_COLUMNS,
     SETTINGS,
     SIGNALS,
+    find_column,
 )
-from icp_sheets.io.tables import find_column
 
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
@@ -106,6 +106,17 @@ def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, s
     """Each header that is a result column, with its function name (icp_score → ICP_SCORE)."""
     found = {h: find_column(names, h) for h in headers}
     return {h: name.upper() for h, name in found.items() if name}
+
+
+def start_here_steps(
+    tables: Mapping[str, str], account_headers: Sequence[str], contact_headers: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """:func:`live_steps` for the template's Start here tab (io.template.LiveSteps); none when the
+    tables cannot take the formulas (e.g. contacts without a Title): the tab's opening still helps."""
+    try:
+        return live_steps(tables, account_headers, contact_headers)
+    except LayoutError:
+        return ()
 
 
 def live_steps(

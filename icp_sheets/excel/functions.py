@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import RESULT_COLUMNS, SETTINGS
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import resolve_columns, score
@@ -61,7 +62,7 @@ from icp_sheets.excel.values import (
     split_table,
     trim,
 )
-from icp_sheets.io.layout import RESULT_COLUMNS, SETTINGS, TABS
+from icp_sheets.io.layout import TABS
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
 

@@ -30,11 +30,11 @@ import numpy as np
 from pydantic import ValidationError
 
 from icp_sheets.core.models import IcpModel, Narrative
-from icp_sheets.core.names import header_key
+from icp_sheets.core.names import find_column, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.values import FORMULA_STARTS, DateError, is_empty, parse_date, shown
+from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS, DateError, is_empty, parse_date, shown
 from icp_sheets.io.layout import SETTING_ROWS
-from icp_sheets.io.tables import Table, find_column, table_from_values
+from icp_sheets.io.tables import Table, table_from_values
 
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds
@@ -46,7 +46,7 @@ _MESSAGE_LIMIT = 250
 # entering a formula again always recalculates it.
 RECALCULATE = "select the =ICP_MODEL(…) cell, press F2 then Enter"
 DATE_SYSTEMS = (1900, 1904)  # Excel's two date systems; 1900 is the default of every new workbook
-DAYS_1900_TO_1904 = 1462  # 1904-01-01 is serial 1462 in the 1900 system and 0 in the 1904 system
+DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of the 1904 system, in the 1900 one
 
 Cells = tuple[tuple[Any, ...], ...]
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from icp_sheets.core.values import FORMULA_STARTS
+from icp_sheets.core.values import FORMULA_STARTS, whole
 
 _TRIGGERS = pa.array(list(FORMULA_STARTS))
 _PLAIN_NUMBER = r"^[+-]?(\d[\d,]*)?(\.\d+)?$"
@@ -60,8 +60,7 @@ def _column(series: pd.Series) -> pa.Array:
 
 
 def _plain(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    value = whole(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[no-any-return]
     return str(value)

@@ -15,22 +15,16 @@ from typing import Any
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS
 from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role, WhenUnreadable
-from icp_sheets.core.names import (  # noqa: F401  (the layout speaks these names too)
-    ACCOUNTS,
-    ANTI_ICP,
-    CONTACT_RESULT_COLUMNS,
-    CONTACT_RESULT_NOTES,
-    CONTACTS,
-    DATA_TABS,
-    ICP,
-    MODEL_TABS,
-    PERSONAS,
-    RESULT_COLUMNS,
-    RESULT_NOTES,
-    SETTINGS,
-    SIGNALS,
-    START,
-)
+
+# The "X as X" imports serve only sheets/sync.py until it imports them from core.names (issue 12 owns it).
+from icp_sheets.core.names import ACCOUNTS as ACCOUNTS
+from icp_sheets.core.names import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS as CONTACT_RESULT_COLUMNS
+from icp_sheets.core.names import CONTACTS as CONTACTS
+from icp_sheets.core.names import DATA_TABS as DATA_TABS
+from icp_sheets.core.names import MODEL_TABS as MODEL_TABS
+from icp_sheets.core.names import RESULT_COLUMNS as RESULT_COLUMNS
+from icp_sheets.core.values import whole
 
 
 @dataclass(frozen=True)
@@ -225,7 +219,7 @@ def _setting_value(model: IcpModel, path: str) -> Any:
 
 
 def _points(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+    return whole(value)
 
 
 _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
