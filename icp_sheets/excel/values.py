@@ -44,7 +44,7 @@ _MODEL_MARK = "#"  # separates the readable label from the payload (never in bas
 _MESSAGE_LIMIT = 250
 # Recalculation advice that works on the desktop and in Excel on the web (which has no Ctrl+Alt+F9):
 # entering a formula again always recalculates it.
-RECALCULATE = "select the =ICP_MODEL(…) cell, press F2 then Enter"
+RECALCULATE = "recalculate it: select the =ICP_MODEL(…) cell, press F2 then Enter"
 DATE_SYSTEMS = (1900, 1904)  # Excel's two date systems; 1900 is the default of every new workbook
 DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of the 1904 system, in the 1900 one
 
