@@ -94,10 +94,11 @@ def test_client_errors_are_not_retried(fake: FakeSheets) -> None:
     assert waits == [] and fake.counts["values.get"] == 1
 
 
-def test_slow_answers_still_arrive(fake: FakeSheets) -> None:
+def test_slow_answers_still_arrive_and_are_not_asked_again(fake: FakeSheets) -> None:
     fake.inject("slow", "values.get", delay=0.3)
-    http, _ = client(fake)
+    http, waits = client(fake)
     assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
+    assert waits == [] and fake.counts["values.get"] == 1
 
 
 @pytest.mark.parametrize(
