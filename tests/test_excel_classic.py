@@ -107,7 +107,10 @@ def test_the_classic_add_in_gets_vba_wrappers_for_every_function(classic: dict[s
     assert classic["office_js"] is False
     vba = str(classic["vba"])
     assert "Function icp_score(model, headers, Optional rows, Optional as_of)" in vba
-    assert "Function icp_model(criteria, anti_icp, signals, settings, Optional personas, Optional headers)" in vba
+    assert (
+        "Function icp_model(criteria, anti_icp, signals, settings, "
+        "Optional personas, Optional headers, Optional date_system)" in vba
+    )
 
 
 def test_one_row_answers_with_a_plain_value_never_a_1x1_array(classic: dict[str, object]) -> None:
