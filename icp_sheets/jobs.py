@@ -151,7 +151,7 @@ def score_accounts_file(
         if output.suffix.casefold() == ".csv":
             write_csv(run.frame, partial)
         else:
-            from icp_sheets.io.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
+            from icp_sheets.io.xlsx_writer import write_scored_xlsx  # openpyxl only when writing xlsx
 
             write_scored_xlsx(partial, run.frame, result_columns, settings=model.settings)
     run.output = output

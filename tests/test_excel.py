@@ -94,6 +94,7 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime) -> Non
         ("settings", False),
         ("personas", True),
         ("headers", True),
+        ("date_system", True),
     ]
     for name in ACCOUNT_FUNCTIONS:
         assert arguments(name.upper()) == [("model", False), ("headers", False), ("rows", True), ("as_of", True)]
@@ -478,7 +479,7 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
     assert model_cell["values"] == [
         [
             "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], "
-            "Accounts[[#Headers],[Company]:[Tech switch date]])"
+            "Accounts[[#Headers],[Company]:[Tech switch date]], IF(DATE(1904,1,1)=0,1904,1900))"
         ]
     ]
     assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)

@@ -107,7 +107,10 @@ def test_the_classic_add_in_gets_vba_wrappers_for_every_function(classic: dict[s
     assert classic["office_js"] is False
     vba = str(classic["vba"])
     assert "Function icp_score(model, headers, Optional rows, Optional as_of)" in vba
-    assert "Function icp_model(criteria, anti_icp, signals, settings, Optional personas, Optional headers)" in vba
+    assert (
+        "Function icp_model(criteria, anti_icp, signals, settings, "
+        "Optional personas, Optional headers, Optional date_system)" in vba
+    )
 
 
 def test_one_row_answers_with_a_plain_value_never_a_1x1_array(classic: dict[str, object]) -> None:
@@ -124,6 +127,10 @@ def test_a_block_still_spills_as_a_column(classic: dict[str, object]) -> None:
 
 
 def test_an_error_cell_gives_the_reason_as_text_on_the_classic_add_in(classic: dict[str, object]) -> None:
-    """The VBA wrapper cannot pass an Excel error value on (xlwings issue #776): the reason shows."""
+    """The VBA wrapper cannot pass an Excel error value on (xlwings issue #776): the reason shows.
+
+    The wrapper xlwings generates returns what Python returns, and on a failure the error's
+    description as text, so text is what any error path ends as there."""
+    assert "failed:\n    icp_score = Err.Description" in str(classic["vba"])
     assert classic["broken"] == "#ICP! 'Employees' is #N/A in this row; fix that cell or the formula behind it"
     assert classic["broken_why"] == "#N/A: 'Employees' is #N/A in this row; fix that cell or the formula behind it"

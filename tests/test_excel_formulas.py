@@ -69,7 +69,8 @@ def test_special_characters_in_column_names_are_escaped() -> None:
 
 def test_the_model_formula_takes_the_tabs_in_its_argument_order() -> None:
     assert model_formula(TEMPLATE_TABLES) == (
-        "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All])"
+        "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], , "
+        "IF(DATE(1904,1,1)=0,1904,1900))"
     )
 
 

@@ -268,3 +268,12 @@ def test_check_warns_when_the_model_cell_would_not_fit_and_names_the_largest_par
     assert done.returncode == 0, done.stderr
     assert "warning: the model cell would need" in done.stderr
     assert "persona angles (Personas tab)" in done.stderr
+
+
+def test_recalculate_advice_works_in_excel_on_the_web_too() -> None:
+    """Excel on the web has no Ctrl+Alt+F9; entering the formula again recalculates everywhere."""
+    from icp_sheets.excel.values import CellError, read_model_cell
+
+    with pytest.raises(CellError) as raised:
+        read_model_cell("ICP1 Example ICP v1.0 #abc")
+    assert "F2 then Enter" in str(raised.value) and "Ctrl+Alt" not in str(raised.value)

@@ -28,6 +28,8 @@ from icp_sheets.core.problems import Code, IcpError
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
 MODEL_ARGUMENT_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL's argument order
+# ICP_MODEL's date_system argument as Excel works it out: DATE(1904,1,1) is day 0 only in the 1904 system.
+DATE_SYSTEM = "IF(DATE(1904,1,1)=0,1904,1900)"
 
 
 class LayoutError(IcpError, ValueError):
@@ -42,9 +44,10 @@ def column_ref(name: str) -> str:
 
 
 def model_formula(ranges: Mapping[str, str], headers: str | None = None) -> str:
-    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``, and the
-    accounts' header row when given, so the row formulas need only their row."""
-    arguments = [ranges[tab] for tab in MODEL_ARGUMENT_TABS] + ([headers] if headers else [])
+    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``, the
+    accounts' header row when given, so the row formulas need only their row, and the workbook's
+    date system as Excel itself tells it (no runtime tells a function)."""
+    arguments = [ranges[tab] for tab in MODEL_ARGUMENT_TABS] + [headers or "", DATE_SYSTEM]
     return f"=ICP_MODEL({', '.join(arguments)})"
 
 
