@@ -30,13 +30,7 @@ from icp_sheets.core.models import (
 )
 
 # The "X as X" imports serve only sheets/sync.py until it imports them from core.names (issue 12 owns it).
-from icp_sheets.core.names import ACCOUNTS as ACCOUNTS
-from icp_sheets.core.names import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS
-from icp_sheets.core.names import CONTACT_RESULT_COLUMNS as CONTACT_RESULT_COLUMNS
-from icp_sheets.core.names import CONTACTS as CONTACTS
-from icp_sheets.core.names import DATA_TABS as DATA_TABS
-from icp_sheets.core.names import MODEL_TABS as MODEL_TABS
-from icp_sheets.core.names import RESULT_COLUMNS as RESULT_COLUMNS
+from icp_sheets.core.names import ANTI_ICP, ICP, MODEL_TABS, PERSONAS, SETTINGS, SIGNALS
 from icp_sheets.core.values import whole
 
 

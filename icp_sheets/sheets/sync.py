@@ -37,8 +37,9 @@ from typing import Any
 
 from gspread.exceptions import APIError
 
-from icp_sheets.io.layout import ACCOUNTS as ACCOUNTS_TAB
-from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS, TABS
+from icp_sheets.core.names import ACCOUNTS as ACCOUNTS_TAB
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS
+from icp_sheets.io.layout import TABS
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
@@ -588,11 +589,40 @@ def _protections(shape: Shape, sheet_id: int, existing: list[dict[str, Any]]) ->
 # ----------------------------------------------------------------------------- the sync
 
 
+@dataclass
+class _Inputs:
+    """What a sync knows before it plans: the workbook, the sheet's tabs, the last synced state."""
+
+    side: WorkbookSide
+    metadata: dict[str, Any]
+    in_sheet: set[str]
+    tabs: list[str]  # the sync tabs either side has
+    read: list[str]  # those the sheet has, to read
+    bases: dict[str, Table]
+    trusted: frozenset[str]
+    wb_grids: dict[str, Grid]
+
+
 def sync(
     workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Side | None = None, remember: str | None = None
 ) -> SyncReport:
-    """Sync ``workbook`` with the sheet behind ``conn``; see the module docstring."""
+    """Sync ``workbook`` with the sheet behind ``conn``: read, plan on a settled state, write."""
     sent_before = conn.http.sent
+    inputs = _inputs(workbook, conn, remember)
+    plans, rounds = _settle(conn, inputs, mode, prefer)
+    report = SyncReport(mode, rounds=rounds)
+    report.tabs = [p.change for p in plans]
+    report.conflicts = [c for p in plans for c in p.conflicts]
+    report.untrusted = [u for p in plans for u in p.untrusted]
+    report.refused = [r for p in plans for r in p.refused]
+    if mode is not Mode.STATUS:
+        _write(conn, inputs, plans)
+        report.wrote = True
+    report.requests = conn.http.sent - sent_before
+    return report
+
+
+def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
     side = WorkbookSide(workbook)
     if remember and side.setting(TARGET_SETTING) != remember:  # shown in Settings; kept in the base tab
         side.set_setting(TARGET_SETTING, remember)
@@ -604,54 +634,74 @@ def sync(
             "Neither the workbook nor the sheet has any icp-sheets tab "
             f"({', '.join(SYNC_TABS)}); start from 'icp-sheets new'."
         )
-    read = [t for t in tabs if t in in_sheet]
-    bases = side.read_base(conn.key) or {}
-    trusted = trusted_names(side.setting(TRUST_SETTING))
-    wb_grids = {t: side.grid(t) if side.has(t) else [] for t in tabs}
-    snapshot = read_tabs(conn, read)
-    values: dict[str, Grid] | None = None
-    report = SyncReport(mode)
-    reads = 1
-    planned: dict[str, _TabPlan] = {}
-    while True:
-        for t in tabs:  # once values settled the '=...' cells, only tabs holding some need planning again
-            if values is None or t not in planned or _has_formula_like(snapshot.get(t)):
-                sheet = classify(snapshot.get(t), None if values is None else values.get(t))
-                planned[t] = plan_tab(
-                    t, wb_grids[t], sheet if t in in_sheet else None, bases.get(t), mode, prefer, trusted
-                )
-        plans = [planned[t] for t in tabs]
-        report.tabs = [p.change for p in plans]
-        report.conflicts = [c for p in plans for c in p.conflicts]
-        report.untrusted = [u for p in plans for u in p.untrusted]
-        report.refused = [r for p in plans for r in p.refused]
-        if values is not None or not any(p.sh_cells or p.wb_cells for p in plans):
-            break  # planned on a checked, fully classified state, or nothing to do
-        # Sheets has no conditional writes: look again right before writing, this time at the
-        # values, which also tells formulas from text that starts with '='.
-        values = read_tabs(conn, read, VALUE_PARAMS)
+    return _Inputs(
+        side=side,
+        metadata=metadata,
+        in_sheet=in_sheet,
+        tabs=tabs,
+        read=[t for t in tabs if t in in_sheet],
+        bases=side.read_base(conn.key) or {},
+        trusted=trusted_names(side.setting(TRUST_SETTING)),
+        wb_grids={t: side.grid(t) if side.has(t) else [] for t in tabs},
+    )
+
+
+def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) -> tuple[list[_TabPlan], int]:
+    """Plans made on a state read twice and found unchanged, and the number of rounds it took.
+
+    Sheets has no conditional writes: right before writing, read again, this time the values,
+    which also tells formulas from text that starts with '='. If someone edited in between,
+    plan again from the new state, at most ``MAX_ROUNDS`` times.
+    """
+    snapshot = read_tabs(conn, inputs.read)
+    for round_ in range(1, MAX_ROUNDS + 1):
+        plans = _plans(inputs, snapshot, None, mode, prefer, {})
+        if not any(p.sh_cells or p.wb_cells for p in plans.values()):
+            return list(plans.values()), round_  # nothing to write: nothing to check
+        values = read_tabs(conn, inputs.read, VALUE_PARAMS)
         if same_values(snapshot, values):
-            continue  # plan once more with every '=...' cell settled, then write
-        if reads == MAX_ROUNDS:
-            raise SheetsError(
-                f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
-                f"written. Run the sync again when the edits have settled."
+            return list(_plans(inputs, snapshot, values, mode, prefer, plans).values()), round_
+        if round_ < MAX_ROUNDS:
+            snapshot = read_tabs(conn, inputs.read)  # someone edited: merge from the new state
+    raise SheetsError(
+        f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
+        f"written. Run the sync again when the edits have settled."
+    )
+
+
+def _plans(
+    inputs: _Inputs,
+    snapshot: dict[str, Grid],
+    values: dict[str, Grid] | None,
+    mode: Mode,
+    prefer: Side | None,
+    earlier: dict[str, _TabPlan],
+) -> dict[str, _TabPlan]:
+    """A plan per tab; with ``values``, only tabs holding '=...' cells are planned again."""
+    plans = dict(earlier)
+    for t in inputs.tabs:
+        if values is None or t not in plans or _has_formula_like(snapshot.get(t)):
+            sheet = classify(snapshot.get(t), None if values is None else values.get(t))
+            plans[t] = plan_tab(
+                t,
+                inputs.wb_grids[t],
+                sheet if t in inputs.in_sheet else None,
+                inputs.bases.get(t),
+                mode,
+                prefer,
+                inputs.trusted,
             )
-        snapshot, values = read_tabs(conn, read), None  # someone edited: merge from the new state
-        reads += 1
-    report.rounds = reads
-    if mode is Mode.STATUS:
-        report.requests = conn.http.sent - sent_before
-        return report
-    write_sheet(conn, metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
+    return {t: plans[t] for t in inputs.tabs}
+
+
+def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> None:
+    """The sheet first (one structural and one values request), then the workbook and its base."""
+    write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
-        side.write(p.tab, p.wb_cells)
-    side.write_base(conn.key, {p.tab: p.base_after(bases.get(p.tab)) for p in plans})
-    if side.changed:  # loading and saving a big workbook is slow: only when something changed
-        side.save()
-    report.wrote = True
-    report.requests = conn.http.sent - sent_before
-    return report
+        inputs.side.write(p.tab, p.wb_cells)
+    inputs.side.write_base(conn.key, {p.tab: p.base_after(inputs.bases.get(p.tab)) for p in plans})
+    if inputs.side.changed:  # loading and saving a big workbook is slow: only when something changed
+        inputs.side.save()
 
 
 def write_sheet(
