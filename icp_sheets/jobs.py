@@ -16,13 +16,15 @@ import pandas as pd
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import find_tab, without_results
 from icp_sheets.core.personas import match_personas
-from icp_sheets.core.problems import Code, IcpError, Problem
+from icp_sheets.core.problems import Code, IcpError, Problem, errors
 from icp_sheets.core.scoring import flagged, score
 from icp_sheets.io import layout
-from icp_sheets.io.csv_out import write_csv
+from icp_sheets.io.accounts import AccountsFile, read_accounts
+from icp_sheets.io.csv_out import CsvOptions, write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
-from icp_sheets.io.tables import Table, find_column, read_table, read_workbook
+from icp_sheets.io.tables import Table, find_column, read_workbook
+from icp_sheets.io.workbook_values import typed_for_workbook
 
 Stage = Callable[[str], None]
 
@@ -42,6 +44,7 @@ class ScoreRun:
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
+    accounts_file: AccountsFile | None = None
 
     def tier_counts(self) -> dict[str, int]:
         if self.frame is None or "icp_tier" not in self.frame:
@@ -78,11 +81,6 @@ def check_output(
         raise IcpError(Problem(Code.UNREADABLE_FILE, "must end in .csv or .xlsx", tab=str(output)))
 
 
-def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
-    has_title = find_column(frame.columns, "Title") is not None
-    return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
-
-
 def score_accounts_file(
     model: IcpModel,
     accounts: Path,
@@ -92,47 +90,60 @@ def score_accounts_file(
     force: bool = False,
     stage: Stage = _quiet,
     inputs: Sequence[Path] = (),
+    tab: str | None = None,
+    csv_options: CsvOptions | None = None,
+    on_read: Callable[[AccountsFile], None] = lambda _: None,
 ) -> ScoreRun:
     """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
 
-    ``inputs`` are the run's other files (the workbook): the output may be none of them.
+    ``inputs`` are the run's other files (the workbook): the output may be none of them;
+    ``on_read`` sees how the file was read before anything can stop the run.
+    Every input cell goes out as it came in; blank rows keep their place with blank results.
     """
     output = output or default_output(accounts)
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
     stage("Reading")
-    table = read_table(accounts)
-    frame = table.frame
-    run = ScoreRun(model)
+    read = read_accounts(model, accounts, tab)
+    on_read(read)
+    export = read.export
+    frame = export.table.frame
+    run = ScoreRun(model, accounts_file=read)
     stage("Scoring")
     result_columns: tuple[str, ...]
-    if _is_contacts(model, frame):
-        results = match_personas(model, frame)
-        run.contacts = len(frame)
+    keep = ~export.blank
+    if read.contacts:
+        results = _spread(match_personas(model, frame.loc[keep]), frame.index)
+        run.contacts = int(keep.sum())
         result_columns = layout.CONTACT_RESULT_COLUMNS
     else:
-        frame = without_results(frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, table.name, None, p.column) for p in exc.problems]) from None
+        if not read.match.ok:
+            raise IcpError(errors(read.match.problems))
+        results = _spread(score(model, read.scoring_frame(), as_of), frame.index)
         result_columns = layout.RESULT_COLUMNS
-        run.flagged = flagged(results)
-        if find_column(frame.columns, "Title") is not None:
-            results = pd.concat([results, match_personas(model, frame)], axis=1)
+        run.flagged = flagged(results.loc[keep])
+        if read.has_title:
+            results = pd.concat([results, _spread(match_personas(model, frame.loc[keep]), frame.index)], axis=1)
             result_columns = (*layout.RESULT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS)
-        run.rows = len(frame)
+        run.rows = int(keep.sum())
     run.frame = with_results(frame, results)
     stage("Writing")
     with replacing(output) as partial:
         if output.suffix.casefold() == ".csv":
-            write_csv(run.frame, partial)
+            options = csv_options or CsvOptions()
+            write_csv(run.frame, partial, headers=export.headers, bom=options.bom, delimiter=options.delimiter)
         else:
             from icp_sheets.io.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
 
-            write_scored_xlsx(partial, run.frame, result_columns, settings=model.settings)
+            shown = typed_for_workbook(run.frame, len(export.headers)) if export.text else run.frame
+            write_scored_xlsx(partial, shown, result_columns, settings=model.settings)
     run.output = output
     return run
+
+
+def _spread(results: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Results of the scored rows on every row: blank rows get blank results."""
+    return results if len(results) == len(index) else results.reindex(index)
 
 
 def score_workbook(

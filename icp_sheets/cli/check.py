@@ -8,19 +8,22 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli.app import cli, report
-from icp_sheets.core.checks import account_problems, check_model
-from icp_sheets.core.problems import Severity, actionable
+from icp_sheets.cli.reading import columns_option, show_read, tab_option
+from icp_sheets.core.checks import check_model
+from icp_sheets.core.problems import Severity, actionable, errors
 from icp_sheets.core.scoring import score
 from icp_sheets.evidence.market import market_check
 from icp_sheets.excel.values import CELL_LIMIT, cell_size, size_problem
+from icp_sheets.io.accounts import read_accounts
 from icp_sheets.io.model_reader import load_model
-from icp_sheets.io.tables import read_table
 
 
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("accounts", required=False, type=click.Path(path_type=Path, dir_okay=False))
-def check(workbook: Path, accounts: Path | None) -> None:
+@tab_option
+@columns_option
+def check(workbook: Path, accounts: Path | None, tab: str | None, columns: bool) -> None:
     """Validate the ICP in WORKBOOK; with ACCOUNTS, count accounts per tier and the addressable market.
 
     ACCOUNTS may be a whole universe (every company in a region): the market check says how many
@@ -34,12 +37,14 @@ def check(workbook: Path, accounts: Path | None) -> None:
         warnings.append(dataclasses.replace(size_problem(model, None, size), severity=Severity.WARNING))
     counts, market = None, None
     if accounts is not None:
-        table = read_table(accounts)
-        missing = account_problems(model, table.frame, table.name)
+        read = read_accounts(model, accounts, tab)
+        show_read(model, read, columns=columns)
+        missing = [dataclasses.replace(p, severity=Severity.WARNING) for p in errors(read.match.problems)]
         warnings += missing
+        frame = read.scoring_frame()
         if not missing:
-            counts = score(model, table.frame)["icp_tier"].value_counts(sort=False)
-        market = market_check(model, table.frame)
+            counts = score(model, frame)["icp_tier"].value_counts(sort=False)
+        market = market_check(model, frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))
     s = model.settings

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core.formats import AccountColumn
 from icp_sheets.core.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -62,8 +63,9 @@ def is_missing(value: Any) -> bool:
 class ColumnValues:
     """Distinct values of one column (``raw``) and each row's index into them (``codes``)."""
 
-    def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None) -> None:
+    def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None, spec: AccountColumn | None = None) -> None:
         dtype = series.dtype if dtype is None else dtype
+        self.spec = spec
         self.numeric_dtype = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
         self.codes, self.raw = factorize(series)
