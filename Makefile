@@ -18,7 +18,7 @@ demo: $(STAMP)  ## score the example accounts and write icp_demo.xlsx
 test: $(STAMP)  ## lint, type-check and run the whole suite
 	$(BIN)/ruff check icp_sheets tests bench addin tools
 	$(BIN)/ruff format --check icp_sheets tests bench addin tools
-	$(BIN)/mypy icp_sheets
+	$(BIN)/mypy icp_sheets tests
 	$(BIN)/python -m pytest -n 2
 
 test-slow: $(STAMP)  ## the slow tests: the Lite bundle in fresh environments with Pyodide's package versions

@@ -29,9 +29,10 @@ import xlwings
 from synthetic import SIGNAL_COLUMNS, accounts
 from xlwings.server import custom_functions_call
 
+from icp_sheets.core.names import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS
 from icp_sheets.example import example_model
 from icp_sheets.excel import functions as excel
-from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS, model_rows
+from icp_sheets.io.layout import TABS, model_rows
 
 EPOCH = pd.Timestamp(1899, 12, 30)
 FUNCTIONS = [f"icp_{c.removeprefix('icp_')}" for c in RESULT_COLUMNS]

@@ -25,8 +25,8 @@ from typing import Any
 import openpyxl
 import requests
 
+from icp_sheets.core.names import ACCOUNTS, RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
-from icp_sheets.io import layout
 from icp_sheets.io.template import write_template
 from icp_sheets.sheets.client import Connection, connect
 from icp_sheets.sheets.refresh import refresh
@@ -85,7 +85,7 @@ def main() -> None:
         conn = connect(KEY, api_url=url)
         print(
             f"{args.rows:,} accounts × {len(ACCOUNT_COLUMNS) + len(EXTRA)} typed columns "
-            f"(+ {len(layout.RESULT_COLUMNS)} result columns)"
+            f"(+ {len(RESULT_COLUMNS)} result columns)"
         )
         step("sync push (first, creates tabs)", conn, lambda: sync(path, conn, Mode.PUSH))
         step("refresh (scores every row)", conn, lambda: refresh(conn))
@@ -94,16 +94,14 @@ def main() -> None:
         every = max(1, args.rows // 50)
         wb = openpyxl.load_workbook(path)  # 50 edits in Excel...
         for r in range(2, args.rows + 2, every):
-            wb[layout.ACCOUNTS].cell(row=r, column=len(ACCOUNT_COLUMNS) + 4, value=f"edited in Excel {r}")
+            wb[ACCOUNTS].cell(row=r, column=len(ACCOUNT_COLUMNS) + 4, value=f"edited in Excel {r}")
         wb.save(path)
         requests.post(
             f"{url}/v4/spreadsheets/{KEY}/values:batchUpdate",
             timeout=60,
             json={  # ...50 in Sheets
                 "valueInputOption": "USER_ENTERED",
-                "data": [
-                    {"range": f"{layout.ACCOUNTS}!E{r}", "values": [["Europe"]]} for r in range(3, args.rows + 2, every)
-                ],
+                "data": [{"range": f"{ACCOUNTS}!E{r}", "values": [["Europe"]]} for r in range(3, args.rows + 2, every)],
             },
         )
         step("sync both (50 + 50 edits)", conn, lambda: sync(path, conn))

@@ -27,9 +27,9 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import synthetic
 
+    from icp_sheets.core.names import RESULT_COLUMNS
     from icp_sheets.core.scoring import score
     from icp_sheets.example import example_model
-    from icp_sheets.io.layout import RESULT_COLUMNS
     from icp_sheets.io.xlsx_style import write_scored_xlsx
 
     model = example_model()

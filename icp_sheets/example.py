@@ -253,7 +253,7 @@ def example_accounts() -> list[dict[str, object]]:
             zip(ACCOUNT_COLUMNS[:7], (company, domain, industry, employees, region, funding, stack), strict=True)
         )
         for column, n in zip(ACCOUNT_COLUMNS[7:], days, strict=True):
-            row[column] = _days(n)  # type: ignore[arg-type]
+            row[column] = _days(n)
         rows.append(row)
     return rows
 

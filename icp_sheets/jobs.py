@@ -14,16 +14,22 @@ from pathlib import Path
 import pandas as pd
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.names import find_tab, without_results
+from icp_sheets.core.names import (
+    ACCOUNTS,
+    CONTACT_RESULT_COLUMNS,
+    CONTACTS,
+    RESULT_COLUMNS,
+    find_column,
+    find_tab,
+)
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem, errors
-from icp_sheets.core.scoring import flagged, score
-from icp_sheets.io import layout
+from icp_sheets.core.scoring import flagged, score, score_tab
 from icp_sheets.io.accounts import AccountsFile, read_accounts
 from icp_sheets.io.csv_out import CsvOptions, write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
-from icp_sheets.io.tables import Table, find_column, read_workbook
+from icp_sheets.io.tables import Table, read_workbook
 from icp_sheets.io.workbook_values import typed_for_workbook
 
 Stage = Callable[[str], None]
@@ -115,16 +121,16 @@ def score_accounts_file(
     if read.contacts:
         results = _spread(match_personas(model, frame.loc[keep]), frame.index)
         run.contacts = int(keep.sum())
-        result_columns = layout.CONTACT_RESULT_COLUMNS
+        result_columns = CONTACT_RESULT_COLUMNS
     else:
         if not read.match.ok:
             raise IcpError(errors(read.match.problems))
         results = _spread(score(model, read.scoring_frame(), as_of), frame.index)
-        result_columns = layout.RESULT_COLUMNS
+        result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
             results = pd.concat([results, _spread(match_personas(model, frame.loc[keep]), frame.index)], axis=1)
-            result_columns = (*layout.RESULT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS)
+            result_columns = (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)
         run.rows = int(keep.sum())
     run.frame = with_results(frame, results)
     stage("Writing")
@@ -174,17 +180,13 @@ def score_workbook(
     run = ScoreRun(model, warnings=warnings)
     stage("Scoring")
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
-    accounts = _tab(tables, layout.ACCOUNTS)
+    accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame = without_results(accounts.frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, accounts.name, 1, p.column) for p in exc.problems]) from None
+        frame, results = score_tab(model, accounts.name, accounts.frame, as_of)
         fills[accounts.name] = (accounts, results)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
-    contacts = _tab(tables, layout.CONTACTS)
+    contacts = _tab(tables, CONTACTS)
     if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
         fills[contacts.name] = (contacts, match_personas(model, contacts.frame))
         run.contacts = len(contacts.frame)
@@ -213,10 +215,19 @@ def _tab(tables: dict[str, Table], name: str) -> Table | None:
 def write_example_workbook(path: Path) -> None:
     """The template with the Example ICP and its accounts and contacts scored (results as values)."""
     from icp_sheets.example import example_accounts, example_contacts, example_model
+    from icp_sheets.excel.formulas import start_here_steps
     from icp_sheets.io.template import write_template
 
     model = example_model()
     accounts = pd.DataFrame(example_accounts())
     contacts = pd.DataFrame(example_contacts())
     with replacing(path) as partial:
-        write_template(partial, model, accounts, contacts, score(model, accounts), match_personas(model, contacts))
+        write_template(
+            partial,
+            model,
+            accounts,
+            contacts,
+            score(model, accounts),
+            match_personas(model, contacts),
+            live_steps=start_here_steps,
+        )

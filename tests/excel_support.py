@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from icp_sheets.core.names import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS
 from icp_sheets.example import example_model
-from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS, TABS, model_rows
+from icp_sheets.io.layout import TABS, model_rows
 
 
 @contextmanager

@@ -22,9 +22,10 @@ from conftest import REPO as ROOT
 from conftest import TEMPLATE
 from excel_support import call_body, cells, model_ranges, office_js, office_js_runtime, serial
 
+from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import RESULT_COLUMNS
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
-from icp_sheets.io.layout import RESULT_COLUMNS
 
 VALUE_ERROR = {"type": "Error", "errorType": "Value"}  # what Office.js takes as #VALUE!
 NA_ERROR = {"type": "Error", "errorType": "NotAvailable"}  # and as #N/A
@@ -60,7 +61,7 @@ class _Runtime:
 
 @pytest.fixture(scope="module")
 def model_cell(excel: _Runtime) -> str:
-    return excel.value("icp_model", *model_ranges())
+    return str(excel.value("icp_model", *model_ranges()))
 
 
 def account_rows(accounts: list[dict[str, object]]) -> list[list[object]]:
@@ -74,7 +75,7 @@ def expected_results(accounts: list[dict[str, object]]) -> pd.DataFrame:
 # ---------------------------------------------------------------- registration
 
 
-def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
+def test_every_function_is_registered_with_its_arguments(excel: _Runtime) -> None:
     meta = excel.server.custom_functions_meta(excel.module)
     functions = {f["name"]: f for f in meta["functions"]}
     assert set(functions) == {
@@ -93,6 +94,7 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
         ("settings", False),
         ("personas", True),
         ("headers", True),
+        ("date_system", True),
     ]
     for name in ACCOUNT_FUNCTIONS:
         assert arguments(name.upper()) == [("model", False), ("headers", False), ("rows", True), ("as_of", True)]
@@ -111,7 +113,7 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime):
 CLI_ONLY = ["pyarrow", "openpyxl", "python-calamine", "click", "rich"]  # distribution names
 
 
-def test_the_functions_module_imports_nothing_pyodide_lacks():
+def test_the_functions_module_imports_nothing_pyodide_lacks() -> None:
     """xlwings Lite runs in Pyodide: none of the command line's packages on the functions path."""
     blocked = [name.replace("-", "_") for name in CLI_ONLY]
     code = (
@@ -124,7 +126,7 @@ def test_the_functions_module_imports_nothing_pyodide_lacks():
     assert done.returncode == 0, done.stderr
 
 
-def test_an_emscripten_install_does_not_pull_the_command_lines_packages():
+def test_an_emscripten_install_does_not_pull_the_command_lines_packages() -> None:
     """pip and micropip evaluate these markers: under Pyodide the CLI-only packages are skipped."""
     import tomllib
 
@@ -141,7 +143,7 @@ def test_an_emscripten_install_does_not_pull_the_command_lines_packages():
 # ---------------------------------------------------------------- the model cell
 
 
-def test_icp_model_returns_the_model_in_one_cell(excel: _Runtime, model_cell: str):
+def test_icp_model_returns_the_model_in_one_cell(excel: _Runtime, model_cell: str) -> None:
     from icp_sheets.excel.values import model_from_cell
 
     assert model_cell.startswith("ICP2 Example ICP")
@@ -153,13 +155,13 @@ def test_icp_model_returns_the_model_in_one_cell(excel: _Runtime, model_cell: st
     assert read.settings.actions == example.settings.actions and read.settings.as_of == example.settings.as_of
 
 
-def test_icp_model_is_read_once_per_distinct_range_contents(excel: _Runtime, model_cell: str):
+def test_icp_model_is_read_once_per_distinct_range_contents(excel: _Runtime, model_cell: str) -> None:
     reads = excel.module._read_model_cached.cache_info().misses
     assert excel.value("icp_model", *model_ranges()) == model_cell
     assert excel.module._read_model_cached.cache_info().misses == reads
 
 
-def test_a_bad_model_range_says_where_in_one_cell_and_scores_pass_it_on(excel: _Runtime):
+def test_a_bad_model_range_says_where_in_one_cell_and_scores_pass_it_on(excel: _Runtime) -> None:
     ranges = model_ranges()
     ranges[0][1] = ["Employees", "between 50", 2, "firmographic", ""]
     shown = excel.value("icp_model", *ranges)
@@ -176,14 +178,16 @@ def test_a_bad_model_range_says_where_in_one_cell_and_scores_pass_it_on(excel: _
 
 
 @pytest.mark.parametrize("function", list(ACCOUNT_FUNCTIONS))
-def test_a_block_of_rows_spills_one_result_per_row_equal_to_the_core(excel, model_cell, function):
+def test_a_block_of_rows_spills_one_result_per_row_equal_to_the_core(
+    excel: _Runtime, model_cell: str, function: str
+) -> None:
     accounts = example_accounts()
     spilled = excel.call(function, model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
     expected = expected_results(accounts)[ACCOUNT_FUNCTIONS[function]]
     assert spilled == [[v] for v in expected]
 
 
-def test_every_account_scored_one_row_at_a_time_equals_the_core(excel: _Runtime, model_cell: str):
+def test_every_account_scored_one_row_at_a_time_equals_the_core(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()
     expected = expected_results(accounts)
     for i, row in enumerate(account_rows(accounts)):
@@ -194,13 +198,13 @@ def test_every_account_scored_one_row_at_a_time_equals_the_core(excel: _Runtime,
             )
 
 
-def test_a_whole_table_with_headers_works_without_a_separate_header_argument(excel, model_cell):
+def test_a_whole_table_with_headers_works_without_a_separate_header_argument(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()
     spilled = excel.call("icp_tier", model_cell, [list(ACCOUNT_COLUMNS), *account_rows(accounts)])
     assert spilled == [[v] for v in expected_results(accounts)["icp_tier"]]
 
 
-def test_blank_rows_in_a_block_stay_blank_and_keep_the_others_in_place(excel, model_cell):
+def test_blank_rows_in_a_block_stay_blank_and_keep_the_others_in_place(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()[:2]
     rows = account_rows(accounts)
     spilled = excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), [rows[0], [None] * 11, rows[1]])
@@ -208,7 +212,9 @@ def test_blank_rows_in_a_block_stay_blank_and_keep_the_others_in_place(excel, mo
     assert spilled == [[expected[0]], [""], [expected[1]]]
 
 
-def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(excel, template_scored_by_cli):
+def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(
+    excel: _Runtime, template_scored_by_cli: dict[str, pd.DataFrame]
+) -> None:
     from icp_sheets.io.model_reader import load_model
 
     model, _ = load_model(TEMPLATE)
@@ -222,7 +228,9 @@ def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(exce
         assert spilled == ["" if pd.isna(v) else v for v in scored[column]], function
 
 
-def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(excel, template_scored_by_cli):
+def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(
+    excel: _Runtime, template_scored_by_cli: dict[str, pd.DataFrame]
+) -> None:
     from icp_sheets.io.model_reader import load_model
 
     model, _ = load_model(TEMPLATE)
@@ -234,14 +242,14 @@ def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(exce
         assert spilled == ["" if pd.isna(v) else v for v in contacts[function]], function
 
 
-def test_a_missing_column_is_named_in_the_cell(excel: _Runtime, model_cell: str):
+def test_a_missing_column_is_named_in_the_cell(excel: _Runtime, model_cell: str) -> None:
     headers = [c for c in ACCOUNT_COLUMNS if c != "Employees"]
     rows = [[a[c] for c in headers] for a in example_accounts()[:3]]
     assert excel.value("icp_score", model_cell, headers, rows) == VALUE_ERROR
     assert excel.value("icp_why", model_cell, headers, rows) == "#VALUE!: missing column 'Employees'"
 
 
-def test_a_wrong_shaped_range_or_a_missing_model_gets_a_short_message(excel: _Runtime, model_cell: str):
+def test_a_wrong_shaped_range_or_a_missing_model_gets_a_short_message(excel: _Runtime, model_cell: str) -> None:
     row = account_rows(example_accounts()[:1])[0]
     assert excel.value("icp_fit", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]]) == VALUE_ERROR
     too_wide = excel.value("icp_why", model_cell, list(ACCOUNT_COLUMNS), [[*row, "extra"]])
@@ -252,7 +260,7 @@ def test_a_wrong_shaped_range_or_a_missing_model_gets_a_short_message(excel: _Ru
     assert excel.value("icp_why", None, list(ACCOUNT_COLUMNS), [row]).startswith("#VALUE!: no model")
 
 
-def test_unreadable_cells_only_touch_their_own_row(excel: _Runtime, model_cell: str):
+def test_unreadable_cells_only_touch_their_own_row(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()[:3]
     accounts[1] = {**accounts[1], "Employees": "lots", "Last funding date": "soonish"}
     spilled = excel.call("icp_why", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))
@@ -261,8 +269,10 @@ def test_unreadable_cells_only_touch_their_own_row(excel: _Runtime, model_cell: 
     assert "unreadable" in spilled[1][0] and "unreadable" not in spilled[0][0] + spilled[2][0]
 
 
-def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(excel, model_cell, monkeypatch):
-    def fragile(model, accounts, as_of=None):
+def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(
+    excel: _Runtime, model_cell: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fragile(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | None = None) -> pd.DataFrame:
         if (accounts["Company"] == "Harbor & Finch").any():
             raise RuntimeError("cannot score Harbor & Finch")
         return score(model, accounts, as_of)
@@ -278,7 +288,7 @@ def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(excel, model_cell, 
     excel.module.CACHE.clear()  # the other tests' rows were scored by the fragile core
 
 
-def test_as_of_moves_the_day_signals_count_back_from(excel: _Runtime, model_cell: str):
+def test_as_of_moves_the_day_signals_count_back_from(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()
     rows = account_rows(accounts)
     fit = excel.call("icp_fit", model_cell, list(ACCOUNT_COLUMNS), rows)
@@ -289,7 +299,7 @@ def test_as_of_moves_the_day_signals_count_back_from(excel: _Runtime, model_cell
     assert same_day == excel.call("icp_score", model_cell, list(ACCOUNT_COLUMNS), rows)
 
 
-def test_as_of_may_give_each_row_its_own_day(excel: _Runtime, model_cell: str):
+def test_as_of_may_give_each_row_its_own_day(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()[:2]  # Brightlane: funding 12 days and hiring 20 days before AS_OF
     per_row = [[serial(AS_OF)], [serial(AS_OF + dt.timedelta(days=365))]]
     timing = excel.call("icp_timing", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts), per_row)
@@ -309,7 +319,7 @@ def desktop(value: object) -> object:
     return "" if value is None else value
 
 
-def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: str):
+def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()
     rows = [[desktop(v) for v in row] for row in account_rows(accounts)]
     date_columns = [ACCOUNT_COLUMNS.index(c) for c in ACCOUNT_COLUMNS if c.endswith("date")]
@@ -324,7 +334,7 @@ def test_desktop_values_score_the_same_as_the_core(excel: _Runtime, model_cell: 
     assert one == [[expected["icp_priority"][0]]]
 
 
-def test_an_error_cell_in_a_scored_column_makes_that_row_not_available(excel: _Runtime, model_cell: str):
+def test_an_error_cell_in_a_scored_column_makes_that_row_not_available(excel: _Runtime, model_cell: str) -> None:
     """Desktop sends raw COM values (tuples, #N/A as Windows' error code), Office.js error objects."""
     not_available = -2146826246
     accounts = example_accounts()[:3]
@@ -343,7 +353,7 @@ def test_an_error_cell_in_a_scored_column_makes_that_row_not_available(excel: _R
     assert excel.call("icp_fit", model_cell, list(ACCOUNT_COLUMNS), office)[0] == [NA_ERROR]
 
 
-def test_an_error_cell_in_a_column_the_model_does_not_use_is_ignored(excel: _Runtime, model_cell: str):
+def test_an_error_cell_in_a_column_the_model_does_not_use_is_ignored(excel: _Runtime, model_cell: str) -> None:
     accounts = example_accounts()[:2]
     rows = account_rows(accounts)
     rows[0][ACCOUNT_COLUMNS.index("Domain")] = {"type": "Error", "basicValue": "#REF!", "errorType": "Ref"}
@@ -354,7 +364,7 @@ def test_an_error_cell_in_a_column_the_model_does_not_use_is_ignored(excel: _Run
 # ---------------------------------------------------------------- contacts
 
 
-def test_persona_role_and_angle_match_the_core_one_title_or_a_column(excel: _Runtime, model_cell: str):
+def test_persona_role_and_angle_match_the_core_one_title_or_a_column(excel: _Runtime, model_cell: str) -> None:
     from icp_sheets.core.personas import match_persona
 
     model = example_model()
@@ -369,7 +379,7 @@ def test_persona_role_and_angle_match_the_core_one_title_or_a_column(excel: _Run
     assert column == [[p.name if p else ""] for p in expected]
 
 
-def test_a_model_without_personas_matches_nobody(excel: _Runtime):
+def test_a_model_without_personas_matches_nobody(excel: _Runtime) -> None:
     cell = excel.value("icp_model", *model_ranges(personas=False))
     assert excel.value("icp_persona", cell, "VP Sales") == ""
     assert excel.value("icp_role", cell, "VP Sales", "Sales", "VP") == ""
@@ -440,7 +450,8 @@ def run_script(excel: _Runtime, main: ModuleType, name: str) -> list[dict[str, A
 
     book = lite_book(excel)
     asyncio.run(excel.server.custom_scripts_call(main, name, typehint_to_value={xlwings.Book: book}))
-    return book.json()["actions"]
+    actions: list[dict[str, Any]] = book.json()["actions"]
+    return actions
 
 
 def column_writes(actions: list[dict[str, Any]], func: str, sheet: int) -> dict[int, list[Any]]:
@@ -451,14 +462,14 @@ def column_writes(actions: list[dict[str, Any]], func: str, sheet: int) -> dict[
     }
 
 
-def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, lite_main: ModuleType):
+def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, lite_main: ModuleType) -> None:
     functions = {f["name"] for f in excel.server.custom_functions_meta(lite_main)["functions"]}
     assert functions == {"ICP_MODEL", *(n.upper() for n in ACCOUNT_FUNCTIONS), *(n.upper() for n in CONTACT_FUNCTIONS)}
     scripts = {s["function_name"] for s in excel.server.custom_scripts_meta(lite_main)}
     assert scripts == {"icp_live_formulas", "icp_score_now"}
 
 
-def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: ModuleType):
+def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: ModuleType) -> None:
     from icp_sheets.excel.formulas import account_formulas, contact_formulas
     from icp_sheets.io.tables import read_workbook
 
@@ -468,7 +479,7 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
     assert model_cell["values"] == [
         [
             "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], "
-            "Accounts[[#Headers],[Company]:[Tech switch date]])"
+            "Accounts[[#Headers],[Company]:[Tech switch date]], IF(DATE(1904,1,1)=0,1904,1900))"
         ]
     ]
     assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)
@@ -480,7 +491,9 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
         assert written == expected, tab
 
 
-def test_the_lite_script_scores_in_one_go_like_the_cli(excel, lite_main, template_scored_by_cli):
+def test_the_lite_script_scores_in_one_go_like_the_cli(
+    excel: _Runtime, lite_main: ModuleType, template_scored_by_cli: dict[str, pd.DataFrame]
+) -> None:
     actions = run_script(excel, lite_main, "icp_score_now")
     for position, tab, columns in ((6, "Accounts", RESULT_COLUMNS), (7, "Contacts", CONTACT_FUNCTIONS)):
         scored = template_scored_by_cli[tab]
@@ -492,7 +505,7 @@ def test_the_lite_script_scores_in_one_go_like_the_cli(excel, lite_main, templat
             assert written[list(scored.columns).index(column)] == typed, column
 
 
-def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model_cell: str):
+def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model_cell: str) -> None:
     from icp_sheets.excel.values import CellError
 
     shown = excel.value("icp_persona", model_cell, [["VP Sales"], ["CRO"], ["CISO"]], [["Sales"], ["IT"]])
@@ -501,7 +514,7 @@ def test_a_department_column_of_the_wrong_length_is_named(excel: _Runtime, model
         excel.module.persona_results(model_cell, [["VP Sales"], ["CRO"], ["CISO"]], [["Sales"], ["IT"]])
 
 
-def test_a_model_without_an_as_of_date_counts_from_today_even_across_midnight(excel: _Runtime):
+def test_a_model_without_an_as_of_date_counts_from_today_even_across_midnight(excel: _Runtime) -> None:
     """Today is part of the results cache key, so a recalculation the next day is not stale."""
     model = example_model()
     undated = model.model_copy(update={"settings": model.settings.model_copy(update={"as_of": None})})

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from excel_support import call_body, model_ranges, office_js_runtime, serial
 
+from icp_sheets.core.names import RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts
 from icp_sheets.excel.row_cache import ENTRY_OVERHEAD, RowCache
-from icp_sheets.io.layout import RESULT_COLUMNS
 
 FUNCTIONS = [f"icp_{c.removeprefix('icp_')}" for c in RESULT_COLUMNS]
 
@@ -43,7 +43,7 @@ def scorings(module: Any) -> int:
 
 
 @pytest.mark.parametrize("order", ["row", "column"])
-def test_eight_formulas_per_row_cost_one_scoring_per_row_in_either_order(lite, order):
+def test_eight_formulas_per_row_cost_one_scoring_per_row_in_either_order(lite: Any, order: str) -> None:
     module, call, model = lite
     module.CACHE.clear()
     data = rows(40)
@@ -58,7 +58,7 @@ def test_eight_formulas_per_row_cost_one_scoring_per_row_in_either_order(lite, o
         assert [[v] for [[v]] in (answers[(f, tuple(map(str, row)))] for row in data)] == block[f]
 
 
-def test_an_edited_row_costs_one_scoring(lite):
+def test_an_edited_row_costs_one_scoring(lite: Any) -> None:
     module, call, model = lite
     module.CACHE.clear()
     data = rows(30)
@@ -68,7 +68,7 @@ def test_an_edited_row_costs_one_scoring(lite):
     assert scorings(module) == 31
 
 
-def test_a_whole_column_argument_costs_and_spills_only_the_used_rows(lite):
+def test_a_whole_column_argument_costs_and_spills_only_the_used_rows(lite: Any) -> None:
     module, call, model = lite
     module.CACHE.clear()
     data = rows(12)
@@ -78,7 +78,7 @@ def test_a_whole_column_argument_costs_and_spills_only_the_used_rows(lite):
     assert module.CACHE.size < 12 * 4_000, "a few KB per used row, nothing for the empty ones"
 
 
-def test_an_as_of_column_as_long_as_a_whole_column_argument_is_trimmed_alike(lite):
+def test_an_as_of_column_as_long_as_a_whole_column_argument_is_trimmed_alike(lite: Any) -> None:
     _, call, model = lite
     data = rows(3)
     tail = [[None] * len(ACCOUNT_COLUMNS)] * 100
@@ -86,7 +86,7 @@ def test_an_as_of_column_as_long_as_a_whole_column_argument_is_trimmed_alike(lit
     assert len(call("icp_fit", model, [list(ACCOUNT_COLUMNS)], [*data, *tail], days)) == 3
 
 
-def test_the_cache_is_bounded_by_its_estimated_size_oldest_out_first():
+def test_the_cache_is_bounded_by_its_estimated_size_oldest_out_first() -> None:
     cache = RowCache(limit_bytes=10 * (ENTRY_OVERHEAD + 100))
     for i in range(50):
         cache.put(("model", i), ("x" * 50,), ("y" * 34,))

@@ -103,14 +103,17 @@ def classic() -> dict[str, object]:
     return result
 
 
-def test_the_classic_add_in_gets_vba_wrappers_for_every_function(classic):
+def test_the_classic_add_in_gets_vba_wrappers_for_every_function(classic: dict[str, object]) -> None:
     assert classic["office_js"] is False
     vba = str(classic["vba"])
     assert "Function icp_score(model, headers, Optional rows, Optional as_of)" in vba
-    assert "Function icp_model(criteria, anti_icp, signals, settings, Optional personas, Optional headers)" in vba
+    assert (
+        "Function icp_model(criteria, anti_icp, signals, settings, "
+        "Optional personas, Optional headers, Optional date_system)" in vba
+    )
 
 
-def test_one_row_answers_with_a_plain_value_never_a_1x1_array(classic):
+def test_one_row_answers_with_a_plain_value_never_a_1x1_array(classic: dict[str, object]) -> None:
     """xlwings issue #456: strings over 255 characters in an array show #VALUE! in VBA."""
     assert isinstance(classic["model"], str) and str(classic["model"]).startswith("ICP2 ")
     assert len(str(classic["model"])) > 255
@@ -118,12 +121,12 @@ def test_one_row_answers_with_a_plain_value_never_a_1x1_array(classic):
     assert isinstance(classic["why"], str) and isinstance(classic["angle"], str)
 
 
-def test_a_block_still_spills_as_a_column(classic):
+def test_a_block_still_spills_as_a_column(classic: dict[str, object]) -> None:
     block = classic["tier_block"]
     assert isinstance(block, list) and len(block) == 3 and all(len(row) == 1 for row in block)
 
 
-def test_an_error_cell_gives_the_reason_as_text_on_the_classic_add_in(classic):
+def test_an_error_cell_gives_the_reason_as_text_on_the_classic_add_in(classic: dict[str, object]) -> None:
     """The VBA wrapper cannot pass an Excel error value on (xlwings issue #776): the reason shows."""
     assert classic["broken"] == "#ICP! 'Employees' is #N/A in this row; fix that cell or the formula behind it"
     assert classic["broken_why"] == "#N/A: 'Employees' is #N/A in this row; fix that cell or the formula behind it"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS
 from icp_sheets.excel.formulas import (
     LayoutError,
@@ -16,7 +17,6 @@ from icp_sheets.excel.formulas import (
     header_ref,
     model_formula,
 )
-from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "excel.md"
@@ -31,7 +31,7 @@ TEMPLATE_TABLES = {
 }
 
 
-def test_every_result_column_gets_its_function_over_the_account_span_only():
+def test_every_result_column_gets_its_function_over_the_account_span_only() -> None:
     made = account_formulas("Accounts", ACCOUNT_HEADERS)
     assert list(made) == list(RESULT_COLUMNS)
     assert made["icp_why"] == "=ICP_WHY(ICP, Accounts[@[Company]:[Tech switch date]])"
@@ -47,13 +47,13 @@ def test_every_result_column_gets_its_function_over_the_account_span_only():
         assert f"[{column}]" not in formula, "a result cell must not read itself"
 
 
-def test_result_columns_in_the_middle_would_be_circular_and_are_refused():
+def test_result_columns_in_the_middle_would_be_circular_and_are_refused() -> None:
     headers = ["Company", "icp_score", "Employees"]
     with pytest.raises(LayoutError, match="after its account columns"):
         account_formulas("Accounts", headers)
 
 
-def test_contacts_use_title_and_the_optional_columns_they_have():
+def test_contacts_use_title_and_the_optional_columns_they_have() -> None:
     made = contact_formulas("Contacts", CONTACT_HEADERS)
     assert made["icp_role"] == ("=ICP_ROLE(ICP, Contacts[@[Title]], Contacts[@[Department]], Contacts[@[Seniority]])")
     title_only = contact_formulas("People", ["Name", "Job title", "icp_persona"])
@@ -62,18 +62,19 @@ def test_contacts_use_title_and_the_optional_columns_they_have():
         contact_formulas("People", ["Name", "icp_persona"])
 
 
-def test_special_characters_in_column_names_are_escaped():
+def test_special_characters_in_column_names_are_escaped() -> None:
     assert column_ref("Deals [#]") == "[Deals '['#']]"
     assert column_ref("Owner's region") == "[Owner''s region]"
 
 
-def test_the_model_formula_takes_the_tabs_in_its_argument_order():
+def test_the_model_formula_takes_the_tabs_in_its_argument_order() -> None:
     assert model_formula(TEMPLATE_TABLES) == (
-        "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All])"
+        "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], , "
+        "IF(DATE(1904,1,1)=0,1904,1900))"
     )
 
 
-def test_the_docs_quote_exactly_the_formulas_the_code_writes():
+def test_the_docs_quote_exactly_the_formulas_the_code_writes() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     quoted = dict(re.findall(r"^(icp_\w+) +(=ICP_\w+\(.*\))$", docs, flags=re.MULTILINE))
     written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
@@ -81,7 +82,7 @@ def test_the_docs_quote_exactly_the_formulas_the_code_writes():
     assert model_formula(TEMPLATE_TABLES, header_ref("Accounts", ACCOUNT_HEADERS)) in docs
 
 
-def test_the_docs_list_every_function_with_its_arguments():
+def test_the_docs_list_every_function_with_its_arguments() -> None:
     import inspect
 
     from icp_sheets.excel import functions as excel
@@ -93,7 +94,7 @@ def test_the_docs_list_every_function_with_its_arguments():
         assert f"`{name.upper()}({shown})`" in docs, name
 
 
-def test_the_start_here_steps_cover_both_runtimes_and_every_formula():
+def test_the_start_here_steps_cover_both_runtimes_and_every_formula() -> None:
     from icp_sheets.excel.formulas import live_steps
 
     tables = {
@@ -109,3 +110,15 @@ def test_the_start_here_steps_cover_both_runtimes_and_every_formula():
     written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
     for column, formula in written.items():
         assert steps[column].endswith(formula), column
+
+
+def test_the_template_gets_no_formulas_for_contacts_without_a_title_and_the_template_shows_none() -> None:
+    from icp_sheets.excel.formulas import LayoutError, live_steps, start_here_steps
+    from icp_sheets.io.template import TABLE_NAMES
+
+    with pytest.raises(LayoutError):
+        live_steps(TABLE_NAMES, ACCOUNT_HEADERS, ["Name"])
+    assert start_here_steps(TABLE_NAMES, ACCOUNT_HEADERS, ["Name"]) == ()
+    assert start_here_steps(TABLE_NAMES, ACCOUNT_HEADERS, CONTACT_HEADERS) == live_steps(
+        TABLE_NAMES, ACCOUNT_HEADERS, CONTACT_HEADERS
+    )

@@ -24,8 +24,8 @@ from conftest import REPO, TEMPLATE
 from excel_support import call_body, cells, model_ranges
 from packaging.requirements import Requirement
 
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 from icp_sheets.excel.lite import bundled_files, main_py, requirements_txt, write_lite
-from icp_sheets.io.layout import CONTACT_RESULT_COLUMNS, RESULT_COLUMNS
 
 PYODIDE_MARKERS = {"sys_platform": "emscripten", "platform_system": "Emscripten", "extra": ""}
 ALLOWED = ("pandas", "numpy", "pydantic", "xlwings")
@@ -117,7 +117,7 @@ def importable_names(distributions: set[str]) -> list[str]:
 # ---------------------------------------------------------------- generated files
 
 
-def test_addin_lite_is_what_the_command_writes(tmp_path: Path):
+def test_addin_lite_is_what_the_command_writes(tmp_path: Path) -> None:
     """addin/lite/ is generated: `icp-sheets excel lite addin/lite` after changing the package."""
     write_lite(tmp_path)
     committed = REPO / "addin" / "lite"
@@ -128,14 +128,14 @@ def test_addin_lite_is_what_the_command_writes(tmp_path: Path):
     assert payload.sub("", shipped) == payload.sub("", fresh), "stale: run icp-sheets excel lite addin/lite"
 
 
-def test_requirements_name_only_packages_pyodide_ships():
+def test_requirements_name_only_packages_pyodide_ships() -> None:
     packages = [line for line in requirements_txt().splitlines() if line and not line.startswith("#")]
     assert packages == ["xlwings", "numpy", "pandas", "pydantic"]
     hosted = requirements_txt("https://example.org/icp_sheets-0.1.0-py3-none-any.whl").splitlines()
     assert hosted[-1] == "https://example.org/icp_sheets-0.1.0-py3-none-any.whl"
 
 
-def test_the_bundle_holds_the_pure_python_modules_and_no_command_line_code():
+def test_the_bundle_holds_the_pure_python_modules_and_no_command_line_code() -> None:
     files = bundled_files(main_py())
     assert "icp_sheets/excel/functions.py" in files and "icp_sheets/core/scoring.py" in files
     assert all(name.endswith(".py") for name in files)
@@ -146,13 +146,13 @@ def test_the_bundle_holds_the_pure_python_modules_and_no_command_line_code():
     assert files["icp_sheets/excel/values.py"] == (REPO / "icp_sheets" / "excel" / "values.py").read_bytes()
 
 
-def test_the_wheel_form_is_a_few_lines_of_imports():
+def test_the_wheel_form_is_a_few_lines_of_imports() -> None:
     text = main_py("https://example.org/icp_sheets-0.1.0-py3-none-any.whl")
     assert bundled_files(text) == {}
     assert len(text.splitlines()) < 30 and "from icp_sheets.excel.functions import" in text
 
 
-def test_the_command_writes_both_files(tmp_path: Path):
+def test_the_command_writes_both_files(tmp_path: Path) -> None:
     command = Path(sys.executable).with_name("icp-sheets")
     done = subprocess.run([str(command), "excel", "lite", str(tmp_path / "lite")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -243,7 +243,9 @@ def check_template(result: dict[str, Any], template_scored_by_cli: dict[str, pd.
         assert one == [["" if pd.isna(first) else first]], column
 
 
-def test_the_bundle_registers_and_scores_the_template_like_the_cli(tmp_path, template_inputs, template_scored_by_cli):
+def test_the_bundle_registers_and_scores_the_template_like_the_cli(
+    tmp_path: Path, template_inputs: dict[str, Any], template_scored_by_cli: dict[str, pd.DataFrame]
+) -> None:
     check_template(run_bundle(tmp_path, template_calls(template_inputs)), template_scored_by_cli)
 
 
@@ -260,8 +262,8 @@ PYODIDE_PINS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("pyodide", sorted(PYODIDE_PINS))
 def test_the_bundle_scores_like_the_cli_with_pyodides_own_versions(
-    pyodide, tmp_path, template_inputs, template_scored_by_cli
-):
+    pyodide: str, tmp_path: Path, template_inputs: dict[str, Any], template_scored_by_cli: dict[str, pd.DataFrame]
+) -> None:
     """A fresh virtual environment holding only those versions (and what they need), no icp-sheets."""
     import venv
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import string
+from pathlib import Path
 
 import pytest
 
@@ -49,32 +50,32 @@ JAN_1_2025 = 45658  # Excel's serial number for 2025-01-01
         (" Series B ", " Series B "),
     ],
 )
-def test_cell_reads_office_js_and_desktop_values(sent, read):
+def test_cell_reads_office_js_and_desktop_values(sent: object, read: object) -> None:
     assert cell(sent) == read
 
 
-def test_grid_accepts_scalars_rows_and_blocks():
+def test_grid_accepts_scalars_rows_and_blocks() -> None:
     assert grid(None) == ()
     assert grid("Employees") == (("Employees",),)
     assert grid(["Company", "Employees"]) == (("Company", "Employees"),)
     assert grid([["a", ""], [NA_FROM_OFFICE_JS, 3]]) == (("a", ""), (ErrorCell("#N/A"), 3))
 
 
-def test_grid_reads_raw_desktop_values():
+def test_grid_reads_raw_desktop_values() -> None:
     """The classic add-in passes raw COM values: tuples, error codes, zone-aware datetimes."""
     na, div0 = -2146826246, -2146826281
     stamp = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     assert grid(((120.0, na), (div0, stamp))) == ((120.0, ErrorCell("#N/A")), (ErrorCell("#DIV/0!"), stamp))
 
 
-def test_grid_reads_pyodide_empty_cells():
+def test_grid_reads_pyodide_empty_cells() -> None:
     class JsNull:  # what Pyodide >= 0.28 puts where a cell is empty
         pass
 
     assert grid([["a", JsNull()]]) == (("a", None),)
 
 
-def test_column_flattens_a_row_or_a_column_but_not_a_block():
+def test_column_flattens_a_row_or_a_column_but_not_a_block() -> None:
     assert column([["VP Sales"], ["CRO"]]) == ["VP Sales", "CRO"]
     assert column([["VP Sales", "CRO"]]) == ["VP Sales", "CRO"]
     assert column("CRO") == ["CRO"]
@@ -82,14 +83,14 @@ def test_column_flattens_a_row_or_a_column_but_not_a_block():
         column([["a", "b"], ["c", "d"]])
 
 
-def test_a_table_keeps_each_row_number_and_reads_error_cells_it_holds_as_blank():
+def test_a_table_keeps_each_row_number_and_reads_error_cells_it_holds_as_blank() -> None:
     table = accounts_table(("Company", "Employees"), [("A", 120), (None, ""), ("C", ErrorCell())], [])
     assert list(table.frame["Company"]) == ["A", "C"]
     assert list(table.rows - 2) == [0, 2]
     assert table.frame["Employees"].tolist()[1] is None
 
 
-def test_a_table_is_the_header_and_rows_or_one_block_or_rows_under_the_carried_header():
+def test_a_table_is_the_header_and_rows_or_one_block_or_rows_under_the_carried_header() -> None:
     assert split_table(grid([["Company", "Employees"]]), grid([["A", 1]])) == ((("Company", "Employees"),), (("A", 1),))
     assert split_table(grid([["Company", "Employees"], ["A", 120.0]]), None) == (
         (("Company", "Employees"),),
@@ -104,14 +105,14 @@ def test_a_table_is_the_header_and_rows_or_one_block_or_rows_under_the_carried_h
         check_width(("Company", "Employees"), (("A", 1, 2),))
 
 
-def test_trailing_empty_rows_are_trimmed_and_inner_ones_kept():
+def test_trailing_empty_rows_are_trimmed_and_inner_ones_kept() -> None:
     rows = [["A", 1], [None, None], ["B", 2], *([[None, ""]] * 1000)]
     assert trim(rows) == rows[:3]
     assert trim([[None]] * 5) == []
     assert trim("CRO") == "CRO"
 
 
-def test_one_value_is_plain_for_the_classic_add_in_and_1x1_for_office_js():
+def test_one_value_is_plain_for_the_classic_add_in_and_1x1_for_office_js() -> None:
     assert answer([2.0], office_js=False) == 2.0
     assert answer(["x" * 300], office_js=False) == "x" * 300
     assert answer([2.0], office_js=True) == [[2.0]]
@@ -119,7 +120,7 @@ def test_one_value_is_plain_for_the_classic_add_in_and_1x1_for_office_js():
     assert answer([1.0, "B2"], office_js=True) == [[1.0], ["B2"]]
 
 
-def test_failures_are_excel_errors_in_office_js_and_reasons_in_icp_why():
+def test_failures_are_excel_errors_in_office_js_and_reasons_in_icp_why() -> None:
     value = Failure.of(CellError("no model"))
     missing = Failure.of(MissingInput("'Employees' is #N/A in this row"))
     assert value.excel(office_js=True) == {"type": "Error", "errorType": "Value"}
@@ -129,7 +130,7 @@ def test_failures_are_excel_errors_in_office_js_and_reasons_in_icp_why():
     assert value.text() == "#VALUE!: no model"
 
 
-def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number():
+def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number() -> None:
     table = accounts_table(("Employees", "Last funding date"), [(0, 0.0), (5, JAN_1_2025)], ["last funding date"])
     assert table.frame["Last funding date"].tolist() == [None, JAN_1_2025]
     assert table.frame["Employees"].tolist() == [0, 5]
@@ -147,11 +148,11 @@ def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number():
         ([[""]], None),
     ],
 )
-def test_as_of_reads_serials_datetimes_and_text(sent, day):
+def test_as_of_reads_serials_datetimes_and_text(sent: object, day: dt.date | None) -> None:
     assert as_of_days(sent, 1, dt.date(2026, 11, 16)) == [day or dt.date(2026, 11, 16)]
 
 
-def test_as_of_column_gives_each_row_its_day_and_fills_blanks_with_the_default():
+def test_as_of_column_gives_each_row_its_day_and_fills_blanks_with_the_default() -> None:
     default = dt.date(2026, 11, 16)
     assert as_of_days([[JAN_1_2025], [None]], 2, default) == [dt.date(2025, 1, 1), default]
     with pytest.raises(CellError, match="3 dates for 2 rows"):
@@ -162,7 +163,7 @@ def test_as_of_column_gives_each_row_its_day_and_fills_blanks_with_the_default()
         as_of_days(NA_FROM_OFFICE_JS, 1, default)
 
 
-def test_messages_are_short_and_name_what_is_missing():
+def test_messages_are_short_and_name_what_is_missing() -> None:
     missing = IcpError([Problem(Code.MISSING_COLUMN, "long text", column="Employees")])
     assert message(missing) == "#ICP! missing column 'Employees'"
     two = IcpError([Problem(Code.MISSING_COLUMN, "x", column=c) for c in ("Employees", "Region")])
@@ -179,7 +180,7 @@ def test_messages_are_short_and_name_what_is_missing():
     assert "\n" not in message(ValueError("two\nlines"))
 
 
-def test_the_model_survives_a_cell_and_says_which_model_it_is():
+def test_the_model_survives_a_cell_and_says_which_model_it_is() -> None:
     model = example_model()
     text = model_to_cell(model)
     assert text.startswith("ICP2 Example ICP: B2B sales software v1.0 #")
@@ -194,12 +195,12 @@ def test_the_model_survives_a_cell_and_says_which_model_it_is():
     assert read_model_cell(model_to_cell(model, ["Company", "Employees"])).headers == ("Company", "Employees")
 
 
-def test_equal_model_texts_are_parsed_once():
+def test_equal_model_texts_are_parsed_once() -> None:
     text = model_to_cell(example_model())
     assert read_model_cell(text) is read_model_cell("".join(list(text)))
 
 
-def test_a_damaged_or_missing_model_cell_says_what_to_do():
+def test_a_damaged_or_missing_model_cell_says_what_to_do() -> None:
     text = model_to_cell(example_model())
     with pytest.raises(IcpError) as damaged:
         model_from_cell(text[:-20])
@@ -216,7 +217,7 @@ def test_a_damaged_or_missing_model_cell_says_what_to_do():
         model_from_cell("#ICP! missing tab 'ICP'")
 
 
-def test_a_model_too_big_for_a_cell_names_its_largest_parts_and_notes_never_count():
+def test_a_model_too_big_for_a_cell_names_its_largest_parts_and_notes_never_count() -> None:
     model = example_model()
     noise = random.Random(0)
     words = ["".join(noise.choices(string.ascii_letters, k=2000)) for _ in range(30)]
@@ -238,7 +239,7 @@ def test_a_model_too_big_for_a_cell_names_its_largest_parts_and_notes_never_coun
     assert "notes" not in str(big.value)
 
 
-def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
+def test_text_that_excel_would_read_as_a_formula_is_written_as_text() -> None:
     assert as_typed_value("+2 Employees 50–200") == "'+2 Employees 50–200"
     assert as_typed_value('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert as_typed_value("@SUM(1)") == "'@SUM(1)"
@@ -247,7 +248,7 @@ def test_text_that_excel_would_read_as_a_formula_is_written_as_text():
     assert as_typed_value(None) == ""
 
 
-def test_check_warns_when_the_model_cell_would_not_fit_and_names_the_largest_part(tmp_path):
+def test_check_warns_when_the_model_cell_would_not_fit_and_names_the_largest_part(tmp_path: Path) -> None:
     import subprocess
     import sys
     from pathlib import Path
@@ -267,3 +268,12 @@ def test_check_warns_when_the_model_cell_would_not_fit_and_names_the_largest_par
     assert done.returncode == 0, done.stderr
     assert "warning: the model cell would need" in done.stderr
     assert "persona angles (Personas tab)" in done.stderr
+
+
+def test_recalculate_advice_works_in_excel_on_the_web_too() -> None:
+    """Excel on the web has no Ctrl+Alt+F9; entering the formula again recalculates everywhere."""
+    from icp_sheets.excel.values import CellError, read_model_cell
+
+    with pytest.raises(CellError) as raised:
+        read_model_cell("ICP1 Example ICP v1.0 #abc")
+    assert "F2 then Enter" in str(raised.value) and "Ctrl+Alt" not in str(raised.value)

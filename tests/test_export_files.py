@@ -201,8 +201,7 @@ def test_xlsx_output_keeps_text_as_text_and_numbers_as_numbers(tmp_path: Path) -
     out = tmp_path / "out.xlsx"
     score_accounts_file(MODEL, path, out)
     sheet = load_workbook(out, read_only=True)["Accounts"]
-    header, first = next(sheet.iter_rows(min_row=1, max_row=2, values_only=True)), None
-    first = list(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    header, first = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
     cells = dict(zip(header, first, strict=True))
     assert cells["Zip"] == "02134" and cells["Id"] == "12345678901234567890" and cells["Ratio"] == "1.200"
     assert cells["Count"] == -5 and cells["Employees"] == int(frame.loc[0, "Employees"])

@@ -9,6 +9,7 @@ import pytest
 
 from icp_sheets.core.decays import Decay, DecayKind
 from icp_sheets.core.models import IcpModel, Role
+from icp_sheets.core.names import ICP, SETTINGS, SIGNALS
 from icp_sheets.core.problems import Code, IcpError, Severity
 from icp_sheets.io import layout
 from icp_sheets.io.model_reader import read_model
@@ -35,13 +36,13 @@ def test_round_trip_gives_the_same_model(model: IcpModel) -> None:
 
 
 def test_every_problem_at_once_with_its_place(model: IcpModel) -> None:
-    icp = [list(r) for r in layout.model_rows(model)[layout.ICP]]
+    icp = [list(r) for r in layout.model_rows(model)[ICP]]
     icp[0][1] = "between 50"  # row 2
     icp[1][2] = "lots"  # row 3
     icp[2][3] = "firmo"  # row 4
     icp[3][1] = "bigger than 5"  # row 5
     icp[4][0] = None  # row 6
-    signals = [list(r) for r in layout.model_rows(model)[layout.SIGNALS]]
+    signals = [list(r) for r in layout.model_rows(model)[SIGNALS]]
     signals[0][3] = "2.5"  # row 2: window must be whole days
     signals[1][4] = "exponential"  # row 3
     problems = _problems(model, ICP=icp, Signals=signals)
@@ -57,7 +58,7 @@ def test_every_problem_at_once_with_its_place(model: IcpModel) -> None:
 
 
 def test_message_reads_like_the_issue_example(model: IcpModel) -> None:
-    icp = [list(r) for r in layout.model_rows(model)[layout.ICP]]
+    icp = [list(r) for r in layout.model_rows(model)[ICP]]
     icp[5][1] = "between 50"  # sheet row 7
     with pytest.raises(IcpError) as caught:
         read_model(_tables(model, ICP=icp))
@@ -87,7 +88,7 @@ def test_every_model_tab_must_be_there(model: IcpModel) -> None:
 
 
 def test_settings_are_typed_and_checked(model: IcpModel) -> None:
-    settings = [list(r) for r in layout.model_rows(model)[layout.SETTINGS]]
+    settings = [list(r) for r in layout.model_rows(model)[SETTINGS]]
     by_label = {r[0]: r for r in settings}
     by_label["As-of date"][1] = 46296  # an Excel serial date
     by_label["Top tier from score"][1] = "2.5"  # number as text
@@ -101,7 +102,7 @@ def test_settings_are_typed_and_checked(model: IcpModel) -> None:
 
 
 def test_unknown_settings_are_errors_and_blank_reasons_warnings(model: IcpModel) -> None:
-    settings = [*layout.model_rows(model)[layout.SETTINGS], ["Colour of the sky", "blue", ""]]
+    settings = [*layout.model_rows(model)[SETTINGS], ["Colour of the sky", "blue", ""]]
     last_row = len(settings) + 1  # below the header
     assert _problems(model, Settings=settings) == [("Settings", last_row, "Setting", "unknown-setting")]
     anti = [["Employees", "above 5000", None]]

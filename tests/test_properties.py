@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from icp_sheets.core.models import DISQUALIFIED
+from icp_sheets.core.names import ICP
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
@@ -24,19 +28,28 @@ cells = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.dates(AS_OF - dt.timedelta(days=100), AS_OF),  # inside the signals' windows
     st.sampled_from(["n/a", "1,200", " 150 ", "150.0", "Series B", "HubSpot; Zoho", "=SUM(1)", "46000", "#N/A"]),
 )
 rows = st.lists(st.fixed_dictionaries({c: cells for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
+# The signed points each rule adds in icp_why ("+2 Employees 50–200 · −1 Pipedrive"), read independently.
+POINTS = re.compile(r"(?:^|· )([+−]\d+(?:\.\d+)?) ")
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
 @given(rows)
-def test_scoring_never_crashes_and_score_is_fit_plus_timing(records: list[dict[str, Any]]) -> None:
+def test_scoring_never_crashes_and_the_why_adds_up_to_the_score_and_the_tier(records: list[dict[str, Any]]) -> None:
     result = score(MODEL, pd.DataFrame(records, dtype=object))
     assert len(result) == len(records)
-    assert (result.icp_score == result.icp_fit + result.icp_timing).all()
-    assert set(result.icp_tier) <= {"Pursue", "Nurture", "Disqualified"}
+    s = MODEL.settings
+    for total, why, tier, dq in zip(result.icp_score, result.icp_why, result.icp_tier, result.icp_dq, strict=True):
+        listed = [float(m.replace("−", "-")) for m in POINTS.findall(str(why))]
+        assert total == pytest.approx(sum(listed), abs=0.005 * len(listed) + 1e-9), why
+        expected = (
+            s.top_tier if total >= s.top_tier_at else s.middle_tier if total >= s.middle_tier_at else DISQUALIFIED
+        )
+        assert tier == (DISQUALIFIED if dq else expected), (total, why, dq)
 
 
 @FAST
@@ -66,11 +79,11 @@ def test_reading_a_model_never_crashes(icp_rows: list[list[Any]]) -> None:
     tables = {
         tab: table_from_values(tab, [layout.TABS[tab].headers, *rows]) for tab, rows in layout.model_rows(MODEL).items()
     }
-    tables[layout.ICP] = table_from_values(layout.ICP, [layout.TABS[layout.ICP].headers, *icp_rows])
+    tables[ICP] = table_from_values(ICP, [layout.TABS[ICP].headers, *icp_rows])
     try:
         model, _ = read_model(tables)
     except IcpError as exc:
-        assert exc.problems and all(p.tab == layout.ICP for p in exc.problems)
+        assert exc.problems and all(p.tab == ICP for p in exc.problems)
         assert all(p.row for p in exc.problems if p.column)  # a cell problem names its row
     else:
         assert model.criteria

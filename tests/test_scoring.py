@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,9 @@ from icp_sheets.core.decays import Decay, DecayKind
 from icp_sheets.core.models import Criterion, Disqualifier, IcpModel, Settings, Signal
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
-from icp_sheets.example import AS_OF, example_accounts, example_model
+from icp_sheets.example import AS_OF, example_accounts
+from icp_sheets.io.model_reader import load_model
+from icp_sheets.io.template import write_template
 from tests.conftest import days_ago
 
 NA = "North America"
@@ -250,7 +253,7 @@ def test_a_million_distinct_why_texts_are_not_needed_for_identical_rows(model: I
     assert result.icp_why.astype(str).nunique() == single.icp_why.astype(str).nunique()
 
 
-def test_example_model_matches_the_issue(model: IcpModel) -> None:
+def test_example_model_matches_the_issue_and_reads_back_from_its_template(model: IcpModel, tmp_path: Path) -> None:
     assert [(c.column, c.condition.text(), c.points) for c in model.criteria] == [
         ("Employees", "between 50 and 200", 2), ("Employees", "between 201 and 500", 1),
         ("Employees", "between 501 and 1,000", 0), ("Employees", "below 50", 0),
@@ -263,7 +266,8 @@ def test_example_model_matches_the_issue(model: IcpModel) -> None:
         ("Sales hiring", "Sales hiring date", 1, 60, "none"), ("Funding round", "Last funding date", 1, 30, "none"),
         ("New leader", "Leader hired date", 1, 90, "none"), ("Tech switch", "Tech switch date", 1, 90, "none"),
     ]  # fmt: skip
-    assert example_model() == model
+    write_template(tmp_path / "example.xlsx", model)
+    assert load_model(tmp_path / "example.xlsx")[0] == model
 
 
 def test_small_and_large_tables_score_alike(model: IcpModel) -> None:

@@ -11,14 +11,14 @@ from icp_sheets.sheets.merge import Formula, Side, Table, merge, next_base, same
 COLS = ["Company", "Employees"]
 
 
-def table(*rows: tuple[str, str | None, int | None], columns: list[str] = COLS) -> Table:
+def table(*rows: tuple[str, str | None, float | None], columns: list[str] = COLS) -> Table:
     return Table.of(columns, [(k, dict(zip(columns, vals, strict=True))) for k, *vals in rows])
 
 
 BASE = table(("a", "Acme", 10), ("b", "Beta", 20))
 
 
-def test_one_side_changes_a_cell_and_the_other_side_takes_it():
+def test_one_side_changes_a_cell_and_the_other_side_takes_it() -> None:
     wb = table(("a", "Acme", 11), ("b", "Beta", 20))
     sh = table(("a", "Acme", 10), ("b", "Beta Ltd", 20))
     m = merge(BASE, wb, sh, tab="Accounts")
@@ -27,7 +27,7 @@ def test_one_side_changes_a_cell_and_the_other_side_takes_it():
         assert side.rows == {"a": {"Company": "Acme", "Employees": 11}, "b": {"Company": "Beta Ltd", "Employees": 20}}
 
 
-def test_both_sides_change_a_cell_differently_is_a_conflict_and_nothing_is_overwritten():
+def test_both_sides_change_a_cell_differently_is_a_conflict_and_nothing_is_overwritten() -> None:
     wb = table(("a", "Acme", 11), ("b", "Beta", 20))
     sh = table(("a", "Acme", 12), ("b", "Beta", 20))
     m = merge(BASE, wb, sh, tab="Accounts")
@@ -38,7 +38,7 @@ def test_both_sides_change_a_cell_differently_is_a_conflict_and_nothing_is_overw
     assert "Accounts, row a (Acme), Employees: workbook has 11, sheet has 12" in str(c)
 
 
-def test_prefer_settles_conflicts_for_the_named_side():
+def test_prefer_settles_conflicts_for_the_named_side() -> None:
     wb = table(("a", "Acme", 11), ("b", "Beta", 20))
     sh = table(("a", "Acme", 12), ("b", "Beta", 20))
     for prefer, value in ((Side.WORKBOOK, 11), (Side.SHEET, 12)):
@@ -47,7 +47,7 @@ def test_prefer_settles_conflicts_for_the_named_side():
         assert m.unresolved == []
 
 
-def test_results_changed_on_both_sides_take_the_sheets_refresh_without_a_conflict():
+def test_results_changed_on_both_sides_take_the_sheets_refresh_without_a_conflict() -> None:
     cols = ["Company", "icp_score"]
     base = Table.of(cols, [("a", {"Company": "Acme", "icp_score": 3})])
     wb = Table.of(cols, [("a", {"Company": "Acme", "icp_score": 4})])
@@ -56,13 +56,13 @@ def test_results_changed_on_both_sides_take_the_sheets_refresh_without_a_conflic
     assert m.conflicts == [] and m.workbook.get("a", "icp_score") == m.sheet.get("a", "icp_score") == 5
 
 
-def test_same_change_on_both_sides_is_no_conflict():
+def test_same_change_on_both_sides_is_no_conflict() -> None:
     wb = table(("a", "Acme", 11), ("b", "Beta", 20))
     m = merge(BASE, wb, table(("a", "Acme", 11.0), ("b", "Beta", 20)))
     assert m.conflicts == []
 
 
-def test_rows_added_on_both_sides_both_survive():
+def test_rows_added_on_both_sides_both_survive() -> None:
     wb = table(("a", "Acme", 10), ("b", "Beta", 20), ("c", "Cobalt", 5))
     sh = table(("a", "Acme", 10), ("b", "Beta", 20), ("d", "Delta", 7))
     m = merge(BASE, wb, sh)
@@ -70,13 +70,13 @@ def test_rows_added_on_both_sides_both_survive():
     assert m.sheet.order == ["a", "b", "d", "c"]  # each side keeps its order, new rows at the end
 
 
-def test_row_deleted_on_one_side_and_untouched_on_the_other_is_deleted():
+def test_row_deleted_on_one_side_and_untouched_on_the_other_is_deleted() -> None:
     m = merge(BASE, table(("a", "Acme", 10)), BASE)
     assert list(m.workbook.rows) == list(m.sheet.rows) == ["a"]
     assert m.conflicts == []
 
 
-def test_row_deleted_on_one_side_and_edited_on_the_other_is_kept_and_reported():
+def test_row_deleted_on_one_side_and_edited_on_the_other_is_kept_and_reported() -> None:
     m = merge(BASE, table(("a", "Acme", 10)), table(("a", "Acme", 10), ("b", "Beta", 25)))
     assert m.workbook.get("b", "Employees") == m.sheet.get("b", "Employees") == 25
     (c,) = m.conflicts
@@ -84,14 +84,14 @@ def test_row_deleted_on_one_side_and_edited_on_the_other_is_kept_and_reported():
     assert "deleted in the workbook but edited in the sheet" in str(c)
 
 
-def test_a_column_one_side_lacks_deletes_nothing():
+def test_a_column_one_side_lacks_deletes_nothing() -> None:
     wb = Table.of(["Company"], [("a", {"Company": "Acme"}), ("b", {"Company": "Beta"})])
     m = merge(BASE, wb, BASE)
     assert m.workbook.get("a", "Employees") == 10
     assert m.conflicts == []
 
 
-def test_formula_and_text_that_looks_like_one_differ():
+def test_formula_and_text_that_looks_like_one_differ() -> None:
     assert not same(Formula("=1+1"), "=1+1")
     assert not same(True, 1)
     assert same(1, 1.0)
@@ -100,7 +100,7 @@ def test_formula_and_text_that_looks_like_one_differ():
     assert m.workbook.get("a", "Company") == Formula("=A1")
 
 
-def test_next_base_keeps_the_old_value_where_the_sides_still_differ():
+def test_next_base_keeps_the_old_value_where_the_sides_still_differ() -> None:
     wb = table(("a", "Acme", 11), ("b", "Beta", 20))
     sh = table(("a", "Acme", 12), ("b", "Beta", 21))
     new = next_base(BASE, wb, sh)
@@ -117,7 +117,9 @@ def _t(d: dict[str, tuple[object, object]]) -> Table:
 
 
 @given(rows, rows, rows)
-def test_merge_never_loses_a_change_that_only_one_side_made(b, w, s):
+def test_merge_never_loses_a_change_that_only_one_side_made(
+    b: dict[str, tuple[object, object]], w: dict[str, tuple[object, object]], s: dict[str, tuple[object, object]]
+) -> None:
     base, wb, sh = _t(b), _t(w), _t(s)
     m = merge(base, wb, sh)
     for key in set(w) | set(s):
@@ -135,7 +137,9 @@ def test_merge_never_loses_a_change_that_only_one_side_made(b, w, s):
 
 
 @given(rows, rows)
-def test_merging_twice_changes_nothing_more(w, s):
+def test_merging_twice_changes_nothing_more(
+    w: dict[str, tuple[object, object]], s: dict[str, tuple[object, object]]
+) -> None:
     first = merge(None, _t(w), _t(s), prefer=Side.SHEET)
     base = next_base(None, first.workbook, first.sheet)
     again = merge(base, first.workbook, first.sheet)
@@ -143,8 +147,8 @@ def test_merging_twice_changes_nothing_more(w, s):
     assert again.conflicts == []
 
 
-def test_keyed_hands_out_ids_to_new_and_duplicated_rows():
-    grid = [["Company", "icp_id"], ["Acme", "r1"], [None, None], ["Acme copy", "r1"], ["New", None]]
+def test_keyed_hands_out_ids_to_new_and_duplicated_rows() -> None:
+    grid: list[list[object]] = [["Company", "icp_id"], ["Acme", "r1"], [None, None], ["Acme copy", "r1"], ["New", None]]
     k = keyed(grid, set())
     assert k.table.order[0] == "r1"
     assert len(k.table.order) == 3 and len(set(k.table.order)) == 3
@@ -152,7 +156,7 @@ def test_keyed_hands_out_ids_to_new_and_duplicated_rows():
     assert k.positions["r1"] == 2
 
 
-def test_layout_closes_deleted_rows_keeps_blank_rows_and_appends_new_ones():
+def test_layout_closes_deleted_rows_keeps_blank_rows_and_appends_new_ones() -> None:
     grid = [["Company", "icp_id"], ["Acme", "a"], ["Beta", "b"], [], ["Cobalt", "c"]]
     side = keyed(grid, set())
     target = Table.of(
@@ -164,7 +168,7 @@ def test_layout_closes_deleted_rows_keeps_blank_rows_and_appends_new_ones():
     assert (3, 1, None) in changes and (5, 1, "Delta") in changes
 
 
-def test_rectangles_group_runs_and_leave_untouched_cells_alone():
+def test_rectangles_group_runs_and_leave_untouched_cells_alone() -> None:
     cells = [(2, 1, "x"), (2, 2, "y"), (3, 1, "z"), (3, 2, "w"), (9, 5, 1)]
     rects = rectangles(cells)
     assert [(r[0], r[1], r[2], r[3]) for r in rects] == [(2, 1, 3, 2), (9, 5, 9, 5)]

@@ -7,7 +7,9 @@ import datetime as dt
 import io
 import json
 import stat
-from typing import ClassVar
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -26,7 +28,7 @@ CLIENT = {
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path, list[str]]:
     """A fake HOME holding another app's gspread token, with Drive scope."""
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
@@ -37,8 +39,8 @@ def home(tmp_path, monkeypatch):
     opened: list[str] = []
     real_open, real_io_open = builtins.open, io.open
 
-    def spy(real):  # type: ignore[no-untyped-def]
-        def wrapped(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(file: Any, *args: Any, **kwargs: Any) -> Any:
             opened.append(str(file))
             return real(file, *args, **kwargs)
 
@@ -67,7 +69,7 @@ class FakeFlow:
     def run_local_server(self, port: int = 0):  # type: ignore[no-untyped-def]
         from google.oauth2.credentials import Credentials
 
-        return Credentials(
+        return Credentials(  # type: ignore[no-untyped-call]  # google-auth's Credentials() has no hints
             token="access-token",
             refresh_token="my-refresh-token",
             token_uri=CLIENT["installed"]["token_uri"],
@@ -78,7 +80,9 @@ class FakeFlow:
         )
 
 
-def test_oauth_uses_its_own_token_cache_and_never_gspreads(home, monkeypatch):
+def test_oauth_uses_its_own_token_cache_and_never_gspreads(
+    home: tuple[Path, Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     tmp_path, shared, client, opened = home
     before = shared.read_bytes()
     opened.clear()
@@ -100,7 +104,7 @@ def test_oauth_uses_its_own_token_cache_and_never_gspreads(home, monkeypatch):
     assert shared.read_bytes() == before
 
 
-def test_gspreads_shared_token_is_no_default_credential(home):
+def test_gspreads_shared_token_is_no_default_credential(home: Path) -> None:
     from icp_sheets.sheets.client import default_credentials_files
 
     assert [p.name for p in default_credentials_files()] == ["service_account.json"]

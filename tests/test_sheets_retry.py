@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -18,7 +19,7 @@ KEY = "retry-sheet"
 
 
 @pytest.fixture
-def fake():
+def fake() -> Iterator[FakeSheets]:
     with FakeSheets() as server:
         server.store.create("Retry", spreadsheet_id=KEY)
         yield server
@@ -32,7 +33,7 @@ def client(fake: FakeSheets, attempts: int = 4) -> tuple[RetryingHTTPClient, lis
     return conn.http, waits
 
 
-def test_429_with_retry_after_waits_exactly_that_long(fake):
+def test_429_with_retry_after_waits_exactly_that_long(fake: FakeSheets) -> None:
     fake.inject("429", "spreadsheets.get", times=2, retry_after=7)
     http, waits = client(fake)
     assert http.fetch_sheet_metadata(KEY)["spreadsheetId"] == KEY
@@ -40,7 +41,7 @@ def test_429_with_retry_after_waits_exactly_that_long(fake):
     assert fake.counts["spreadsheets.get"] == 3
 
 
-def test_429_without_retry_after_backs_off_exponentially_with_jitter(fake):
+def test_429_without_retry_after_backs_off_exponentially_with_jitter(fake: FakeSheets) -> None:
     fake.inject("429", "values.get", times=3)
     http, waits = client(fake)
     http.values_get(KEY, "Sheet1!A1")
@@ -49,7 +50,7 @@ def test_429_without_retry_after_backs_off_exponentially_with_jitter(fake):
         assert 0 <= wait <= http.base * 2**attempt
 
 
-def test_gives_up_after_the_cap_with_a_clear_error(fake):
+def test_gives_up_after_the_cap_with_a_clear_error(fake: FakeSheets) -> None:
     fake.inject("500", "values.get", times=10)
     http, waits = client(fake, attempts=3)
     with pytest.raises(SheetsUnavailable, match=r"HTTP 500 .* on 3 attempts in a row.*Run the command again"):
@@ -58,7 +59,7 @@ def test_gives_up_after_the_cap_with_a_clear_error(fake):
     assert len(waits) == 2
 
 
-def test_a_dropped_connection_is_retried_for_a_read(fake):
+def test_a_dropped_connection_is_retried_for_a_read(fake: FakeSheets) -> None:
     fake.inject("drop", "values.batchGet")
     http, _ = client(fake)
     answer = http.values_batch_get(KEY, ["Sheet1"])
@@ -66,7 +67,7 @@ def test_a_dropped_connection_is_retried_for_a_read(fake):
     assert fake.counts["values.batchGet"] == 2
 
 
-def test_an_unclear_structural_write_is_never_repeated(fake):
+def test_an_unclear_structural_write_is_never_repeated(fake: FakeSheets) -> None:
     fake.inject("drop-after", "spreadsheets.batchUpdate")
     http, _ = client(fake)
     with pytest.raises(SheetsUnavailable, match="not repeated"):
@@ -76,7 +77,7 @@ def test_an_unclear_structural_write_is_never_repeated(fake):
     assert titles.count("Once") == 1
 
 
-def test_a_500_on_append_is_not_repeated_but_a_429_is(fake):
+def test_a_500_on_append_is_not_repeated_but_a_429_is(fake: FakeSheets) -> None:
     http, _ = client(fake)
     fake.inject("500", "values.append")
     with pytest.raises(APIError):
@@ -86,17 +87,18 @@ def test_a_500_on_append_is_not_repeated_but_a_429_is(fake):
     assert fake.store.grid(KEY, "Sheet1") == [["a"]]
 
 
-def test_client_errors_are_not_retried(fake):
+def test_client_errors_are_not_retried(fake: FakeSheets) -> None:
     http, waits = client(fake)
     with pytest.raises(APIError):
         http.values_get(KEY, "No such tab!A1")
     assert waits == [] and fake.counts["values.get"] == 1
 
 
-def test_slow_answers_still_arrive(fake):
+def test_slow_answers_still_arrive_and_are_not_asked_again(fake: FakeSheets) -> None:
     fake.inject("slow", "values.get", delay=0.3)
-    http, _ = client(fake)
+    http, waits = client(fake)
     assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
+    assert waits == [] and fake.counts["values.get"] == 1
 
 
 @pytest.mark.parametrize(
@@ -111,11 +113,11 @@ def test_slow_answers_still_arrive(fake):
         ("POST", "https://sheets.googleapis.com/v4/spreadsheets", False),
     ],
 )
-def test_which_requests_are_safe_to_repeat(method, url, safe):
+def test_which_requests_are_safe_to_repeat(method: str, url: str, safe: bool) -> None:
     assert safe_to_repeat(method, url) is safe
 
 
-def test_a_retry_after_longer_than_the_cap_gives_up_at_once(fake):
+def test_a_retry_after_longer_than_the_cap_gives_up_at_once(fake: FakeSheets) -> None:
     fake.inject("429", "values.get", times=5, retry_after=3600)
     http, waits = client(fake)
     with pytest.raises(SheetsUnavailable, match="on 1 attempt in a row"):
@@ -158,20 +160,20 @@ def scripted(script: list[tuple[int, str, bytes] | Exception]) -> tuple[Retrying
     return http, adapter
 
 
-def test_a_5xx_with_an_html_body_is_retried_on_its_status():
+def test_a_5xx_with_an_html_body_is_retried_on_its_status() -> None:
     http, adapter = scripted([HTML_502, (503, "text/html", b"<html>unavailable</html>"), OK])
     assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
     assert adapter.sent == 3
 
 
-def test_giving_up_on_html_5xx_names_the_status_not_the_page():
+def test_giving_up_on_html_5xx_names_the_status_not_the_page() -> None:
     http, _ = scripted([HTML_502])
     with pytest.raises(SheetsUnavailable, match=r"answered HTTP 502 on 3 attempts") as info:
         http.values_get(KEY, "Sheet1!A1")
     assert "DOCTYPE" not in str(info.value) and "-1" not in str(info.value)
 
 
-def test_a_body_cut_short_is_retried_for_a_read_and_not_for_an_append():
+def test_a_body_cut_short_is_retried_for_a_read_and_not_for_an_append() -> None:
     cut = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(12 bytes read)")
     http, adapter = scripted([cut, OK])
     assert http.values_get(KEY, "Sheet1!A1")["range"] == "Sheet1!A1"
@@ -182,13 +184,13 @@ def test_a_body_cut_short_is_retried_for_a_read_and_not_for_an_append():
     assert adapter.sent == 1
 
 
-def test_a_connection_reset_is_retried_for_a_fixed_range_write():
+def test_a_connection_reset_is_retried_for_a_fixed_range_write() -> None:
     http, adapter = scripted([requests.ConnectionError("Connection reset by peer"), OK])
     http.values_batch_update(KEY, {"valueInputOption": "RAW", "data": []})
     assert adapter.sent == 2
 
 
-def test_an_html_5xx_on_a_structural_write_is_not_repeated_and_reads_plainly():
+def test_an_html_5xx_on_a_structural_write_is_not_repeated_and_reads_plainly() -> None:
     from icp_sheets.sheets.client import Connection
     from icp_sheets.sheets.sync import explain_api_error
 
@@ -206,7 +208,7 @@ def test_an_html_5xx_on_a_structural_write_is_not_repeated_and_reads_plainly():
         ("The caller does not have permission", "is not shared with these credentials"),
     ],
 )
-def test_a_403_is_told_apart_by_its_message(message, says):
+def test_a_403_is_told_apart_by_its_message(message: str, says: str) -> None:
     from icp_sheets.sheets.client import Connection
     from icp_sheets.sheets.sync import explain_api_error
 

@@ -6,17 +6,31 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.models import Settings as ModelSettings
+from icp_sheets.core.names import (
+    ACCOUNTS,
+    CONTACT_RESULT_COLUMNS,
+    CONTACT_RESULT_NOTES,
+    CONTACTS,
+    DATA_TABS,
+    MODEL_TABS,
+    RESULT_COLUMNS,
+    RESULT_NOTES,
+    SETTINGS,
+    START,
+)
 from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_accounts, example_model
 from icp_sheets.io import layout
 from icp_sheets.io.model_reader import load_model
@@ -27,7 +41,7 @@ from icp_sheets.jobs import write_example_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "templates" / "icp_template.xlsx"
-LIST_TABS = (*layout.MODEL_TABS, *layout.DATA_TABS)
+LIST_TABS = (*MODEL_TABS, *DATA_TABS)
 NASTY = ['=HYPERLINK("http://x","y")', "+1-1 Holdings", "@SUM(1)", "-2+3", "=1+1"]
 
 
@@ -39,30 +53,30 @@ def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def book(template_path: Path):
+def book(template_path: Path) -> Workbook:
     return load_workbook(template_path)
 
 
-def headers(ws) -> list[str]:
+def headers(ws: Worksheet) -> list[str]:
     return [c.value for c in ws[1] if c.value is not None]
 
 
-def column_of(ws, header: str) -> int:
+def column_of(ws: Worksheet, header: str) -> int:
     return headers(ws).index(header) + 1
 
 
-def test_tabs_come_in_the_workflow_order(book) -> None:
-    assert book.sheetnames == [layout.START, *layout.MODEL_TABS, *layout.DATA_TABS]
+def test_tabs_come_in_the_workflow_order(book: Workbook) -> None:
+    assert book.sheetnames == [START, *MODEL_TABS, *DATA_TABS]
 
 
-@pytest.mark.parametrize("tab", layout.MODEL_TABS)
-def test_model_tabs_have_the_layout_headers_in_row_1(book, tab: str) -> None:
+@pytest.mark.parametrize("tab", MODEL_TABS)
+def test_model_tabs_have_the_layout_headers_in_row_1(book: Workbook, tab: str) -> None:
     assert headers(book[tab]) == layout.TABS[tab].headers
 
 
-def test_data_tabs_have_inputs_then_results(book) -> None:
-    assert headers(book[layout.ACCOUNTS]) == [*ACCOUNT_COLUMNS, *layout.RESULT_COLUMNS]
-    assert headers(book[layout.CONTACTS]) == [*CONTACT_COLUMNS, *layout.CONTACT_RESULT_COLUMNS]
+def test_data_tabs_have_inputs_then_results(book: Workbook) -> None:
+    assert headers(book[ACCOUNTS]) == [*ACCOUNT_COLUMNS, *RESULT_COLUMNS]
+    assert headers(book[CONTACTS]) == [*CONTACT_COLUMNS, *CONTACT_RESULT_COLUMNS]
 
 
 def test_reading_the_template_back_gives_the_example_model(template_path: Path) -> None:
@@ -71,15 +85,15 @@ def test_reading_the_template_back_gives_the_example_model(template_path: Path) 
     assert problems == []
 
 
-def _list_cells(book, formula: str) -> list[str]:
+def _list_cells(book: Workbook, formula: str) -> list[str]:
     sheet, ref = re.fullmatch(r"'(.+)'!(.+)", formula).groups()  # type: ignore[union-attr]
     min_col, min_row, _, max_row = range_boundaries(ref.replace("$", ""))
     ws = book[sheet]
     return [ws.cell(row, min_col).value for row in range(min_row, max_row + 1)]
 
 
-@pytest.mark.parametrize("tab", layout.MODEL_TABS)
-def test_drop_downs_offer_the_layout_choices(book, tab: str) -> None:
+@pytest.mark.parametrize("tab", MODEL_TABS)
+def test_drop_downs_offer_the_layout_choices(book: Workbook, tab: str) -> None:
     ws = book[tab]
     expected = {c.header: list(c.choices) for c in layout.TABS[tab].columns if c.choices}
     found = {}
@@ -93,9 +107,9 @@ def test_drop_downs_offer_the_layout_choices(book, tab: str) -> None:
     assert found == expected
 
 
-def test_only_closed_lists_reject_other_text(book) -> None:
+def test_only_closed_lists_reject_other_text(book: Workbook) -> None:
     strict = {}
-    for tab in layout.MODEL_TABS:
+    for tab in MODEL_TABS:
         ws = book[tab]
         for validation in ws.data_validations.dataValidation:
             (cell_range,) = validation.sqref.ranges
@@ -106,17 +120,17 @@ def test_only_closed_lists_reject_other_text(book) -> None:
 
 
 @pytest.mark.parametrize("tab", LIST_TABS)
-def test_every_header_has_a_note(book, tab: str) -> None:
+def test_every_header_has_a_note(book: Workbook, tab: str) -> None:
     notes = {c.header: c.note for c in layout.TABS[tab].columns} if tab in layout.TABS else {}
-    notes |= layout.RESULT_NOTES | layout.CONTACT_RESULT_NOTES
+    notes |= RESULT_NOTES | CONTACT_RESULT_NOTES
     for cell in book[tab][1]:
         assert cell.comment is not None and cell.comment.text.strip(), f"{tab} {cell.value} has no note"
         if cell.value in notes:
             assert cell.comment.text == notes[cell.value]
 
 
-def test_account_notes_say_how_the_model_uses_each_column(book) -> None:
-    ws = book[layout.ACCOUNTS]
+def test_account_notes_say_how_the_model_uses_each_column(book: Workbook) -> None:
+    ws = book[ACCOUNTS]
     note = {c.value: c.comment.text for c in ws[1]}
     assert note["Employees"] == "Scored on the ICP tab, rows 2–5. Checked by the Anti-ICP tab, row 2."
     assert note["Sales hiring date"] == "The date of the 'Sales hiring' signal (Signals tab, row 2)."
@@ -124,7 +138,7 @@ def test_account_notes_say_how_the_model_uses_each_column(book) -> None:
 
 
 @pytest.mark.parametrize("tab", LIST_TABS)
-def test_every_list_tab_is_one_excel_table_over_all_rows(book, tab: str) -> None:
+def test_every_list_tab_is_one_excel_table_over_all_rows(book: Workbook, tab: str) -> None:
     ws = book[tab]
     (table,) = ws.tables.values()
     assert [c.name for c in table.tableColumns] == headers(ws)
@@ -140,24 +154,24 @@ def test_table_names_are_valid_excel_names() -> None:
     assert table_name("R1C1") == "T_R1C1"
 
 
-def test_protection_covers_guide_and_settings_only(book) -> None:
+def test_protection_covers_guide_and_settings_only(book: Workbook) -> None:
     protected = {name for name in book.sheetnames if book[name].protection.sheet}
-    assert protected == {layout.START, layout.SETTINGS}
+    assert protected == {START, SETTINGS}
     assert all(not book[name].protection.password for name in protected)
-    settings = book[layout.SETTINGS]
+    settings = book[SETTINGS]
     assert settings["A2"].protection.locked and settings["C2"].protection.locked
     assert not any(cell.protection.locked for (cell,) in settings.iter_rows(min_row=2, min_col=2, max_col=2))
 
 
-def test_input_cells_are_unlocked_and_results_locked(book) -> None:
-    ws = book[layout.ACCOUNTS]
+def test_input_cells_are_unlocked_and_results_locked(book: Workbook) -> None:
+    ws = book[ACCOUNTS]
     score = column_of(ws, "icp_score")
     assert not ws.cell(2, 1).protection.locked
     assert ws.cell(2, score).protection.locked
 
 
-def test_results_are_values_and_formatted(book) -> None:
-    ws = book[layout.ACCOUNTS]
+def test_results_are_values_and_formatted(book: Workbook) -> None:
+    ws = book[ACCOUNTS]
     columns = {h: column_of(ws, h) for h in headers(ws)}
     brightlane = [c.value for c in ws[2]]
     assert brightlane[0] == "Brightlane Analytics"
@@ -173,8 +187,8 @@ def test_results_are_values_and_formatted(book) -> None:
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
 
 
-def test_tier_and_priority_are_colour_coded(book) -> None:
-    ws = book[layout.ACCOUNTS]
+def test_tier_and_priority_are_colour_coded(book: Workbook) -> None:
+    ws = book[ACCOUNTS]
     letters = {h: ws.cell(1, column_of(ws, h)).column_letter for h in ("icp_tier", "icp_priority")}
     rules: dict[str, set[str]] = {}
     for cf_range, cf_rules in ws.conditional_formatting._cf_rules.items():
@@ -185,7 +199,7 @@ def test_tier_and_priority_are_colour_coded(book) -> None:
     assert priority == {f'"{p}"' for p in ("A1", "A2", "A3", "B1", "B2", "B3", "C1", "C2", "C3", "DQ")}
 
 
-def test_fonts_are_named_explicitly(book) -> None:
+def test_fonts_are_named_explicitly(book: Workbook) -> None:
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -193,29 +207,29 @@ def test_fonts_are_named_explicitly(book) -> None:
                     assert cell.font.name in (FONT_NAME, "Courier New"), (ws.title, cell.coordinate)
 
 
-def test_start_here_explains_and_carries_the_live_function_steps(book) -> None:
-    text = "\n".join(str(c.value) for row in book[layout.START].iter_rows() for c in row if c.value)
+def test_start_here_explains_and_carries_the_live_function_steps(book: Workbook) -> None:
+    text = "\n".join(str(c.value) for row in book[START].iter_rows() for c in row if c.value)
     for step in LIVE_FUNCTIONS_STEPS:
         assert step in text
     assert "icp-sheets score icp_template.xlsx -o scored.xlsx" in text
     assert "persona" in text and "Signals are the clock" in text
     # The exact formulas for this workbook's own tables, from the same code the Lite script uses.
     tables = {t.displayName for ws in book.worksheets for t in ws.tables.values()}
-    model_formula = re.search(r"=ICP_MODEL\(([^)]*)\)", text)
+    model_formula = re.search(r"=ICP_MODEL\(([^\n]*)\)", text)
     assert model_formula is not None
     assert set(re.findall(r"(?:^|, )(\w+)\[", model_formula.group(1))) <= tables
-    assert model_formula.group(1).endswith("Accounts[[#Headers],[Company]:[Tech switch date]]"), "carries the headers"
+    assert "Accounts[[#Headers],[Company]:[Tech switch date]], " in model_formula.group(1), "carries the headers"
     assert "=ICP_SCORE(ICP, Accounts[@[Company]:[Tech switch date]])" in text
 
 
 def test_contacts_without_a_title_still_give_a_template(tmp_path: Path) -> None:
     path = tmp_path / "no_title.xlsx"
     write_template(path, contacts=pd.DataFrame({"Name": ["Ana"]}))
-    text = [c.value for row in load_workbook(path)[layout.START].iter_rows() for c in row if c.value]
+    text = [c.value for row in load_workbook(path)[START].iter_rows() for c in row if c.value]
     assert LIVE_FUNCTIONS_STEPS[0] in text and not any("=ICP_PERSONA" in str(t) for t in text)
 
 
-def _tree(element: ElementTree.Element) -> tuple:
+def _tree(element: ElementTree.Element) -> tuple[Any, ...]:
     """An XML element as plain data: namespaces by URI, attributes sorted, so how openpyxl's
     serialiser (lxml or the standard library) spells prefixes and empty tags does not matter."""
     return (
@@ -227,7 +241,7 @@ def _tree(element: ElementTree.Element) -> tuple:
     )
 
 
-def _parts(path: Path) -> dict[str, tuple]:
+def _parts(path: Path) -> dict[str, tuple[Any, ...]]:
     with zipfile.ZipFile(path) as archive:
         return {name: _tree(ElementTree.fromstring(archive.read(name))) for name in archive.namelist()}
 
@@ -250,7 +264,7 @@ def test_custom_tier_names_are_coloured_and_results_may_be_left_blank(tmp_path: 
     settings = model.settings.model_copy(update={"top_tier": "Go", "middle_tier": "Wait"})
     path = tmp_path / "custom.xlsx"
     write_template(path, model.model_copy(update={"settings": settings}))
-    ws = load_workbook(path)[layout.ACCOUNTS]
+    ws = load_workbook(path)[ACCOUNTS]
     formulas = {f for rules in ws.conditional_formatting._cf_rules.values() for r in rules for f in r.formula}
     assert {'"Go"', '"Wait"'} <= formulas and '"Pursue"' not in formulas
     assert ws.cell(2, column_of(ws, "icp_score")).value is None
@@ -280,7 +294,7 @@ def test_template_never_turns_account_text_into_formulas(tmp_path: Path) -> None
     accounts["Company"] = NASTY
     path = tmp_path / "nasty.xlsx"
     write_template(path, accounts=accounts)
-    _assert_text_only(path, layout.ACCOUNTS, NASTY)
+    _assert_text_only(path, ACCOUNTS, NASTY)
 
 
 def test_scored_xlsx_keeps_columns_rows_and_types(tmp_path: Path) -> None:
@@ -338,11 +352,7 @@ def test_the_project_reader_reads_scored_output_back(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.lists(
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r")), min_size=1, max_size=8
-    )
-)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", blacklist_characters="\r")), min_size=1, max_size=8))
 @example(["_x0041_ Holdings", "=SUM(1)", " lead and trail ", "tab\tand\nline", "x\x01y"])
 def test_any_text_comes_back_as_the_same_text(tmp_path: Path, texts: list[str]) -> None:
     from icp_sheets.core.values import is_empty

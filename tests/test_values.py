@@ -34,7 +34,7 @@ def test_cells_that_are_not_numbers_give_none(cell: object) -> None:
         (dt.datetime(2026, 10, 1, 13, 0), dt.date(2026, 10, 1)), (dt.date(2026, 10, 1), dt.date(2026, 10, 1)),
         (46296, dt.date(2026, 10, 1)), (46296.0, dt.date(2026, 10, 1)), ("46296", dt.date(2026, 10, 1)),
         ("31/10/2026", dt.date(2026, 10, 31)), ("10/31/2026", dt.date(2026, 10, 31)),
-        ("01.10.2026", dt.date(2026, 10, 1)), ("1 Oct 2026", dt.date(2026, 10, 1)),
+        ("31.10.2026", dt.date(2026, 10, 31)), ("1 Oct 2026", dt.date(2026, 10, 1)),
         ("October 1, 2026", dt.date(2026, 10, 1)), (np.datetime64("2026-10-01"), dt.date(2026, 10, 1)),
     ],
 )  # fmt: skip
@@ -42,9 +42,11 @@ def test_dates_in_every_usual_form(cell: object, expected: dt.date) -> None:
     assert parse_date(cell) == expected
 
 
-def test_ambiguous_day_month_is_refused_with_both_readings() -> None:
+@pytest.mark.parametrize("cell", ["03/04/2026", "03.04.2026"])
+def test_ambiguous_day_month_is_refused_with_both_readings(cell: str) -> None:
+    """Dots follow the slash rule: '03.04.2026' is 3 April in Germany, and a US export can write it too."""
     with pytest.raises(DateError) as caught:
-        parse_date("03/04/2026")
+        parse_date(cell)
     message = str(caught.value)
     assert "03 Apr 2026" in message and "04 Mar 2026" in message and "2026-03-04" in message
 

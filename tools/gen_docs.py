@@ -13,14 +13,18 @@ import click
 
 from icp_sheets.cli import cli
 from icp_sheets.core.conditions import KINDS
+from icp_sheets.core.names import RESULT_NOTES
 from icp_sheets.core.problems import CODE_HELP
-from icp_sheets.io.layout import RESULT_NOTES, SETTING_ROWS, TABS
+from icp_sheets.io.layout import SETTING_ROWS, TABS
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
 
 
 def _help(name: str, command: click.Command) -> str:
-    with click.Context(command, info_name=f"icp-sheets {name}", terminal_width=100) as ctx:
+    """The command's --help as the installed command prints it: inside the group's context, so the
+    group's settings (``-h``, the width) apply whatever ran before in this process."""
+    parent = click.Context(cli, info_name="icp-sheets", terminal_width=100, **cli.context_settings)
+    with click.Context(command, info_name=name, parent=parent, terminal_width=100) as ctx:
         return command.get_help(ctx)
 
 

@@ -10,7 +10,7 @@ import click
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.reading import columns_option, show_read, tab_option
 from icp_sheets.core.checks import check_model
-from icp_sheets.core.problems import Severity, actionable, errors
+from icp_sheets.core.problems import IcpError, Severity, actionable, errors
 from icp_sheets.core.scoring import score
 from icp_sheets.evidence.market import market_check
 from icp_sheets.excel.values import CELL_LIMIT, cell_size, size_problem
@@ -28,23 +28,30 @@ def check(workbook: Path, accounts: Path | None, tab: str | None, columns: bool)
 
     ACCOUNTS may be a whole universe (every company in a region): the market check says how many
     pass the Anti-ICP and reach the floor on fit alone, and warns under 200 or over 50,000.
-    Exit code 0 when the model is usable (warnings allowed), 2 when it is not.
+    Exit code 0 when the model is usable (warnings allowed), 2 when it is not or when `score`
+    would refuse ACCOUNTS (the same message, from the same column resolution).
     """
     model, warnings = load_model(workbook)
     warnings += check_model(model)
     size = cell_size(model)
     if size > CELL_LIMIT:  # fine for the CLI, but =ICP_MODEL() in Excel would fail
         warnings.append(dataclasses.replace(size_problem(model, None, size), severity=Severity.WARNING))
-    counts, market = None, None
+    counts, market, contacts = None, None, None
     if accounts is not None:
-        read = read_accounts(model, accounts, tab)
-        show_read(model, read, columns=columns)
-        missing = [dataclasses.replace(p, severity=Severity.WARNING) for p in errors(read.match.problems)]
-        warnings += missing
-        frame = read.scoring_frame()
-        if not missing:
+        try:
+            read = read_accounts(model, accounts, tab)
+            show_read(model, read, columns=columns)
+            if not read.contacts and not read.match.ok:
+                raise IcpError(errors(read.match.problems))
+        except IcpError:
+            report(warnings, notes=True)  # the model's own warnings, then what `score` would stop on
+            raise
+        if read.contacts:
+            contacts = int((~read.export.blank).sum())
+        else:
+            frame = read.scoring_frame()
             counts = score(model, frame)["icp_tier"].value_counts(sort=False)
-        market = market_check(model, frame)
+            market = market_check(model, frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))
     s = model.settings
@@ -54,6 +61,8 @@ def check(workbook: Path, accounts: Path | None, tab: str | None, columns: bool)
         f"{len(model.signals)} signals, {len(model.personas)} personas. "
         f"{'Usable' if not count else f'Usable, with {count} warning(s)'}."
     )
+    if contacts is not None:
+        click.echo(f"  {accounts}: {contacts:,} contacts (a Title column and no account columns): matched to personas")
     if counts is not None:
         total = int(counts.sum())
         for tier, n in counts.items():

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import DISQUALIFIED
-from icp_sheets.io.tables import find_column
+from icp_sheets.core.names import find_column
 
 _TIER_STYLE = {DISQUALIFIED: "red"}
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-
-import pandas as pd
 
 from icp_sheets.core import names
 from icp_sheets.core.conditions import fmt_number
-from icp_sheets.core.models import Criterion, Disqualifier, IcpModel
-from icp_sheets.core.problems import Code, IcpError, Problem, Severity
-from icp_sheets.core.scoring import resolve_columns
+from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel
+from icp_sheets.core.names import header_key
+from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.core.text_checks import text_band_problems
 
 MAX_COLUMNS = 8
@@ -187,13 +184,65 @@ def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Proble
             )
         )
     problems += reach_problems(model)
+    problems += signal_problems(model)
+    problems += duplicate_problems(model)
+    problems += action_problems(model)
     return problems
 
 
-def account_problems(model: IcpModel, accounts: pd.DataFrame, tab: str | None) -> list[Problem]:
-    """Columns the model reads that the accounts lack: the errors scoring would raise, as warnings."""
-    try:
-        resolve_columns(model, list(accounts.columns), tab=tab)
-    except IcpError as exc:
-        return [replace(p, severity=Severity.WARNING) for p in exc.problems]
-    return []
+def signal_problems(model: IcpModel) -> Iterator[Problem]:
+    """Decay floors that lift a signal above its own points: the floor is in points, not a share."""
+    for signal in model.signals:
+        floor = signal.decay.floor
+        if floor is not None and signal.points >= 0 and floor > signal.points:
+            yield _warn(
+                Code.FLOOR_ABOVE_POINTS,
+                f"'{signal.name}' has a decay floor of {fmt_number(floor)} points, above its own "
+                f"{fmt_number(signal.points)}, so it scores {fmt_number(floor)} all through its window; "
+                f"the floor is in points: make it at most {fmt_number(signal.points)}",
+                names.SIGNALS,
+                signal.row,
+                "Decay",
+            )
+
+
+def duplicate_problems(model: IcpModel) -> Iterator[Problem]:
+    """Rows typed twice: a copied ICP row never counts (the first wins), a copied signal counts twice."""
+    rows: list[tuple[str, tuple[object, ...], int | None, str]] = [
+        (names.ICP, (header_key(c.column), c.condition.text()), c.row, f"'{c.column} {c.condition.text()}'")
+        for c in model.criteria
+    ]
+    rows += [
+        (
+            names.SIGNALS,
+            (header_key(s.date_column), s.points, s.window_days, s.decay.text()),
+            s.row,
+            f"the signal on '{s.date_column}'",
+        )
+        for s in model.signals
+    ]
+    seen: dict[tuple[str, tuple[object, ...]], int | None] = {}
+    for tab, key, row, what in rows:
+        if (tab, key) in seen:
+            first = seen[(tab, key)]
+            yield _warn(
+                Code.DUPLICATE_ROW,
+                f"repeats {f'row {first}' if first else 'an earlier row'} ({what}); delete one of the two",
+                tab,
+                row,
+            )
+        else:
+            seen[(tab, key)] = row
+
+
+def action_problems(model: IcpModel) -> Iterator[Problem]:
+    """Priority cells a rep would land on with no next step written."""
+    blank = [cell for cell in PRIORITY_CELLS if not model.settings.action(cell).strip()]
+    if blank:
+        yield _warn(
+            Code.MISSING_ACTION,
+            f"no action for priority {', '.join(blank)}; reps with such an account see no next step: "
+            f"write one in the 'Action {blank[0]}' row and the others",
+            names.SETTINGS,
+            column=", ".join(f"Action {cell}" for cell in blank),
+        )

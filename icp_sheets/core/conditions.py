@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from icp_sheets.core.distinct import ColumnValues
-from icp_sheets.core.values import norm_text, parse_number, shown, split_list
+from icp_sheets.core.values import is_empty, norm_text, parse_number, shown, split_list, whole
 
 
 class Op(StrEnum):
@@ -121,8 +121,8 @@ def fmt_number(x: float | None) -> str:
     """Numbers as people write them: no trailing .0, thousands separators."""
     if x is None:
         return ""
-    if float(x).is_integer():
-        return f"{int(x):,}"
+    if isinstance(n := whole(float(x)), int):
+        return f"{n:,}"
     return f"{x:,.6g}" if abs(x) >= 1000 else f"{x:.6g}"
 
 
@@ -312,7 +312,7 @@ class _Flag(Kind):
             return values.blank.copy()
         if self.test == "given":
             return ~values.blank
-        return values.bools == (1 if self.test == "true" else 0)
+        return np.asarray(values.bools == (1 if self.test == "true" else 0))
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
         return f"{fmt_points(points)} {column} {self.said}"
@@ -326,7 +326,7 @@ class _AnyOther(Kind):
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
         sign = fmt_points(points)
-        if raw is None or str(raw).strip() == "":
+        if is_empty(raw):
             return f"{sign} {column} other"
         return f"{sign} {column} other ({shown(raw).strip()})"
 
@@ -349,7 +349,7 @@ class _PerUnit(Kind):
         return "per unit" if condition.cap is None else f"per unit up to {fmt_number(condition.cap)}"
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
-        return ~np.isnan(values.numbers)
+        return np.asarray(~np.isnan(values.numbers))
 
     def points(self, condition: Condition, rate: float, numbers: np.ndarray) -> np.ndarray:
         raw = numbers * rate

@@ -34,7 +34,7 @@ def factorize(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarra
     if len(values) > SMALL:
         if isinstance(values, list | tuple):
             values = objects(values)
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)  # type: ignore[call-overload]
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
         return codes, np.asarray(uniques, dtype=object)
     seen: dict[Any, int] = {}
     distinct: list[Any] = []
@@ -82,7 +82,7 @@ class ColumnValues:
     @cached_property
     def blank(self) -> np.ndarray:
         if self.numeric_dtype:
-            return np.isnan(self._floats)
+            return np.asarray(np.isnan(self._floats))
         return np.fromiter((is_blank(v) for v in self.raw), dtype=bool, count=len(self.raw))
 
     @cached_property
@@ -113,7 +113,7 @@ class ColumnValues:
             stamps = pd.to_datetime(pd.Series(self.raw)).to_numpy(dtype="datetime64[D]")
             days = stamps.astype("int64").astype(np.float64)
             days[np.isnat(stamps)] = np.nan
-            return days
+            return np.asarray(days)
         out = np.full(len(self.raw), np.nan)
         for i, value in enumerate(self.raw):
             try:
@@ -126,10 +126,10 @@ class ColumnValues:
 
     @cached_property
     def date_unreadable(self) -> np.ndarray:
-        return np.isnan(self.day_numbers) & ~self.blank
+        return np.asarray(np.isnan(self.day_numbers) & ~self.blank)
 
     def per_row(self, per_unique: np.ndarray) -> np.ndarray:
-        return per_unique[self.codes]
+        return np.asarray(per_unique[self.codes])
 
 
 def day_number(day: dt.date) -> int:

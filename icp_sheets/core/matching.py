@@ -13,7 +13,7 @@ import numpy as np
 from icp_sheets.core.conditions import Condition, Reads
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.models import Criterion
-from icp_sheets.core.values import shown
+from icp_sheets.core.values import is_empty, shown
 
 
 def label(criterion: Criterion, raw: object, number: float, points: float) -> str:
@@ -64,7 +64,7 @@ def cell_words(raw: object, blank: bool) -> str:
     """How the why names a cell that could not be used: blank, unknown ('n/a') or unreadable ('lots')."""
     if not blank:
         return f"unreadable ('{shown(raw).strip()}')"
-    return "blank" if raw is None or str(raw).strip() == "" or _is_nan(raw) else f"unknown ('{shown(raw).strip()}')"
+    return "blank" if is_empty(raw) else f"unknown ('{shown(raw).strip()}')"
 
 
 def unknown_reason(criteria: list[Criterion], values: ColumnValues, band: np.ndarray) -> list[str]:
@@ -80,7 +80,3 @@ def unknown_reason(criteria: list[Criterion], values: ColumnValues, band: np.nda
         else:
             reasons.append("")
     return reasons
-
-
-def _is_nan(value: object) -> bool:
-    return isinstance(value, float) and value != value

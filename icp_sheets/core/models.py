@@ -1,8 +1,9 @@
 """The ICP model: the single source of truth every surface reads and writes.
 
-These pydantic models are what a filled-in template *means*. The template's
-drop-down lists, the JSON schema and the documentation tables are generated
-from the enums and field descriptions here.
+These pydantic models are what a filled-in template *means*. The field
+descriptions here are the template's header and Settings notes (io.layout reads
+them with :func:`describe`), the docs' tab tables and the JSON schema
+(``icp-sheets schema``); the enums give the drop-down lists.
 """
 
 from __future__ import annotations
@@ -40,31 +41,50 @@ class Role(StrEnum):
 class Criterion(Frozen):
     """One row of the ICP tab: points when an account column meets a condition."""
 
-    column: str = Field(description="Account column the row reads, matched by header name")
-    condition: Condition = Field(description="When the row counts")
-    points: float = Field(description="Points added (may be negative or fractional; per unit: per unit)")
-    layer: Layer | None = Field(None, description="Firmographic, technographic or behavioural")
-    note: str = Field("", description="Why the row is there, in the team's words")
+    column: str = Field(description="The account column this row reads, spelled as in the Accounts header.")
+    condition: Condition = Field(
+        description=(
+            "When the row counts, e.g. 'between 50 and 200', 'one of Series A, Series B', 'contains any of "
+            "Salesforce, HubSpot', 'any other value', 'per unit up to 100'. Rows for the same column are bands: "
+            "the first match from the top counts."
+        )
+    )
+    points: float = Field(
+        description=(
+            "Points when the row counts; negative and fractional allowed. For 'per unit', points per unit of the "
+            "cell's number."
+        )
+    )
+    layer: Layer | None = Field(
+        None, description="Firmographic (who they are), technographic (what they run) or behavioural (what they do)."
+    )
+    note: str = Field("", description="Why this row is in the ICP, in your words: the evidence behind it.")
     row: int | None = Field(None, description="Sheet row it was read from, for messages")
 
 
 class Disqualifier(Frozen):
     """One row of the Anti-ICP tab: any match disqualifies the account."""
 
-    column: str = Field(description="Account column the row reads")
-    condition: Condition = Field(description="When the account is disqualified")
-    reason: str = Field(description="What people see as the disqualification reason")
+    column: str = Field(description="The account column this row reads.")
+    condition: Condition = Field(description="When the account is disqualified, in the same words as the ICP tab.")
+    reason: str = Field(description="What reps see as the reason, e.g. 'Public sector: 12-month cycles'.")
     row: int | None = None
 
 
 class Signal(Frozen):
     """A trigger event: points while the event is recent enough."""
 
-    name: str = Field(description="What happened, e.g. 'Funding round'")
-    date_column: str = Field(description="Account column holding the event date")
-    points: float = Field(description="Points on the day of the event")
-    window_days: int = Field(ge=0, description="Days after the event that it still counts")
-    decay: Decay = Field(default_factory=Decay, description="How points fade inside the window")
+    name: str = Field(description="The event, e.g. 'Funding round'.")
+    date_column: str = Field(description="The account column holding the event's date.")
+    points: float = Field(description="Points on the day of the event.")
+    window_days: int = Field(ge=0, description="How many days after the event it still counts.")
+    decay: Decay = Field(
+        default_factory=Decay,
+        description=(
+            "'none' (full points in the window), 'linear' (down to 0 at the end) or 'half-life N days' with an "
+            "optional ', floor F'."
+        ),
+    )
     row: int | None = None
 
     def points_after(self, days: float) -> float:
@@ -74,12 +94,14 @@ class Signal(Frozen):
 class Persona(Frozen):
     """A person inside an account, matched from a contact's job title."""
 
-    name: str = Field(description="Persona name, e.g. 'Sales leader'")
-    role: Role = Field(description="Part in the deal")
-    title_keywords: tuple[str, ...] = Field(description="Words in a job title that mean this persona")
-    department: str = Field("", description="Department, when contacts carry one")
-    seniority: str = Field("", description="Seniority, when contacts carry one")
-    angle: str = Field("", description="How to open the conversation")
+    name: str = Field(description="A name for the person, e.g. 'Sales leader'.")
+    role: Role = Field(description="Their part in the deal.")
+    title_keywords: tuple[str, ...] = Field(
+        description="Words in a job title that mean this persona, separated by commas."
+    )
+    department: str = Field("", description="Optional: the department, when contacts carry one.")
+    seniority: str = Field("", description="Optional: the seniority, when contacts carry one.")
+    angle: str = Field("", description="How a rep opens the conversation with this person.")
     row: int | None = None
 
 
@@ -93,11 +115,11 @@ DQ_PRIORITY = "DQ"
 class Narrative(Frozen):
     """The ICP in sentences, for people who never open the ICP tab."""
 
-    company: str = Field("", description="The company that buys, stays and refers")
-    situation: str = Field("", description="What is going on there when they need us")
-    trigger: str = Field("", description="The event that makes now the moment")
-    alternative: str = Field("", description="What they do if they do not buy")
-    urgency: str = Field("", description="Why it cannot wait")
+    company: str = Field("", description="The company that buys, stays and refers.")
+    situation: str = Field("", description="What is going on there when they need you.")
+    trigger: str = Field("", description="The event that makes now the moment.")
+    alternative: str = Field("", description="What they do if they do not buy.")
+    urgency: str = Field("", description="Why it cannot wait.")
 
 
 class WhenUnreadable(StrEnum):
@@ -110,32 +132,44 @@ class WhenUnreadable(StrEnum):
 class Settings(Frozen):
     """The Settings tab: names, dates, thresholds and the priority matrix."""
 
-    model_name: str = Field("ICP model", description="Name shown in reports")
-    model_version: str = Field("1", description="Bump when the scoring changes")
-    last_reviewed: dt.date | None = Field(None, description="Day the team last reviewed the ICP")
-    as_of: dt.date | None = Field(None, description="Day signals are counted from; blank = today")
-    top_tier: str = Field("Pursue", description="Name of the best tier")
-    top_tier_at: float = Field(3, description="Score from which an account is in the best tier")
-    middle_tier: str = Field("Nurture", description="Name of the middle tier")
+    model_name: str = Field("ICP model", description="Shown in reports and exports.")
+    model_version: str = Field("1", description="Bump it whenever you change the scoring.")
+    last_reviewed: dt.date | None = Field(
+        None, description="The day the team last reviewed the ICP; review it every quarter."
+    )
+    as_of: dt.date | None = Field(None, description="Signals count back from this day. Leave blank to use today.")
+    top_tier: str = Field("Pursue", description="Name of the best tier.")
+    top_tier_at: float = Field(3, description="Total score from which an account is in the top tier.")
+    middle_tier: str = Field("Nurture", description="Name of the middle tier.")
     middle_tier_at: float = Field(
         2,
-        description="Score from which an account is in the middle tier; "
-        "below it the account is disqualified (the floor)",
+        description="The floor: below this score an account is Disqualified.",
     )
-    fit_a_at: float = Field(4, description="Fit points from which fit tier is A")
-    fit_b_at: float = Field(2, description="Fit points from which fit tier is B (else C)")
-    timing_1_at: float = Field(2, description="Timing points from which timing tier is 1")
-    timing_2_at: float = Field(1, description="Timing points from which timing tier is 2 (else 3)")
+    fit_a_at: float = Field(4, description="Fit points from which fit tier is A.")
+    fit_b_at: float = Field(2, description="Fit points from which fit tier is B; below is C.")
+    timing_1_at: float = Field(2, description="Signal points from which timing tier is 1.")
+    timing_2_at: float = Field(1, description="Signal points from which timing tier is 2; below is 3.")
     when_unreadable: WhenUnreadable = Field(
         WhenUnreadable.FLAG,
-        description="When an Anti-ICP row cannot read an account's cell (blank or unreadable): "
-        "flag the account for a check, or disqualify it",
+        description=(
+            "An Anti-ICP row that cannot read an account's cell (blank, or 'Opted out' on a yes/no rule): 'flag' "
+            "keeps the score and starts icp_why with 'Check: …'; 'disqualify' disqualifies it. Blank = flag."
+        ),
     )
     actions: dict[str, str] = Field(default_factory=dict, description="Action for each priority cell A1…C3")
     narrative: Narrative = Field(default_factory=Narrative)
-    google_sheet: str = Field("", description="Google Sheet the workbook syncs with (shown; set by sync --sheet)")
+    google_sheet: str = Field(
+        "",
+        description=(
+            "The Google Sheet this workbook syncs with; set by 'icp-sheets sync push --sheet URL', never by the sheet."
+        ),
+    )
     trusted_sheet_functions: str = Field(
-        "", description="Functions, beyond the safe list, that formulas from the Google Sheet may call"
+        "",
+        description=(
+            "Functions beyond the safe list (docs/sheets.md) that formulas typed in the Google Sheet may call "
+            "here, comma separated. Only the workbook sets this."
+        ),
     )
 
     @model_validator(mode="after")
@@ -150,6 +184,14 @@ class Settings(Frozen):
         if priority == DQ_PRIORITY:
             return "Do not pursue; revisit only if the disqualifying fact changes."
         return self.actions.get(priority, "")
+
+
+def describe(model: type[BaseModel], field: str) -> str:
+    """A field's description: the words the template's header notes, the docs and the JSON schema share."""
+    description = model.model_fields[field].description
+    if description is None:
+        raise KeyError(f"{model.__name__}.{field} has no description")
+    return description
 
 
 class IcpModel(Frozen):

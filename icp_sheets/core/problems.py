@@ -52,6 +52,9 @@ class Code(StrEnum):
     CANNOT_WRITE = "cannot-write"
     BAD_MODEL_TEXT = "bad-model-text"
     MODEL_CELL_TOO_BIG = "model-cell-too-big"
+    FLOOR_ABOVE_POINTS = "floor-above-points"
+    DUPLICATE_ROW = "duplicate-row"
+    MISSING_ACTION = "missing-action"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -83,6 +86,9 @@ CODE_HELP: dict[Code, str] = {
     Code.CANNOT_WRITE: "The output cannot be written: no such folder, read-only, open in Excel, disk full.",
     Code.BAD_MODEL_TEXT: "The text form of a model (an Excel model cell) is damaged.",
     Code.MODEL_CELL_TOO_BIG: "The model would not fit the one Excel cell =ICP_MODEL() returns (32,767 characters).",
+    Code.FLOOR_ABOVE_POINTS: "A signal's decay floor is above its own points, so it scores the floor all window long.",
+    Code.DUPLICATE_ROW: "An ICP or Signals row repeats an earlier one: a copied signal counts twice.",
+    Code.MISSING_ACTION: "A priority cell (A1…C3) has no action, so reps landing there see no next step.",
 }
 
 

@@ -29,8 +29,8 @@ from icp_sheets.core.models import (
     Signal,
     WhenUnreadable,
 )
-from icp_sheets.core.names import RESULT_COLUMNS
-from icp_sheets.core.problems import IcpError, errors
+from icp_sheets.core.names import RESULT_COLUMNS, without_results
+from icp_sheets.core.problems import IcpError, Problem, errors
 
 _EPS = 1e-9
 CHECK = "Check: "  # leads icp_why when an Anti-ICP row could not read the account's cell
@@ -53,7 +53,7 @@ def _as_of_days(model: IcpModel, as_of: dt.date | pd.Series | None, n: int) -> f
         stamps = pd.to_datetime(as_of, errors="coerce").to_numpy(dtype="datetime64[D]")
         days = stamps.astype("int64").astype(np.float64)
         days[np.isnat(stamps)] = np.nan
-        return days
+        return np.asarray(days)
     day = as_of or model.settings.as_of or dt.date.today()
     return float(day_number(day))
 
@@ -204,6 +204,18 @@ def _category_type(labels: tuple[str, ...]) -> pd.CategoricalDtype:
     """Tier, priority and action labels repeat call after call; building their type once saves
     most of the cost of scoring a single row."""
     return pd.CategoricalDtype(list(labels))
+
+
+def score_tab(
+    model: IcpModel, tab: str, accounts: pd.DataFrame, as_of: dt.date | None = None, *, row: int | None = 1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`score` a tab's (or file's) accounts, their old result columns dropped: the accounts
+    scored and their results. Problems name the tab and ``row`` (the header row, where columns live)."""
+    accounts = without_results(accounts)
+    try:
+        return accounts, score(model, accounts, as_of)
+    except IcpError as exc:
+        raise IcpError([Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]) from None
 
 
 def flagged(results: pd.DataFrame) -> int:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+
+T = TypeVar("T")
 
 MISSING_MARKERS = frozenset(
     {"n/a", "na", "#n/a", "n.a.", "null", "none", "nil", "-", "–", "—", "?", "tbd", "#value!", "#ref!"}
@@ -36,6 +38,12 @@ _NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _RANGE = re.compile(r"^\s*(.+?)\s*(?:[–—-]|\bto\b)\s*(.+?)\s*(?:employees|people|staff)?\s*$", re.I)
+
+
+def whole(value: T) -> T | int:
+    """A float without a fraction as the int people wrote (3.0 → 3, as spreadsheets hand it over);
+    any other value as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def is_blank(value: Any) -> bool:
@@ -63,9 +71,7 @@ def norm_text(value: Any) -> str:
     """Case- and whitespace-insensitive key for comparing categories."""
     if is_empty(value):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _SPACE.sub(" ", str(value)).strip().casefold()
+    return _SPACE.sub(" ", str(whole(value))).strip().casefold()
 
 
 def split_list(value: Any) -> list[str]:
@@ -145,7 +151,8 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
+        day: dt.date = pd.Timestamp(value).date()
+        return day
     if isinstance(value, bool):
         raise DateError(f"'{value}' is not a date; write it like 2026-03-31")
     if isinstance(value, int | float | np.integer | np.floating):
@@ -172,7 +179,7 @@ def _text_date(text: str) -> dt.date:
     match = _NUMERIC_DATE.match(text)
     if match:
         first, second, year = (int(g) for g in match.groups())
-        if first > 12 or "." in text:
+        if first > 12:
             return dt.date(year, second, first)
         if second > 12:
             return dt.date(year, first, second)
@@ -192,8 +199,7 @@ def _text_date(text: str) -> dt.date:
 
 def shown(value: Any) -> str:
     """A cell value as a person would recognise it in a message."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    value = whole(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
     if isinstance(value, dt.date):

@@ -19,8 +19,8 @@ import pandas as pd
 
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import DISQUALIFIED, IcpModel
+from icp_sheets.core.names import find_column
 from icp_sheets.core.scoring import score
-from icp_sheets.io.tables import find_column
 
 TOO_NARROW = 200
 TOO_BROAD = 50_000

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.names import find_column
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import norm_text
-from icp_sheets.io.tables import find_column
 
 GOOD_WORDS = (
     "best", "won", "closed won", "win", "good", "retained", "expanded", "renewed", "customer",
@@ -79,7 +79,7 @@ def text_keys(column: pd.Series) -> pd.Series:
 
 
 def find_header(columns: Iterable[object], names: Iterable[str]) -> str | None:
-    """The first of ``names`` the headers hold (matched as :func:`tables.find_column` does)."""
+    """The first of ``names`` the headers hold (matched as :func:`find_column` does)."""
     columns = list(columns)
     return next((found for name in names if (found := find_column(columns, name))), None)
 

@@ -18,11 +18,12 @@ import pandas as pd
 from icp_sheets.core.checks import check_model
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.models import DISQUALIFIED, DQ_PRIORITY, PRIORITY_CELLS, IcpModel
+from icp_sheets.core.names import find_column
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import score
+from icp_sheets.core.values import whole
 from icp_sheets.evidence.market import blank_missing_columns
 from icp_sheets.evidence.outcomes import OutcomeMap, find_header, outcome_column, read_outcomes
-from icp_sheets.io.tables import find_column
 
 CREATED_HEADERS = ("Created date", "Created", "Created on", "Created at", "Create date", "Date created",
                    "Opportunity created", "Opportunity created date")  # fmt: skip
@@ -215,7 +216,8 @@ def score_bands(scores: np.ndarray) -> tuple[pd.Series, list[str]]:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    n = whole(float(x))
+    return str(n) if isinstance(n, int) else f"{x:g}"
 
 
 def _groups(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from icp_sheets.io.layout import (
+from icp_sheets.core.names import (
     ACCOUNTS,
     ANTI_ICP,
     CONTACT_RESULT_COLUMNS,
@@ -21,12 +21,14 @@ from icp_sheets.io.layout import (
     RESULT_COLUMNS,
     SETTINGS,
     SIGNALS,
+    find_column,
 )
-from icp_sheets.io.tables import find_column
 
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
 MODEL_ARGUMENT_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL's argument order
+# ICP_MODEL's date_system argument as Excel works it out: DATE(1904,1,1) is day 0 only in the 1904 system.
+DATE_SYSTEM = "IF(DATE(1904,1,1)=0,1904,1900)"
 
 
 class LayoutError(ValueError):
@@ -39,9 +41,10 @@ def column_ref(name: str) -> str:
 
 
 def model_formula(ranges: Mapping[str, str], headers: str | None = None) -> str:
-    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``, and the
-    accounts' header row when given, so the row formulas need only their row."""
-    arguments = [ranges[tab] for tab in MODEL_ARGUMENT_TABS] + ([headers] if headers else [])
+    """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``, the
+    accounts' header row when given, so the row formulas need only their row, and the workbook's
+    date system as Excel itself tells it (no runtime tells a function)."""
+    arguments = [ranges[tab] for tab in MODEL_ARGUMENT_TABS] + [headers or "", DATE_SYSTEM]
     return f"=ICP_MODEL({', '.join(arguments)})"
 
 
@@ -103,6 +106,17 @@ def _result_columns(headers: Sequence[str], names: Sequence[str]) -> dict[str, s
     """Each header that is a result column, with its function name (icp_score → ICP_SCORE)."""
     found = {h: find_column(names, h) for h in headers}
     return {h: name.upper() for h, name in found.items() if name}
+
+
+def start_here_steps(
+    tables: Mapping[str, str], account_headers: Sequence[str], contact_headers: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """:func:`live_steps` for the template's Start here tab (io.template.LiveSteps); none when the
+    tables cannot take the formulas (e.g. contacts without a Title): the tab's opening still helps."""
+    try:
+        return live_steps(tables, account_headers, contact_headers)
+    except LayoutError:
+        return ()
 
 
 def live_steps(

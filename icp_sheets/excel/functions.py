@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -34,9 +35,11 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import RESULT_COLUMNS, SETTINGS
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import resolve_columns, score
+from icp_sheets.excel.formulas import MODEL_ARGUMENT_TABS
 from icp_sheets.excel.row_cache import RowCache
 from icp_sheets.excel.values import (
     CellError,
@@ -49,15 +52,17 @@ from icp_sheets.excel.values import (
     as_of_days,
     check_width,
     column,
+    date_system,
     grid,
     is_blank_row,
     model_to_cell,
     out,
     read_model_cell,
+    settings_in_1900,
     split_table,
     trim,
 )
-from icp_sheets.io.layout import ANTI_ICP, ICP, PERSONAS, RESULT_COLUMNS, SETTINGS, SIGNALS, TABS
+from icp_sheets.io.layout import TABS
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
 
@@ -82,6 +87,11 @@ _MODEL_ARGS: dict[str, dict[str, Any]] = {
     "headers": {
         "convert": _RAW,
         "doc": "Optional: the accounts' header row (Accounts[#Headers]), so row formulas need only the row",
+    },
+    "date_system": {
+        "convert": _RAW,
+        "doc": "Optional: the workbook's date system, 1900 (default) or 1904; "
+        "IF(DATE(1904,1,1)=0,1904,1900) lets Excel say it",
     },
 }
 _ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
@@ -139,28 +149,36 @@ def _shown(value: Any, why: bool) -> Any:
 # ---------------------------------------------------------------- the model
 
 
-def model_from_ranges(
-    criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None, headers: Any = None
-) -> tuple[IcpModel, str]:
-    """Read the model tabs' ranges (each with its header row) as the CLI reads the tabs.
+def model_from_ranges(*tabs: Any, headers: Any = None, dates: Any = None) -> tuple[IcpModel, str]:
+    """Read the model tabs' ranges (criteria, anti_icp, signals, settings and, optionally, personas;
+    each with its header row) as the CLI reads the tabs.
 
     Returns the model and its cell text, cached per distinct range contents so
     Excel's recalculations cost a hash lookup. Without personas the model has none.
+    ``dates`` is the workbook's date system (1900 or 1904), which the cell carries.
     """
-    blocks = {ICP: criteria, ANTI_ICP: anti_icp, SIGNALS: signals, SETTINGS: settings, PERSONAS: personas}
+    system = date_system(dates)
+    if not 4 <= len(tabs) <= len(MODEL_ARGUMENT_TABS):
+        raise CellError(
+            f"expected the {len(MODEL_ARGUMENT_TABS)} model tabs' ranges, personas optional, not {len(tabs)}"
+        )
+    grids = {tab: grid(values) for tab, values in itertools.zip_longest(MODEL_ARGUMENT_TABS, tabs)}
+    grids[SETTINGS] = settings_in_1900(grids[SETTINGS], system)
     header_row = column(headers) if headers is not None else None
     carried = tuple(str(h) for h in header_row if h is not None) if header_row else None
-    return _read_model_cached(tuple((tab, grid(values)) for tab, values in blocks.items()), carried)
+    return _read_model_cached(tuple(grids.items()), carried, system)
 
 
 @functools.lru_cache(maxsize=8)
-def _read_model_cached(blocks: tuple[tuple[str, Cells], ...], headers: tuple[str, ...] | None) -> tuple[IcpModel, str]:
+def _read_model_cached(
+    blocks: tuple[tuple[str, Cells], ...], headers: tuple[str, ...] | None, system: int
+) -> tuple[IcpModel, str]:
     tables = {
         tab: table_from_values(tab, [[_as_text(c) for c in row] for row in values] or [TABS[tab].headers])
         for tab, values in blocks
     }
     model, _warnings = read_model(tables)
-    return model, model_to_cell(model, headers)
+    return model, model_to_cell(model, headers, system)
 
 
 def _as_text(value: Any) -> Any:
@@ -171,11 +189,17 @@ def _as_text(value: Any) -> Any:
 @func
 @_arguments(_MODEL_ARGS)
 def icp_model(
-    criteria: Any, anti_icp: Any, signals: Any, settings: Any, personas: Any = None, headers: Any = None
+    criteria: Any,
+    anti_icp: Any,
+    signals: Any,
+    settings: Any,
+    personas: Any = None,
+    headers: Any = None,
+    date_system: Any = None,
 ) -> list[Any]:
     """The validated ICP model as one cell of text; every other ICP_ function takes this cell first."""
     try:
-        text = model_from_ranges(criteria, anti_icp, signals, settings, personas, headers)[1]
+        text = model_from_ranges(criteria, anti_icp, signals, settings, personas, headers=headers, dates=date_system)[1]
     except Exception as exc:
         _model_problem[0] = Failure.of(exc).reason
         raise
@@ -216,7 +240,7 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
     check_width(header_row, data)
     used = resolve_columns(icp, header_row)  # a missing column fails the whole call
     scored_at = [i for i, name in enumerate(header_row) if str(name) in used.values()]
-    days = as_of_days(as_of, len(data), icp.settings.as_of or today or dt.date.today())
+    days = as_of_days(as_of, len(data), icp.settings.as_of or today or dt.date.today(), carried.date_system)
     answers: list[tuple[Any, ...] | Failure | None] = [None] * len(data)
     todo: list[int] = []
     for i, row in enumerate(data):
@@ -232,7 +256,7 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
         else:
             answers[i] = found
     if todo:
-        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo])
+        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo], carried.date_system)
         for i, result in zip(todo, fresh, strict=True):
             answers[i] = result
             if not isinstance(result, Failure):
@@ -245,11 +269,16 @@ def _error_cell(header: Any, value: ErrorCell) -> Failure:
 
 
 def _score_rows(
-    model: IcpModel, header: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], days: list[dt.date], alone: bool = False
+    model: IcpModel,
+    header: tuple[Any, ...],
+    rows: Sequence[tuple[Any, ...]],
+    days: list[dt.date],
+    system: int,
+    alone: bool = False,
 ) -> list[tuple[Any, ...] | Failure]:
     """The core's results for these rows, in order. If something unexpected breaks the block,
     score row by row so only the row that breaks fails. Whole-block problems still raise."""
-    table = accounts_table(header, rows, [s.date_column for s in model.signals])
+    table = accounts_table(header, rows, [s.date_column for s in model.signals], system)
     positions = table.rows - 2
     day = pd.Series([days[p] for p in positions], index=table.frame.index) if len(set(days)) > 1 else days[0]
     try:
@@ -259,7 +288,7 @@ def _score_rows(
     except Exception:
         if alone:
             raise
-        return [_score_one(model, header, row, d) for row, d in zip(rows, days, strict=True)]
+        return [_score_one(model, header, row, d, system) for row, d in zip(rows, days, strict=True)]
     found: list[tuple[Any, ...] | Failure] = [tuple("" for _ in RESULT_COLUMNS)] * len(rows)
     values = frame[list(RESULT_COLUMNS)].itertuples(index=False, name=None)
     for position, result in zip(positions, values, strict=True):
@@ -267,9 +296,9 @@ def _score_rows(
     return found
 
 
-def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date) -> Any:
+def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date, system: int) -> Any:
     try:
-        return _score_rows(model, header, [row], [day], alone=True)[0]
+        return _score_rows(model, header, [row], [day], system, alone=True)[0]
     except Exception as exc:  # this row alone is broken
         return Failure.of(exc)
 

@@ -11,11 +11,10 @@ from typing import Any
 import xlwings as xw
 from xlwings import script
 
+from icp_sheets.core.names import ACCOUNTS, CONTACTS, find_column
 from icp_sheets.excel import formulas
 from icp_sheets.excel.functions import model_from_ranges, persona_results, results
 from icp_sheets.excel.values import Failure, as_typed_value
-from icp_sheets.io.layout import ACCOUNTS, CONTACTS
-from icp_sheets.io.tables import find_column
 
 
 def _table(book: xw.Book, sheet_name: str) -> Any:

@@ -30,9 +30,11 @@ import numpy as np
 from pydantic import ValidationError
 
 from icp_sheets.core.models import IcpModel, Narrative
+from icp_sheets.core.names import find_column, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.values import FORMULA_STARTS, DateError, is_empty, parse_date, shown
-from icp_sheets.io.tables import Table, find_column, table_from_values
+from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS, DateError, is_empty, parse_date, shown
+from icp_sheets.io.layout import SETTING_ROWS
+from icp_sheets.io.tables import Table, table_from_values
 
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds
@@ -40,6 +42,11 @@ MODEL_PREFIX = "ICP2"  # bump when the encoding changes; old cells then say "rec
 _ANY_MODEL_PREFIX = re.compile(r"^ICP\d+ ")
 _MODEL_MARK = "#"  # separates the readable label from the payload (never in base64)
 _MESSAGE_LIMIT = 250
+# Recalculation advice that works on the desktop and in Excel on the web (which has no Ctrl+Alt+F9):
+# entering a formula again always recalculates it.
+RECALCULATE = "recalculate it: select the =ICP_MODEL(…) cell, press F2 then Enter"
+DATE_SYSTEMS = (1900, 1904)  # Excel's two date systems; 1900 is the default of every new workbook
+DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of the 1904 system, in the 1900 one
 
 Cells = tuple[tuple[Any, ...], ...]
 
@@ -206,15 +213,68 @@ def check_width(header: tuple[Any, ...], rows: Cells) -> None:
         )
 
 
-def accounts_table(header: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], date_columns: Iterable[str]) -> Table:
+def date_system(value: Any) -> int:
+    """ICP_MODEL's ``date_system`` argument: 1900 or 1904; left out or blank, 1900 (Excel's default).
+
+    No runtime tells a function its workbook's date system (xlwings converts every serial with the
+    1900 epoch, and a function sees only its arguments), so the formula says it, best as
+    ``IF(DATE(1904,1,1)=0,1904,1900)``, which Excel itself evaluates.
+    """
+    cells = column(value)
+    if len(cells) > 1:
+        raise CellError(f"date_system is {len(cells)} cells; give one, 1900 or 1904")
+    value = cells[0] if cells else None
+    if isinstance(value, ErrorCell):
+        raise CellError(f"date_system is {value}; give 1900 or 1904")
+    if is_empty(value):
+        return DATE_SYSTEMS[0]
+    if isinstance(value, int | float) and not isinstance(value, bool) and value in DATE_SYSTEMS:
+        return int(value)
+    raise CellError(f"date_system is '{shown(value)}'; give 1900 or 1904, or IF(DATE(1904,1,1)=0,1904,1900)")
+
+
+def as_1900_serial(value: Any, system: int) -> Any:
+    """A cell value with a 1904-system serial number moved to the 1900 system the core reads;
+    anything that is not a number (a real date from the classic add-in, text, 0 for blank) stays."""
+    if system == 1904 and isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
+        return value + DAYS_1900_TO_1904
+    return value
+
+
+_DATE_SETTINGS = frozenset(header_key(s.label) for s in SETTING_ROWS if s.kind == "date")
+
+
+def settings_in_1900(rows: Cells, system: int) -> Cells:
+    """The Settings range with the serial numbers of its date rows (As-of date, Last reviewed) in the
+    1900 system the model reader reads; rows are matched by label as the reader matches them."""
+    if system == DATE_SYSTEMS[0] or not rows:
+        return rows
+    names = [str(h) for h in rows[0]]
+    label, value = find_column(names, "Setting"), find_column(names, "Value")
+    if label is None or value is None:
+        return rows  # the model reader reports the missing column
+    at, to = names.index(label), names.index(value)
+    return (rows[0], *(_moved(r, to, system) if header_key(str(r[at])) in _DATE_SETTINGS else r for r in rows[1:]))
+
+
+def _moved(row: tuple[Any, ...], at: int, system: int) -> tuple[Any, ...]:
+    return tuple(as_1900_serial(v, system) if i == at else v for i, v in enumerate(row))
+
+
+def accounts_table(
+    header: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], date_columns: Iterable[str], system: int = 1900
+) -> Table:
     """Account rows as the core's table; error cells (in columns the model ignores) read as blank.
 
     Desktop Excel shows an empty date cell as 0 when a formula points at it, so
-    0 in a ``date_columns`` column reads as blank.
+    0 in a ``date_columns`` column reads as blank; in a 1904-system workbook the
+    serial numbers there are moved to the 1900 system.
     """
     wanted = list(date_columns)
     dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
     cleaned = [_blank_zeros(tuple(None if isinstance(v, ErrorCell) else v for v in row), dates) for row in rows]
+    if system != DATE_SYSTEMS[0]:
+        cleaned = [tuple(as_1900_serial(v, system) if i in dates else v for i, v in enumerate(r)) for r in cleaned]
     return table_from_values("Accounts", [list(header), *cleaned])
 
 
@@ -228,9 +288,9 @@ def _is_zero(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == 0
 
 
-def as_of_day(value: Any) -> dt.date | None:
+def as_of_day(value: Any, system: int = 1900) -> dt.date | None:
     """A single as-of date from a cell: a serial number, a datetime or ISO text; blank = default."""
-    value = cell(value)
+    value = as_1900_serial(cell(value), system)
     if isinstance(value, ErrorCell):
         raise MissingInput(f"as_of is {value}; fix that cell or its formula")
     if is_empty(value) or value == 0:
@@ -241,17 +301,17 @@ def as_of_day(value: Any) -> dt.date | None:
         raise CellError(f"as_of: {exc}") from None
 
 
-def as_of_days(value: Any, height: int, default: dt.date) -> list[dt.date]:
+def as_of_days(value: Any, height: int, default: dt.date, system: int = 1900) -> list[dt.date]:
     """The as_of argument as one day per row: one date for every row, or a column with one date
     per row; blank cells (and a left-out argument) take ``default``."""
     days = column(value) if value is not None else []
     if len(days) > height and all(is_empty(cell(d)) for d in days[height:]):
         days = days[:height]  # a whole-column as_of: the rows were trimmed, trim it alike
     if len(days) <= 1:
-        return [as_of_day(days[0] if days else None) or default] * height
+        return [as_of_day(days[0] if days else None, system) or default] * height
     if len(days) != height:
         raise CellError(f"as_of has {len(days)} dates for {height} rows; give one date or one per row")
-    return [as_of_day(d) or default for d in days]
+    return [as_of_day(d, system) or default for d in days]
 
 
 # ---------------------------------------------------------------- values out
@@ -324,6 +384,7 @@ class CellModel:
 
     model: IcpModel
     headers: tuple[str, ...] | None = None
+    date_system: int = DATE_SYSTEMS[0]  # the workbook's, as ICP_MODEL was told
 
 
 def for_scoring(model: IcpModel) -> IcpModel:
@@ -336,21 +397,22 @@ def for_scoring(model: IcpModel) -> IcpModel:
     )
 
 
-def model_to_cell(model: IcpModel, headers: Sequence[str] | None = None) -> str:
+def model_to_cell(model: IcpModel, headers: Sequence[str] | None = None, system: int = DATE_SYSTEMS[0]) -> str:
     """Compact text of a validated model for one cell: readable label, then compressed JSON.
 
     ``ICP2 Example ICP v1.0 #eJy…``: the label shows which model the cell holds,
     the payload is zlib-compressed JSON of the model for scoring (and the header row,
     when given) in URL-safe base64.
     """
-    text = _cell_text(for_scoring(model), headers)
+    text = _cell_text(for_scoring(model), headers, system)
     if len(text) > CELL_LIMIT:
         raise IcpError(size_problem(model, headers, len(text)))
     return text
 
 
-def _cell_text(model: IcpModel, headers: Sequence[str] | None) -> str:
-    envelope = json.dumps({"model": json.loads(model.to_text()), "headers": list(headers) if headers else None})
+def _cell_text(model: IcpModel, headers: Sequence[str] | None, system: int = DATE_SYSTEMS[0]) -> str:
+    parts = {"model": json.loads(model.to_text()), "headers": list(headers) if headers else None}
+    envelope = json.dumps(parts if system == DATE_SYSTEMS[0] else {**parts, "date_system": system})
     payload = base64.urlsafe_b64encode(zlib.compress(envelope.encode(), 9)).decode("ascii")
     label = " ".join(f"{model.settings.model_name} v{model.settings.model_version}".split())
     label = label.replace(_MODEL_MARK, "")[:80]
@@ -396,7 +458,7 @@ def read_model_cell(value: Any) -> CellModel:
     if isinstance(value, str) and value.startswith(ERROR_PREFIX):
         raise CellError(value[len(ERROR_PREFIX) :].strip())  # ICP_MODEL's own message, passed on
     if isinstance(value, str) and _ANY_MODEL_PREFIX.match(value) and not value.startswith(MODEL_PREFIX + " "):
-        raise CellError("the model cell was made by another icp-sheets version; recalculate it (Ctrl+Alt+F9)")
+        raise CellError(f"the model cell was made by another icp-sheets version; {RECALCULATE}")
     if not isinstance(value, str) or not value.startswith(MODEL_PREFIX + " "):
         raise CellError("no model: the first argument must be the cell holding =ICP_MODEL(…)")
     return _parse_model(value)
@@ -409,7 +471,8 @@ def _parse_model(text: str) -> CellModel:
         envelope = json.loads(zlib.decompress(base64.urlsafe_b64decode(payload)).decode())
         headers = envelope.get("headers")
         model = IcpModel.model_validate(envelope["model"])
-        return CellModel(model, tuple(map(str, headers)) if headers else None)
+        system = int(envelope.get("date_system", DATE_SYSTEMS[0]))
+        return CellModel(model, tuple(map(str, headers)) if headers else None, system)
     except (
         IndexError,
         KeyError,
@@ -421,7 +484,5 @@ def _parse_model(text: str) -> CellModel:
         ValueError,
     ):
         raise IcpError(
-            Problem(
-                Code.BAD_MODEL_TEXT, f"the model cell ('{shown(text)}') is damaged; recalculate the =ICP_MODEL(…) cell"
-            )
+            Problem(Code.BAD_MODEL_TEXT, f"the model cell ('{shown(text)}') is damaged; {RECALCULATE}")
         ) from None

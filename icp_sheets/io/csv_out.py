@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from icp_sheets.core.values import FORMULA_STARTS
+from icp_sheets.core.values import FORMULA_STARTS, whole
 
 _TRIGGERS = pa.array(list(FORMULA_STARTS))
 _PLAIN_NUMBER = r"^[+-]?(\d[\d,]*)?(\.\d+)?$"
@@ -81,8 +81,7 @@ def _plain(value: object) -> str:
     """A typed workbook value as Excel's own CSV export writes it."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    value = whole(value)
     if hasattr(value, "isoformat"):
         text: str = value.isoformat()
         return text.removesuffix("T00:00:00")

@@ -14,23 +14,30 @@ from typing import Any
 
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS
-from icp_sheets.core.models import PRIORITY_CELLS, IcpModel, Layer, Role, WhenUnreadable
-from icp_sheets.core.names import (  # noqa: F401  (the layout speaks these names too)
-    ACCOUNTS,
-    ANTI_ICP,
-    CONTACT_RESULT_COLUMNS,
-    CONTACT_RESULT_NOTES,
-    CONTACTS,
-    DATA_TABS,
-    ICP,
-    MODEL_TABS,
-    PERSONAS,
-    RESULT_COLUMNS,
-    RESULT_NOTES,
-    SETTINGS,
-    SIGNALS,
-    START,
+from icp_sheets.core.models import (
+    PRIORITY_CELLS,
+    Criterion,
+    Disqualifier,
+    IcpModel,
+    Layer,
+    Narrative,
+    Persona,
+    Role,
+    Settings,
+    Signal,
+    WhenUnreadable,
+    describe,
 )
+
+# The "X as X" imports serve only sheets/sync.py until it imports them from core.names (issue 12 owns it).
+from icp_sheets.core.names import ACCOUNTS as ACCOUNTS
+from icp_sheets.core.names import ANTI_ICP, ICP, PERSONAS, SETTINGS, SIGNALS
+from icp_sheets.core.names import CONTACT_RESULT_COLUMNS as CONTACT_RESULT_COLUMNS
+from icp_sheets.core.names import CONTACTS as CONTACTS
+from icp_sheets.core.names import DATA_TABS as DATA_TABS
+from icp_sheets.core.names import MODEL_TABS as MODEL_TABS
+from icp_sheets.core.names import RESULT_COLUMNS as RESULT_COLUMNS
+from icp_sheets.core.values import whole
 
 
 @dataclass(frozen=True)
@@ -60,60 +67,56 @@ TABS: dict[str, TabLayout] = {
     ICP: TabLayout(
         ICP,
         (
-            Column("Column", "The account column this row reads, spelled as in the Accounts header.", True, width=18),
+            Column("Column", describe(Criterion, "column"), True, width=18),
             Column(
                 "Condition",
-                "When the row counts, e.g. 'between 50 and 200', 'one of Series A, Series B', "
-                "'contains any of Salesforce, HubSpot', 'any other value', 'per unit up to 100'. Rows for "
-                "the same column are bands: the first match from the top counts.",
+                describe(Criterion, "condition"),
                 True,
                 CONDITION_CHOICES,
                 width=38,
             ),
             Column(
                 "Points",
-                "Points when the row counts; negative and fractional allowed. For 'per unit', "
-                "points per unit of the cell's number.",
+                describe(Criterion, "points"),
                 True,
                 width=9,
             ),
             Column(
                 "Layer",
-                "Firmographic (who they are), technographic (what they run) or behavioural (what they do).",
+                describe(Criterion, "layer"),
                 False,
                 tuple(layer.value for layer in Layer),
                 width=15,
             ),
-            Column("Note", "Why this row is in the ICP, in your words: the evidence behind it.", width=52),
+            Column("Note", describe(Criterion, "note"), width=52),
         ),
         "Fit criteria: which accounts are worth the effort.",
     ),
     ANTI_ICP: TabLayout(
         ANTI_ICP,
         (
-            Column("Column", "The account column this row reads.", True),
+            Column("Column", describe(Disqualifier, "column"), True),
             Column(
                 "Condition",
-                "When the account is disqualified, in the same words as the ICP tab.",
+                describe(Disqualifier, "condition"),
                 True,
                 CONDITION_CHOICES,
                 width=32,
             ),
-            Column("Reason", "What reps see as the reason, e.g. 'Public sector: 12-month cycles'.", True, width=52),
+            Column("Reason", describe(Disqualifier, "reason"), True, width=52),
         ),
         "Who we will not sell to, whatever the points say.",
     ),
     SIGNALS: TabLayout(
         SIGNALS,
         (
-            Column("Signal", "The event, e.g. 'Funding round'.", True, width=16),
-            Column("Date column", "The account column holding the event's date.", True, width=20),
-            Column("Points", "Points on the day of the event.", True, width=9),
-            Column("Window (days)", "How many days after the event it still counts.", True, width=15),
+            Column("Signal", describe(Signal, "name"), True, width=16),
+            Column("Date column", describe(Signal, "date_column"), True, width=20),
+            Column("Points", describe(Signal, "points"), True, width=9),
+            Column("Window (days)", describe(Signal, "window_days"), True, width=15),
             Column(
                 "Decay",
-                "'none' (full points in the window), 'linear' (down to 0 at the end) or "
-                "'half-life N days' with an optional ', floor F'.",
+                describe(Signal, "decay"),
                 False,
                 DECAY_CHOICES,
                 width=28,
@@ -124,14 +127,12 @@ TABS: dict[str, TabLayout] = {
     PERSONAS: TabLayout(
         PERSONAS,
         (
-            Column("Persona", "A name for the person, e.g. 'Sales leader'.", True, width=18),
-            Column("Role", "Their part in the deal.", True, tuple(role.value for role in Role), width=20),
-            Column(
-                "Title keywords", "Words in a job title that mean this persona, separated by commas.", True, width=44
-            ),
-            Column("Department", "Optional: the department, when contacts carry one.", width=14),
-            Column("Seniority", "Optional: the seniority, when contacts carry one.", width=12),
-            Column("Opening angle", "How a rep opens the conversation with this person.", width=60),
+            Column("Persona", describe(Persona, "name"), True, width=18),
+            Column("Role", describe(Persona, "role"), True, tuple(role.value for role in Role), width=20),
+            Column("Title keywords", describe(Persona, "title_keywords"), True, width=44),
+            Column("Department", describe(Persona, "department"), width=14),
+            Column("Seniority", describe(Persona, "seniority"), width=12),
+            Column("Opening angle", describe(Persona, "angle"), width=60),
         ),
         "The people inside an account and how to open with each.",
     ),
@@ -158,38 +159,31 @@ class SettingRow:
 
 
 SETTING_ROWS: tuple[SettingRow, ...] = (
-    SettingRow("Model name", "model_name", "Shown in reports and exports."),
-    SettingRow("Model version", "model_version", "Bump it whenever you change the scoring."),
-    SettingRow(
-        "Last reviewed", "last_reviewed", "The day the team last reviewed the ICP; review it every quarter.", "date"
-    ),
-    SettingRow("As-of date", "as_of", "Signals count back from this day. Leave blank to use today.", "date"),
-    SettingRow("Top tier", "top_tier", "Name of the best tier."),
-    SettingRow(
-        "Top tier from score", "top_tier_at", "Total score from which an account is in the top tier.", "number", True
-    ),
-    SettingRow("Middle tier", "middle_tier", "Name of the middle tier."),
+    SettingRow("Model name", "model_name", describe(Settings, "model_name")),
+    SettingRow("Model version", "model_version", describe(Settings, "model_version")),
+    SettingRow("Last reviewed", "last_reviewed", describe(Settings, "last_reviewed"), "date"),
+    SettingRow("As-of date", "as_of", describe(Settings, "as_of"), "date"),
+    SettingRow("Top tier", "top_tier", describe(Settings, "top_tier")),
+    SettingRow("Top tier from score", "top_tier_at", describe(Settings, "top_tier_at"), "number", True),
+    SettingRow("Middle tier", "middle_tier", describe(Settings, "middle_tier")),
     SettingRow(
         "Middle tier from score",
         "middle_tier_at",
-        "The floor: below this score an account is Disqualified.",
+        describe(Settings, "middle_tier_at"),
         "number",
         True,
     ),
     SettingRow(
         "When a disqualifier cannot be read",
         "when_unreadable",
-        "An Anti-ICP row that cannot read an account's cell (blank, or 'Opted out' on a yes/no rule): 'flag' "
-        "keeps the score and starts icp_why with 'Check: …'; 'disqualify' disqualifies it. Blank = flag.",
+        describe(Settings, "when_unreadable"),
         "choice",
         choices=tuple(choice.value for choice in WhenUnreadable),
     ),
-    SettingRow("Fit tier A from", "fit_a_at", "Fit points from which fit tier is A.", "number", True),
-    SettingRow("Fit tier B from", "fit_b_at", "Fit points from which fit tier is B; below is C.", "number", True),
-    SettingRow("Timing tier 1 from", "timing_1_at", "Signal points from which timing tier is 1.", "number", True),
-    SettingRow(
-        "Timing tier 2 from", "timing_2_at", "Signal points from which timing tier is 2; below is 3.", "number", True
-    ),
+    SettingRow("Fit tier A from", "fit_a_at", describe(Settings, "fit_a_at"), "number", True),
+    SettingRow("Fit tier B from", "fit_b_at", describe(Settings, "fit_b_at"), "number", True),
+    SettingRow("Timing tier 1 from", "timing_1_at", describe(Settings, "timing_1_at"), "number", True),
+    SettingRow("Timing tier 2 from", "timing_2_at", describe(Settings, "timing_2_at"), "number", True),
     *(
         SettingRow(
             f"Action {cell}",
@@ -198,21 +192,20 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         )
         for cell in PRIORITY_CELLS
     ),
-    SettingRow("ICP company", "narrative.company", "The company that buys, stays and refers."),
-    SettingRow("ICP situation", "narrative.situation", "What is going on there when they need you."),
-    SettingRow("ICP trigger", "narrative.trigger", "The event that makes now the moment."),
-    SettingRow("ICP alternative", "narrative.alternative", "What they do if they do not buy."),
-    SettingRow("ICP urgency", "narrative.urgency", "Why it cannot wait."),
+    SettingRow("ICP company", "narrative.company", describe(Narrative, "company")),
+    SettingRow("ICP situation", "narrative.situation", describe(Narrative, "situation")),
+    SettingRow("ICP trigger", "narrative.trigger", describe(Narrative, "trigger")),
+    SettingRow("ICP alternative", "narrative.alternative", describe(Narrative, "alternative")),
+    SettingRow("ICP urgency", "narrative.urgency", describe(Narrative, "urgency")),
     SettingRow(
         "Google Sheet",
         "google_sheet",
-        "The Google Sheet this workbook syncs with; set by 'icp-sheets sync push --sheet URL', never by the sheet.",
+        describe(Settings, "google_sheet"),
     ),
     SettingRow(
         "Trusted sheet functions",
         "trusted_sheet_functions",
-        "Functions beyond the safe list (docs/sheets.md) that formulas typed in the Google Sheet may call here, "
-        "comma separated. Only the workbook sets this.",
+        describe(Settings, "trusted_sheet_functions"),
     ),
 )
 
@@ -225,7 +218,7 @@ def _setting_value(model: IcpModel, path: str) -> Any:
 
 
 def _points(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+    return whole(value)
 
 
 _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {

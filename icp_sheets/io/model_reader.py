@@ -27,11 +27,21 @@ from icp_sheets.core.models import (
     Settings,
     Signal,
 )
-from icp_sheets.core.names import close_tab, find_tab
+from icp_sheets.core.names import (
+    ANTI_ICP,
+    ICP,
+    MODEL_TABS,
+    PERSONAS,
+    SETTINGS,
+    SIGNALS,
+    close_tab,
+    find_tab,
+    header_key,
+)
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
 from icp_sheets.core.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
 from icp_sheets.io import layout
-from icp_sheets.io.tables import Table, header_key, read_xlsx_tabs
+from icp_sheets.io.tables import Table, read_xlsx_tabs
 
 _ROLE_SYNONYMS = {
     "buyer": Role.ECONOMIC_BUYER,
@@ -356,11 +366,11 @@ def _settings_from(values: Mapping[str, Any], reader: _TabReader) -> Settings:
 
 
 _TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
-    layout.ICP: _read_icp,
-    layout.ANTI_ICP: _read_anti,
-    layout.SIGNALS: _read_signals,
-    layout.PERSONAS: _read_personas,
-    layout.SETTINGS: _read_settings,
+    ICP: _read_icp,
+    ANTI_ICP: _read_anti,
+    SIGNALS: _read_signals,
+    PERSONAS: _read_personas,
+    SETTINGS: _read_settings,
 }
 
 
@@ -384,7 +394,7 @@ def _duplicates(reader_tab: str, names: list[tuple[str, int | None]], what: str,
 
 def _missing_tab(tab: str, names: Sequence[str]) -> Problem:
     found = ", ".join(f"'{t}'" for t in names) or "none"
-    close = close_tab([n for n in names if find_tab(layout.MODEL_TABS, n) is None], tab)
+    close = close_tab([n for n in names if find_tab(MODEL_TABS, n) is None], tab)
     fix = (
         f"did you mean '{close}'? Rename it to '{tab}'"
         if close is not None
@@ -413,18 +423,18 @@ def read_model(
             continue
         table = tables[actual]
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows), problems))
-    if not parts.get(layout.ICP) and not errors(problems):
-        problems.append(Problem(Code.REQUIRED_CELL, "has no criteria; add at least one row", layout.ICP))
+    if not parts.get(ICP) and not errors(problems):
+        problems.append(Problem(Code.REQUIRED_CELL, "has no criteria; add at least one row", ICP))
     if errors(problems):
         raise IcpError(problems)
-    _duplicates(layout.SIGNALS, [(s.name, s.row) for s in parts.get(layout.SIGNALS, [])], "Signal", problems)
-    _duplicates(layout.PERSONAS, [(p.name, p.row) for p in parts.get(layout.PERSONAS, [])], "Persona", problems)
+    _duplicates(SIGNALS, [(s.name, s.row) for s in parts.get(SIGNALS, [])], "Signal", problems)
+    _duplicates(PERSONAS, [(p.name, p.row) for p in parts.get(PERSONAS, [])], "Persona", problems)
     model = IcpModel(
-        settings=parts[layout.SETTINGS],
-        criteria=tuple(parts[layout.ICP]),
-        disqualifiers=tuple(parts[layout.ANTI_ICP]),
-        signals=tuple(parts[layout.SIGNALS]),
-        personas=tuple(parts[layout.PERSONAS]),
+        settings=parts[SETTINGS],
+        criteria=tuple(parts[ICP]),
+        disqualifiers=tuple(parts[ANTI_ICP]),
+        signals=tuple(parts[SIGNALS]),
+        personas=tuple(parts[PERSONAS]),
     )
     return model, problems
 
@@ -440,5 +450,5 @@ def load_model(path: Path | str) -> tuple[IcpModel, list[Problem]]:
                 tab=str(path),
             )
         )
-    tables, names = read_xlsx_tabs(path, layout.MODEL_TABS)
+    tables, names = read_xlsx_tabs(path, MODEL_TABS)
     return read_model(tables, tab_names=names)

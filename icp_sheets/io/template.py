@@ -19,7 +19,7 @@ one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,23 @@ from icp_sheets import example
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS, Op
 from icp_sheets.core.models import IcpModel, Layer, Role
-from icp_sheets.excel.formulas import LayoutError, live_steps
+from icp_sheets.core.names import (
+    ACCOUNTS,
+    ANTI_ICP,
+    CONTACT_RESULT_COLUMNS,
+    CONTACT_RESULT_NOTES,
+    CONTACTS,
+    ICP,
+    MODEL_TABS,
+    PERSONAS,
+    RESULT_COLUMNS,
+    RESULT_NOTES,
+    SETTINGS,
+    SIGNALS,
+    START,
+    header_key,
+)
 from icp_sheets.io import layout
-from icp_sheets.io.tables import header_key
 from icp_sheets.io.xlsx_cells import (
     BODY_FONT,
     FONT_NAME,
@@ -48,7 +62,8 @@ from icp_sheets.io.xlsx_cells import (
 from icp_sheets.io.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
 
 # The opening of the 'Live scores in Excel' section; the set-up per runtime and the exact formulas
-# for this workbook's tables follow it, from icp_sheets.excel.formulas.live_steps.
+# for this workbook's tables follow it, from the caller's LiveSteps (the Excel front-end's
+# icp_sheets.excel.formulas.start_here_steps): the template does not know the Excel formulas.
 LIVE_FUNCTIONS_TITLE = "Live scores in Excel"
 LIVE_FUNCTIONS_STEPS: tuple[str, ...] = (
     "Optional: instead of running icp-sheets score, Excel can score each row as you type, through the "
@@ -56,11 +71,14 @@ LIVE_FUNCTIONS_STEPS: tuple[str, ...] = (
     "details under 'Excel functions'.",
 )
 
+# (table name per tab, account headers, contact headers) -> the (label, text) rows of set-up and formulas.
+LiveSteps = Callable[[Mapping[str, str], Sequence[str], Sequence[str]], Sequence[tuple[str, str]]]
+
 TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
 TABLE_NAMES = {
-    layout.ICP: "FitCriteria", layout.ANTI_ICP: "AntiICP", layout.SIGNALS: "Signals",
-    layout.PERSONAS: "Personas", layout.SETTINGS: "SettingsTable", layout.ACCOUNTS: "Accounts",
-    layout.CONTACTS: "Contacts",
+    ICP: "FitCriteria", ANTI_ICP: "AntiICP", SIGNALS: "Signals",
+    PERSONAS: "Personas", SETTINGS: "SettingsTable", ACCOUNTS: "Accounts",
+    CONTACTS: "Contacts",
 }  # fmt: skip
 INPUT_TAB_COLOR = "1F4E79"
 DATA_TAB_COLOR = "375623"
@@ -95,13 +113,12 @@ _LABEL_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 _CODE_FONT = Font(name="Courier New", size=FONT_SIZE)
 
 
-def _live_steps(accounts: pd.DataFrame, contacts: pd.DataFrame) -> list[tuple[str, str]]:
+def _live_steps(accounts: pd.DataFrame, contacts: pd.DataFrame, steps: LiveSteps | None) -> list[tuple[str, str]]:
     """The live-function section: the opening text, then set-up and formulas for these tables."""
     opening = [("", text) for text in LIVE_FUNCTIONS_STEPS]
-    try:
-        return opening + list(live_steps(TABLE_NAMES, list(accounts.columns), list(contacts.columns)))
-    except LayoutError:  # e.g. contacts without a Title: no formula to show, the opening still helps
+    if steps is None:
         return opening
+    return opening + list(steps(TABLE_NAMES, list(accounts.columns), list(contacts.columns)))
 
 
 def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -111,8 +128,8 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
         f"{s.top_tier} from a score of {s.top_tier_at:g}, {s.middle_tier} from {s.middle_tier_at:g}, "
         f"Disqualified below {s.middle_tier_at:g} or on any Anti-ICP match."
     )
-    results = [(h, layout.RESULT_NOTES[h]) for h in layout.RESULT_COLUMNS]
-    results += [(h, layout.CONTACT_RESULT_NOTES[h]) for h in layout.CONTACT_RESULT_COLUMNS]
+    results = [(h, RESULT_NOTES[h]) for h in RESULT_COLUMNS]
+    results += [(h, CONTACT_RESULT_NOTES[h]) for h in CONTACT_RESULT_COLUMNS]
     return [
         (
             "What this workbook does",
@@ -141,7 +158,7 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
             "Fill it in, tab by tab",
             [
                 (
-                    f"1. {layout.ICP}",
+                    f"1. {ICP}",
                     "Start from your 10–20 best customers (closed fast, stayed, grew, "
                     "referred others), not from a wish list. For each thing most of them "
                     "share, add a row: the Accounts column it reads, a condition and points. "
@@ -149,13 +166,13 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                     "counts. Good ICPs score 4–7 columns.",
                 ),
                 (
-                    f"2. {layout.ANTI_ICP}",
+                    f"2. {ANTI_ICP}",
                     "Who you will not sell to, whatever the points say: look at churned, "
                     "slow or unhappy customers. Any match disqualifies the account, and "
                     "the reason is what reps see.",
                 ),
                 (
-                    f"3. {layout.SIGNALS}",
+                    f"3. {SIGNALS}",
                     "Signals are the clock. Fit says who; a signal says when. Each row "
                     "names an event (funding, a new sales leader, sales hiring), the "
                     "Accounts column with its date, the points and how many days it "
@@ -163,12 +180,12 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                     "fresh signal goes to the top.",
                 ),
                 (
-                    f"4. {layout.PERSONAS}",
+                    f"4. {PERSONAS}",
                     "The people to reach in each account, the words in their job titles, "
                     "their part in the deal and the opening angle for each.",
                 ),
                 (
-                    f"5. {layout.SETTINGS}",
+                    f"5. {SETTINGS}",
                     "Name and version the model, the day you last reviewed it (review "
                     "every quarter), the as-of date for signals (blank = today), the tier "
                     "thresholds and the action for each priority A1…C3. The example's "
@@ -176,7 +193,7 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                     "signals from today.",
                 ),
                 (
-                    f"6. {layout.ACCOUNTS}, {layout.CONTACTS}",
+                    f"6. {ACCOUNTS}, {CONTACTS}",
                     "Paste your account export under the headers. Keep the column names your ICP rows use; extra "
                     "columns are kept as they are. Contacts need at least a Title.",
                 ),
@@ -203,7 +220,7 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
 def _choice_lists(model: IcpModel) -> dict[str, list[tuple[str, str]]]:
     """The drop-down lists (header -> [(choice, explanation)]), shown on Start here."""
     lists: dict[str, list[tuple[str, str]]] = {}
-    for tab in layout.MODEL_TABS:
+    for tab in MODEL_TABS:
         for column in layout.TABS[tab].columns:
             if column.choices and column.header not in lists:
                 lists[column.header] = [(choice, _explain(column.header, choice)) for choice in column.choices]
@@ -228,7 +245,7 @@ def _text_cell(ws: Any, value: str, font: Font = BODY_FONT, fill: PatternFill | 
 
 def _write_start(wb: Workbook, model: IcpModel, live: list[tuple[str, str]]) -> dict[str, str]:
     """Write the Start here tab; return each drop-down's list range, for the validations."""
-    ws = wb.create_sheet(layout.START)
+    ws = wb.create_sheet(START)
     widths = (28, 92)
     for letter, width in zip("AB", widths, strict=True):
         ws.column_dimensions[letter].width = width
@@ -258,13 +275,13 @@ def _write_start(wb: Workbook, model: IcpModel, live: list[tuple[str, str]]) -> 
         line(header, "")
         for choice, explanation in choices:
             line(choice, explanation, BODY_FONT)
-        ranges[header] = f"'{layout.START}'!$A${row - len(choices) + 1}:$A${row}"
+        ranges[header] = f"'{START}'!$A${row - len(choices) + 1}:$A${row}"
     return ranges
 
 
 def _model_tab(tab: str, lists: Mapping[str, str]) -> SheetSpec:
     tab_layout = layout.TABS[tab]
-    settings = tab == layout.SETTINGS
+    settings = tab == SETTINGS
     columns = tuple(
         ColumnSpec(c.header, c.note, c.width, wrap=True, locked=settings and c.header != "Value", left=True)
         for c in tab_layout.columns
@@ -274,7 +291,7 @@ def _model_tab(tab: str, lists: Mapping[str, str]) -> SheetSpec:
         tab,
         columns,
         TABLE_NAMES[tab],
-        protect=tab == layout.SETTINGS,
+        protect=tab == SETTINGS,
         tab_color=INPUT_TAB_COLOR,
         validations=validations,
         strict_lists=STRICT_LISTS,
@@ -287,12 +304,12 @@ def _account_note(model: IcpModel, header: str) -> str:
     uses = []
     rows = [c.row for c in model.criteria if header_key(c.column) == key]
     if rows:
-        uses.append(f"Scored on the {layout.ICP} tab{_rows(rows)}.")
+        uses.append(f"Scored on the {ICP} tab{_rows(rows)}.")
     rows = [d.row for d in model.disqualifiers if header_key(d.column) == key]
     if rows:
-        uses.append(f"Checked by the {layout.ANTI_ICP} tab{_rows(rows)}.")
+        uses.append(f"Checked by the {ANTI_ICP} tab{_rows(rows)}.")
     uses += [
-        f"The date of the '{s.name}' signal ({layout.SIGNALS} tab{_rows([s.row])})."
+        f"The date of the '{s.name}' signal ({SIGNALS} tab{_rows([s.row])})."
         for s in model.signals
         if header_key(s.date_column) == key
     ]
@@ -329,21 +346,23 @@ def _frame(rows: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
 
 
-def build_template(model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFrame) -> XlsxBook:
+def build_template(
+    model: IcpModel, accounts: pd.DataFrame, contacts: pd.DataFrame, live_steps: LiveSteps | None = None
+) -> XlsxBook:
     """The template, ready to save (accounts and contacts carry their result columns)."""
     book = XlsxBook()
     book.wb.properties.creator = "icp-sheets"
     book.wb.properties.title = f"ICP template: {model.settings.model_name}"
-    lists = _write_start(book.wb, model, _live_steps(accounts, contacts))
+    lists = _write_start(book.wb, model, _live_steps(accounts, contacts, live_steps))
     rows = layout.model_rows(model)
-    for tab in layout.MODEL_TABS:
+    for tab in MODEL_TABS:
         book.add_table_sheet(_model_tab(tab, lists), rows[tab], len(rows[tab]))
     account_notes = {h: _account_note(model, h) for h in accounts.columns}
     tiers = (model.settings.top_tier, model.settings.middle_tier)
-    spec = _data_tab(layout.ACCOUNTS, accounts, layout.RESULT_COLUMNS, account_notes, tiers)
+    spec = _data_tab(ACCOUNTS, accounts, RESULT_COLUMNS, account_notes, tiers)
     book.add_table_sheet(spec, frame_rows(accounts), len(accounts))
     contact_notes = {h: CONTACT_NOTES.get(header_key(h), "Kept as it is.") for h in contacts.columns}
-    spec = _data_tab(layout.CONTACTS, contacts, layout.CONTACT_RESULT_COLUMNS, contact_notes)
+    spec = _data_tab(CONTACTS, contacts, CONTACT_RESULT_COLUMNS, contact_notes)
     book.add_table_sheet(spec, frame_rows(contacts), len(contacts))
     return book
 
@@ -355,8 +374,12 @@ def write_template(
     contacts: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
     account_results: pd.DataFrame | None = None,
     contact_results: pd.DataFrame | None = None,
+    live_steps: LiveSteps | None = None,
 ) -> None:
     """Write the template workbook to ``path``; the Example ICP and its accounts by default.
+
+    ``live_steps`` gives the Start here tab the Excel set-up and formulas for these tables; without
+    it the tab only points to them.
 
     Results are written as values into the result columns right of the inputs
     (blank when not given); the workbook never contains formulas.
@@ -366,7 +389,8 @@ def write_template(
     contacts_frame = _frame(example.example_contacts() if contacts is None else contacts)
     book = build_template(
         model,
-        _with_results(accounts_frame, account_results, layout.RESULT_COLUMNS),
-        _with_results(contacts_frame, contact_results, layout.CONTACT_RESULT_COLUMNS),
+        _with_results(accounts_frame, account_results, RESULT_COLUMNS),
+        _with_results(contacts_frame, contact_results, CONTACT_RESULT_COLUMNS),
+        live_steps,
     )
     book.save(path, fixed_time=TEMPLATE_TIME)

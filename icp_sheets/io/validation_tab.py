@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.models import DISQUALIFIED
@@ -66,7 +67,7 @@ def write_validation(book: Workbook, report: ValidationReport, history: Sequence
         del book[TAB]
     ws = book.create_sheet(TAB, position)
     for index, width in enumerate(_WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
+        ws.column_dimensions[get_column_letter(index + 1)].width = width
     setup_page(ws, title_rows=False)
     writer = _Writer(ws)
     f = report.figures

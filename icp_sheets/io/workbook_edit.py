@@ -19,11 +19,11 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import ANTI_ICP, ICP, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import FORMULA_STARTS, is_empty, norm_text
 from icp_sheets.evidence.learn import LearnReport
 from icp_sheets.io import layout
-from icp_sheets.io.tables import header_key
 from icp_sheets.io.xlsx_cells import cell_value
 
 
@@ -124,7 +124,7 @@ def write_proposals(source: Path, target: Path, report: LearnReport) -> Written:
     rows = layout.model_rows(proposed)
     added: dict[str, int] = {}
     shared: list[str] = []
-    for tab in (layout.ICP, layout.ANTI_ICP):
+    for tab in (ICP, ANTI_ICP):
         if tab not in book.sheetnames:
             raise IcpError(Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab to add proposals to", tab=tab))
         ws = book[tab]
@@ -133,7 +133,7 @@ def write_proposals(source: Path, target: Path, report: LearnReport) -> Written:
         if new:
             append_rows(ws, layout.TABS[tab].headers, new)
         added[tab] = len(new)
-        if tab == layout.ICP:
+        if tab == ICP:
             columns = {c for c, _ in have}
             shared = list(dict.fromkeys(str(r[0]) for r in new if norm_text(r[0]) in columns))
     book.save(target)

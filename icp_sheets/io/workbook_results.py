@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from icp_sheets.io.tables import Table, header_key
+from icp_sheets.core.names import header_key
+from icp_sheets.io.tables import Table
 from icp_sheets.io.xlsx_style import CellWriter, header_cell, result_column
 
 

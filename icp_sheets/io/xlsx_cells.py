@@ -28,8 +28,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from icp_sheets.core.values import FORMULA_STARTS
-from icp_sheets.io.layout import CONTACT_RESULT_NOTES, RESULT_NOTES
+from icp_sheets.core.names import CONTACT_RESULT_NOTES, RESULT_NOTES
+from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS
 
 # Arial: Excel and Google Sheets have it everywhere, and LibreOffice renders it with the
 # metric-compatible Liberation Sans, so column widths and wrapping look the same.
@@ -209,7 +209,6 @@ def text_lines(value: Any, width: float) -> int:
 
 
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 
 
@@ -280,6 +279,6 @@ _KNOWN_LIMIT = 20_000  # distinct texts remembered per column; the rest are esca
 def _serial(value: dt.date | dt.datetime) -> float | int:
     """Excel's day number (1900 date system) for a date or a date and time."""
     if isinstance(value, dt.datetime):
-        delta = value - EXCEL_EPOCH
+        delta = value - dt.datetime.combine(EXCEL_EPOCH, dt.time())
         return delta.days + delta.seconds / 86_400 + delta.microseconds / 86_400e6
-    return (value - EXCEL_EPOCH.date()).days
+    return (value - EXCEL_EPOCH).days

@@ -102,12 +102,12 @@ def load_credentials(path: Path) -> tuple[Any, str | None]:
         if kind == "service_account":
             from google.oauth2.service_account import Credentials
 
-            creds = Credentials.from_service_account_info(info, scopes=list(SCOPES))
+            creds = Credentials.from_service_account_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]  # google-auth has no type hints
             return creds, creds.service_account_email
         if kind == "authorized_user":
             from google.oauth2.credentials import Credentials as UserCredentials
 
-            return UserCredentials.from_authorized_user_info(info, list(SCOPES)), None
+            return UserCredentials.from_authorized_user_info(info, list(SCOPES)), None  # type: ignore[no-untyped-call]  # google-auth has no type hints
         if isinstance(info, dict) and ("installed" in info or "web" in info):
             from icp_sheets.sheets.oauth import oauth_credentials
 
@@ -144,7 +144,7 @@ def connect(
         from google.auth.transport.requests import AuthorizedSession
 
         creds, identity = load_credentials(find_credentials(credentials))
-        session = AuthorizedSession(creds)
+        session = AuthorizedSession(creds)  # type: ignore[no-untyped-call]  # google-auth has no type hints
         credential = describe(creds, identity)
     http = RetryingHTTPClient(None, session, attempts=attempts, base=base_wait)
     http.set_timeout((10, 120))

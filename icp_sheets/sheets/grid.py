@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from icp_sheets.io import tables
+from icp_sheets.core import names
+from icp_sheets.core.values import whole
 from icp_sheets.sheets.merge import Table, Value, same
 
 KEY = "icp_id"
@@ -25,9 +26,9 @@ Grid = list[list[Value]]
 
 
 def header_key(text: Any) -> str:
-    """Headers match as everywhere else in icp-sheets (:func:`icp_sheets.io.tables.header_key`);
+    """Headers match as everywhere else in icp-sheets (:func:`icp_sheets.core.names.header_key`);
     a blank header cell matches nothing."""
-    return "" if text is None else tables.header_key(text)
+    return "" if text is None else names.header_key(text)
 
 
 def new_id(taken: set[str]) -> str:
@@ -99,9 +100,7 @@ def keyed(
 def _key_text(raw: Value) -> str | None:
     if raw is None:
         return None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = str(raw).strip()
+    text = str(whole(raw)).strip()
     return text or None
 
 

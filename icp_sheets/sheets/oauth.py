@@ -44,7 +44,7 @@ def oauth_credentials(client: dict[str, Any], scopes: list[str]) -> Any:
             info = None
         fits = isinstance(info, dict) and info.get("client_id") == config.get("client_id")
         if fits and isinstance(info, dict) and set(info.get("scopes") or []) == set(scopes):
-            creds = Credentials.from_authorized_user_info(info, scopes)
+            creds = Credentials.from_authorized_user_info(info, scopes)  # type: ignore[no-untyped-call]  # google-auth has no type hints
     if creds is not None and not creds.valid and creds.refresh_token:
         try:
             creds.refresh(Request())

@@ -7,7 +7,7 @@ so a refreshed sheet shows exactly what ``icp-sheets score`` gives for the same
 data. Before writing, the Accounts and Contacts tabs are read once more: if
 someone sorted, added or deleted rows meanwhile, the scores are worked out
 again, so a score never lands on another company's row. Only cells of the
-result columns (``layout.RESULT_COLUMNS``, ``layout.CONTACT_RESULT_COLUMNS``)
+result columns (``RESULT_COLUMNS``, ``CONTACT_RESULT_COLUMNS``)
 that change are written, RAW; the result columns carry a warning-only
 protection.
 
@@ -26,13 +26,22 @@ from typing import Any
 
 import pandas as pd
 
-from icp_sheets.core.names import find_tab, without_results
+from icp_sheets.core.names import (
+    ACCOUNTS,
+    CONTACT_RESULT_COLUMNS,
+    CONTACTS,
+    DATA_TABS,
+    MODEL_TABS,
+    RESULT_COLUMNS,
+    find_column,
+    find_tab,
+)
 from icp_sheets.core.personas import match_personas
-from icp_sheets.core.problems import IcpError, Problem
-from icp_sheets.core.scoring import score
-from icp_sheets.io import layout
+from icp_sheets.core.problems import Problem
+from icp_sheets.core.scoring import score_tab
+from icp_sheets.core.values import whole
 from icp_sheets.io.model_reader import read_model
-from icp_sheets.io.tables import Table, find_column, table_from_values
+from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import Grid, header_key
 from icp_sheets.sheets.http import SheetsError
@@ -79,8 +88,7 @@ def _cell(value: Any) -> Value:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        number = float(value)
-        return int(number) if number.is_integer() else number
+        return whole(float(value))
     if hasattr(value, "item"):  # NumPy scalars
         return _cell(value.item())
     text = str(value)
@@ -119,39 +127,33 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
     sent_before = conn.http.sent
     metadata = fetch_metadata(conn)
     in_sheet = [s["properties"]["title"] for s in metadata.get("sheets", [])]
-    if layout.ACCOUNTS not in in_sheet:
+    if ACCOUNTS not in in_sheet:
         raise SheetsError(
-            f"The sheet has no '{layout.ACCOUNTS}' tab; push a workbook first with "
+            f"The sheet has no '{ACCOUNTS}' tab; push a workbook first with "
             f"'icp-sheets sync push WORKBOOK --sheet ...'."
         )
-    model_tabs = [actual for t in layout.MODEL_TABS if (actual := find_tab(in_sheet, t)) is not None]
-    data_tabs = [t for t in layout.DATA_TABS if t in in_sheet]
+    model_tabs = [actual for t in MODEL_TABS if (actual := find_tab(in_sheet, t)) is not None]
+    data_tabs = [t for t in DATA_TABS if t in in_sheet]
     grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
     model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs}, tab_names=in_sheet)
     report = RefreshReport(warnings=warnings)
     for _ in range(MAX_ROUNDS):
         cells: dict[str, list[tuple[int, int, Value]]] = {}
         shapes: list[Shape] = []
-        accounts = table_from_values(layout.ACCOUNTS, grids[layout.ACCOUNTS])
-        frame = without_results(accounts.frame)
-        try:
-            results = score(model, frame, as_of)
-        except IcpError as exc:
-            raise IcpError([Problem(p.code, p.message, layout.ACCOUNTS, 1, p.column) for p in exc.problems]) from None
+        accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
+        frame, results = score_tab(model, ACCOUNTS, accounts.frame, as_of)
         report.accounts = len(frame)
         report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
-        changed, header = _results_cells(grids[layout.ACCOUNTS], accounts, results, layout.RESULT_COLUMNS)
-        cells[layout.ACCOUNTS] = changed
-        shapes.append(Shape(layout.ACCOUNTS, max(len(grids[layout.ACCOUNTS]), 1), len(header), header))
-        if layout.CONTACTS in grids:
-            contacts = table_from_values(layout.CONTACTS, grids[layout.CONTACTS])
+        changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
+        cells[ACCOUNTS] = changed
+        shapes.append(Shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), len(header), header))
+        if CONTACTS in grids:
+            contacts = table_from_values(CONTACTS, grids[CONTACTS])
             if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
-                matched = match_personas(model, contacts.frame)[list(layout.CONTACT_RESULT_COLUMNS)]
-                changed, header = _results_cells(
-                    grids[layout.CONTACTS], contacts, matched, layout.CONTACT_RESULT_COLUMNS
-                )
-                cells[layout.CONTACTS] = changed
-                shapes.append(Shape(layout.CONTACTS, len(grids[layout.CONTACTS]), len(header), header))
+                matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
+                changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
+                cells[CONTACTS] = changed
+                shapes.append(Shape(CONTACTS, len(grids[CONTACTS]), len(header), header))
                 report.contacts = len(contacts.frame)
         report.cells = sum(len(c) for c in cells.values())
         needs_structure = _needs_structure(shapes, metadata)

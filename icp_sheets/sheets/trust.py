@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from icp_sheets.io import layout
+from icp_sheets.core.names import SETTINGS
 from icp_sheets.sheets.grid import header_key
 from icp_sheets.sheets.merge import Formula, Merged, Table, Value, same, show
 
@@ -159,7 +159,7 @@ def keep_workbook_owned(tab: str, owned: set[Cell], workbook: Table, sheet: Tabl
             refused.append(Refused(tab, f"row {key}, {column}", sheet.get(key, column), value))
         merged.workbook.rows[key][column] = merged.sheet.rows[key][column] = value
     keys = {k for k, _ in owned}
-    if tab == layout.SETTINGS:
+    if tab == SETTINGS:
         refused.extend(_keep_local_settings(workbook, sheet, merged, keys))
     merged.conflicts = [
         c for c in merged.conflicts if (c.key, c.column) not in owned and not (c.column is None and c.key in keys)
@@ -186,12 +186,12 @@ def _keep_local_settings(workbook: Table, sheet: Table, merged: Merged, keys: se
                 target.rows.pop(key, None)
                 if key in target.order:
                     target.order.remove(key)
-            yield Refused(layout.SETTINGS, repr((theirs or {}).get("Setting")), None, None)
+            yield Refused(SETTINGS, repr((theirs or {}).get("Setting")), None, None)
             continue
         got = sheet.rows.get(key)
         for column, value in mine.items():
             if got is not None and column in sheet.columns and not same(got.get(column), value):
-                yield Refused(layout.SETTINGS, f"{mine.get('Setting')}, {column}", got.get(column), value)
+                yield Refused(SETTINGS, f"{mine.get('Setting')}, {column}", got.get(column), value)
         for target in (merged.workbook, merged.sheet):
             target.rows[key] = dict(mine)
             if key not in target.order:

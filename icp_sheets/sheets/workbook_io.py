@@ -40,6 +40,7 @@ from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
+from icp_sheets.core.values import whole
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.merge import Formula, Table, Value
 from icp_sheets.sheets.xlsx_read import Unsupported, XlsxCells
@@ -63,8 +64,8 @@ def canon_xlsx(value: Any, data_type: str = "n") -> Value:
         return value.isoformat()
     if isinstance(value, bool):
         return value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
+    if isinstance(value, float) and abs(value) < 2**53:
+        return whole(value)
     if isinstance(value, str):
         return value if value != "" else None
     if isinstance(value, int | float):
@@ -111,7 +112,7 @@ class WorkbookSide:
     @property
     def sheetnames(self) -> list[str]:
         if self._book is not None or self._cells is None:
-            return self.book.sheetnames
+            return list(self.book.sheetnames)
         return list(self._cells.sheets)
 
     def has(self, tab: str) -> bool:

@@ -25,6 +25,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
+from icp_sheets.sheets.a1 import column_index
+
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -37,13 +39,6 @@ Cell = tuple[Any, str]  # (value as openpyxl gives it, data_type: "n", "s", "b",
 
 class Unsupported(Exception):
     """The fast path cannot read this tab faithfully; use openpyxl."""
-
-
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 class XlsxCells:
@@ -84,7 +79,7 @@ class XlsxCells:
             f = _FORMULA.search(body)
             if f is None or not f.group(1).strip():
                 raise Unsupported(tab)  # a shared formula's dependent cell: only openpyxl translates it
-            out[(int(m.group(2)), _col(m.group(1)))] = "=" + html.unescape(f.group(1))
+            out[(int(m.group(2)), column_index(m.group(1)))] = "=" + html.unescape(f.group(1))
         return out
 
     def grid(self, tab: str) -> list[list[Cell | None]]:

@@ -1,0 +1,97 @@
+"""The 1904 date system: Excel on old Macs stores day numbers from 1904-01-01, 1,462 days later.
+
+Office.js sends dates as the workbook's own serial numbers and no runtime says which system
+the workbook uses, so ICP_MODEL is told (``IF(DATE(1904,1,1)=0,1904,1900)``) and the cell
+carries it. Files say it themselves (``<workbookPr date1904="1"/>``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from excel_support import model_ranges, office_js, office_js_runtime
+
+from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts
+from icp_sheets.excel.formulas import DATE_SYSTEM, model_formula
+from icp_sheets.excel.values import read_model_cell
+
+VALUE_ERROR = {"type": "Error", "errorType": "Value"}
+SHIFT = (dt.date(1904, 1, 1) - dt.date(1899, 12, 30)).days  # computed here, not taken from the package
+
+
+@pytest.fixture(scope="module")
+def excel() -> Iterator[ModuleType]:
+    with office_js_runtime() as (module, _server):
+        yield module
+
+
+def in_1904(rows: list[list[Any]]) -> list[list[Any]]:
+    """Office.js cells of a 1904-system workbook: every date serial 1,462 lower."""
+    return [[c - SHIFT if isinstance(c, int) and c > 20_000 else c for c in row] for row in rows]
+
+
+def ranges_1904() -> list[list[list[Any]]]:
+    """The model tabs as Office.js sends them from a 1904 workbook (the As-of date is a serial)."""
+    return [in_1904(office_js(r)) for r in model_ranges()]
+
+
+def rows_1904() -> list[list[Any]]:
+    return in_1904(office_js([[a[c] for c in ACCOUNT_COLUMNS] for a in example_accounts()]))
+
+
+def test_a_1904_workbook_told_its_date_system_scores_as_the_1900_one(excel: ModuleType) -> None:
+    rows = office_js([[a[c] for c in ACCOUNT_COLUMNS] for a in example_accounts()])
+    plain = excel.model_from_ranges(*[office_js(r) for r in model_ranges()])[1]
+    told = excel.model_from_ranges(*ranges_1904(), dates=[[1904]])[1]
+    assert read_model_cell(told).date_system == 1904 and read_model_cell(told).model.settings.as_of == AS_OF
+    expected = excel.results(plain, [list(ACCOUNT_COLUMNS)], rows)
+    assert excel.results(told, [list(ACCOUNT_COLUMNS)], rows_1904()).rows == expected.rows
+    as_of = AS_OF + dt.timedelta(days=30)
+    later = excel.results(plain, [list(ACCOUNT_COLUMNS)], rows, office_js(as_of))
+    assert excel.results(told, [list(ACCOUNT_COLUMNS)], rows_1904(), in_1904(office_js(as_of))).rows == later.rows
+
+
+def test_a_1904_workbook_not_told_reads_every_date_four_years_early(excel: ModuleType) -> None:
+    """Why the argument exists: the same cells read in the 1900 system are other days."""
+    cell = excel.model_from_ranges(*ranges_1904())[1]
+    assert read_model_cell(cell).model.settings.as_of == AS_OF - dt.timedelta(days=SHIFT)
+
+
+def test_the_date_system_argument_takes_only_1900_or_1904(excel: ModuleType) -> None:
+    shown = excel.icp_model(*ranges_1904(), None, [[1905]])
+    assert shown == [[VALUE_ERROR]]
+    why = excel.icp_why(shown[0][0], [list(ACCOUNT_COLUMNS)], rows_1904()[:1])
+    assert "date_system is '1905'; give 1900 or 1904" in why[0][0]
+
+
+def test_the_live_model_formula_lets_excel_say_its_date_system() -> None:
+    formula = model_formula({t: f"{t}[#All]" for t in ("ICP", "Anti-ICP", "Signals", "Settings", "Personas")})
+    assert formula.endswith(f", , {DATE_SYSTEM})") and DATE_SYSTEM == "IF(DATE(1904,1,1)=0,1904,1900)"
+
+
+def test_a_1904_workbook_file_reads_its_date_cells_on_their_own_days(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from icp_sheets.io.tables import read_table
+
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    book.active.append(["Company", "Last funding date"])
+    book.active.append(["Acme", dt.date(2025, 1, 1)])
+    book.save(tmp_path / "mac.xlsx")
+    assert 'date1904="1"' in _workbook_xml(tmp_path / "mac.xlsx"), "the file is in the 1904 system"
+    frame = read_table(tmp_path / "mac.xlsx").frame
+    assert frame["Last funding date"].tolist() == [dt.date(2025, 1, 1)]
+
+
+def _workbook_xml(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/workbook.xml").decode()
