@@ -139,7 +139,7 @@ def score_accounts_file(
             options = csv_options or CsvOptions()
             write_csv(run.frame, partial, headers=export.headers, bom=options.bom, delimiter=options.delimiter)
         else:
-            from icp_sheets.io.xlsx_style import write_scored_xlsx  # openpyxl only when writing xlsx
+            from icp_sheets.io.xlsx_writer import write_scored_xlsx  # openpyxl only when writing xlsx
 
             shown = typed_for_workbook(run.frame, len(export.headers)) if export.text else run.frame
             write_scored_xlsx(partial, shown, result_columns, settings=model.settings)

@@ -35,8 +35,8 @@ from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_account
 from icp_sheets.io import layout
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.template import LIVE_FUNCTIONS_STEPS, write_template
-from icp_sheets.io.xlsx_cells import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
-from icp_sheets.io.xlsx_style import table_name, write_scored_xlsx
+from icp_sheets.io.xlsx_cell_style import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
+from icp_sheets.io.xlsx_writer import table_name, write_scored_xlsx
 from icp_sheets.jobs import write_example_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -330,7 +330,7 @@ def out(value: Any) -> Any:
 
 
 # Text a script writes as a cell *value* is read by Excel as if typed: '=…', '+2 Employees…' or
-# '@SUM(1)' would become formulas. (xlsx_cells has the same list but imports openpyxl,
+# '@SUM(1)' would become formulas. (xlsx_cell_style has the same list but imports openpyxl,
 # which the Pyodide path must not.)
 
 

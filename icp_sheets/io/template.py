@@ -3,7 +3,7 @@
 Every tab comes from :mod:`icp_sheets.io.layout` (names, headers, notes,
 drop-down choices) and :func:`layout.model_rows`, so the template, the reader
 and the Google sync can never disagree on a header. Cells go through
-:mod:`icp_sheets.io.xlsx_style`, the same writer as scored output.
+:mod:`icp_sheets.io.xlsx_writer`, the same writer as scored output.
 
 Protection: only ``Start here`` and ``Settings`` are protected (no password).
 Excel cannot grow a table on a protected sheet, so the list tabs, where people
@@ -49,7 +49,7 @@ from icp_sheets.core.names import (
     header_key,
 )
 from icp_sheets.io import layout
-from icp_sheets.io.xlsx_cells import (
+from icp_sheets.io.xlsx_cell_style import (
     BODY_FONT,
     FONT_NAME,
     FONT_SIZE,
@@ -59,7 +59,7 @@ from icp_sheets.io.xlsx_cells import (
     result_column,
     text_lines,
 )
-from icp_sheets.io.xlsx_style import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
+from icp_sheets.io.xlsx_writer import SheetSpec, XlsxBook, data_column, frame_rows, protect, setup_page
 
 # The opening of the 'Live scores in Excel' section; the set-up per runtime and the exact formulas
 # for this workbook's tables follow it, from the caller's LiveSteps (the Excel front-end's

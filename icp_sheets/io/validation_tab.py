@@ -24,8 +24,8 @@ from icp_sheets.core.models import DISQUALIFIED
 from icp_sheets.core.values import FORMULA_STARTS, parse_date, parse_number
 from icp_sheets.evidence.validate import GROUP_COLUMNS, RunFigures, ValidationReport
 from icp_sheets.io.workbook_edit import open_workbook
-from icp_sheets.io.xlsx_cells import BODY_FONT, BOLD_FONT, HEADER_FONT, RESULT_HEADER_FILL, cell_value
-from icp_sheets.io.xlsx_style import setup_page
+from icp_sheets.io.xlsx_cell_style import BODY_FONT, BOLD_FONT, HEADER_FONT, RESULT_HEADER_FILL, cell_value
+from icp_sheets.io.xlsx_writer import setup_page
 
 TAB = "Validation"
 HISTORY = "Run history"

@@ -24,7 +24,7 @@ from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import FORMULA_STARTS, is_empty, norm_text
 from icp_sheets.evidence.learn import LearnReport
 from icp_sheets.io import layout
-from icp_sheets.io.xlsx_cells import cell_value
+from icp_sheets.io.xlsx_cell_style import cell_value
 
 
 def open_workbook(path: Path) -> Workbook:

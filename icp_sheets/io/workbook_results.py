@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.names import header_key
 from icp_sheets.io.tables import Table
-from icp_sheets.io.xlsx_style import CellWriter, header_cell, result_column
+from icp_sheets.io.xlsx_writer import CellWriter, header_cell, result_column
 
 
 def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:

@@ -1,7 +1,9 @@
 """How one cell of a written table looks, and how its value is written safely.
 
 Shared by the template, scored xlsx output and the in-place result filler, so
-a result looks the same wherever it is written.
+a result looks the same wherever it is written. Cell level only: fonts, fills,
+number formats, the safe value and one data row's XML; tabs and workbooks are
+:mod:`icp_sheets.io.xlsx_writer`'s.
 
 Untrusted text never becomes a formula: openpyxl turns any string that starts
 with ``=`` into a formula (``openpyxl/cell/cell.py``, ``_bind_value``), so every
