@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.problems import Code, IcpError, Severity
+from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 from icp_sheets.core.scoring import score
 from icp_sheets.core.values import FORMULA_STARTS
 from icp_sheets.example import example_accounts, example_model
@@ -38,7 +38,7 @@ def _csv_text(frame: pd.DataFrame, delimiter: str = ",") -> str:
     return out.getvalue()
 
 
-def _scored(path: Path, model: IcpModel = MODEL, **options: object) -> tuple[pd.DataFrame, list]:
+def _scored(path: Path, model: IcpModel = MODEL, **options: object) -> tuple[pd.DataFrame, list[Problem]]:
     out = path.with_name(path.stem + ".out.csv")
     run = score_accounts_file(model, path, out, force=True, **options)  # type: ignore[arg-type]
     assert run.accounts_file is not None
@@ -47,7 +47,7 @@ def _scored(path: Path, model: IcpModel = MODEL, **options: object) -> tuple[pd.
 
 
 def _expected(frame: pd.DataFrame | None = None) -> list[float]:
-    return score(MODEL, _canonical() if frame is None else frame)["icp_score"].tolist()
+    return [float(s) for s in score(MODEL, _canonical() if frame is None else frame)["icp_score"]]
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_xlsx_output_keeps_text_as_text_and_numbers_as_numbers(tmp_path: Path) -
     assert cells["Count"] == -5 and cells["Employees"] == int(frame.loc[0, "Employees"])
 
 
-_CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+_CELL = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=12)
 
 
 @settings(max_examples=40, deadline=None)
