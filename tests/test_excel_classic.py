@@ -127,6 +127,10 @@ def test_a_block_still_spills_as_a_column(classic: dict[str, object]) -> None:
 
 
 def test_an_error_cell_gives_the_reason_as_text_on_the_classic_add_in(classic: dict[str, object]) -> None:
-    """The VBA wrapper cannot pass an Excel error value on (xlwings issue #776): the reason shows."""
+    """The VBA wrapper cannot pass an Excel error value on (xlwings issue #776): the reason shows.
+
+    The wrapper xlwings generates returns what Python returns, and on a failure the error's
+    description as text, so text is what any error path ends as there."""
+    assert "failed:\n    icp_score = Err.Description" in str(classic["vba"])
     assert classic["broken"] == "#ICP! 'Employees' is #N/A in this row; fix that cell or the formula behind it"
     assert classic["broken_why"] == "#N/A: 'Employees' is #N/A in this row; fix that cell or the formula behind it"

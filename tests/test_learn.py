@@ -161,7 +161,8 @@ def test_cli_appends_proposals_to_a_new_workbook(tmp_path: Path) -> None:
 def test_cli_refuses_without_writing(tmp_path: Path) -> None:
     workbook, noise_csv = command_inputs(tmp_path, customers(60, 60, seed=2, noise=True), "noise.csv")
     result = CliRunner().invoke(cli, ["learn", str(workbook), str(noise_csv)])
-    assert result.exit_code == 1 and "No attribute separates" in result.stdout
+    assert result.exit_code == 2 and "No attribute separates" in result.stdout  # bad input: exit 2
+    assert "error: " in result.stderr and "nothing proposed" in result.stderr
     assert not (tmp_path / "icp.learned.xlsx").exists()
     same = CliRunner().invoke(cli, ["learn", str(workbook), str(noise_csv), "-o", str(workbook)])
     assert same.exit_code == 2 and "new workbook" in same.stderr

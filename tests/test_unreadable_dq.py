@@ -114,3 +114,12 @@ def test_the_setting_is_read_from_the_workbook_and_the_summary_counts(tmp_path: 
     book.save(path)
     bad = CliRunner().invoke(cli, ["check", str(path)])
     assert bad.exit_code == 2 and "'maybe' is not one of 'flag', 'disqualify'" in bad.output
+
+
+def test_the_check_is_said_once_not_again_among_the_points(
+    model: IcpModel, account: Callable[..., pd.DataFrame]
+) -> None:
+    """'Employees unknown' leads as a check; the fit part saying the same is not repeated after it."""
+    why = str(score(model, account(Employees="n/a"))["icp_why"].iloc[0])
+    assert why.startswith("Check: Employees unknown ('n/a')")
+    assert why.count("Employees unknown") == 1

@@ -14,7 +14,7 @@ import click
 from icp_sheets.cli import cli
 from icp_sheets.core.conditions import KINDS
 from icp_sheets.core.names import RESULT_NOTES
-from icp_sheets.core.problems import CODE_HELP
+from icp_sheets.core.problems import CODE_HELP, EXIT_HELP, EXIT_OF, Exit
 from icp_sheets.io.layout import SETTING_ROWS, TABS
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
@@ -47,6 +47,12 @@ def reference() -> str:
     out += [f"| `{name}` | {note} |" for name, note in RESULT_NOTES.items()]
     out += ["", "## Problem codes", "", "| code | meaning |", "|---|---|"]
     out += [f"| `{code.value}` | {text} |" for code, text in CODE_HELP.items()]
+    out += ["", "## Exit codes", "", "Every command exits with one of these; the problem's code picks it.", ""]
+    out += ["| exit | meaning | problem codes |", "|---|---|---|"]
+    for exit_code, text in EXIT_HELP.items():
+        codes = [f"`{c.value}`" for c, e in EXIT_OF.items() if e is exit_code]
+        shown = ", ".join(codes) if codes else ("every other code" if exit_code is Exit.BAD_INPUT else "")
+        out.append(f"| {int(exit_code)} | {text} | {shown} |")
     return "\n".join(out) + "\n"
 
 

@@ -1,8 +1,9 @@
 """The `icp-sheets` command group and how it reports problems.
 
-Problems go to stderr, one line each; a problem that stops the run exits 2
-with no traceback (``--debug`` shows one). Commands live in their own modules
-and attach themselves to :data:`cli`.
+Problems go to stderr, one line each; an :class:`IcpError` stops the run with the
+exit code its problem code maps to (:data:`EXIT_OF`, the one place exit codes are
+chosen) and no traceback (``--debug`` shows one). Commands live in their own
+modules and attach themselves to :data:`cli`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from icp_sheets.core.problems import IcpError, Problem, Severity
+from icp_sheets.core.problems import Exit, IcpError, Problem, Severity
 
 
 class _Group(click.Group):
@@ -26,7 +27,7 @@ class _Group(click.Group):
             if ctx.params.get("debug"):
                 raise
             report(exc.problems)
-            sys.exit(exc.exit_code)
+            sys.exit(int(exc.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -40,7 +41,7 @@ class _Group(click.Group):
                 "details and report it.",
                 err=True,
             )
-            sys.exit(1)
+            sys.exit(int(Exit.CANNOT_GO_ON))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -105,7 +105,7 @@ def learn_command(
     appended to the ICP and Anti-ICP tabs of a copy of WORKBOOK (default:
     WORKBOOK.learned.xlsx), each marked 'proposed' with its evidence. WORKBOOK itself is
     never changed. With too few customers, or no real contrast, nothing is proposed and
-    the exit code is 1.
+    the exit code is 2.
     """
     if output is not None and output.resolve() == workbook.resolve():
         raise IcpError(
@@ -125,7 +125,9 @@ def learn_command(
     for line in found.lines():
         click.echo(line)
     if found.refusal:
-        raise SystemExit(1)
+        raise IcpError(
+            Problem(Code.NOT_ENOUGH_EVIDENCE, "nothing proposed; the lines above say why and what to add", table.name)
+        )
     with replacing(target) as partial:
         written = write_proposals(workbook, partial, found)
     for line in written.lines():

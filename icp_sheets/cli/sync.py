@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from icp_sheets.cli.app import cli, report
+from icp_sheets.core.problems import Code, IcpError, Problem
 
 if TYPE_CHECKING:
     from icp_sheets.sheets.client import Connection
@@ -111,10 +112,9 @@ def sync(
 
     Rows are matched by the icp_id column the tool adds, columns by header. A cell
     changed on both sides is a conflict: reported, and left alone unless you pass
-    --prefer. The exit code is 3 when conflicts are left.
+    --prefer. The exit code is 3 when conflicts are left, 1 when Google Sheets fails.
     """
     _require_gspread()
-    from icp_sheets.sheets.http import SheetsError
     from icp_sheets.sheets.merge import Side
     from icp_sheets.sheets.sync import Mode
     from icp_sheets.sheets.sync import sync as run_sync
@@ -125,24 +125,22 @@ def sync(
         mode, workbook = args[0], Path(args[1])
     else:
         raise click.UsageError(f"expected [{'|'.join(MODES[1:])}] WORKBOOK, got {' '.join(args)!r}")
-    try:
-        conn, used = _connect(sheet, workbook, credentials, api_url)
-        result = run_sync(
-            workbook, conn, Mode(mode), prefer=Side(prefer) if prefer else None, remember=used if sheet else None
-        )
-    except SheetsError as exc:
-        raise click.ClickException(str(exc)) from None
+    conn, used = _connect(sheet, workbook, credentials, api_url)
+    result = run_sync(
+        workbook, conn, Mode(mode), prefer=Side(prefer) if prefer else None, remember=used if sheet else None
+    )
     for line in result.lines():
         click.echo(line)
     verb = "Would sync" if result.mode is Mode.STATUS else ("Synced" if result.wrote else "Checked")
     click.echo(f"{verb} {workbook.name} with the sheet in {result.requests} requests.", err=True)
     if result.unresolved:
-        click.echo(
-            f"{len(result.unresolved)} conflicts left as they are; rerun with --prefer workbook or "
-            f"--prefer sheet, or edit one side.",
-            err=True,
+        raise IcpError(
+            Problem(
+                Code.SYNC_CONFLICTS,
+                f"{len(result.unresolved)} conflicts left as they are; rerun with --prefer workbook or "
+                f"--prefer sheet, or edit one side.",
+            )
         )
-        raise SystemExit(3)
 
 
 @cli.command()
@@ -165,13 +163,9 @@ def refresh(
     sheet in its Settings when --sheet is not given.
     """
     _require_gspread()
-    from icp_sheets.sheets.http import SheetsError
     from icp_sheets.sheets.refresh import refresh as run_refresh
 
-    try:
-        conn, _ = _connect(sheet, workbook, credentials, api_url)
-        result = run_refresh(conn, as_of=as_of.date() if as_of else None)
-    except SheetsError as exc:
-        raise click.ClickException(str(exc)) from None
+    conn, _ = _connect(sheet, workbook, credentials, api_url)
+    result = run_refresh(conn, as_of=as_of.date() if as_of else None)
     report(result.warnings)
     click.echo(result.line())

@@ -49,7 +49,7 @@ class Explainer:
             combo, pairs = _factorize(combo * len(distinct) + codes, len(texts) * len(distinct))
             before, after = texts[pairs // len(distinct)], distinct[pairs % len(distinct)]
             texts = np.array(
-                [f"{a}{SEPARATOR}{b}" if a and b else a or b for a, b in zip(before, after, strict=True)],
+                [_joined(a, b) for a, b in zip(before, after, strict=True)],
                 dtype=object,
             )
         # Two combinations can read alike (a part that says nothing); categories must be unique.
@@ -67,3 +67,15 @@ def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     uniques = np.flatnonzero(present)
     remap = np.cumsum(present) - 1
     return remap[key], uniques
+
+
+def _joined(said: str, more: str) -> str:
+    """``said`` and ``more``, unless ``said`` already says it (``Check: Employees unknown ('n/a')``
+    leads, so the fit part ``Employees unknown ('n/a')`` is not repeated after it)."""
+    if not more:
+        return said
+    if not said:
+        return more
+    if any(part == more or part.endswith(f": {more}") for part in said.split(SEPARATOR)):
+        return said
+    return f"{said}{SEPARATOR}{more}"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from enum import IntEnum, StrEnum
+from typing import Any, ClassVar
 
 
 class Severity(StrEnum):
@@ -55,6 +55,13 @@ class Code(StrEnum):
     FLOOR_ABOVE_POINTS = "floor-above-points"
     DUPLICATE_ROW = "duplicate-row"
     MISSING_ACTION = "missing-action"
+    BAD_ARGUMENT = "bad-argument"
+    ERROR_INPUT = "error-input"
+    BAD_LAYOUT = "bad-layout"
+    NOT_ENOUGH_EVIDENCE = "not-enough-evidence"
+    SHEETS_REFUSED = "sheets-refused"
+    SHEETS_UNAVAILABLE = "sheets-unavailable"
+    SYNC_CONFLICTS = "sync-conflicts"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -89,6 +96,13 @@ CODE_HELP: dict[Code, str] = {
     Code.FLOOR_ABOVE_POINTS: "A signal's decay floor is above its own points, so it scores the floor all window long.",
     Code.DUPLICATE_ROW: "An ICP or Signals row repeats an earlier one: a copied signal counts twice.",
     Code.MISSING_ACTION: "A priority cell (A1…C3) has no action, so reps landing there see no next step.",
+    Code.BAD_ARGUMENT: "An Excel function was given a range or value it cannot use (the cell shows #VALUE!).",
+    Code.ERROR_INPUT: "A cell an Excel function needs shows an error itself (the cell shows #N/A).",
+    Code.BAD_LAYOUT: "A table's columns cannot be referenced safely by the live Excel formulas.",
+    Code.NOT_ENOUGH_EVIDENCE: "`learn` has too few best or worst customers to propose rules from.",
+    Code.SHEETS_REFUSED: "Google Sheets, or the credentials for it, refused what the sync or refresh needed.",
+    Code.SHEETS_UNAVAILABLE: "Google Sheets kept failing after the allowed retries; nothing was half-written.",
+    Code.SYNC_CONFLICTS: "The sync finished but cells changed on both sides were left for a person to decide.",
 }
 
 
@@ -129,10 +143,47 @@ def actionable(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity is not Severity.INFO]
 
 
-class IcpError(Exception):
-    """The one error family for "cannot go on"; carries every problem found."""
+class Exit(IntEnum):
+    """The command's exit codes; :data:`EXIT_OF` picks one for every problem code."""
 
-    def __init__(self, problems: Problem | Iterable[Problem], *, exit_code: int = 2) -> None:
+    DONE = 0
+    CANNOT_GO_ON = 1  # a service or the network failed (or a bug): try again later
+    BAD_INPUT = 2  # bad input or a refused write: fix what the message says and rerun
+    CONFLICTS = 3  # a sync finished with conflicts left for a person
+
+
+EXIT_HELP: dict[Exit, str] = {
+    Exit.DONE: "Done (warnings may have been printed).",
+    Exit.CANNOT_GO_ON: "Cannot go on: Google Sheets or the network failed (nothing was half-written; try again "
+    "later), or an unexpected error (a bug: rerun with --debug and report it).",
+    Exit.BAD_INPUT: "Bad input or a refused write: fix what the message says and rerun. Also click's usage errors.",
+    Exit.CONFLICTS: "A sync finished with conflicts left; rerun with --prefer or edit one side.",
+}
+
+# Every code not listed here is bad input (exit 2).
+EXIT_OF: dict[Code, Exit] = {
+    Code.SHEETS_REFUSED: Exit.CANNOT_GO_ON,
+    Code.SHEETS_UNAVAILABLE: Exit.CANNOT_GO_ON,
+    Code.SYNC_CONFLICTS: Exit.CONFLICTS,
+}
+
+
+class IcpError(Exception):
+    """The one error family for "cannot go on"; carries every problem found.
+
+    A subclass raised with just a message gets its ``code``; the exit code follows from the
+    first error's code (:data:`EXIT_OF`), so it is chosen in one place.
+    """
+
+    code: ClassVar[Code] = Code.BAD_ARGUMENT
+
+    def __init__(self, problems: str | Problem | Iterable[Problem]) -> None:
+        if isinstance(problems, str):
+            problems = Problem(self.code, problems)
         self.problems = (problems,) if isinstance(problems, Problem) else tuple(problems)
-        self.exit_code = exit_code
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def exit_code(self) -> Exit:
+        first = next(iter(errors(self.problems) or self.problems), None)
+        return Exit.BAD_INPUT if first is None else EXIT_OF.get(first.code, Exit.BAD_INPUT)

@@ -354,7 +354,8 @@ def nice_ladder(numbers: np.ndarray) -> np.ndarray:
     ladder = np.array(
         [
             m * 10.0**e
-            for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+            # 10.0**309 overflows; a float's largest power of ten is 308
+            for e in range(math.floor(math.log10(low)) - 1, min(math.ceil(math.log10(high)) + 1, 309))
             for m in _MANTISSAS
         ]
     )

@@ -23,6 +23,7 @@ from icp_sheets.core.names import (
     SIGNALS,
     find_column,
 )
+from icp_sheets.core.problems import Code, IcpError
 
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
@@ -31,8 +32,10 @@ MODEL_ARGUMENT_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL'
 DATE_SYSTEM = "IF(DATE(1904,1,1)=0,1904,1900)"
 
 
-class LayoutError(ValueError):
+class LayoutError(IcpError, ValueError):
     """The table's columns cannot be referenced safely; the message says what to move."""
+
+    code = Code.BAD_LAYOUT
 
 
 def column_ref(name: str) -> str:

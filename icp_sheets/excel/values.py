@@ -51,12 +51,16 @@ DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of 
 Cells = tuple[tuple[Any, ...], ...]
 
 
-class CellError(ValueError):
+class CellError(IcpError, ValueError):
     """An argument Excel passed cannot be used: the cell shows ``#VALUE!``, ICP_WHY the message."""
+
+    code = Code.BAD_ARGUMENT
 
 
 class MissingInput(CellError):
     """A required input is an error cell: the cell shows ``#N/A``, ICP_WHY the message."""
+
+    code = Code.ERROR_INPUT
 
 
 VALUE = "Value"  # Office.js errorType of #VALUE!
@@ -272,14 +276,21 @@ def accounts_table(
     """
     wanted = list(date_columns)
     dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
-    cleaned = [_blank_zeros(tuple(None if isinstance(v, ErrorCell) else v for v in row), dates) for row in rows]
+    cleaned = [_blank_zeros(_no_errors(row), dates) for row in rows]
     if system != DATE_SYSTEMS[0]:
         cleaned = [tuple(as_1900_serial(v, system) if i in dates else v for i, v in enumerate(r)) for r in cleaned]
     return table_from_values("Accounts", [list(header), *cleaned])
 
 
+def _no_errors(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with error cells blank; most rows have none, found by a C-level scan of the types."""
+    if ErrorCell not in map(type, row):
+        return row
+    return tuple(None if isinstance(v, ErrorCell) else v for v in row)
+
+
 def _blank_zeros(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
-    if not any(_is_zero(row[i]) for i in positions if i < len(row)):
+    if 0 not in [row[i] for i in positions if i < len(row)]:  # C-level ==; False == 0 too, sorted out below
         return row
     return tuple(None if i in positions and _is_zero(v) else v for i, v in enumerate(row))
 

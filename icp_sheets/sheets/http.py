@@ -31,19 +31,23 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
 
+from icp_sheets.core.problems import Code, IcpError
+
 GOOGLE_SHEETS_URL = "https://sheets.googleapis.com"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _IDEMPOTENT_POST = re.compile(r"/values(:batchUpdate|:batchClear|:batchGet|/[^/]+:clear)$")
 
 
-class SheetsError(Exception):
+class SheetsError(IcpError):
     """The sync or refresh cannot go on; the message says what to do. Nothing was half-written."""
 
-    exit_code = 1
+    code = Code.SHEETS_REFUSED
 
 
 class SheetsUnavailable(SheetsError):
     """Google kept refusing or failing after the allowed attempts."""
+
+    code = Code.SHEETS_UNAVAILABLE
 
 
 BROKEN = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
