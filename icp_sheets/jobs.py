@@ -23,12 +23,14 @@ from icp_sheets.core.names import (
     find_tab,
 )
 from icp_sheets.core.personas import match_personas
-from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import flagged, resolve_columns, score, score_tab
-from icp_sheets.io.csv_out import write_csv
+from icp_sheets.core.problems import Code, IcpError, Problem, errors
+from icp_sheets.core.scoring import flagged, score, score_tab
+from icp_sheets.io.accounts import AccountsFile, read_accounts
+from icp_sheets.io.csv_out import CsvOptions, write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
-from icp_sheets.io.tables import Table, read_table, read_workbook
+from icp_sheets.io.tables import Table, read_workbook
+from icp_sheets.io.workbook_values import typed_for_workbook
 
 Stage = Callable[[str], None]
 
@@ -48,6 +50,7 @@ class ScoreRun:
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
+    accounts_file: AccountsFile | None = None
 
     def tier_counts(self) -> dict[str, int]:
         if self.frame is None or "icp_tier" not in self.frame:
@@ -84,32 +87,6 @@ def check_output(
         raise IcpError(Problem(Code.UNREADABLE_FILE, "must end in .csv or .xlsx", tab=str(output)))
 
 
-def _is_contacts(model: IcpModel, frame: pd.DataFrame) -> bool:
-    has_title = find_column(frame.columns, "Title") is not None
-    return has_title and any(find_column(frame.columns, c) is None for c in model.required_columns())
-
-
-@dataclass(frozen=True)
-class Accounts:
-    """An accounts (or contacts) file read and checked exactly as `score` will use it."""
-
-    table: Table
-    frame: pd.DataFrame
-    contacts: bool  # a contact list to match to personas, not accounts to score
-
-
-def read_accounts(model: IcpModel, path: Path, *, sheet: str | None = None) -> Accounts:
-    """Read ``path`` and resolve the model's columns in it, raising every problem `score` would stop on.
-
-    `check` and `score` both come through here, so a file one refuses the other refuses too.
-    """
-    table = read_table(path, sheet)
-    if _is_contacts(model, table.frame):
-        return Accounts(table, table.frame, contacts=True)
-    resolve_columns(model, list(table.frame.columns), tab=table.name)
-    return Accounts(table, table.frame, contacts=False)
-
-
 def score_accounts_file(
     model: IcpModel,
     accounts: Path,
@@ -119,43 +96,60 @@ def score_accounts_file(
     force: bool = False,
     stage: Stage = _quiet,
     inputs: Sequence[Path] = (),
+    tab: str | None = None,
+    csv_options: CsvOptions | None = None,
+    on_read: Callable[[AccountsFile], None] = lambda _: None,
 ) -> ScoreRun:
     """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
 
-    ``inputs`` are the run's other files (the workbook): the output may be none of them.
+    ``inputs`` are the run's other files (the workbook): the output may be none of them;
+    ``on_read`` sees how the file was read before anything can stop the run.
+    Every input cell goes out as it came in; blank rows keep their place with blank results.
     """
     output = output or default_output(accounts)
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
     stage("Reading")
-    read = read_accounts(model, accounts)
-    frame = read.frame
-    run = ScoreRun(model)
+    read = read_accounts(model, accounts, tab)
+    on_read(read)
+    export = read.export
+    frame = export.table.frame
+    run = ScoreRun(model, accounts_file=read)
     stage("Scoring")
     result_columns: tuple[str, ...]
+    keep = ~export.blank
     if read.contacts:
-        results = match_personas(model, frame)
-        run.contacts = len(frame)
+        results = _spread(match_personas(model, frame.loc[keep]), frame.index)
+        run.contacts = int(keep.sum())
         result_columns = CONTACT_RESULT_COLUMNS
     else:
-        frame, results = score_tab(model, read.table.name, frame, as_of, row=None)
+        if not read.match.ok:
+            raise IcpError(errors(read.match.problems))
+        results = _spread(score(model, read.scoring_frame(), as_of), frame.index)
         result_columns = RESULT_COLUMNS
-        run.flagged = flagged(results)
-        if find_column(frame.columns, "Title") is not None:
-            results = pd.concat([results, match_personas(model, frame)], axis=1)
+        run.flagged = flagged(results.loc[keep])
+        if read.has_title:
+            results = pd.concat([results, _spread(match_personas(model, frame.loc[keep]), frame.index)], axis=1)
             result_columns = (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)
-        run.rows = len(frame)
+        run.rows = int(keep.sum())
     run.frame = with_results(frame, results)
     stage("Writing")
     with replacing(output) as partial:
         if output.suffix.casefold() == ".csv":
-            write_csv(run.frame, partial)
+            options = csv_options or CsvOptions()
+            write_csv(run.frame, partial, headers=export.headers, bom=options.bom, delimiter=options.delimiter)
         else:
             from icp_sheets.io.xlsx_writer import write_scored_xlsx  # openpyxl only when writing xlsx
 
-            write_scored_xlsx(partial, run.frame, result_columns, settings=model.settings)
+            shown = typed_for_workbook(run.frame, len(export.headers)) if export.text else run.frame
+            write_scored_xlsx(partial, shown, result_columns, settings=model.settings)
     run.output = output
     return run
+
+
+def _spread(results: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Results of the scored rows on every row: blank rows get blank results."""
+    return results if len(results) == len(index) else results.reindex(index)
 
 
 def score_workbook(

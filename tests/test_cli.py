@@ -77,7 +77,7 @@ def test_untrusted_text_never_becomes_a_formula(workbook: Path, tmp_path: Path) 
     frame.loc[1, "Company"], frame.loc[2, "Company"] = "+1-1 Holdings", "@SUM(1)"
     frame.to_csv(source, index=False)
     run("score", workbook, source, "-o", "out.csv", cwd=tmp_path)
-    with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "out.csv").open(newline="", encoding="utf-8-sig") as handle:
         companies = [row["Company"] for row in csv.DictReader(handle)][:3]
     assert companies == ['\'=HYPERLINK("http://x","y")', "'+1-1 Holdings", "'@SUM(1)"]
     run("score", workbook, source, "-o", "out.xlsx", cwd=tmp_path)

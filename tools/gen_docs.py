@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli import cli
+from icp_sheets.core.aliases import vendor_table
 from icp_sheets.core.conditions import KINDS
 from icp_sheets.core.names import RESULT_NOTES
 from icp_sheets.core.problems import CODE_HELP, EXIT_HELP, EXIT_OF, Exit
@@ -45,6 +46,9 @@ def reference() -> str:
     out += [f"| {s.label} | {s.note} |" for s in SETTING_ROWS]
     out += ["", "## Result columns", "", "| column | meaning |", "|---|---|"]
     out += [f"| `{name}` | {note} |" for name, note in RESULT_NOTES.items()]
+    out += ["", "## Vendor aliases", "", "Headers an export may use for a model column of that name", ""]
+    out += ["| model column | export header | exports |", "|---|---|---|"]
+    out += [f"| {column} | `{header}` | {vendors} |" for column, header, vendors in vendor_table()]
     out += ["", "## Problem codes", "", "| code | meaning |", "|---|---|"]
     out += [f"| `{code.value}` | {text} |" for code, text in CODE_HELP.items()]
     out += ["", "## Exit codes", "", "Every command exits with one of these; the problem's code picks it.", ""]

@@ -8,19 +8,22 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli.app import cli, report
+from icp_sheets.cli.reading import columns_option, show_read, tab_option
 from icp_sheets.core.checks import check_model
-from icp_sheets.core.problems import IcpError, Severity, actionable
-from icp_sheets.core.scoring import score_tab
+from icp_sheets.core.problems import IcpError, Severity, actionable, errors
+from icp_sheets.core.scoring import score
 from icp_sheets.evidence.market import market_check
 from icp_sheets.excel.values import CELL_LIMIT, cell_size, size_problem
+from icp_sheets.io.accounts import read_accounts
 from icp_sheets.io.model_reader import load_model
-from icp_sheets.jobs import read_accounts
 
 
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("accounts", required=False, type=click.Path(path_type=Path, dir_okay=False))
-def check(workbook: Path, accounts: Path | None) -> None:
+@tab_option
+@columns_option
+def check(workbook: Path, accounts: Path | None, tab: str | None, columns: bool) -> None:
     """Validate the ICP in WORKBOOK; with ACCOUNTS, count accounts per tier and the addressable market.
 
     ACCOUNTS may be a whole universe (every company in a region): the market check says how many
@@ -36,15 +39,19 @@ def check(workbook: Path, accounts: Path | None) -> None:
     counts, market, contacts = None, None, None
     if accounts is not None:
         try:
-            read = read_accounts(model, accounts)
+            read = read_accounts(model, accounts, tab)
+            show_read(model, read, columns=columns)
+            if not read.contacts and not read.match.ok:
+                raise IcpError(errors(read.match.problems))
         except IcpError:
             report(warnings, notes=True)  # the model's own warnings, then what `score` would stop on
             raise
         if read.contacts:
-            contacts = len(read.frame)
+            contacts = int((~read.export.blank).sum())
         else:
-            counts = score_tab(model, read.table.name, read.frame, row=None)[1]["icp_tier"].value_counts(sort=False)
-            market = market_check(model, read.frame)
+            frame = read.scoring_frame()
+            counts = score(model, frame)["icp_tier"].value_counts(sort=False)
+            market = market_check(model, frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))
     s = model.settings

@@ -10,6 +10,8 @@ from rich.console import Console
 
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.progress import stages
+from icp_sheets.cli.reading import columns_option, show_read, tab_option
+from icp_sheets.io.csv_out import CsvOptions
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.jobs import ScoreRun, score_accounts_file, score_workbook
 
@@ -43,14 +45,34 @@ def summary(run: ScoreRun) -> str:
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
+@tab_option
+@columns_option
+@click.option("--no-bom", is_flag=True, help="CSV output without the UTF-8 byte order mark Excel needs on Windows.")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab", "|"]),
+    default=",",
+    show_default=True,
+    help="CSV output delimiter (';' for Excel set to a European locale).",
+)
 def score(
-    workbook: Path, accounts: Path | None, output: Path | None, as_of: dt.datetime | None, force: bool, in_place: bool
+    workbook: Path,
+    accounts: Path | None,
+    output: Path | None,
+    as_of: dt.datetime | None,
+    force: bool,
+    in_place: bool,
+    tab: str | None,
+    columns: bool,
+    no_bom: bool,
+    delimiter: str,
 ) -> None:
     """Score ACCOUNTS (.csv/.xlsx) with the ICP in WORKBOOK; without ACCOUNTS, the workbook's own tabs.
 
     The output keeps every input column and row and adds icp_score, icp_fit, icp_timing,
     icp_tier, icp_priority, icp_dq, icp_why and icp_action; contacts (a Title column) get
     icp_persona, icp_role and icp_angle. Inputs are never changed unless you pass --in-place.
+    Every input cell is written back as it was read; CSV output gets a UTF-8 BOM (--no-bom drops it).
     """
     day = as_of.date() if as_of else None
     console = Console(stderr=True)
@@ -61,7 +83,19 @@ def score(
             if in_place:
                 raise click.UsageError("--in-place only applies to a workbook's own tabs; use -o for ACCOUNTS.")
             model, warnings = load_model(workbook)
-            run = score_accounts_file(model, accounts, output, as_of=day, force=force, stage=stage, inputs=[workbook])
+            options = CsvOptions(bom=not no_bom, delimiter="\t" if delimiter == "tab" else delimiter)
+            run = score_accounts_file(
+                model,
+                accounts,
+                output,
+                as_of=day,
+                force=force,
+                stage=stage,
+                inputs=[workbook],
+                tab=tab,
+                csv_options=options,
+                on_read=lambda read: show_read(model, read, columns=columns),
+            )
             run.warnings = warnings
     report(run.warnings)
     click.echo(summary(run), err=True)

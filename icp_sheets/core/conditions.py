@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from icp_sheets.core.distinct import ColumnValues
-from icp_sheets.core.values import is_empty, norm_text, parse_number, shown, split_list, whole
+from icp_sheets.core.values import category_key, is_empty, parse_number, shown, split_list, whole
 
 
 class Op(StrEnum):
@@ -242,9 +242,10 @@ class _Values(Kind):
     """
 
     reads: Reads = Reads.TEXT
+    whole: bool = False  # is / is not: the whole text is one value (LinkedIn's 'Technology, Information and Internet')
 
     def parse(self, rest: str) -> Condition:
-        items = tuple(split_list(rest))
+        items = ((rest.strip(),) if rest.strip() else ()) if self.whole else tuple(split_list(rest))
         if not items:
             raise ConditionError(f"'{self.op.value}' needs at least one value, like '{self.example}'")
         if self.reads is Reads.TEXT and any(item.casefold().startswith("not ") for item in items):
@@ -255,7 +256,7 @@ class _Values(Kind):
         return f"{self.op.value} {', '.join(condition.items)}"
 
     def keys(self, condition: Condition) -> set[str]:
-        return {norm_text(item) for item in condition.items}
+        return {category_key(item) for item in condition.items}
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
         hit = self.hits(condition, values)
@@ -295,8 +296,8 @@ class _ContainsAny(_Values):
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
         if self.negated:
             return f"{fmt_points(points)} {column} without {'/'.join(condition.items)}"
-        present = {norm_text(item) for item in str(raw).replace(";", ",").replace("\n", ",").split(",")}
-        hits = [item for item in condition.items if norm_text(item) in present]
+        present = {category_key(item) for item in split_list(raw)}
+        hits = [item for item in condition.items if category_key(item) in present]
         return f"{fmt_points(points)} {'/'.join(hits)}"
 
 
@@ -380,12 +381,13 @@ KINDS: dict[Op, Kind] = {
         ),
         _Range(Op.AT_LEAST, "at least 500", side="low", open_ends=(False, True), words_shown="{low}+"),
         _Range(Op.AT_MOST, "at most 200", side="high", open_ends=(True, False), words_shown="up to {low}"),
-        _Values(Op.IS, "is Fintech", ("equals",)),
+        _Values(Op.IS, "is Fintech", ("equals",), whole=True),
         _Values(
             Op.IS_NOT,
             "is not North America",
             meaning="Any value but this one; a blank cell is not matched (use 'is blank' for it).",
             negated=True,
+            whole=True,
         ),
         _Values(Op.ONE_OF, "one of Series A, Series B", ("is one of", "in")),
         _Values(

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icp_sheets.core.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
+from icp_sheets.core.formats import AccountColumn
+from icp_sheets.core.values import DateError, category_key, is_blank, parse_bool, parse_date, parse_number, split_list
 
 _EPOCH = dt.date(1970, 1, 1)
 SMALL = 512  # below this many values, a dict beats pandas' hashing machinery by a wide margin
@@ -62,8 +63,9 @@ def is_missing(value: Any) -> bool:
 class ColumnValues:
     """Distinct values of one column (``raw``) and each row's index into them (``codes``)."""
 
-    def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None) -> None:
+    def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None, spec: AccountColumn | None = None) -> None:
         dtype = series.dtype if dtype is None else dtype
+        self.spec = spec
         self.numeric_dtype = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
         self.codes, self.raw = factorize(series)
@@ -92,11 +94,11 @@ class ColumnValues:
 
     @cached_property
     def text(self) -> np.ndarray:
-        return np.array([norm_text(v) for v in self.raw], dtype=object)
+        return np.array([category_key(v) for v in self.raw], dtype=object)
 
     @cached_property
     def items(self) -> list[frozenset[str]]:
-        return [frozenset(norm_text(item) for item in split_list(v)) for v in self.raw]
+        return [frozenset(category_key(item) for item in split_list(v)) for v in self.raw]
 
     @cached_property
     def bools(self) -> np.ndarray:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from icp_sheets.core.conditions import Condition
 from icp_sheets.core.decays import Decay
+from icp_sheets.core.formats import AccountColumn, column_key
 
 
 class Frozen(BaseModel):
@@ -194,13 +195,19 @@ def describe(model: type[BaseModel], field: str) -> str:
 
 
 class IcpModel(Frozen):
-    """A validated ICP: fit criteria, disqualifiers, signals, personas and settings."""
+    """A validated ICP: fit criteria, disqualifiers, signals, personas, settings and column names."""
 
     settings: Settings = Field(default_factory=Settings)
     criteria: tuple[Criterion, ...] = ()
     disqualifiers: tuple[Disqualifier, ...] = ()
     signals: tuple[Signal, ...] = ()
     personas: tuple[Persona, ...] = ()
+    columns: tuple[AccountColumn, ...] = ()
+
+    def column(self, name: str) -> AccountColumn:
+        """The Columns tab's row for ``name`` (any case or spacing), or the default: required, no aliases."""
+        key = column_key(name)
+        return next((c for c in self.columns if column_key(c.name) == key), AccountColumn(name=name))
 
     def scored_columns(self) -> list[str]:
         """Distinct account columns the fit criteria read, in first-use order."""

@@ -17,7 +17,7 @@ import pandas as pd
 from icp_sheets.core.models import IcpModel, Persona
 from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, find_column
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.values import norm_text
+from icp_sheets.core.values import category_key, norm_text
 
 _PHRASES = (
     (r"\bvice[- ]president\b", "vp"), (r"\b[se]vp\b", "vp"), (r"\bv\.?p\.?\b", "vp"),
@@ -26,7 +26,7 @@ _PHRASES = (
     (r"\bsalesops\b", "sales operations"), (r"\badmin\b", "administrator"), (r"&", " and "),
 )  # fmt: skip
 _FILLER = {"of", "the", "for", "and", "a"}
-_NON_WORD = re.compile(r"[^\w+]+")
+_NON_WORD = re.compile(r"(?:[^\w+]|_)+")
 
 
 def title_words(text: object) -> tuple[str, ...]:
@@ -47,7 +47,7 @@ def match_persona(model: IcpModel, title: object, department: object = "", senio
     words = title_words(title)
     if not words:
         return None
-    department_key, seniority_key = norm_text(department), norm_text(seniority)
+    department_key, seniority_key = category_key(department), category_key(seniority)
     best: tuple[tuple[int, ...], Persona] | None = None
     for order, persona in enumerate(model.personas):
         longest = max(
@@ -58,8 +58,8 @@ def match_persona(model: IcpModel, title: object, department: object = "", senio
             continue
         rank = (
             *longest,
-            int(bool(department_key) and department_key == norm_text(persona.department)),
-            int(bool(seniority_key) and seniority_key == norm_text(persona.seniority)),
+            int(bool(department_key) and department_key == category_key(persona.department)),
+            int(bool(seniority_key) and seniority_key == category_key(persona.seniority)),
             -order,
         )
         if best is None or rank > best[0]:
@@ -84,8 +84,8 @@ def match_personas(model: IcpModel, contacts: pd.DataFrame) -> pd.DataFrame:
     keys = pd.DataFrame(
         {
             "title": contacts[title].map(norm_text),
-            "department": contacts[department].map(norm_text) if department else "",
-            "seniority": contacts[seniority].map(norm_text) if seniority else "",
+            "department": contacts[department].map(category_key) if department else "",
+            "seniority": contacts[seniority].map(category_key) if seniority else "",
         }
     )
     codes, distinct = pd.factorize(pd.MultiIndex.from_frame(keys))

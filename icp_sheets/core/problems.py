@@ -27,6 +27,9 @@ class Code(StrEnum):
     MISSING_TAB = "missing-tab"
     MISSING_HEADER = "missing-header"
     MISSING_COLUMN = "missing-column"
+    AMBIGUOUS_COLUMN = "ambiguous-column"
+    RAGGED_ROWS = "ragged-rows"
+    HOW_READ = "how-read"
     UNKNOWN_CONDITION = "unknown-condition"
     BAD_CONDITION = "bad-condition"
     UNREADABLE_NUMBER = "unreadable-number"
@@ -65,6 +68,9 @@ CODE_HELP: dict[Code, str] = {
     Code.MISSING_TAB: "A tab the model needs is not in the workbook.",
     Code.MISSING_HEADER: "A tab lacks a header the model needs.",
     Code.MISSING_COLUMN: "The accounts lack a column the model scores.",
+    Code.AMBIGUOUS_COLUMN: "Two headers of the accounts could be the same model column.",
+    Code.RAGGED_ROWS: "Rows of a CSV have more or fewer cells than its header; each is kept and reported by line.",
+    Code.HOW_READ: "How a file was read: its encoding and delimiter, the tab, the header row, accounts or contacts.",
     Code.UNKNOWN_CONDITION: "A condition does not start with a known word.",
     Code.BAD_CONDITION: "A known condition is written incompletely or with bad numbers.",
     Code.UNREADABLE_NUMBER: "A cell that must hold a number holds something else.",

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize
 from icp_sheets.core.explain import Explainer
@@ -28,39 +29,23 @@ from icp_sheets.core.models import (
     Signal,
     WhenUnreadable,
 )
-from icp_sheets.core.names import RESULT_COLUMNS, header_key, without_results
-from icp_sheets.core.problems import Code, IcpError, Problem
+from icp_sheets.core.names import RESULT_COLUMNS, without_results
+from icp_sheets.core.problems import IcpError, Problem, errors
 
 _EPS = 1e-9
 CHECK = "Check: "  # leads icp_why when an Anti-ICP row could not read the account's cell
 
 
 def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | None = None) -> dict[str, str]:
-    """Map each column the model needs to the accounts' actual header, or raise listing all missing."""
-    found = {}
-    missing = []
-    by_key = {header_key(c): str(c) for c in reversed(columns)}  # the first of equal headers wins
-    for name in model.required_columns():
-        actual = by_key.get(header_key(name))
-        if actual is None:
-            missing.append(name)
-        else:
-            found[name] = actual
-    if missing:
-        listed = ", ".join(f"'{c}'" for c in columns) or "none"
-        raise IcpError(
-            [
-                Problem(
-                    Code.MISSING_COLUMN,
-                    f"the accounts have no column '{name}', which the model scores; "
-                    f"add it or fix the header (columns found: {listed})",
-                    tab=tab,
-                    column=name,
-                )
-                for name in missing
-            ]
-        )
-    return found
+    """Map each column the model needs to the accounts' actual header, or raise with every problem."""
+    return {name: found.header for name, found in _matched(model, columns, tab).found.items()}
+
+
+def _matched(model: IcpModel, columns: Sequence[object], tab: str | None = None) -> ColumnMatch:
+    match = match_columns(model, columns, tab=tab)
+    if not match.ok:
+        raise IcpError(errors(match.problems))
+    return match
 
 
 def _as_of_days(model: IcpModel, as_of: dt.date | pd.Series | None, n: int) -> float | np.ndarray:
@@ -149,22 +134,23 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
     ``as_of`` overrides the model's as-of date; a Series gives each row its own day
     (validation scores each opportunity as of the day it was created).
     """
-    columns = resolve_columns(model, list(accounts.columns))
+    positions = _matched(model, list(accounts.columns)).positions()
     n = len(accounts)
     cache: dict[str, ColumnValues] = {}
     # A handful of rows (one changed row in Excel) is cheaper to read as one object matrix
     # than column by column through pandas.
     matrix = accounts.to_numpy(dtype=object) if n <= SMALL else None
-    position = {str(c): i for i, c in enumerate(accounts.columns)}
     dtypes = list(accounts.dtypes)
 
     def values_of(name: str) -> ColumnValues:
-        actual = columns[name]
-        if actual not in cache:
-            i = position[actual]
-            column = accounts.iloc[:, i] if matrix is None else matrix[:, i]
-            cache[actual] = ColumnValues(column, dtypes[i])
-        return cache[actual]
+        if name not in cache:
+            i = positions.get(name)
+            if i is None:  # not required and not there: blank for every row
+                cache[name] = ColumnValues(np.full(n, None, dtype=object), object, model.column(name))
+            else:
+                column = accounts.iloc[:, i] if matrix is None else matrix[:, i]
+                cache[name] = ColumnValues(column, dtypes[i], model.column(name))
+        return cache[name]
 
     explain = Explainer(n)
     fit = np.zeros(n)

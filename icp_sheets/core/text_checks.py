@@ -15,7 +15,7 @@ from icp_sheets.core import names
 from icp_sheets.core.conditions import Condition, Reads
 from icp_sheets.core.models import Criterion, Disqualifier
 from icp_sheets.core.problems import Code, Problem, Severity
-from icp_sheets.core.values import norm_text
+from icp_sheets.core.values import category_key
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def text_set(condition: Condition) -> TextSet | None:
     """The values an `is` / `one of` condition (or its negation) matches; None for other words."""
     if condition.kind.reads is not Reads.TEXT:
         return None
-    return TextSet(frozenset(norm_text(item) for item in condition.items), condition.kind.negated)
+    return TextSet(frozenset(category_key(item) for item in condition.items), condition.kind.negated)
 
 
 def _warn(code: Code, message: str, row: int | None, column: str) -> Problem:
@@ -72,7 +72,7 @@ def text_band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqu
     """Rows no account can reach (caught above or disqualified) and rows partly caught above."""
     column = bands[0].column
     rules: list[Criterion | Disqualifier] = [*bands, *disqualifiers]
-    shown = {norm_text(item): item for rule in rules for item in rule.condition.items}
+    shown = {category_key(item): item for rule in rules for item in rule.condition.items}
     barred = [(d, s) for d in disqualifiers if (s := text_set(d.condition)) is not None]
     blocked = TextSet()
     for _, dq_values in barred:
@@ -107,7 +107,7 @@ def text_band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqu
 
 
 def _keys(rule: Criterion | Disqualifier) -> set[str]:
-    return {norm_text(item) for item in rule.condition.items}
+    return {category_key(item) for item in rule.condition.items}
 
 
 def _contains_shadowed(

@@ -74,6 +74,17 @@ def norm_text(value: Any) -> str:
     return _SPACE.sub(" ", str(whole(value))).strip().casefold()
 
 
+_CATEGORY_NOISE = re.compile(r"[^\w+#]+|_+")
+
+
+def category_key(value: Any) -> str:
+    """How categories are compared: case, spacing, underscores, hyphens and punctuation do not
+    count, so a CRM's ``SERIES_B`` is ``Series B`` and ``Series-B``. ``+`` and ``#`` do count
+    (``C++`` is not ``C``); text that is nothing but punctuation keeps it."""
+    text = norm_text(value)
+    return _CATEGORY_NOISE.sub("", text) or text
+
+
 def split_list(value: Any) -> list[str]:
     """Items of a list cell (tech stack, a 'one of' list): commas, semicolons, new lines."""
     if is_empty(value):

@@ -30,7 +30,7 @@ import pandas as pd
 from icp_sheets.core.conditions import Condition, Op
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.models import Criterion, Disqualifier, Layer
-from icp_sheets.core.values import norm_text, parse_number, shown, split_list
+from icp_sheets.core.values import category_key, norm_text, parse_number, shown, split_list
 from icp_sheets.evidence.outcomes import OutcomeMap, Outcomes, find_header, outcome_column, read_outcomes, text_keys
 
 SOURCE_HEADERS = ("Source", "Lead source", "Acquisition channel", "Channel")
@@ -441,7 +441,7 @@ def _display_names(values: ColumnValues, is_list: bool) -> dict[str, str]:
     for raw, key in zip(values.raw, values.text, strict=True):
         if is_list:
             for item in split_list(raw):
-                names.setdefault(norm_text(item), item)
+                names.setdefault(category_key(item), item)
         elif key:  # keyed as scoring keys it: 120.0 is '120', whatever str() says
             names.setdefault(key, shown(raw) if isinstance(raw, float) else str(raw).strip())
     return names

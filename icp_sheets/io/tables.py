@@ -36,7 +36,7 @@ class Table:
         return find_column(self.frame.columns, name)
 
 
-def _unique_headers(raw: Sequence[Any]) -> list[str]:
+def unique_headers(raw: Sequence[Any]) -> list[str]:
     headers: list[str] = []
     seen: dict[str, int] = {}
     for i, value in enumerate(raw):
@@ -64,7 +64,7 @@ def table_from_values(name: str, values: Sequence[Sequence[Any]], first_row: int
     width = max([len(header), *(len(r) for r in values[1:])])
     while width and all(len(r) < width or is_empty(r[width - 1]) for r in values):
         width -= 1
-    headers = _unique_headers([*header, *[""] * (width - len(header))][:width])
+    headers = unique_headers([*header, *[""] * (width - len(header))][:width])
     data, rows = [], []
     for offset, row in enumerate(values[1:], start=1):
         cells = [*row[:width], *[None] * (width - len(row))]
@@ -118,7 +118,7 @@ def read_csv(path: Path) -> Table:
             Problem(Code.UNREADABLE_FILE, "its text encoding is unknown; save it as CSV (UTF-8)", tab=path.name)
         )
     frame = arrow.to_pandas(date_as_object=False)
-    frame.columns = _unique_headers([str(c).removeprefix("\ufeff") for c in arrow.column_names])
+    frame.columns = unique_headers([str(c).removeprefix("\ufeff") for c in arrow.column_names])
     blank = frame.isna().all(axis=1).to_numpy()
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     if blank.any():
@@ -158,7 +158,7 @@ def read_workbook(path: Path) -> dict[str, Table]:
     return read_xlsx_sheets(Path(path))
 
 
-def _check_content(path: Path, *, text: bool) -> None:
+def check_content(path: Path, *, text: bool) -> None:
     """An empty file, or binary bytes where text is expected, said plainly before any parser sees it."""
     with path.open("rb") as handle:
         head = handle.read(8192)
@@ -182,7 +182,7 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if not path.exists():
         raise IcpError(Problem(Code.UNREADABLE_FILE, "no such file; check the path", tab=str(path)))
     suffix = path.suffix.casefold()
-    _check_content(path, text=suffix in (".csv", ".txt", ".tsv"))
+    check_content(path, text=suffix in (".csv", ".txt", ".tsv"))
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
