@@ -110,7 +110,7 @@ def _missing(model: IcpModel, name: str, free: dict[str, str], listed: str, tab:
     if not model.column(name).required:
         return Problem(
             Code.MISSING_COLUMN,
-            f"is not in the accounts ({width}); {hint}read as blank for every row, as the Columns tab "
+            f"is not in the accounts ({width}); {hint}read as blank for every row, as the model "
             "says it is not required",
             tab=tab,
             column=name,
@@ -119,7 +119,7 @@ def _missing(model: IcpModel, name: str, free: dict[str, str], listed: str, tab:
     return Problem(
         Code.MISSING_COLUMN,
         f"the accounts have no column '{name}', which the model reads ({width}); {hint}"
-        "rename the header, or add its name to 'Also called' in the Columns tab",
+        f"rename that header to '{name}'",
         tab=tab,
         column=name,
     )
