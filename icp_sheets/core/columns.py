@@ -118,8 +118,7 @@ def _missing(model: IcpModel, name: str, free: dict[str, str], listed: str, tab:
         )
     return Problem(
         Code.MISSING_COLUMN,
-        f"the accounts have no column '{name}', which the model reads ({width}); {hint}"
-        f"rename that header to '{name}'",
+        f"the accounts have no column '{name}', which the model reads ({width}); {hint}rename that header to '{name}'",
         tab=tab,
         column=name,
     )
