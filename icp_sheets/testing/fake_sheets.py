@@ -40,9 +40,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from icp_sheets.core.values import EXCEL_EPOCH, whole
 from icp_sheets.sheets.a1 import GridRange, column_letter, parse_range, rect
 
-EPOCH = dt.date(1899, 12, 30)
 _NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -166,7 +166,7 @@ def parse_input(raw: Any, user_entered: bool) -> Cell | None:
         return Cell(_num(float(stripped.replace(",", ""))), thousands="," in stripped)
     day = _date(stripped)
     if day is not None:
-        return Cell((day - EPOCH).days, is_date=True)
+        return Cell((day - EXCEL_EPOCH).days, is_date=True)
     return Cell(text)
 
 
@@ -182,14 +182,14 @@ def _date(text: str) -> dt.date | None:
 
 
 def _num(x: float) -> int | float:
-    return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**53 else x
+    return whole(x) if abs(x) < 2**53 else x  # beyond 2**53 a float is not the integer typed
 
 
 def _formatted(value: Any, is_date: bool, thousands: bool = False) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if is_date and isinstance(value, int | float):
-        return (EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
     if thousands and isinstance(value, int | float):
         return format(value, ",")
     if isinstance(value, float):
@@ -988,7 +988,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _seconds(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return str(whole(float(value)))
 
 
 def main(argv: list[str] | None = None) -> None:
