@@ -214,6 +214,12 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "trusted_sheet_functions",
         describe(Settings, "trusted_sheet_functions"),
     ),
+    SettingRow(
+        "Sync deletion limit",
+        "sync_deletion_limit",
+        describe(Settings, "sync_deletion_limit"),
+        "number",
+    ),
 )
 
 
