@@ -24,6 +24,8 @@ from icp_sheets.testing.fake_sheets.routes import BOOK, Call, route
 from icp_sheets.testing.fake_sheets.step import Handler, Reply, Step
 
 VISIBILITIES = ("DOCUMENT", "PROJECT")
+# The reference says what is refused (no key, no visibility, a range of several rows, a taken id) but
+# not in what words: the refusals below are the fake's wording, Google's status (400 INVALID_ARGUMENT).
 
 
 def _bad(message: str) -> ApiError:

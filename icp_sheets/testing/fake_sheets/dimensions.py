@@ -114,7 +114,9 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 def _sort(step: Step) -> Reply:
     """sortRange: the rows of the box reordered by the specs (first spec first), blanks last either way.
 
-    Only the box's cells move; the developer metadata of its rows moves with them.
+    Only the box's cells move; the developer metadata of its rows moves with them. The reference does
+    not say what a sort of some columns does to row metadata: the fake moves it with the sorted cells,
+    so a sort leaving the ``icp_id`` column behind shows up as metadata and id cell disagreeing.
     """
     sheet = step.book.sheet_by_id(step.body["range"].get("sheetId", 0))
     r1, c1, r2, c2 = grid_box(sheet, step.body["range"])
