@@ -783,6 +783,7 @@ def _plans(
 
 def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> None:
     """The sheet first (one structural and one values request), then the workbook and its base."""
+    inputs.side.check_writable()
     created = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
         inputs.side.write(p.tab, p.wb_cells)
