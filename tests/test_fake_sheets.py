@@ -559,3 +559,22 @@ def test_delete_dimension_is_refused_past_the_grid_and_for_every_non_frozen_row(
     assert every.json()["error"]["message"].endswith("Sorry, it is not possible to delete all non-frozen rows.")
     assert _batch(base, _dimension("deleteDimension", 2, 3)).status_code == 200
     assert fake.store.grid("meta-limits", "Sheet1") == [["id"], ["a"]]
+
+
+def test_a_duplicated_tab_copies_cells_and_metadata_under_new_ids(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-duplicate", [["id"], ["a"]])
+    _batch(base, _tag_row(1, "a"))
+    copied = _batch(base, {"duplicateSheet": {"sourceSheetId": 0}}).json()["replies"][0]["duplicateSheet"]
+    props = copied["properties"]
+    assert props["title"] == "Copy of Sheet1" and props["index"] == 1 and props["sheetId"] != 0
+    assert fake.store.grid("meta-duplicate", "Copy of Sheet1") == [["id"], ["a"]]
+    found = requests.post(
+        f"{base}/developerMetadata:search",
+        json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "icp_id"}}]},
+        timeout=10,
+    ).json()["matchedDeveloperMetadata"]
+    places = sorted(m["developerMetadata"]["location"]["dimensionRange"]["sheetId"] for m in found)
+    assert places == sorted([0, props["sheetId"]])
+    assert len({m["developerMetadata"]["metadataId"] for m in found}) == 2
+    again = _batch(base, {"duplicateSheet": {"sourceSheetId": 0, "newSheetName": "Copy of Sheet1"}})
+    assert again.status_code == 400 and "already exists" in again.json()["error"]["message"]

@@ -13,6 +13,7 @@ column or tab its metadata sits on. Created, changed and deleted through
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -138,6 +139,15 @@ def remap(book: Spreadsheet, sheet_id: int, dimension: str, moved: Callable[[int
                 del book.developer_metadata[mid]
             else:
                 meta.place = Place(sheet_id, dimension, new)
+
+
+def copy_sheet(book: Spreadsheet, source_id: int, target_id: int, new_id: Callable[[], int]) -> None:
+    """A duplicated tab gets copies, with new ids, of the metadata on the source and its rows and columns."""
+    for meta in list(book.developer_metadata.values()):
+        if meta.place.sheet_id == source_id:
+            mid = new_id()
+            place = dataclasses.replace(meta.place, sheet_id=target_id)
+            book.developer_metadata[mid] = dataclasses.replace(meta, metadata_id=mid, place=place)
 
 
 def forget_sheet(book: Spreadsheet, sheet_id: int) -> None:
