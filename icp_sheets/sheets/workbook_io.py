@@ -41,7 +41,7 @@ from python_calamine import CalamineError
 from icp_sheets.core.values import whole
 from icp_sheets.sheets.file_replace import Stamp, check_writable, replace
 from icp_sheets.sheets.http import SheetsError
-from icp_sheets.sheets.merge import Formula, Table, Value
+from icp_sheets.sheets.merge import Formula, Table, Value, row_from_json, row_to_json
 from icp_sheets.sheets.xlsx_read import Unsupported, XlsxCells
 
 BASE_TAB = "icp_sync_base"
@@ -221,7 +221,7 @@ class WorkbookSide:
         return {
             tab: Table(
                 t["columns"],
-                {k: {c: _decode(v) for c, v in row.items()} for k, row in t["rows"]},
+                {k: row_from_json(row) for k, row in t["rows"]},
                 [k for k, _ in t["rows"]],
                 {(k, c) for k, c in t.get("owned", [])},
             )
@@ -240,7 +240,7 @@ class WorkbookSide:
         tabs = {
             tab: {
                 "columns": t.columns,
-                "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}] for k in t.order],
+                "rows": [[k, row_to_json(t.rows[k])] for k in t.order],
                 **({"owned": sorted([k, c] for k, c in t.owned)} if t.owned else {}),
             }
             for tab, t in tables.items()
@@ -305,11 +305,3 @@ def _trim(grid: Grid) -> Grid:
     while grid and not grid[-1]:
         grid.pop()
     return grid
-
-
-def _encode(value: Value) -> Any:
-    return {"f": value.text} if isinstance(value, Formula) else value
-
-
-def _decode(value: Any) -> Value:
-    return Formula(value["f"]) if isinstance(value, dict) else value
