@@ -256,7 +256,8 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
         else:
             answers[i] = found
     if todo:
-        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo], carried.date_system)
+        dates = _Dates([used[s.date_column] for s in icp.signals if s.date_column in used], carried.date_system)
+        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo], dates)
         for i, result in zip(todo, fresh, strict=True):
             answers[i] = result
             if not isinstance(result, Failure):
@@ -268,17 +269,26 @@ def _error_cell(header: Any, value: ErrorCell) -> Failure:
     return Failure.of(MissingInput(f"'{header}' is {value} in this row; fix that cell or the formula behind it"))
 
 
+@dataclass(frozen=True)
+class _Dates:
+    """Where the day numbers are: the headers the signal date columns were found under (by name,
+    'Also called' or a vendor's name) and the workbook's date system."""
+
+    headers: list[str]
+    system: int
+
+
 def _score_rows(
     model: IcpModel,
     header: tuple[Any, ...],
     rows: Sequence[tuple[Any, ...]],
     days: list[dt.date],
-    system: int,
+    dates: _Dates,
     alone: bool = False,
 ) -> list[tuple[Any, ...] | Failure]:
     """The core's results for these rows, in order. If something unexpected breaks the block,
     score row by row so only the row that breaks fails. Whole-block problems still raise."""
-    headers, cleaned, sheet_rows = account_rows(header, rows, [s.date_column for s in model.signals], system)
+    headers, cleaned, sheet_rows = account_rows(header, rows, dates.headers, dates.system)
     positions = [r - 2 for r in sheet_rows]
     found: list[tuple[Any, ...] | Failure] = [tuple("" for _ in RESULT_COLUMNS)] * len(rows)
     if not positions:
@@ -291,15 +301,15 @@ def _score_rows(
     except Exception:
         if alone:
             raise
-        return [_score_one(model, header, row, d, system) for row, d in zip(rows, days, strict=True)]
+        return [_score_one(model, header, row, d, dates) for row, d in zip(rows, days, strict=True)]
     for position, result in zip(positions, fresh, strict=True):
         found[position] = result
     return found
 
 
-def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date, system: int) -> Any:
+def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date, dates: _Dates) -> Any:
     try:
-        return _score_rows(model, header, [row], [day], system, alone=True)[0]
+        return _score_rows(model, header, [row], [day], dates, alone=True)[0]
     except Exception as exc:  # this row alone is broken
         return Failure.of(exc)
 

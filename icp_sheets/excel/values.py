@@ -272,9 +272,10 @@ def account_rows(
     the rows that hold something, their sheet row numbers with the header as row 1), ready for
     ``core.scoring.score_rows``; error cells (in columns the model ignores) read as blank.
 
-    Desktop Excel shows an empty date cell as 0 when a formula points at it, so
-    0 in a ``date_columns`` column reads as blank; in a 1904-system workbook the
-    serial numbers there are moved to the 1900 system.
+    ``date_columns`` are the headers the signal dates were found under. Desktop Excel
+    shows an empty date cell as 0 when a formula points at it, so 0 there reads as
+    blank; in a 1904-system workbook the plain day numbers there are moved to the
+    1900 system (real dates, as the classic add-in gets date-formatted cells, stay).
     """
     wanted = list(date_columns)
     dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
