@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from icp_sheets.core.aliases import vendor_headers
 from icp_sheets.core.conditions import parse_condition
+from icp_sheets.core.formats import AccountColumn
 from icp_sheets.core.models import (
     Criterion,
     Disqualifier,
@@ -150,13 +152,18 @@ def example_model() -> IcpModel:
         actions=ACTIONS,
         narrative=NARRATIVE,
     )
-    return IcpModel(
+    model = IcpModel(
         settings=settings,
         criteria=tuple(criteria),
         disqualifiers=tuple(disqualifiers),
         signals=tuple(signals),
         personas=tuple(personas),
     )
+    columns = [
+        AccountColumn(name=c, also_called=vendor_headers(c), row=i)
+        for i, c in enumerate(model.required_columns(), start=2)
+    ]
+    return model.model_copy(update={"columns": tuple(columns)})
 
 
 def _days(n: int | None) -> dt.date | None:

@@ -23,7 +23,7 @@ from conftest import TEMPLATE
 from excel_support import call_body, cells, model_ranges, office_js, office_js_runtime, serial
 
 from icp_sheets.core.models import IcpModel
-from icp_sheets.core.names import RESULT_COLUMNS
+from icp_sheets.core.names import DATA_TABS, MODEL_TABS, RESULT_COLUMNS, START
 from icp_sheets.core.scoring import score, score_rows
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
 
@@ -469,13 +469,17 @@ def test_the_lite_main_registers_the_functions_and_two_scripts(excel: _Runtime, 
     assert scripts == {"icp_live_formulas", "icp_score_now"}
 
 
+SHEETS = [START, *MODEL_TABS, *DATA_TABS]  # the template's tabs, by position
+DATA_POSITIONS = {tab: SHEETS.index(tab) for tab in DATA_TABS}
+
+
 def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: ModuleType) -> None:
     from icp_sheets.excel.formulas import account_formulas, contact_formulas
     from icp_sheets.io.tables import read_workbook
 
     actions = run_script(excel, lite_main, "icp_live_formulas")
-    assert {"func": "addSheet", "args": [8, "Live model"]}.items() <= actions[0].items()
-    model_cell = next(a for a in actions if a["func"] == "setFormula" and a["sheet_position"] == 8)
+    assert {"func": "addSheet", "args": [len(SHEETS), "Live model"]}.items() <= actions[0].items()
+    model_cell = next(a for a in actions if a["func"] == "setFormula" and a["sheet_position"] == len(SHEETS))
     assert model_cell["values"] == [
         [
             "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], "
@@ -484,7 +488,8 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
     ]
     assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)
     tabs = read_workbook(TEMPLATE)
-    for position, tab, make in ((6, "Accounts", account_formulas), (7, "Contacts", contact_formulas)):
+    for tab, make in (("Accounts", account_formulas), ("Contacts", contact_formulas)):
+        position = DATA_POSITIONS[tab]
         headers = list(tabs[tab].frame.columns)
         written = column_writes(actions, "setFormula", position)
         expected = {headers.index(h): [f] * len(tabs[tab].frame) for h, f in make(tab, headers).items()}
@@ -495,7 +500,8 @@ def test_the_lite_script_scores_in_one_go_like_the_cli(
     excel: _Runtime, lite_main: ModuleType, template_scored_by_cli: dict[str, pd.DataFrame]
 ) -> None:
     actions = run_script(excel, lite_main, "icp_score_now")
-    for position, tab, columns in ((6, "Accounts", RESULT_COLUMNS), (7, "Contacts", CONTACT_FUNCTIONS)):
+    for tab, columns in (("Accounts", RESULT_COLUMNS), ("Contacts", CONTACT_FUNCTIONS)):
+        position = DATA_POSITIONS[tab]
         scored = template_scored_by_cli[tab]
         written = column_writes(actions, "setValues", position)
         assert set(written) == {list(scored.columns).index(c) for c in columns}, tab

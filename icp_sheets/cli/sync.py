@@ -97,10 +97,21 @@ def _connect(
     help="Settle cells changed differently on both sides in favour of this side. Without it, "
     "such cells are reported and left as they are.",
 )
+@click.option(
+    "--allow-delete",
+    is_flag=True,
+    help="Go on when the sync would delete more rows than Settings › Sync deletion limit allows, or when a "
+    "tab or the icp_id column is missing on one side. Without it such a sync lists the rows and writes nothing.",
+)
 @_credentials_option
 @_api_option
 def sync(
-    args: tuple[str, ...], sheet: str | None, prefer: str | None, credentials: Path | None, api_url: str | None
+    args: tuple[str, ...],
+    sheet: str | None,
+    prefer: str | None,
+    allow_delete: bool,
+    credentials: Path | None,
+    api_url: str | None,
 ) -> None:
     """Keep WORKBOOK and a shared Google Sheet in step.
 
@@ -112,7 +123,10 @@ def sync(
 
     Rows are matched by the icp_id column the tool adds, columns by header. A cell
     changed on both sides is a conflict: reported, and left alone unless you pass
-    --prefer. The exit code is 3 when conflicts are left, 1 when Google Sheets fails.
+    --prefer. A sync that would delete many rows, or that finds a tab or the icp_id
+    column gone on one side, stops before writing and lists the rows (--allow-delete
+    goes on). The exit code is 3 when conflicts are left, 2 when the sync stopped
+    before writing, 1 when Google Sheets fails.
     """
     _require_gspread()
     from icp_sheets.sheets.merge import Side
@@ -127,7 +141,12 @@ def sync(
         raise click.UsageError(f"expected [{'|'.join(MODES[1:])}] WORKBOOK, got {' '.join(args)!r}")
     conn, used = _connect(sheet, workbook, credentials, api_url)
     result = run_sync(
-        workbook, conn, Mode(mode), prefer=Side(prefer) if prefer else None, remember=used if sheet else None
+        workbook,
+        conn,
+        Mode(mode),
+        prefer=Side(prefer) if prefer else None,
+        remember=used if sheet else None,
+        allow_delete=allow_delete,
     )
     for line in result.lines():
         click.echo(line)

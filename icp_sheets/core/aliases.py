@@ -10,6 +10,8 @@ and ``Number of Employees`` are one entry's business.
 
 from __future__ import annotations
 
+from icp_sheets.core.formats import column_key
+
 APOLLO = "Apollo"
 HUBSPOT = "HubSpot"
 SALESFORCE = "Salesforce"
@@ -50,6 +52,14 @@ VENDOR_ALIASES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "Founded year": (("Founded Year", (APOLLO,)),),
     "Create date": (("Create Date", (HUBSPOT,)),),
 }
+
+
+def vendor_headers(column: str) -> tuple[str, ...]:
+    """The exports' names for a canonical column other than the name itself, for the template's
+    Columns tab to show what is already understood."""
+    own = column_key(column)
+    entries = next((e for c, e in VENDOR_ALIASES.items() if column_key(c) == own), ())
+    return tuple(header for header, _ in entries if header.casefold() != column.casefold())
 
 
 def vendor_table() -> list[tuple[str, str, str]]:

@@ -19,10 +19,16 @@ from icp_sheets.core.formats import column_key
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.problems import Code, Problem, Severity
 
-_VENDOR_KEYS: dict[str, dict[str, str]] = {
-    column_key(column): {column_key(header): ", ".join(vendors) for header, vendors in entries}
-    for column, entries in VENDOR_ALIASES.items()
-}
+
+def _vendor_keys(entries: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """Header key -> every export writing it: 'Number of Employees' and 'NumberOfEmployees' are one key."""
+    by_key: dict[str, list[str]] = {}
+    for header, vendors in entries:
+        by_key.setdefault(column_key(header), []).extend(vendors)
+    return {key: ", ".join(dict.fromkeys(vendors)) for key, vendors in by_key.items()}
+
+
+_VENDOR_KEYS = {column_key(column): _vendor_keys(entries) for column, entries in VENDOR_ALIASES.items()}
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class Found:
     name: str
     position: int
     header: str
-    how: str  # 'same name', "also called", or the exports whose name it is
+    how: str  # 'same name', 'also called' (and whose name it is), or the exports whose name it is
 
     def line(self) -> str:
         return f"{self.name} ← '{self.header}' ({self.how})"
@@ -59,11 +65,14 @@ class ColumnMatch:
 
 def _rounds(model: IcpModel, name: str) -> list[tuple[str, dict[str, str]]]:
     spec = model.column(name)
-    return [
-        ("same name", {column_key(name): "same name"}),
-        ("also called", {column_key(a): "also called" for a in spec.also_called}),
-        ("vendor", _VENDOR_KEYS.get(column_key(name), {})),
-    ]
+    vendors = _VENDOR_KEYS.get(column_key(name), {})
+    also = {column_key(a): _also(vendors.get(column_key(a))) for a in spec.also_called}
+    return [("same name", {column_key(name): "same name"}), ("also called", also), ("vendor", vendors)]
+
+
+def _also(vendors: str | None) -> str:
+    """An 'Also called' name that is also a vendor's says whose it is, as the vendor round would."""
+    return f"also called, {vendors}" if vendors else "also called"
 
 
 def match_columns(model: IcpModel, headers: Sequence[object], *, tab: str | None = None) -> ColumnMatch:
@@ -118,7 +127,8 @@ def _missing(model: IcpModel, name: str, free: dict[str, str], listed: str, tab:
         )
     return Problem(
         Code.MISSING_COLUMN,
-        f"the accounts have no column '{name}', which the model reads ({width}); {hint}rename that header to '{name}'",
+        f"the accounts have no column '{name}', which the model reads ({width}); {hint}rename that header to '{name}' "
+        "or add it to the column's 'Also called' on the Columns tab",
         tab=tab,
         column=name,
     )

@@ -34,7 +34,20 @@ class AccountColumn(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(description="The column as the model names it (ICP, Anti-ICP, Signals tabs)")
-    also_called: tuple[str, ...] = Field((), description="Other headers that mean this column, e.g. '# Employees'")
-    required: bool = Field(True, description="A missing column stops the run; when not, it reads as blank")
-    read_as: ReadAs | None = Field(None, description="How to read dates or decimals the values leave open")
+    name: str = Field(description="The account column as the ICP, Anti-ICP and Signals tabs name it.")
+    also_called: tuple[str, ...] = Field(
+        (),
+        description="Other headers that mean this column in your exports, comma-separated, e.g. "
+        "'Headcount, Number of Employees'. Case, spaces and punctuation do not matter.",
+    )
+    required: bool = Field(
+        True,
+        description="yes (or blank): an export without this column stops the run. no: a missing column "
+        "reads as blank for every row, with one warning.",
+    )
+    read_as: ReadAs | None = Field(
+        None,
+        description="Optional: how to read the column when its own values leave it open: day/month or "
+        "month/day for dates such as 03/04/2026, decimal comma or decimal point for numbers such as 1.200.",
+    )
+    row: int | None = None

@@ -171,6 +171,14 @@ class Settings(Frozen):
             "here, comma separated. Only the workbook sets this."
         ),
     )
+    sync_deletion_limit: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "How many rows of a tab one sync may delete without --allow-delete. Blank: 10 rows or 20% of the "
+            "tab, whichever is larger. Only the workbook sets this."
+        ),
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Settings:

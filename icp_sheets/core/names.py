@@ -18,9 +18,11 @@ ANTI_ICP = "Anti-ICP"
 SIGNALS = "Signals"
 PERSONAS = "Personas"
 SETTINGS = "Settings"
+COLUMNS = "Columns"
 ACCOUNTS = "Accounts"
 CONTACTS = "Contacts"
-MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS)
+MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS, COLUMNS)
+OPTIONAL_TABS = frozenset({COLUMNS})  # a workbook without it reads with the defaults (older workbooks)
 DATA_TABS = (ACCOUNTS, CONTACTS)
 
 RESULT_COLUMNS = ("icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq", "icp_why", "icp_action")

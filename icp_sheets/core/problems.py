@@ -62,6 +62,7 @@ class Code(StrEnum):
     SHEETS_REFUSED = "sheets-refused"
     SHEETS_UNAVAILABLE = "sheets-unavailable"
     SYNC_CONFLICTS = "sync-conflicts"
+    SYNC_GUARDED = "sync-guarded"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -103,6 +104,7 @@ CODE_HELP: dict[Code, str] = {
     Code.SHEETS_REFUSED: "Google Sheets, or the credentials for it, refused what the sync or refresh needed.",
     Code.SHEETS_UNAVAILABLE: "Google Sheets kept failing after the allowed retries; nothing was half-written.",
     Code.SYNC_CONFLICTS: "The sync finished but cells changed on both sides were left for a person to decide.",
+    Code.SYNC_GUARDED: "A sync would delete many rows, or a tab or the icp_id column is missing; nothing was written.",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS
+from icp_sheets.core.formats import AccountColumn, ReadAs
 from icp_sheets.core.models import (
     PRIORITY_CELLS,
     Criterion,
@@ -30,7 +31,7 @@ from icp_sheets.core.models import (
 )
 
 # The "X as X" imports serve only sheets/sync.py until it imports them from core.names (issue 12 owns it).
-from icp_sheets.core.names import ANTI_ICP, ICP, MODEL_TABS, PERSONAS, SETTINGS, SIGNALS
+from icp_sheets.core.names import ANTI_ICP, COLUMNS, ICP, MODEL_TABS, PERSONAS, SETTINGS, SIGNALS
 from icp_sheets.core.values import whole
 
 
@@ -55,6 +56,8 @@ class TabLayout:
 
 
 CONDITION_CHOICES = tuple(op.value for op in KINDS)
+YES_NO = ("yes", "no")
+FORMAT_CHOICES = tuple(word.value for word in ReadAs)
 DECAY_CHOICES = tuple(decays.CHOICES)
 
 TABS: dict[str, TabLayout] = {
@@ -139,6 +142,16 @@ TABS: dict[str, TabLayout] = {
         ),
         "Names, dates, thresholds and the priority matrix.",
     ),
+    COLUMNS: TabLayout(
+        COLUMNS,
+        (
+            Column("Column", describe(AccountColumn, "name"), True, width=20),
+            Column("Also called", describe(AccountColumn, "also_called"), width=60),
+            Column("Required", describe(AccountColumn, "required"), choices=YES_NO, width=11),
+            Column("Format", describe(AccountColumn, "read_as"), choices=FORMAT_CHOICES, width=16),
+        ),
+        "What each account column is called in your exports, and how to read it.",
+    ),
 }
 
 
@@ -201,6 +214,12 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "trusted_sheet_functions",
         describe(Settings, "trusted_sheet_functions"),
     ),
+    SettingRow(
+        "Sync deletion limit",
+        "sync_deletion_limit",
+        describe(Settings, "sync_deletion_limit"),
+        "number",
+    ),
 )
 
 
@@ -225,6 +244,10 @@ _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
         [p.name, p.role.value, ", ".join(p.title_keywords), p.department, p.seniority, p.angle] for p in m.personas
     ],
     SETTINGS: lambda m: [[s.label, _setting_cell(_setting_value(m, s.path)), s.note] for s in SETTING_ROWS],
+    COLUMNS: lambda m: [
+        [c.name, ", ".join(c.also_called), YES_NO[not c.required], c.read_as.value if c.read_as else ""]
+        for c in m.columns
+    ],
 }
 
 

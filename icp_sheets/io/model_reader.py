@@ -8,6 +8,7 @@ raised together as one :class:`IcpError`; warnings come back with the model.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from icp_sheets.core.conditions import ConditionError, fmt_number, parse_condition
 from icp_sheets.core.decays import Decay
+from icp_sheets.core.formats import AccountColumn, ReadAs, column_key
 from icp_sheets.core.models import (
     Criterion,
     Disqualifier,
@@ -29,17 +31,30 @@ from icp_sheets.core.models import (
 )
 from icp_sheets.core.names import (
     ANTI_ICP,
+    COLUMNS,
+    DATA_TABS,
     ICP,
     MODEL_TABS,
+    OPTIONAL_TABS,
     PERSONAS,
     SETTINGS,
     SIGNALS,
+    START,
     close_tab,
     find_tab,
     header_key,
 )
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
-from icp_sheets.core.values import DateError, is_blank, norm_text, parse_date, parse_number, shown, split_list
+from icp_sheets.core.values import (
+    DateError,
+    is_blank,
+    norm_text,
+    parse_bool,
+    parse_date,
+    parse_number,
+    shown,
+    split_list,
+)
 from icp_sheets.io import layout
 from icp_sheets.io.tables import Table, read_xlsx_tabs
 
@@ -365,12 +380,68 @@ def _settings_from(values: Mapping[str, Any], reader: _TabReader) -> Settings:
         return Settings(actions=actions, narrative=Narrative(**narrative))
 
 
+_FORMATS = {column_key(word.value): word for word in ReadAs}
+
+
+def _read_columns(reader: _TabReader) -> list[AccountColumn]:
+    out = []
+    for row, cells in reader.rows():
+        name = reader.required(
+            cells, row, "Column", "type the account column as the ICP tab names it, e.g. 'Employees'"
+        )
+        required = _yes_no(reader, cells["Required"], row)
+        read_as = _format(reader, cells["Format"], row)
+        if name is None or required is None or read_as is False:
+            continue
+        also = tuple(split_list(cells["Also called"]))
+        out.append(AccountColumn(name=str(name).strip(), also_called=also, required=required, read_as=read_as, row=row))
+    return out
+
+
+def _yes_no(reader: _TabReader, value: Any, row: int) -> bool | None:
+    """Required: blank is yes (a missing column stops the run, as without the tab)."""
+    if is_blank(value):
+        return True
+    answer = parse_bool(value)
+    if answer is None:
+        reader.problem(
+            Code.UNKNOWN_VALUE,
+            f"'{shown(value)}' is not yes or no; type yes (a missing column stops the run) or no "
+            "(a missing column reads as blank)",
+            row,
+            "Required",
+            value,
+        )
+    return answer
+
+
+def _format(reader: _TabReader, value: Any, row: int) -> ReadAs | bool | None:
+    """A Format word (any case or punctuation), None when blank, False when unknown (reported)."""
+    if is_blank(value):
+        return None
+    word = _FORMATS.get(column_key(value))
+    if word is not None:
+        return word
+    close = difflib.get_close_matches(column_key(value), list(_FORMATS), n=1, cutoff=0.5)
+    hint = f"did you mean '{_FORMATS[close[0]].value}'? " if close else ""
+    listed = ", ".join(f"'{w.value}'" for w in ReadAs)
+    reader.problem(
+        Code.UNKNOWN_VALUE,
+        f"'{shown(value)}' is not a Format word; {hint}use one of {listed}, or leave it blank",
+        row,
+        "Format",
+        value,
+    )
+    return False
+
+
 _TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
     ICP: _read_icp,
     ANTI_ICP: _read_anti,
     SIGNALS: _read_signals,
     PERSONAS: _read_personas,
     SETTINGS: _read_settings,
+    COLUMNS: _read_columns,
 }
 
 
@@ -392,6 +463,43 @@ def _duplicates(reader_tab: str, names: list[tuple[str, int | None]], what: str,
             seen[key] = row
 
 
+def _unused_columns(model: IcpModel, problems: list[Problem]) -> None:
+    """A Columns row no ICP, Anti-ICP or Signals row reads is most likely a misspelt name: its
+    settings would do nothing, so say so (with the closest name the model does read)."""
+    used = {column_key(c): c for c in model.required_columns()}
+    seen: dict[str, int | None] = {}
+    for spec in model.columns:
+        row, key = spec.row, column_key(spec.name)
+        if key in seen:
+            problems.append(
+                Problem(
+                    Code.DUPLICATE,
+                    f"'{spec.name}' is also on row {seen[key]}; only the first row counts, so keep one row per column",
+                    COLUMNS,
+                    row,
+                    "Column",
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        seen[key] = row
+        if key in used:
+            continue
+        close = difflib.get_close_matches(key, list(used), n=1, cutoff=0.6)
+        hint = f"did you mean '{used[close[0]]}'? " if close else ""
+        problems.append(
+            Problem(
+                Code.UNKNOWN_VALUE,
+                f"'{spec.name}' is not a column the ICP, Anti-ICP or Signals tabs read, so this row does "
+                f"nothing; {hint}fix its spelling or delete the row",
+                COLUMNS,
+                row,
+                "Column",
+                severity=Severity.WARNING,
+            )
+        )
+
+
 def _missing_tab(tab: str, names: Sequence[str]) -> Problem:
     found = ", ".join(f"'{t}'" for t in names) or "none"
     close = close_tab([n for n in names if find_tab(MODEL_TABS, n) is None], tab)
@@ -401,6 +509,21 @@ def _missing_tab(tab: str, names: Sequence[str]) -> Problem:
         else "add it (a tab with only its header row means 'none') or start from 'icp-sheets new'"
     )
     return Problem(Code.MISSING_TAB, f"the workbook has no '{tab}' tab; {fix} (tabs found: {found})", tab)
+
+
+def _near_tab(tab: str, names: Sequence[str]) -> Problem | None:
+    """An optional tab may be left out, but one under a near name (a typo, a singular) is never
+    ignored silently: the user meant it, and their settings would not apply."""
+    others = [n for n in names if find_tab((*MODEL_TABS, *DATA_TABS, START), n) is None]
+    close = close_tab(others, tab)
+    if close is None:
+        return None
+    return Problem(
+        Code.MISSING_TAB,
+        f"the workbook has no '{tab}' tab but has '{close}'; rename it to '{tab}' if it is meant to be "
+        f"that tab, else give it a name less like '{tab}'",
+        tab,
+    )
 
 
 def read_model(
@@ -419,7 +542,10 @@ def read_model(
     for tab, read in _TAB_READERS.items():
         actual = find_tab(tables, tab)
         if actual is None:
-            problems.append(_missing_tab(tab, names))
+            if tab not in OPTIONAL_TABS:
+                problems.append(_missing_tab(tab, names))
+            elif (near := _near_tab(tab, names)) is not None:
+                problems.append(near)
             continue
         table = tables[actual]
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows), problems))
@@ -435,7 +561,9 @@ def read_model(
         disqualifiers=tuple(parts[ANTI_ICP]),
         signals=tuple(parts[SIGNALS]),
         personas=tuple(parts[PERSONAS]),
+        columns=tuple(parts.get(COLUMNS, ())),
     )
+    _unused_columns(model, problems)
     return model, problems
 
 

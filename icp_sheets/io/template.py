@@ -31,10 +31,12 @@ from openpyxl.styles import Font, PatternFill
 from icp_sheets import example
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS, Op
+from icp_sheets.core.formats import ReadAs
 from icp_sheets.core.models import IcpModel, Layer, Role
 from icp_sheets.core.names import (
     ACCOUNTS,
     ANTI_ICP,
+    COLUMNS,
     CONTACT_RESULT_COLUMNS,
     CONTACT_RESULT_NOTES,
     CONTACTS,
@@ -77,15 +79,15 @@ LiveSteps = Callable[[Mapping[str, str], Sequence[str], Sequence[str]], Sequence
 TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
 TABLE_NAMES = {
     ICP: "FitCriteria", ANTI_ICP: "AntiICP", SIGNALS: "Signals",
-    PERSONAS: "Personas", SETTINGS: "SettingsTable", ACCOUNTS: "Accounts",
-    CONTACTS: "Contacts",
+    PERSONAS: "Personas", SETTINGS: "SettingsTable", COLUMNS: "AccountColumns",
+    ACCOUNTS: "Accounts", CONTACTS: "Contacts",
 }  # fmt: skip
 INPUT_TAB_COLOR = "1F4E79"
 DATA_TAB_COLOR = "375623"
 START_TAB_COLOR = "C55A11"
 # Drop-downs whose list is the whole truth; the others suggest (a condition has numbers after the
 # word, a decay may have any half-life), so their validation only informs.
-STRICT_LISTS = frozenset({"Layer", "Role"})
+STRICT_LISTS = frozenset({"Layer", "Role", "Required", "Format"})
 CONTACT_NOTES = {
     "title": "The job title; matched against the title keywords on the Personas tab.",
     "department": "Optional: narrows the persona match when the Personas tab names a department.",
@@ -105,6 +107,12 @@ _MEANINGS = {
     Role.TECHNICAL_GATEKEEPER.value: "Can block on security, IT or integration.",
     Role.USER.value: "Works with the product every day.",
     Role.OTHER.value: "Anyone else worth knowing.",
+    "yes": "An export without this column stops the run (blank means yes).",
+    "no": "An export without this column reads it as blank for every row, with one warning.",
+    ReadAs.DAY_MONTH.value: "03/04/2026 is 3 April, for a column whose dates never go past day 12.",
+    ReadAs.MONTH_DAY.value: "03/04/2026 is 4 March (US exports), for a column whose dates never go past day 12.",
+    ReadAs.DECIMAL_COMMA.value: "1.200 is twelve hundred and 12,5 is twelve and a half (European exports).",
+    ReadAs.DECIMAL_POINT.value: "1.200 is one point two and 1,200 is twelve hundred.",
 }
 _TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="1F4E79")
 _SECTION_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FFFFFF")
@@ -193,9 +201,19 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                     "signals from today.",
                 ),
                 (
-                    f"6. {ACCOUNTS}, {CONTACTS}",
-                    "Paste your account export under the headers. Keep the column names your ICP rows use; extra "
-                    "columns are kept as they are. Contacts need at least a Title.",
+                    f"6. {COLUMNS}",
+                    "What each Accounts column is called in your exports. The Example's columns are listed "
+                    "with the names Apollo, HubSpot, Salesforce, ZoomInfo, Crunchbase and LinkedIn use; add "
+                    "your own to 'Also called'. Required 'no' reads a missing column as blank; Format says "
+                    "how to read dates like 03/04/2026 or numbers like 1.200 when the column's own values "
+                    "leave it open. Without this tab every column is required and found by its own name "
+                    "or a vendor's.",
+                ),
+                (
+                    f"7. {ACCOUNTS}, {CONTACTS}",
+                    "Paste your account export under the headers. Keep the column names your ICP rows use "
+                    "(or a name on the Columns tab); extra columns are kept as they are. Contacts need at "
+                    "least a Title.",
                 ),
             ],
         ),

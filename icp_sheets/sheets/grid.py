@@ -97,6 +97,12 @@ def keyed(
     return out
 
 
+def has_key_column(grid: Grid) -> bool:
+    """Whether a tab with data rows still has its icp_id column (a header-only tab needs none)."""
+    rows = any(any(v is not None and v != "" for v in line) for line in grid[1:])
+    return not rows or any(header_key(h) == KEY for h in grid[0])
+
+
 def _key_text(raw: Value) -> str | None:
     if raw is None:
         return None

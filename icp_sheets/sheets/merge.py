@@ -171,7 +171,7 @@ def merge(
             continue
         if _row_same(b, present, [c for c in columns if c in side_cols]):  # deleted on the other side
             continue
-        conflicts.append(Conflict(tab, key, None, w, s, None, label=_label(present, columns)))  # keep it
+        conflicts.append(Conflict(tab, key, None, w, s, None, label=label(present, columns)))  # keep it
         out_wb[key] = out_sh[key] = {c: present.get(c, b.get(c)) for c in columns}
 
     def table(order: list[str], rows: dict[str, Row]) -> Table:
@@ -210,7 +210,7 @@ def _merge_row(
         elif col in derived:
             rw[col] = rs[col] = sv
         else:
-            conflicts.append(Conflict(tab, key, col, wv, sv, bv, prefer, _label(w, columns)))
+            conflicts.append(Conflict(tab, key, col, wv, sv, bv, prefer, label(w, columns)))
             if prefer is Side.WORKBOOK:
                 rw[col] = rs[col] = wv
             elif prefer is Side.SHEET:
@@ -220,7 +220,8 @@ def _merge_row(
     return rw, rs
 
 
-def _label(row: Row, columns: list[str]) -> str:
+def label(row: Row, columns: list[str]) -> str:
+    """How a row is named in messages: its first column, as people read the tab."""
     first = row.get(columns[0]) if columns else None
     return "" if first is None else str(first)[:40]
 

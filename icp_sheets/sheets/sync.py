@@ -42,9 +42,20 @@ from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, M
 from icp_sheets.io.layout import TABS
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection
-from icp_sheets.sheets.grid import UNCHANGED, Grid, Keyed, diff, header_key, keyed, layout, rectangles
+from icp_sheets.sheets.grid import (
+    UNCHANGED,
+    Grid,
+    Keyed,
+    diff,
+    has_key_column,
+    header_key,
+    keyed,
+    layout,
+    rectangles,
+)
+from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
 from icp_sheets.sheets.http import SheetsError, message_of, status_of
-from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, merge, next_base, same
+from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
 from icp_sheets.sheets.trust import (
     TARGET_SETTING,
     TRUST_SETTING,
@@ -82,10 +93,13 @@ class TabChange:
     new_in_workbook: bool = False
     rows_sheet: tuple[int, int] = (0, 0)  # rows added, deleted in the sheet
     rows_workbook: tuple[int, int] = (0, 0)
+    deleted_sheet: tuple[str, ...] = ()  # the rows that leave the sheet, by name
+    deleted_workbook: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.to_sheet or self.to_workbook or self.new_in_sheet or self.new_in_workbook)
+        moved = any(self.rows_sheet) or any(self.rows_workbook)
+        return not (self.to_sheet or self.to_workbook or self.new_in_sheet or self.new_in_workbook or moved)
 
 
 @dataclass
@@ -98,6 +112,7 @@ class SyncReport:
     requests: int = 0
     rounds: int = 1
     wrote: bool = False
+    guards: list[Guard] = field(default_factory=list)  # what a real sync would stop for (status only)
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -113,15 +128,17 @@ class SyncReport:
                 parts.append("new tab in the sheet")
             if t.new_in_workbook:
                 parts.append("new tab in the workbook")
-            if t.to_sheet:
-                parts.append(f"{t.to_sheet} cells to the sheet (+{t.rows_sheet[0]}/-{t.rows_sheet[1]} rows)")
-            if t.to_workbook:
-                parts.append(
-                    f"{t.to_workbook} cells to the workbook (+{t.rows_workbook[0]}/-{t.rows_workbook[1]} rows)"
-                )
+            for where, cells, (added, _), deleted in (
+                ("sheet", t.to_sheet, t.rows_sheet, t.deleted_sheet),
+                ("workbook", t.to_workbook, t.rows_workbook, t.deleted_workbook),
+            ):
+                if cells or added or deleted:
+                    gone = f", deleting {names(deleted)}" if deleted else ""
+                    parts.append(f"{cells} cells to the {where} (+{added}/-{len(deleted)} rows{gone})")
             out.append(f"{t.tab}: " + ", ".join(parts))
         if not out:
             out.append("Already in sync: nothing to change.")
+        out.extend(f"Stopped before writing: {g}" for g in self.guards)
         out.extend(str(c) for c in self.conflicts)
         out.extend(str(u) for u in self.untrusted)
         out.extend(str(r) for r in self.refused)
@@ -141,6 +158,7 @@ class _TabPlan:
     untrusted: list[Untrusted] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     owned: set[Cell] = field(default_factory=set)
+    without_ids: frozenset[Side] = frozenset()  # sides whose tab has rows but no icp_id column
 
     def base_after(self, old: Table | None) -> Table:
         base = next_base(old, self.wb_after, self.sh_after)
@@ -345,8 +363,12 @@ def _rename(side: Keyed, renames: dict[str, str]) -> None:
 
 def _row_moves(side: Keyed, target: Table) -> tuple[int, int]:
     added = sum(1 for k in target.order if k not in side.positions)
-    deleted = sum(1 for k in side.positions if k not in target.rows)
-    return added, deleted
+    return added, len(_deleted(side, target))
+
+
+def _deleted(side: Keyed, target: Table) -> tuple[str, ...]:
+    """The rows of ``side`` that ``target`` no longer has, named as people read them."""
+    return tuple(label(side.table.rows[k], side.table.columns) for k in side.positions if k not in target.rows)
 
 
 def plan_tab(
@@ -398,6 +420,8 @@ def plan_tab(
         not wb_grid and bool(wb_desired),
         _row_moves(sk, sh_target),
         _row_moves(wk, wb_target),
+        _deleted(sk, sh_target),
+        _deleted(wk, wb_target),
     )
     shape = Shape(
         tab,
@@ -406,8 +430,22 @@ def plan_tab(
         sh_desired[0] if sh_desired else [],
         tuple(deleted),
     )
+    without_ids = frozenset(
+        side for side, grid in ((Side.WORKBOOK, wb_grid), (Side.SHEET, sh_grid)) if grid and not has_key_column(grid)
+    )
     return _TabPlan(
-        tab, change, merged.conflicts, wb_cells, sh_cells, shape, wb_target, sh_target, found, refused, owned
+        tab,
+        change,
+        merged.conflicts,
+        wb_cells,
+        sh_cells,
+        shape,
+        wb_target,
+        sh_target,
+        found,
+        refused,
+        owned,
+        without_ids,
     )
 
 
@@ -601,12 +639,24 @@ class _Inputs:
     bases: dict[str, Table]
     trusted: frozenset[str]
     wb_grids: dict[str, Grid]
+    sheet_ids: dict[str, int]  # the sheetId of each synced tab at the last sync
 
 
 def sync(
-    workbook: Path, conn: Connection, mode: Mode = Mode.BOTH, *, prefer: Side | None = None, remember: str | None = None
+    workbook: Path,
+    conn: Connection,
+    mode: Mode = Mode.BOTH,
+    *,
+    prefer: Side | None = None,
+    remember: str | None = None,
+    allow_delete: bool = False,
 ) -> SyncReport:
-    """Sync ``workbook`` with the sheet behind ``conn``: read, plan on a settled state, write."""
+    """Sync ``workbook`` with the sheet behind ``conn``: read, plan on a settled state, guard, write.
+
+    A plan that would delete more than Settings › Sync deletion limit allows, or that lost a tab
+    or the icp_id column on one side, raises :class:`SyncGuarded` before anything is written
+    unless ``allow_delete``; ``status`` lists the same guards instead of raising.
+    """
     sent_before = conn.http.sent
     inputs = _inputs(workbook, conn, remember)
     plans, rounds = _settle(conn, inputs, mode, prefer)
@@ -615,11 +665,47 @@ def sync(
     report.conflicts = [c for p in plans for c in p.conflicts]
     report.untrusted = [u for p in plans for u in p.untrusted]
     report.refused = [r for p in plans for r in p.refused]
-    if mode is not Mode.STATUS:
+    guards = [] if allow_delete else _guards(inputs, plans)
+    if mode is Mode.STATUS:
+        report.guards = guards
+    elif guards:
+        raise SyncGuarded(guards)
+    else:
         _write(conn, inputs, plans)
         report.wrote = True
     report.requests = conn.http.sent - sent_before
     return report
+
+
+def _guards(inputs: _Inputs, plans: list[_TabPlan]) -> list[Guard]:
+    """What the plans would delete that a person likely did not mean (see :mod:`.guards`)."""
+    limit_setting = inputs.side.setting(DELETE_LIMIT_SETTING)
+    renamed = _renamed(inputs)
+    out: list[Guard] = []
+    for p in plans:
+        base = inputs.bases.get(p.tab)
+        if base is None or not base.rows:
+            continue  # a first sync pairs rows and deletes nothing
+        limit = deletion_limit(limit_setting, len(base.rows))
+        for lost, deletes in ((Side.SHEET, p.change.deleted_workbook), (Side.WORKBOOK, p.change.deleted_sheet)):
+            present = p.tab in inputs.in_sheet if lost is Side.SHEET else inputs.side.has(p.tab)
+            if not present and deletes:
+                out.append(Guard(Why.MISSING_TAB, p.tab, lost, deletes, renamed_to=renamed.get(p.tab)))
+            elif lost in p.without_ids:
+                out.append(Guard(Why.MISSING_IDS, p.tab, lost, deletes))
+            elif len(deletes) > limit:
+                out.append(Guard(Why.TOO_MANY, p.tab, lost, deletes, limit))
+    return out
+
+
+def _renamed(inputs: _Inputs) -> dict[str, str]:
+    """Synced tabs the sheet now shows under another title, found by the sheetId the base kept."""
+    titles = {s["properties"]["sheetId"]: s["properties"]["title"] for s in inputs.metadata.get("sheets", [])}
+    return {
+        tab: titles[sheet_id]
+        for tab, sheet_id in inputs.sheet_ids.items()
+        if tab not in inputs.in_sheet and sheet_id in titles
+    }
 
 
 def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
@@ -643,6 +729,7 @@ def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
         bases=side.read_base(conn.key) or {},
         trusted=trusted_names(side.setting(TRUST_SETTING)),
         wb_grids={t: side.grid(t) if side.has(t) else [] for t in tabs},
+        sheet_ids=side.read_sheet_ids(conn.key),
     )
 
 
@@ -696,20 +783,32 @@ def _plans(
 
 def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> None:
     """The sheet first (one structural and one values request), then the workbook and its base."""
-    write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
+    created = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
         inputs.side.write(p.tab, p.wb_cells)
-    inputs.side.write_base(conn.key, {p.tab: p.base_after(inputs.bases.get(p.tab)) for p in plans})
+    sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in inputs.metadata.get("sheets", [])}
+    sheet_ids.update(created)
+    inputs.side.write_base(
+        conn.key,
+        {p.tab: p.base_after(inputs.bases.get(p.tab)) for p in plans},
+        {t: sheet_ids[t] for t in inputs.tabs if t in sheet_ids},
+    )
     if inputs.side.changed:  # loading and saving a big workbook is slow: only when something changed
         inputs.side.save()
 
 
 def write_sheet(
     conn: Connection, metadata: dict[str, Any], shapes: list[Shape], cells: dict[str, list[tuple[int, int, Value]]]
-) -> None:
-    """At most one spreadsheets:batchUpdate (structure) and one values:batchUpdate (cells)."""
+) -> dict[str, int]:
+    """At most one spreadsheets:batchUpdate (structure) and one values:batchUpdate (cells);
+    returns the sheetId of each tab it created."""
     structure = structure_requests(shapes, metadata)
     data = value_writes(cells)
+    created = {
+        r["addSheet"]["properties"]["title"]: r["addSheet"]["properties"]["sheetId"]
+        for r in structure
+        if "addSheet" in r
+    }
     try:
         if structure:
             conn.http.batch_update(conn.key, {"requests": structure})
@@ -717,6 +816,7 @@ def write_sheet(
             conn.http.values_batch_update(conn.key, {"valueInputOption": "RAW", "data": data})
     except APIError as err:
         raise explain_api_error(err, conn) from None
+    return created
 
 
 def same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 from icp_sheets.core.names import SETTINGS
 from icp_sheets.sheets.grid import header_key
+from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING
 from icp_sheets.sheets.merge import Formula, Merged, Table, Value, same, show
 
 TRUST_SETTING = "Trusted sheet functions"
 TARGET_SETTING = "Google Sheet"
-LOCAL_SETTINGS = (TARGET_SETTING, TRUST_SETTING)
+LOCAL_SETTINGS = (TARGET_SETTING, TRUST_SETTING, DELETE_LIMIT_SETTING)
 
 # Functions that compute from the workbook's own cells and nothing else: no network, no
 # files, no other workbooks, no links to click, no references built from text.

@@ -94,7 +94,7 @@ class WorkbookSide:
         except (zipfile.BadZipFile, KeyError, ParseError, OSError, CalamineError) as exc:
             raise SheetsError(f"{path.name} is not an xlsx workbook ({type(exc).__name__}).") from None
         self._book: Workbook | None = None
-        self._base_read: tuple[str, Any] | None = None
+        self._base_read: tuple[str, Any, dict[str, int]] | None = None
         self.changed = False
 
     @property
@@ -217,7 +217,7 @@ class WorkbookSide:
         data = self._base_data()
         if data is None or data.get("sheet") != key:
             return None
-        self._base_read = (key, data["tabs"])
+        self._base_read = (key, data["tabs"], data.get("sheet_ids", {}))
         return {
             tab: Table(
                 t["columns"],
@@ -228,7 +228,14 @@ class WorkbookSide:
             for tab, t in data["tabs"].items()
         }
 
-    def write_base(self, key: str, tables: dict[str, Table]) -> bool:
+    def read_sheet_ids(self, key: str) -> dict[str, int]:
+        """The sheetId of each tab at the last sync with ``key``: how a renamed tab is recognised."""
+        data = self._base_data()
+        if data is None or data.get("sheet") != key:
+            return {}
+        return {str(t): int(i) for t, i in data.get("sheet_ids", {}).items()}
+
+    def write_base(self, key: str, tables: dict[str, Table], sheet_ids: dict[str, int] | None = None) -> bool:
         """Store the new base; False (and nothing done) when it equals the one read."""
         tabs = {
             tab: {
@@ -238,13 +245,15 @@ class WorkbookSide:
             }
             for tab, t in tables.items()
         }
-        if self._base_read == (key, json.loads(json.dumps(tabs))):
+        ids = dict(sheet_ids or {})
+        if self._base_read == (key, json.loads(json.dumps(tabs)), ids):
             return False
         data = {
             "version": 1,
             "sheet": key,
             "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "tabs": tabs,
+            "sheet_ids": ids,
         }
         text = base64.b64encode(zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)).decode()
         if BASE_TAB in self.book.sheetnames:

@@ -1,0 +1,27 @@
+"""A fake Google Sheets v4 server: a real HTTP server on 127.0.0.1, spreadsheets in memory.
+
+gspread talks to it unmodified through a session that rewrites Google's base
+URL (see :mod:`icp_sheets.sheets.client`). It answers the way Google does for
+the endpoints the project uses -- trailing empty cells and rows trimmed, an
+empty range without ``values``, ranges echoed back normalised and bounded by
+the grid, writes past the grid refused, Google's error bodies -- and it can
+misbehave on purpose: 429 with or without ``Retry-After``, 500, a dropped
+connection (before or after the write is applied), slow answers, and a hook
+that lets a "person" edit the sheet between two requests. Every request is
+counted by endpoint.
+
+One module per API area: :mod:`.metadata` (create, get), :mod:`.values`
+(the ``values`` endpoints, over :mod:`.ranges`), :mod:`.batch_update` (one
+handler per request kind) and :mod:`.faults`; :mod:`.server` routes requests
+to them by the tables they declare. Start it by hand with::
+
+    python -m icp_sheets.testing.fake_sheets --port 8765 --create demo-sheet
+
+and point the commands at it with ``--api-url http://127.0.0.1:8765``.
+"""
+
+from icp_sheets.testing.fake_sheets.model import ApiError
+from icp_sheets.testing.fake_sheets.server import FakeSheets
+from icp_sheets.testing.fake_sheets.store import Store
+
+__all__ = ["ApiError", "FakeSheets", "Store"]

@@ -1,0 +1,42 @@
+"""The spreadsheet itself: ``spreadsheets.create`` and ``spreadsheets.get`` (its properties and tabs)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from icp_sheets.testing.fake_sheets.model import Spreadsheet
+from icp_sheets.testing.fake_sheets.routes import BOOK, Call, route
+
+
+def metadata(book: Spreadsheet) -> dict[str, Any]:
+    """The spreadsheet resource as Google answers it without a field mask."""
+    sheets = []
+    for i, sheet in enumerate(book.sheets):
+        entry: dict[str, Any] = {"properties": sheet.properties(i)}
+        if sheet.protected:
+            entry["protectedRanges"] = copy.deepcopy(sheet.protected)
+        sheets.append(entry)
+    return {
+        "spreadsheetId": book.spreadsheet_id,
+        "properties": {"title": book.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
+        "sheets": sheets,
+        "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
+    }
+
+
+def create(call: Call) -> Any:
+    body = call.body or {}
+    props = body.get("properties", {})
+    sheets = [s.get("properties", {}) for s in body.get("sheets", [])] or None
+    return metadata(call.store.create(props.get("title", "Untitled spreadsheet"), sheets=sheets))
+
+
+def get(call: Call) -> Any:
+    return metadata(call.book())
+
+
+ROUTES = [
+    route("POST", r"^/v4/spreadsheets$", "spreadsheets.create", create),
+    route("GET", BOOK + r"$", "spreadsheets.get", get),
+]

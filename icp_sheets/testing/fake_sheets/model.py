@@ -1,0 +1,85 @@
+"""What the fake keeps: spreadsheets, their tabs and cells, and Google's error answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+}
+
+
+class ApiError(Exception):
+    """An error answered with Google's error body."""
+
+    def __init__(self, code: int, message: str, status: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or _STATUS.get(code, "UNKNOWN")
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+
+
+@dataclass
+class Cell:
+    """What a cell holds: a value, or a formula (whose value is computed on read)."""
+
+    value: Any = None  # str | int | float | bool
+    formula: str | None = None
+    is_date: bool = False
+    thousands: bool = False  # typed as "2,000,000.01": shown the same way
+
+
+@dataclass
+class Sheet:
+    sheet_id: int
+    title: str
+    rows: int = 1000
+    cols: int = 26
+    hidden: bool = False
+    frozen_rows: int = 0
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+    validation: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+
+    def properties(self, index: int) -> dict[str, Any]:
+        grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
+        if self.frozen_rows:
+            grid["frozenRowCount"] = self.frozen_rows
+        props: dict[str, Any] = {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
+        if self.hidden:
+            props["hidden"] = True
+        return props
+
+
+@dataclass
+class Spreadsheet:
+    spreadsheet_id: str
+    title: str
+    sheets: list[Sheet] = field(default_factory=list)
+    private: bool = False  # answers 403, like a sheet not shared with the caller
+
+    def sheet(self, title: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.title == title:
+                return sheet
+        raise ApiError(400, f"Unable to parse range: {title}")
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.sheet_id == sheet_id:
+                return sheet
+        raise ApiError(400, f"Invalid requests[0]: No grid with id: {sheet_id}")
