@@ -16,6 +16,7 @@ from conftest import TEMPLATE, cells
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from icp_sheets.core.distinct import factorize, objects
 from icp_sheets.core.names import RESULT_COLUMNS, without_results
 from icp_sheets.core.scoring import score, score_rows
 from icp_sheets.io.model_reader import load_model
@@ -84,3 +85,14 @@ def test_a_block_too_big_for_the_small_path_scores_alike() -> None:
     fast = score_rows(MODEL, HEADERS, block)
     assert {r[RESULT_COLUMNS.index("icp_tier")] for r in fast} >= {MODEL.settings.top_tier, "Disqualified"}
     assert _same(fast, _through_pandas(block, None))
+
+
+def test_a_yes_no_cell_is_never_the_number_it_equals_in_python() -> None:
+    """True == 1 and False == 0 in Python (and to pandas' factorize); as cells they differ, in a
+    few rows and in a block big enough for pandas alike. Found by the test above."""
+    cells = [0, False, 1, True, 1.0, None, "x"]
+    for block in (cells, cells * 100):
+        codes, distinct = factorize(objects(block))
+        read = [distinct[c] for c in codes]
+        assert [type(v) is bool for v in read] == [type(v) is bool for v in block]
+        assert [v == w for v, w in zip(read, block, strict=True) if w is not None] == [True] * (len(block) // 7 * 6)
