@@ -40,6 +40,7 @@ SUPPORTED_REQUESTS = {
     "insertDimension",
     "deleteDimension",
     "appendDimension",
+    "sortRange",
 }
 # Sheet properties the fake keeps; others (tab colours, gridlines, right-to-left...) it does not.
 SHEET_FIELDS = ("title", "index", "sheetType", "hidden")
@@ -315,3 +316,265 @@ def test_create_answers_with_the_new_spreadsheet(fake: FakeSheets) -> None:
     assert answer["spreadsheetUrl"].endswith(f"/d/{answer['spreadsheetId']}/edit")
     got = requests.get(f"{fake.url}/v4/spreadsheets/{answer['spreadsheetId']}", timeout=10).json()
     assert got["sheets"][0]["properties"]["gridProperties"] == {"rowCount": 1000, "columnCount": 26}
+
+
+# --------------------------------------------------------------------------- issue 12: identity, not position
+# Written from the Sheets API v4 reference (spreadsheets.developerMetadata, DataFilter, batchUpdate requests);
+# the recordings hold no developer metadata, so these say what the reference says, not what was recorded.
+
+
+def _book(fake: FakeSheets, key: str, rows: list[list[Any]]) -> str:
+    """A spreadsheet whose Sheet1 holds the rows (RAW), with its base URL."""
+    fake.store.create(key, spreadsheet_id=key)
+    base = f"{fake.url}/v4/spreadsheets/{key}"
+    requests.put(f"{base}/values/Sheet1!A1", params={"valueInputOption": "RAW"}, json={"values": rows}, timeout=10)
+    return base
+
+
+def _batch(base: str, *reqs: dict[str, Any]) -> requests.Response:
+    return requests.post(f"{base}:batchUpdate", json={"requests": list(reqs)}, timeout=10)
+
+
+def _tag_row(index: int, value: str, key: str = "icp_id") -> dict[str, Any]:
+    """createDeveloperMetadata on one row (0-based) of Sheet1."""
+    return {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": key,
+                "metadataValue": value,
+                "visibility": "DOCUMENT",
+                "location": {
+                    "dimensionRange": {"sheetId": 0, "dimension": "ROWS", "startIndex": index, "endIndex": index + 1}
+                },
+            }
+        }
+    }
+
+
+def _rows_of(base: str, key: str = "icp_id") -> dict[str, int]:
+    """Each metadata value of the key and the 0-based row it sits on now, by search."""
+    found = requests.post(
+        f"{base}/developerMetadata:search",
+        json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": key}}]},
+        timeout=10,
+    ).json()
+    return {
+        m["developerMetadata"]["metadataValue"]: m["developerMetadata"]["location"]["dimensionRange"]["startIndex"]
+        for m in found.get("matchedDeveloperMetadata", [])
+    }
+
+
+def _dimension(request: str, start: int, end: int, dimension: str = "ROWS") -> dict[str, Any]:
+    return {request: {"range": {"sheetId": 0, "dimension": dimension, "startIndex": start, "endIndex": end}}}
+
+
+def test_row_metadata_is_created_found_and_read_back(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-create", [["id", "name"], ["a", "Acme"], ["b", "Beta"]])
+    created = _batch(base, _tag_row(1, "a"), _tag_row(2, "b")).json()["replies"]
+    made = created[0]["createDeveloperMetadata"]["developerMetadata"]
+    assert made["metadataKey"] == "icp_id" and made["visibility"] == "DOCUMENT" and made["metadataId"] > 0
+    assert made["location"] == {
+        "locationType": "ROW",
+        "dimensionRange": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2},
+    }
+    assert requests.get(f"{base}/developerMetadata/{made['metadataId']}", timeout=10).json() == made
+    assert requests.get(f"{base}/developerMetadata/1", timeout=10).status_code == 404
+    assert _rows_of(base) == {"a": 1, "b": 2}
+    by_value = requests.post(
+        f"{base}/developerMetadata:search",
+        json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "icp_id", "metadataValue": "b"}}]},
+        timeout=10,
+    ).json()["matchedDeveloperMetadata"]
+    assert [m["developerMetadata"]["metadataValue"] for m in by_value] == ["b"]
+    by_range = requests.post(
+        f"{base}/developerMetadata:search", json={"dataFilters": [{"a1Range": "Sheet1!A3:B3"}]}, timeout=10
+    ).json()["matchedDeveloperMetadata"]
+    assert [m["developerMetadata"]["metadataValue"] for m in by_range] == ["b"]
+    nothing = requests.post(
+        f"{base}/developerMetadata:search",
+        json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "other"}}]},
+        timeout=10,
+    )
+    assert nothing.json() == {}
+
+
+def test_creating_metadata_is_refused_without_a_key_or_on_many_rows_and_the_batch_undone(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-refused", [["id"], ["a"]])
+    no_key = _tag_row(1, "a", key="")
+    two_rows = _tag_row(1, "a")
+    two_rows["createDeveloperMetadata"]["developerMetadata"]["location"]["dimensionRange"]["endIndex"] = 3
+    for bad in (no_key, two_rows):
+        answer = _batch(base, _tag_row(0, "header"), bad)
+        assert answer.status_code == 400, answer.json()
+        assert answer.json()["error"]["message"].startswith("Invalid requests[1].createDeveloperMetadata:")
+    assert _rows_of(base) == {}  # the first request of each batch was undone too
+
+
+def test_row_metadata_moves_with_its_row_on_insert_delete_and_move(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-move", [["id"], ["a"], ["b"], ["c"], ["d"]])
+    _batch(base, *(_tag_row(i, v) for i, v in enumerate("abcd", start=1)))
+    _batch(base, _dimension("insertDimension", 0, 2))  # two rows above everything
+    assert _rows_of(base) == {"a": 3, "b": 4, "c": 5, "d": 6}
+    _batch(base, _dimension("deleteDimension", 4, 5))  # b's row
+    assert _rows_of(base) == {"a": 3, "c": 4, "d": 5}
+    assert fake.store.grid("meta-move", "Sheet1") == [[], [], ["id"], ["a"], ["c"], ["d"]]
+    # Google's example: destinationIndex counts before the source is taken out.
+    move = {"moveDimension": {"source": _dimension("r", 3, 4)["r"]["range"], "destinationIndex": 6}}
+    assert _batch(base, move).status_code == 200
+    assert fake.store.grid("meta-move", "Sheet1") == [[], [], ["id"], ["c"], ["d"], ["a"]]
+    assert _rows_of(base) == {"c": 3, "d": 4, "a": 5}
+    move_up = {"moveDimension": {"source": _dimension("r", 5, 6)["r"]["range"], "destinationIndex": 3}}
+    _batch(base, move_up)
+    assert fake.store.grid("meta-move", "Sheet1") == [[], [], ["id"], ["a"], ["c"], ["d"]]
+    assert _rows_of(base) == {"a": 3, "c": 4, "d": 5}
+
+
+def test_row_metadata_moves_with_its_row_when_a_range_is_sorted(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-sort", [["name", "id"], ["Cedar", "c"], ["Acme", "a"], ["beta", "b"], ["", "blank"]])
+    _batch(base, *(_tag_row(i, v) for i, v in enumerate(["c", "a", "b", "blank"], start=1)))
+    sort = {
+        "sortRange": {
+            "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 5, "startColumnIndex": 0, "endColumnIndex": 1},
+            "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "DESCENDING"}],
+        }
+    }
+    assert _batch(base, sort).status_code == 200
+    # Only column A was sorted (case ignored, blanks last): the ids in B stayed, the metadata went with A.
+    assert fake.store.grid("meta-sort", "Sheet1") == [
+        ["name", "id"],
+        ["Cedar", "c"],
+        ["beta", "a"],
+        ["Acme", "b"],
+        ["", "blank"],
+    ]
+    assert _rows_of(base) == {"c": 1, "b": 2, "a": 3, "blank": 4}
+
+
+def test_values_are_read_and_written_by_the_metadata_of_their_row(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-values", [["id", "name"], ["a", "Acme"], ["b", "Beta"]])
+    _batch(base, _tag_row(1, "a"), _tag_row(2, "b"))
+    _batch(base, _dimension("insertDimension", 1, 2))  # a person inserts a row above Acme
+    lookup = {"developerMetadataLookup": {"metadataKey": "icp_id", "metadataValue": "a"}}
+    got = requests.post(f"{base}/values:batchGetByDataFilter", json={"dataFilters": [lookup]}, timeout=10).json()
+    assert got["valueRanges"] == [
+        {
+            "valueRange": {"range": "Sheet1!A3:Z3", "majorDimension": "ROWS", "values": [["a", "Acme"]]},
+            "dataFilters": [lookup],
+        }
+    ]
+    wrote = requests.post(
+        f"{base}/values:batchUpdateByDataFilter",
+        json={"valueInputOption": "RAW", "data": [{"dataFilter": lookup, "values": [["a", "Acme Corp"]]}]},
+        timeout=10,
+    ).json()
+    assert wrote["totalUpdatedCells"] == 2
+    assert wrote["responses"] == [
+        {
+            "updatedRange": "Sheet1!A3:B3",
+            "updatedRows": 1,
+            "updatedColumns": 2,
+            "updatedCells": 2,
+            "dataFilter": lookup,
+        }
+    ]
+    assert fake.store.grid("meta-values", "Sheet1") == [["id", "name"], [], ["a", "Acme Corp"], ["b", "Beta"]]
+    too_long = requests.post(
+        f"{base}/values:batchUpdateByDataFilter",
+        json={"valueInputOption": "RAW", "data": [{"dataFilter": lookup, "values": [["x"], ["y"]]}]},
+        timeout=10,
+    )
+    assert too_long.status_code == 400  # the row's range holds one row
+    gone = {"developerMetadataLookup": {"metadataKey": "icp_id", "metadataValue": "zzz"}}
+    none = requests.post(f"{base}/values:batchGetByDataFilter", json={"dataFilters": [gone]}, timeout=10).json()
+    assert none == {"spreadsheetId": "meta-values"}
+
+
+def test_metadata_is_updated_and_deleted_through_batch_update(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-update", [["id"], ["a"]])
+    _batch(base, _tag_row(1, "a"))
+    lookup = {"developerMetadataLookup": {"metadataKey": "icp_id", "metadataValue": "a"}}
+    update = {
+        "updateDeveloperMetadata": {
+            "dataFilters": [lookup],
+            "developerMetadata": {"metadataValue": "a2"},
+            "fields": "metadataValue",
+        }
+    }
+    reply = _batch(base, update).json()["replies"][0]["updateDeveloperMetadata"]["developerMetadata"]
+    assert [m["metadataValue"] for m in reply] == ["a2"]
+    assert _rows_of(base) == {"a2": 1}
+    delete = {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataKey": "icp_id"}}}}
+    deleted = _batch(base, delete).json()["replies"][0]["deleteDeveloperMetadata"]["deletedDeveloperMetadata"]
+    assert [m["metadataValue"] for m in deleted] == ["a2"]
+    assert _rows_of(base) == {}
+
+
+def test_a_renamed_tab_keeps_its_sheet_id_and_metadata_and_a_deleted_one_takes_its_metadata(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-rename", [["id"]])
+    added = _batch(base, {"addSheet": {"properties": {"title": "Accounts"}}}).json()
+    sheet_id = added["replies"][0]["addSheet"]["properties"]["sheetId"]
+    on_tab = {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": "icp_tab",
+                "metadataValue": "Accounts",
+                "visibility": "DOCUMENT",
+                "location": {"sheetId": sheet_id},
+            }
+        }
+    }
+    _batch(base, on_tab)
+    rename = {
+        "updateSheetProperties": {"properties": {"sheetId": sheet_id, "title": "Accounts (Q3)"}, "fields": "title"}
+    }
+    _batch(base, rename)
+    tabs = requests.get(base, timeout=10).json()["sheets"]
+    renamed = next(s for s in tabs if s["properties"]["sheetId"] == sheet_id)
+    assert renamed["properties"]["title"] == "Accounts (Q3)"
+    assert [m["metadataValue"] for m in renamed["developerMetadata"]] == ["Accounts"]
+    _batch(base, {"deleteSheet": {"sheetId": sheet_id}})
+    search = {"dataFilters": [{"developerMetadataLookup": {"metadataKey": "icp_tab"}}]}
+    assert requests.post(f"{base}/developerMetadata:search", json=search, timeout=10).json() == {}
+
+
+def test_delete_dimension_is_refused_past_the_grid_and_for_every_non_frozen_row(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-limits", [["id"], ["a"]])
+    _batch(
+        base,
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": 0, "gridProperties": {"rowCount": 3, "frozenRowCount": 1}},
+                "fields": "gridProperties",
+            }
+        },
+    )
+    past = _batch(base, _dimension("deleteDimension", 2, 4))
+    assert past.status_code == 400
+    assert past.json()["error"]["message"] == (
+        "Invalid requests[0].deleteDimension: Cannot delete a row that doesn't exist. "
+        "Tried to delete row index 3 but there are only 3 rows."
+    )
+    every = _batch(base, _dimension("deleteDimension", 1, 3))
+    assert every.status_code == 400
+    assert every.json()["error"]["message"].endswith("Sorry, it is not possible to delete all non-frozen rows.")
+    assert _batch(base, _dimension("deleteDimension", 2, 3)).status_code == 200
+    assert fake.store.grid("meta-limits", "Sheet1") == [["id"], ["a"]]
+
+
+def test_a_duplicated_tab_copies_cells_and_metadata_under_new_ids(fake: FakeSheets) -> None:
+    base = _book(fake, "meta-duplicate", [["id"], ["a"]])
+    _batch(base, _tag_row(1, "a"))
+    copied = _batch(base, {"duplicateSheet": {"sourceSheetId": 0}}).json()["replies"][0]["duplicateSheet"]
+    props = copied["properties"]
+    assert props["title"] == "Copy of Sheet1" and props["index"] == 1 and props["sheetId"] != 0
+    assert fake.store.grid("meta-duplicate", "Copy of Sheet1") == [["id"], ["a"]]
+    found = requests.post(
+        f"{base}/developerMetadata:search",
+        json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "icp_id"}}]},
+        timeout=10,
+    ).json()["matchedDeveloperMetadata"]
+    places = sorted(m["developerMetadata"]["location"]["dimensionRange"]["sheetId"] for m in found)
+    assert places == sorted([0, props["sheetId"]])
+    assert len({m["developerMetadata"]["metadataId"] for m in found}) == 2
+    again = _batch(base, {"duplicateSheet": {"sourceSheetId": 0, "newSheetName": "Copy of Sheet1"}})
+    assert again.status_code == 400 and "already exists" in again.json()["error"]["message"]

@@ -36,6 +36,8 @@ def test_cells_that_are_not_numbers_give_none(cell: object) -> None:
         ("31/10/2026", dt.date(2026, 10, 31)), ("10/31/2026", dt.date(2026, 10, 31)),
         ("31.10.2026", dt.date(2026, 10, 31)), ("1 Oct 2026", dt.date(2026, 10, 1)),
         ("October 1, 2026", dt.date(2026, 10, 1)), (np.datetime64("2026-10-01"), dt.date(2026, 10, 1)),
+        ("2026-03-04T10:00:00Z", dt.date(2026, 3, 4)), ("2026-03-04 10:00:00+01:00", dt.date(2026, 3, 4)),
+        ("4 Mar 2026", dt.date(2026, 3, 4)), ("March 4, 2026", dt.date(2026, 3, 4)),
     ],
 )  # fmt: skip
 def test_dates_in_every_usual_form(cell: object, expected: dt.date) -> None:
@@ -51,7 +53,7 @@ def test_ambiguous_day_month_is_refused_with_both_readings(cell: str) -> None:
     assert "03 Apr 2026" in message and "04 Mar 2026" in message and "2026-03-04" in message
 
 
-@pytest.mark.parametrize("cell", ["soon", "2026-13-01", 12, "31/02/2026", True])
+@pytest.mark.parametrize("cell", ["soon", "2026-13-01", 12, "31/02/2026", True, "2026-03-31garbage", "2026-03-31 x"])
 def test_unreadable_dates_raise(cell: object) -> None:
     with pytest.raises(DateError):
         parse_date(cell)

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core import column_formats
 from icp_sheets.core.formats import AccountColumn
+from icp_sheets.core.problems import Problem
 from icp_sheets.core.values import DateError, category_key, is_blank, parse_bool, parse_date, parse_number, split_list
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -99,6 +101,7 @@ class ColumnValues:
     def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None, spec: AccountColumn | None = None) -> None:
         dtype = series.dtype if dtype is None else dtype
         self.spec = spec
+        self.notes: list[Problem] = []  # what the column's values left open, said once (column_formats)
         self.numeric_dtype = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
         self.codes, self.raw = factorize(series)
@@ -122,7 +125,8 @@ class ColumnValues:
     def numbers(self) -> np.ndarray:
         if self.numeric_dtype:
             return self._floats
-        parsed = (parse_number(v) for v in self.raw)
+        comma = self._decide(column_formats.decimal_comma) is True
+        parsed = (parse_number(v, decimal_comma=comma) for v in self.raw)
         return np.fromiter((np.nan if n is None else n for n in parsed), dtype=np.float64, count=len(self.raw))
 
     @cached_property
@@ -148,14 +152,23 @@ class ColumnValues:
             days[np.isnat(stamps)] = np.nan
             return np.asarray(days)
         out = np.full(len(self.raw), np.nan)
+        day_first = self._decide(column_formats.day_first)
         for i, value in enumerate(self.raw):
             try:
-                day = parse_date(value)
+                day = parse_date(value, day_first=day_first)
             except DateError:
                 continue
             if day is not None:
                 out[i] = (day - _EPOCH).days
         return out
+
+    def _decide(self, decide: column_formats.Decider) -> bool | None:
+        """The column's reading (day/month order, decimal comma) from its values or its Format."""
+        name = self.spec.name if self.spec is not None else ""
+        decision = decide(name, self.raw, self.spec.read_as if self.spec is not None else None)
+        if decision.note is not None:
+            self.notes.append(decision.note)
+        return decision.value
 
     @cached_property
     def date_unreadable(self) -> np.ndarray:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core.column_summary import summarize
 from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize, objects
@@ -134,11 +135,19 @@ def _tiers(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     return tier
 
 
-def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | None = None) -> pd.DataFrame:
+def score(
+    model: IcpModel,
+    accounts: pd.DataFrame,
+    as_of: dt.date | pd.Series | None = None,
+    *,
+    notes: list[Problem] | None = None,
+) -> pd.DataFrame:
     """Results for every account row: the columns of ``names.RESULT_COLUMNS``, same index.
 
     ``as_of`` overrides the model's as-of date; a Series gives each row its own day
-    (validation scores each opportunity as of the day it was created).
+    (validation scores each opportunity as of the day it was created). ``notes``, when
+    given, receives what the columns' values left open (once per column) and the summary
+    of unreadable and blank cells per column.
     """
     positions = _matched(model, list(accounts.columns)).positions()
     # A handful of rows is cheaper to read as one object matrix than column by column through pandas.
@@ -149,6 +158,10 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
         return (accounts.iloc[:, i] if matrix is None else matrix[:, i]), dtypes[i]
 
     coded = _coded(model, positions, column, len(accounts), _as_of_days(model, as_of, len(accounts)))
+    if notes is not None:
+        present = {name: values for name, values in coded.columns.items() if name in positions}
+        notes += [note for values in present.values() for note in values.notes]
+        notes += summarize(model, present)
     texts = {name: _categorical(*labelled) for name, labelled in coded.labelled.items()}
     why = pd.Categorical.from_codes(*coded.why)
     columns = {**coded.numbers, **texts, "icp_why": why}
@@ -189,6 +202,7 @@ class _Coded:
     numbers: dict[str, np.ndarray]
     labelled: dict[str, tuple[np.ndarray, list[str]]]
     why: tuple[np.ndarray, np.ndarray]
+    columns: dict[str, ColumnValues]  # every column read, in the model's order of required columns
 
 
 def _coded(
@@ -241,6 +255,7 @@ def _coded(
             "icp_action": (priority_code, [settings.action(p) for p in priorities]),
         },
         why=explain.coded(),
+        columns={name: cache[name] for name in model.required_columns() if name in cache},
     )
 
 
@@ -258,13 +273,19 @@ def _category_type(labels: tuple[str, ...]) -> pd.CategoricalDtype:
 
 
 def score_tab(
-    model: IcpModel, tab: str, accounts: pd.DataFrame, as_of: dt.date | None = None, *, row: int | None = 1
+    model: IcpModel,
+    tab: str,
+    accounts: pd.DataFrame,
+    as_of: dt.date | None = None,
+    *,
+    row: int | None = 1,
+    notes: list[Problem] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`score` a tab's (or file's) accounts, their old result columns dropped: the accounts
     scored and their results. Problems name the tab and ``row`` (the header row, where columns live)."""
     accounts = without_results(accounts)
     try:
-        return accounts, score(model, accounts, as_of)
+        return accounts, score(model, accounts, as_of, notes=notes)
     except IcpError as exc:
         raise IcpError([Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]) from None
 

@@ -92,8 +92,12 @@ def split_list(value: Any) -> list[str]:
     return [item.strip() for item in _LIST_SPLIT.split(str(value)) if item.strip()]
 
 
-def parse_number(value: Any) -> float | None:
-    """A number from a cell, or None. Ranges such as '51-200' read as their midpoint."""
+def parse_number(value: Any, *, decimal_comma: bool = False) -> float | None:
+    """A number from a cell, or None. Ranges such as '51-200' read as their midpoint.
+
+    ``decimal_comma`` reads text the European way (``1.250,5`` is 1250.5, ``1.200`` is 1200); the
+    column decides it once (:mod:`icp_sheets.core.column_formats`), never a single cell.
+    """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float | np.integer | np.floating):
@@ -104,6 +108,8 @@ def parse_number(value: Any) -> float | None:
     text = value.strip()
     if not text or text.casefold() in MISSING_MARKERS:
         return None
+    if decimal_comma:
+        text = text.replace(".", "").replace(",", ".")
     single = _parse_number_text(text)
     if single is not None:
         return single
@@ -149,11 +155,12 @@ class DateError(ValueError):
     """A cell that should hold a date cannot be read; the message says how to write it."""
 
 
-def parse_date(value: Any) -> dt.date | None:
+def parse_date(value: Any, *, day_first: bool | None = None) -> dt.date | None:
     """A date from a cell: real dates, ISO text, Excel serial numbers, unambiguous d/m/y text.
 
     Returns None for blank cells and raises DateError for anything unreadable,
-    including '03/04/2026', which means a different day in the US and in Europe.
+    including '03/04/2026', which means a different day in the US and in Europe, unless
+    ``day_first`` says the order (the column decides it, :mod:`icp_sheets.core.column_formats`).
     """
     if is_blank(value):
         return None
@@ -170,7 +177,7 @@ def parse_date(value: Any) -> dt.date | None:
         return _serial_date(float(value), value)
     text = _SPACE.sub(" ", str(value)).strip()
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else _text_date(text)
+        return _iso_date(text) if len(text) >= 10 and text[4] == "-" else _text_date(text, day_first)
     except DateError:
         raise
     except ValueError:
@@ -183,13 +190,23 @@ def _serial_date(number: float, shown: Any) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
-def _text_date(text: str) -> dt.date:
+def _iso_date(text: str) -> dt.date:
+    """ISO text, with a time and zone after the day or without (``2026-03-04T10:00:00Z``), but
+    nothing else: ``2026-03-31garbage`` is not a date."""
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text.removesuffix(" UTC")).date()
+
+
+def _text_date(text: str, day_first: bool | None) -> dt.date:
     number = parse_number(text)
     if number is not None and re.fullmatch(r"\d+(\.\d+)?", text):
         return _serial_date(number, text)
     match = _NUMERIC_DATE.match(text)
     if match:
         first, second, year = (int(g) for g in match.groups())
+        if day_first is not None:
+            return dt.date(year, second, first) if day_first else dt.date(year, first, second)
         if first > 12:
             return dt.date(year, second, first)
         if second > 12:

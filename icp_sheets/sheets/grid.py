@@ -45,6 +45,7 @@ class Keyed:
     grid: Grid  # the cells as read, for columns the sync does not know
     positions: dict[str, int] = field(default_factory=dict)  # key -> grid row (1-based)
     fresh: set[str] = field(default_factory=set)  # ids handed out now
+    given: set[str] = field(default_factory=set)  # rows whose id the grid lacks: handed out, paired or reclaimed
 
 
 def keyed(
@@ -83,6 +84,7 @@ def keyed(
         if key is None or key in out.table.rows:
             key = new_id(taken)
             out.fresh.add(key)
+            out.given.add(key)
         taken.add(key)
         if canon is not None:
             values = {c: canon(key, c, v) for c, v in values.items()}

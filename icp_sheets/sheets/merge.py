@@ -220,6 +220,15 @@ def _merge_row(
     return rw, rs
 
 
+def row_to_json(row: Row) -> dict[str, Any]:
+    """A row as JSON for the files the sync keeps (the base, the journal); blanks are left out."""
+    return {c: {"f": v.text} if isinstance(v, Formula) else v for c, v in row.items() if v is not None}
+
+
+def row_from_json(data: dict[str, Any]) -> Row:
+    return {c: Formula(v["f"]) if isinstance(v, dict) else v for c, v in data.items()}
+
+
 def label(row: Row, columns: list[str]) -> str:
     """How a row is named in messages: its first column, as people read the tab."""
     first = row.get(columns[0]) if columns else None

@@ -40,6 +40,7 @@ from gspread.exceptions import APIError
 from icp_sheets.core.names import ACCOUNTS as ACCOUNTS_TAB
 from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS
 from icp_sheets.io.layout import TABS
+from icp_sheets.sheets import journal
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import (
@@ -55,6 +56,7 @@ from icp_sheets.sheets.grid import (
 )
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
 from icp_sheets.sheets.http import SheetsError, message_of, status_of
+from icp_sheets.sheets.journal import Pending, reclaim
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
 from icp_sheets.sheets.trust import (
     TARGET_SETTING,
@@ -159,6 +161,7 @@ class _TabPlan:
     refused: list[Refused] = field(default_factory=list)
     owned: set[Cell] = field(default_factory=set)
     without_ids: frozenset[Side] = frozenset()  # sides whose tab has rows but no icp_id column
+    pending: list[Pending] = field(default_factory=list)  # ids the sheet gets before the workbook
 
     def base_after(self, old: Table | None) -> Table:
         base = next_base(old, self.wb_after, self.sh_after)
@@ -359,6 +362,20 @@ def _rename(side: Keyed, renames: dict[str, str]) -> None:
     t.order = [renames.get(k, k) for k in t.order]
     side.positions = {renames.get(k, k): r for k, r in side.positions.items()}
     side.fresh -= set(renames)
+    side.given = {renames.get(k, k) for k in side.given}
+
+
+def _with_noted(base: Table | None, noted: Sequence[Pending], wk: Keyed, sk: Keyed) -> Table | None:
+    """The base plus the noted rows both sides now hold: what they agreed on before the crash."""
+    agreed = {
+        p.key: p.agreed
+        for p in noted
+        if p.key in wk.table.rows and p.key in sk.table.rows and (base is None or p.key not in base.rows)
+    }
+    if not agreed:
+        return base
+    base = base or Table(list(wk.table.columns))
+    return Table(base.columns, {**base.rows, **agreed}, [*base.order, *agreed], set(base.owned))
 
 
 def _row_moves(side: Keyed, target: Table) -> tuple[int, int]:
@@ -379,15 +396,19 @@ def plan_tab(
     mode: Mode,
     prefer: Side | None,
     trusted: frozenset[str] = frozenset(),
+    noted: Sequence[Pending] = (),
 ) -> _TabPlan:
-    """Merge one tab and work out the cells each side must change."""
+    """Merge one tab and work out the cells each side must change; ``noted`` are the rows a
+    crashed sync gave ids in the sheet only (:mod:`.journal`)."""
     taken: set[str] = set(base.rows) if base else set()
     spelling = {header_key(h): str(h).strip() for h in (wb_grid[0] if wb_grid else []) if header_key(h)}
     wk = keyed(wb_grid, taken)
+    _rename(wk, reclaim(((k, wk.positions[k], wk.table.rows[k]) for k in wk.fresh), list(noted), wk.table.columns))
     found: list[Untrusted] = []
     canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found)
     sk = keyed(sh_grid or [], taken, canon=canon, spelling=spelling)
     _pair_fresh(wk, sk)
+    base = _with_noted(base, noted, wk, sk)
     owned = owned_formulas(base, wk.table)
     derived = frozenset(
         c
@@ -430,6 +451,9 @@ def plan_tab(
         sh_desired[0] if sh_desired else [],
         tuple(deleted),
     )
+    pending = [
+        Pending(k, wk.positions[k], wk.table.rows[k], sh_target.rows[k]) for k in wk.given if k in sh_target.rows
+    ]
     without_ids = frozenset(
         side for side, grid in ((Side.WORKBOOK, wb_grid), (Side.SHEET, sh_grid)) if grid and not has_key_column(grid)
     )
@@ -446,6 +470,7 @@ def plan_tab(
         refused,
         owned,
         without_ids,
+        pending,
     )
 
 
@@ -640,6 +665,7 @@ class _Inputs:
     trusted: frozenset[str]
     wb_grids: dict[str, Grid]
     sheet_ids: dict[str, int]  # the sheetId of each synced tab at the last sync
+    noted: dict[str, list[Pending]]  # what a sync that did not finish noted (:mod:`.journal`)
 
 
 def sync(
@@ -730,6 +756,7 @@ def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
         trusted=trusted_names(side.setting(TRUST_SETTING)),
         wb_grids={t: side.grid(t) if side.has(t) else [] for t in tabs},
         sheet_ids=side.read_sheet_ids(conn.key),
+        noted=journal.read(workbook, conn.key),
     )
 
 
@@ -777,12 +804,15 @@ def _plans(
                 mode,
                 prefer,
                 inputs.trusted,
+                inputs.noted.get(t, ()),
             )
     return {t: plans[t] for t in inputs.tabs}
 
 
 def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> None:
     """The sheet first (one structural and one values request), then the workbook and its base."""
+    inputs.side.check_writable()
+    journal.note(inputs.side.path, conn.key, {p.tab: p.pending for p in plans})
     created = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
         inputs.side.write(p.tab, p.wb_cells)
@@ -795,6 +825,7 @@ def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> None:
     )
     if inputs.side.changed:  # loading and saving a big workbook is slow: only when something changed
         inputs.side.save()
+    journal.clear(inputs.side.path)
 
 
 def write_sheet(

@@ -8,8 +8,8 @@ to cover new rows and columns.
 
 Text that starts with ``=`` stays text (openpyxl would otherwise turn it into a
 formula); only values that were formulas in the Google Sheet are written as
-formulas. The save goes to a temporary file that replaces the workbook in one
-step, so a crash never leaves a half-written workbook.
+formulas. The save goes to a file beside the workbook that replaces it in one
+step, so a crash never leaves a half-written workbook (:mod:`.file_replace`).
 
 **The base** -- what the workbook and the sheet both held after the last
 successful sync -- lives in the workbook itself, in a very hidden tab named
@@ -25,9 +25,7 @@ import base64
 import copy
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -41,8 +39,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
 from icp_sheets.core.values import whole
+from icp_sheets.sheets.file_replace import Stamp, check_writable, replace
 from icp_sheets.sheets.http import SheetsError
-from icp_sheets.sheets.merge import Formula, Table, Value
+from icp_sheets.sheets.merge import Formula, Table, Value, row_from_json, row_to_json
 from icp_sheets.sheets.xlsx_read import Unsupported, XlsxCells
 
 BASE_TAB = "icp_sync_base"
@@ -93,6 +92,7 @@ class WorkbookSide:
             self._cells: XlsxCells | None = XlsxCells(path)
         except (zipfile.BadZipFile, KeyError, ParseError, OSError, CalamineError) as exc:
             raise SheetsError(f"{path.name} is not an xlsx workbook ({type(exc).__name__}).") from None
+        self._read_as = Stamp.of(path)
         self._book: Workbook | None = None
         self._base_read: tuple[str, Any, dict[str, int]] | None = None
         self.changed = False
@@ -221,7 +221,7 @@ class WorkbookSide:
         return {
             tab: Table(
                 t["columns"],
-                {k: {c: _decode(v) for c, v in row.items()} for k, row in t["rows"]},
+                {k: row_from_json(row) for k, row in t["rows"]},
                 [k for k, _ in t["rows"]],
                 {(k, c) for k, c in t.get("owned", [])},
             )
@@ -240,7 +240,7 @@ class WorkbookSide:
         tabs = {
             tab: {
                 "columns": t.columns,
-                "rows": [[k, {c: _encode(v) for c, v in t.rows[k].items() if v is not None}] for k in t.order],
+                "rows": [[k, row_to_json(t.rows[k])] for k in t.order],
                 **({"owned": sorted([k, c] for k, c in t.owned)} if t.owned else {}),
             }
             for tab, t in tables.items()
@@ -266,22 +266,16 @@ class WorkbookSide:
         self.changed = True
         return True
 
+    def check_writable(self) -> None:
+        """Refuse a read-only workbook before the sheet is written, not after."""
+        check_writable(self.path)
+
     def save(self) -> None:
-        """Replace the workbook in one step (temporary file + rename)."""
+        """Swap the new version in, unless someone saved the file since it was read (:mod:`.file_replace`)."""
         if self._cells is not None:
             self._cells.close()
             self._cells = None
-        handle, tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
-        os.close(handle)
-        try:
-            self.book.save(tmp)
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise SheetsError(
-                f"Could not save {self.path.name} ({exc.strerror}); is it open in Excel? "
-                f"Close it and run the sync again."
-            ) from None
+        replace(self.path, self.book.save, self._read_as)
 
     def set_setting(self, label: str, value: Any) -> None:
         """Fill in a Settings value (e.g. the Google Sheet), adding the row if the tab lacks it."""
@@ -311,11 +305,3 @@ def _trim(grid: Grid) -> Grid:
     while grid and not grid[-1]:
         grid.pop()
     return grid
-
-
-def _encode(value: Value) -> Any:
-    return {"f": value.text} if isinstance(value, Formula) else value
-
-
-def _decode(value: Any) -> Value:
-    return Formula(value["f"]) if isinstance(value, dict) else value

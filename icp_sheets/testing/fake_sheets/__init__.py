@@ -8,12 +8,15 @@ the grid, writes past the grid refused, Google's error bodies -- and it can
 misbehave on purpose: 429 with or without ``Retry-After``, 500, a dropped
 connection (before or after the write is applied), slow answers, and a hook
 that lets a "person" edit the sheet between two requests. Every request is
-counted by endpoint.
+counted by endpoint. Developer metadata follows its row through inserts,
+deletes, moves and sorts, and values can be read and written by it
+(``values:batchGetByDataFilter`` / ``values:batchUpdateByDataFilter``).
 
 One module per API area: :mod:`.metadata` (create, get), :mod:`.values`
 (the ``values`` endpoints, over :mod:`.ranges`), :mod:`.batch_update` (one
-handler per request kind) and :mod:`.faults`; :mod:`.server` routes requests
-to them by the tables they declare. Start it by hand with::
+handler per request kind, with :mod:`.dimensions` for rows and columns),
+:mod:`.developer_metadata` and :mod:`.faults`; :mod:`.server` routes
+requests to them by the tables they declare. Start it by hand with::
 
     python -m icp_sheets.testing.fake_sheets --port 8765 --create demo-sheet
 

@@ -1,36 +1,23 @@
 """``spreadsheets:batchUpdate``: one handler per request kind, all or nothing like Google.
 
 Each handler takes a :class:`Step` (the request's body, its index for Google's
-messages, the spreadsheet) and returns its reply. A kind without a handler is
-refused, and so the whole batch: the spreadsheet is put back as it was.
+messages, the spreadsheet) and returns its reply: tabs, protection and
+validation here, rows and columns in :mod:`.dimensions`, developer metadata in
+:mod:`.developer_metadata`. A kind without a handler is refused, and so the
+whole batch: the spreadsheet is put back as it was.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from icp_sheets.testing.fake_sheets import developer_metadata, dimensions
 from icp_sheets.testing.fake_sheets.model import ApiError, Sheet, Spreadsheet
+from icp_sheets.testing.fake_sheets.ranges import grid_box
 from icp_sheets.testing.fake_sheets.routes import BOOK, Call, route
-
-
-@dataclass(frozen=True)
-class Step:
-    """One request of a batch: its kind and body, its index (Google's messages name it), the spreadsheet."""
-
-    book: Spreadsheet
-    kind: str
-    body: dict[str, Any]
-    index: int
-    new_id: Callable[[], int]  # the store's random ids, for new tabs and protected ranges
-
-    def refuse(self, message: str) -> ApiError:
-        return ApiError(400, f"Invalid requests[{self.index}].{self.kind}: {message}")
-
-
-Reply = dict[str, Any]
+from icp_sheets.testing.fake_sheets.step import Handler, Reply, Step
 
 
 def apply(book: Spreadsheet, requests: list[dict[str, Any]], new_id: Callable[[], int]) -> dict[str, Any]:
@@ -47,9 +34,10 @@ def _snapshot(book: Spreadsheet) -> Callable[[], None]:
     """A function that puts the spreadsheet back as it is now."""
     sheets, title = list(book.sheets), book.title
     states = [(copy.copy(s), s.cells, list(s.protected), dict(s.validation)) for s in book.sheets]
+    metadata = {k: copy.copy(m) for k, m in book.developer_metadata.items()}  # a Place is immutable
 
     def restore() -> None:
-        book.sheets, book.title = sheets, title
+        book.sheets, book.title, book.developer_metadata = sheets, title, metadata
         for sheet, (state, cells, protected, validation) in zip(book.sheets, states, strict=True):
             sheet.__dict__.update(state.__dict__)
             sheet.cells, sheet.protected, sheet.validation = cells, protected, validation
@@ -68,11 +56,15 @@ def _one(book: Spreadsheet, req: dict[str, Any], i: int, new_id: Callable[[], in
 # ------------------------------------------------------------------ tabs
 
 
+def _new_title(step: Step, title: str) -> str:
+    if any(s.title == title for s in step.book.sheets):
+        raise step.refuse(f'A sheet with the name "{title}" already exists. Please enter another name.')
+    return title
+
+
 def _add_sheet(step: Step) -> Reply:
     book, props = step.book, step.body.get("properties", {})
-    title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
-    if any(s.title == title for s in book.sheets):
-        raise step.refuse(f'A sheet with the name "{title}" already exists. Please enter another name.')
+    title = _new_title(step, props.get("title") or f"Sheet{len(book.sheets) + 1}")
     grid = props.get("gridProperties", {})
     sheet = Sheet(
         props.get("sheetId") or step.new_id(),
@@ -86,11 +78,31 @@ def _add_sheet(step: Step) -> Reply:
     return {"addSheet": {"properties": sheet.properties(book.sheets.index(sheet))}}
 
 
+def _duplicate_sheet(step: Step) -> Reply:
+    """A copy of a tab: its size, cells, validation and protected ranges, and its developer metadata.
+
+    Inserted after the source unless ``insertSheetIndex`` says where. The reference does not say whether
+    metadata is copied; the fake copies it (with new ids), the harder case for a sync that keys rows by it.
+    """
+    book, body = step.book, step.body
+    source = book.sheet_by_id(body["sourceSheetId"])
+    sheet = copy.deepcopy(source)
+    sheet.title = _new_title(step, body.get("newSheetName") or f"Copy of {source.title}")
+    sheet.sheet_id = body.get("newSheetId") or step.new_id()
+    for prot in sheet.protected:
+        prot["protectedRangeId"] = step.new_id()
+        prot["range"]["sheetId"] = sheet.sheet_id
+    book.sheets.insert(body.get("insertSheetIndex", book.sheets.index(source) + 1), sheet)
+    developer_metadata.copy_sheet(book, source.sheet_id, sheet.sheet_id, step.new_id)
+    return {"duplicateSheet": {"properties": sheet.properties(book.sheets.index(sheet))}}
+
+
 def _delete_sheet(step: Step) -> Reply:
     sheet = step.book.sheet_by_id(step.body["sheetId"])
     if len(step.book.sheets) == 1:
         raise step.refuse("You can't remove all the sheets in a document.")
     step.book.sheets.remove(sheet)
+    developer_metadata.forget_sheet(step.book, sheet.sheet_id)
     return {}
 
 
@@ -109,14 +121,18 @@ def _set_hidden(step: Step, sheet: Sheet, props: dict[str, Any]) -> None:
 
 
 def _set_count(axis: int) -> Setter:
-    """The setter of rowCount (axis 0) or columnCount (axis 1): cells beyond the new size are gone."""
+    """The setter of rowCount (axis 0) or columnCount (axis 1): cells and metadata beyond the new size are gone."""
     key = ("rowCount", "columnCount")[axis]
 
     def setter(step: Step, sheet: Sheet, props: dict[str, Any]) -> None:
         grid = props.get("gridProperties", {})
         if key in grid:
-            _resize(sheet, axis, grid[key])
-            sheet.cells = {k: v for k, v in sheet.cells.items() if k[axis] <= grid[key]}
+            size = grid[key]
+            dimensions.resize(sheet, axis, size)
+            sheet.cells = {k: v for k, v in sheet.cells.items() if k[axis] <= size}
+            developer_metadata.remap(
+                step.book, sheet.sheet_id, dimensions.DIMENSIONS[axis], lambda i: i if i < size else None
+            )
 
     return setter
 
@@ -158,60 +174,6 @@ def _update_spreadsheet_properties(step: Step) -> Reply:
     return {}
 
 
-# ------------------------------------------------------------------ rows and columns
-
-
-def _axis(dimension: str) -> int:
-    return 0 if dimension == "ROWS" else 1
-
-
-def _resize(sheet: Sheet, axis: int, size: int) -> None:
-    if axis == 0:
-        sheet.rows = size
-    else:
-        sheet.cols = size
-
-
-def _grow(sheet: Sheet, axis: int, by: int) -> None:
-    _resize(sheet, axis, (sheet.rows, sheet.cols)[axis] + by)
-
-
-def _moved(key: tuple[int, int], axis: int, by: int) -> tuple[int, int]:
-    return (key[0] + by, key[1]) if axis == 0 else (key[0], key[1] + by)
-
-
-def _dimension_range(step: Step) -> tuple[Sheet, int, int, int]:
-    """The tab, axis and 1-based inclusive first and last index of a DimensionRange."""
-    rng = step.body["range"]
-    sheet = step.book.sheet_by_id(rng.get("sheetId", 0))
-    axis = _axis(rng["dimension"])
-    return sheet, axis, rng["startIndex"] + 1, rng["endIndex"]
-
-
-def _append_dimension(step: Step) -> Reply:
-    sheet = step.book.sheet_by_id(step.body["sheetId"])
-    _grow(sheet, _axis(step.body["dimension"]), step.body["length"])
-    return {}
-
-
-def _insert_dimension(step: Step) -> Reply:
-    sheet, axis, start, end = _dimension_range(step)
-    n = end - start + 1
-    sheet.cells = {(_moved(k, axis, n) if k[axis] >= start else k): c for k, c in sheet.cells.items()}
-    _grow(sheet, axis, n)
-    return {}
-
-
-def _delete_dimension(step: Step) -> Reply:
-    sheet, axis, start, end = _dimension_range(step)
-    n = end - start + 1
-    sheet.cells = {
-        (_moved(k, axis, -n) if k[axis] > end else k): c for k, c in sheet.cells.items() if not start <= k[axis] <= end
-    }
-    _grow(sheet, axis, -n)
-    return {}
-
-
 # ------------------------------------------------------------------ protection and validation
 
 
@@ -240,8 +202,9 @@ def _delete_protected_range(step: Step) -> Reply:
 def _set_data_validation(step: Step) -> Reply:
     rng, rule = step.body["range"], step.body.get("rule")
     sheet = step.book.sheet_by_id(rng.get("sheetId", 0))
-    for r in range(rng.get("startRowIndex", 0) + 1, rng.get("endRowIndex", sheet.rows) + 1):
-        for c in range(rng.get("startColumnIndex", 0) + 1, rng.get("endColumnIndex", sheet.cols) + 1):
+    r1, c1, r2, c2 = grid_box(sheet, rng)
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
             if rule:
                 sheet.validation[(r, c)] = rule
             else:
@@ -249,17 +212,17 @@ def _set_data_validation(step: Step) -> Reply:
     return {}
 
 
-REQUESTS: dict[str, Callable[[Step], Reply]] = {
+REQUESTS: dict[str, Handler] = {
     "addSheet": _add_sheet,
     "deleteSheet": _delete_sheet,
+    "duplicateSheet": _duplicate_sheet,
     "updateSheetProperties": _update_sheet_properties,
     "updateSpreadsheetProperties": _update_spreadsheet_properties,
-    "appendDimension": _append_dimension,
-    "insertDimension": _insert_dimension,
-    "deleteDimension": _delete_dimension,
     "addProtectedRange": _add_protected_range,
     "deleteProtectedRange": _delete_protected_range,
     "setDataValidation": _set_data_validation,
+    **dimensions.REQUESTS,
+    **developer_metadata.REQUESTS,
 }
 
 

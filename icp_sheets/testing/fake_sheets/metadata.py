@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from icp_sheets.testing.fake_sheets.model import Spreadsheet
+from icp_sheets.testing.fake_sheets.model import Place, Spreadsheet
 from icp_sheets.testing.fake_sheets.routes import BOOK, Call, route
 
 
@@ -16,13 +16,23 @@ def metadata(book: Spreadsheet) -> dict[str, Any]:
         entry: dict[str, Any] = {"properties": sheet.properties(i)}
         if sheet.protected:
             entry["protectedRanges"] = copy.deepcopy(sheet.protected)
+        if on_sheet := _metadata_at(book, Place(sheet.sheet_id)):
+            entry["developerMetadata"] = on_sheet
         sheets.append(entry)
-    return {
+    out: dict[str, Any] = {
         "spreadsheetId": book.spreadsheet_id,
         "properties": {"title": book.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
         "sheets": sheets,
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
+    if on_book := _metadata_at(book, Place()):
+        out["developerMetadata"] = on_book
+    return out
+
+
+def _metadata_at(book: Spreadsheet, place: Place) -> list[dict[str, Any]]:
+    """The developer metadata on the spreadsheet or on a tab itself (rows' metadata needs grid data)."""
+    return [m.resource() for m in book.developer_metadata.values() if m.place == place]
 
 
 def create(call: Call) -> Any:

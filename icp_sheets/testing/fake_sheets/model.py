@@ -65,12 +65,70 @@ class Sheet:
         return props
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where developer metadata sits: the spreadsheet, a tab, or one row or column of a tab (0-based)."""
+
+    sheet_id: int | None = None  # None: the spreadsheet
+    dimension: str | None = None  # "ROWS" or "COLUMNS"; None: the whole tab
+    index: int = 0
+
+    @property
+    def location_type(self) -> str:
+        if self.sheet_id is None:
+            return "SPREADSHEET"
+        return {None: "SHEET", "ROWS": "ROW", "COLUMNS": "COLUMN"}[self.dimension]
+
+    def location(self) -> dict[str, Any]:
+        """The DeveloperMetadataLocation Google answers."""
+        out: dict[str, Any] = {"locationType": self.location_type}
+        if self.sheet_id is None:
+            out["spreadsheet"] = True
+        elif self.dimension is None:
+            out["sheetId"] = self.sheet_id
+        else:
+            out["dimensionRange"] = {
+                "sheetId": self.sheet_id,
+                "dimension": self.dimension,
+                "startIndex": self.index,
+                "endIndex": self.index + 1,
+            }
+        return out
+
+    def intersects(self, other: Place) -> bool:
+        """Google's INTERSECTING_LOCATION: a row meets every column of its tab, a tab all it holds."""
+        if self.sheet_id is None or other.sheet_id is None:
+            return True
+        if self.sheet_id != other.sheet_id:
+            return False
+        if self.dimension is None or other.dimension is None or self.dimension != other.dimension:
+            return True
+        return self.index == other.index
+
+
+@dataclass
+class DeveloperMetadata:
+    metadata_id: int
+    key: str
+    value: str | None
+    visibility: str  # DOCUMENT or PROJECT
+    place: Place
+
+    def resource(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"metadataId": self.metadata_id, "metadataKey": self.key}
+        if self.value is not None:
+            out["metadataValue"] = self.value
+        out.update(location=self.place.location(), visibility=self.visibility)
+        return out
+
+
 @dataclass
 class Spreadsheet:
     spreadsheet_id: str
     title: str
     sheets: list[Sheet] = field(default_factory=list)
     private: bool = False  # answers 403, like a sheet not shared with the caller
+    developer_metadata: dict[int, DeveloperMetadata] = field(default_factory=dict)
 
     def sheet(self, title: str) -> Sheet:
         for sheet in self.sheets:

@@ -27,6 +27,16 @@ def locate(book: Spreadsheet, text: str) -> tuple[Sheet, GridRange]:
     return book.sheet(grid.title), grid
 
 
+def grid_box(sheet: Sheet, rng: dict[str, Any]) -> Box:
+    """A GridRange (0-based, end exclusive, missing bounds open) as a box on the tab."""
+    return (
+        rng.get("startRowIndex", 0) + 1,
+        rng.get("startColumnIndex", 0) + 1,
+        rng.get("endRowIndex", sheet.rows),
+        rng.get("endColumnIndex", sheet.cols),
+    )
+
+
 def read(
     book: Spreadsheet,
     text: str,

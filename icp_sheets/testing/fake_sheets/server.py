@@ -13,13 +13,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from icp_sheets.testing.fake_sheets import batch_update, faults, metadata, values
+from icp_sheets.testing.fake_sheets import batch_update, developer_metadata, faults, metadata, values
 from icp_sheets.testing.fake_sheets.faults import Fault, Hook
 from icp_sheets.testing.fake_sheets.model import ApiError
 from icp_sheets.testing.fake_sheets.routes import Call, Route, find
 from icp_sheets.testing.fake_sheets.store import Store
 
-ROUTES: list[Route] = [*metadata.ROUTES, *batch_update.ROUTES, *values.ROUTES]
+ROUTES: list[Route] = [*metadata.ROUTES, *batch_update.ROUTES, *values.ROUTES, *developer_metadata.ROUTES]
 
 
 class FakeSheets:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from icp_sheets.testing.fake_sheets import ranges
+from icp_sheets.testing.fake_sheets import developer_metadata, ranges
 from icp_sheets.testing.fake_sheets.model import ApiError, Spreadsheet
 from icp_sheets.testing.fake_sheets.routes import BOOK, Call, route
 
@@ -16,22 +17,23 @@ def _input_option(text: str) -> bool:
     return text == "USER_ENTERED"
 
 
-def _read_options(call: Call) -> dict[str, str]:
+def _read_options(option: Callable[[str, str], str]) -> dict[str, str]:
+    """How to render what is read, from the query (a GET) or the body (a POST by data filter)."""
     return {
-        "value_option": call.param("valueRenderOption", "FORMATTED_VALUE"),
-        "date_option": call.param("dateTimeRenderOption", "SERIAL_NUMBER"),
-        "major": call.param("majorDimension", "ROWS") or "ROWS",
+        "value_option": option("valueRenderOption", "FORMATTED_VALUE"),
+        "date_option": option("dateTimeRenderOption", "SERIAL_NUMBER"),
+        "major": option("majorDimension", "ROWS") or "ROWS",
     }
 
 
 def get(call: Call) -> Any:
     book = call.book()
-    return ranges.read(book, call.range(), **_read_options(call))
+    return ranges.read(book, call.range(), **_read_options(call.param))
 
 
 def batch_get(call: Call) -> Any:
     book = call.book()
-    options = _read_options(call)
+    options = _read_options(call.param)
     return {
         "spreadsheetId": book.spreadsheet_id,
         "valueRanges": [ranges.read(book, r, **options) for r in call.query.get("ranges", [])],
@@ -46,25 +48,27 @@ def update(call: Call) -> Any:
     )
 
 
-def _write_item(book: Spreadsheet, item: dict[str, Any], user: bool, check_only: bool = False) -> dict[str, Any]:
-    return ranges.write(
-        book,
-        item["range"],
-        item.get("values"),
-        user_entered=user,
-        major=item.get("majorDimension") or "ROWS",
-        check_only=check_only,
-    )
+def _write_all(book: Spreadsheet, targets: list[tuple[str, dict[str, Any]]], user: bool) -> list[dict[str, Any]]:
+    """Write each (range, item with values); all or nothing, like Google: every range is checked first."""
+
+    def write(check_only: bool) -> list[dict[str, Any]]:
+        return [
+            ranges.write(
+                book,
+                a1,
+                item.get("values"),
+                user_entered=user,
+                major=item.get("majorDimension") or "ROWS",
+                check_only=check_only,
+            )
+            for a1, item in targets
+        ]
+
+    write(check_only=True)
+    return write(check_only=False)
 
 
-def batch_update(call: Call) -> Any:
-    """All or nothing, like Google: every range is checked before any is written."""
-    book = call.book()
-    user = _input_option(call.body.get("valueInputOption", ""))
-    data = call.body.get("data", [])
-    for item in data:
-        _write_item(book, item, user, check_only=True)
-    responses = [_write_item(book, item, user) for item in data]
+def _totals(book: Spreadsheet, responses: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "spreadsheetId": book.spreadsheet_id,
         "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
@@ -73,6 +77,41 @@ def batch_update(call: Call) -> Any:
         "totalUpdatedSheets": len({r.get("updatedRange", "").rpartition("!")[0] for r in responses}),
         "responses": responses,
     }
+
+
+def batch_update(call: Call) -> Any:
+    book = call.book()
+    user = _input_option(call.body.get("valueInputOption", ""))
+    data = call.body.get("data", [])
+    return _totals(book, _write_all(book, [(item["range"], item) for item in data], user))
+
+
+def batch_get_by_data_filter(call: Call) -> Any:
+    """The values of every range any filter selects, once each, with the filters that selected it."""
+    book = call.book()
+    options = _read_options(call.body.get)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for data_filter in call.body.get("dataFilters", []):
+        for a1 in developer_metadata.ranges_of(book, data_filter):
+            found.setdefault(a1, []).append(data_filter)
+    matched = [{"valueRange": ranges.read(book, a1, **options), "dataFilters": fs} for a1, fs in found.items()]
+    return {"spreadsheetId": book.spreadsheet_id, **({"valueRanges": matched} if matched else {})}
+
+
+def batch_update_by_data_filter(call: Call) -> Any:
+    """Each item's values written to every range its filter selects (none: nothing written for it)."""
+    book = call.book()
+    user = _input_option(call.body.get("valueInputOption", ""))
+    targets = [
+        (a1, item)
+        for item in call.body.get("data", [])
+        for a1 in developer_metadata.ranges_of(book, item["dataFilter"])
+    ]
+    responses = [
+        {**{k: v for k, v in answer.items() if k != "spreadsheetId"}, "dataFilter": item["dataFilter"]}
+        for answer, (_, item) in zip(_write_all(book, targets, user), targets, strict=True)
+    ]
+    return _totals(book, responses)
 
 
 def append(call: Call) -> Any:
@@ -105,6 +144,13 @@ ROUTES = [
     route("GET", BOOK + r"/values:batchGet$", "values.batchGet", batch_get),
     route("POST", BOOK + r"/values:batchUpdate$", "values.batchUpdate", batch_update),
     route("POST", BOOK + r"/values:batchClear$", "values.batchClear", batch_clear),
+    route("POST", BOOK + r"/values:batchGetByDataFilter$", "values.batchGetByDataFilter", batch_get_by_data_filter),
+    route(
+        "POST",
+        BOOK + r"/values:batchUpdateByDataFilter$",
+        "values.batchUpdateByDataFilter",
+        batch_update_by_data_filter,
+    ),
     route("POST", BOOK + r"/values/(?P<range>.+):append$", "values.append", append),
     route("POST", BOOK + r"/values/(?P<range>.+):clear$", "values.clear", clear),
     route("GET", BOOK + r"/values/(?P<range>.+)$", "values.get", get),
