@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
 from conftest import TEMPLATE, cells
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from icp_sheets.core.distinct import factorize, objects
@@ -71,9 +72,15 @@ def test_a_day_per_row_scores_as_a_series_of_days_does(records: list[tuple[Any, 
     assert _same(score_rows(MODEL, HEADERS, records, on), _through_pandas(records, on))
 
 
+# Text whose reading its column decides (day/month order, decimal comma: core.column_formats) can by
+# design read otherwise alone than among other rows; every other cell must read the same.
+DECIDED_BY_COLUMN = re.compile(r"\d[.,/]\d")
+
+
 @FAST
 @given(rows)
 def test_one_row_alone_scores_as_it_does_among_others(records: list[tuple[Any, ...]]) -> None:
+    assume(not any(isinstance(c, str) and DECIDED_BY_COLUMN.search(c) for record in records for c in record))
     together = score_rows(MODEL, HEADERS, records)
     assert _same([r for record in records for r in score_rows(MODEL, HEADERS, [record])], together)
 
