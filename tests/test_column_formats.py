@@ -155,3 +155,12 @@ def test_score_prints_the_summary_and_one_note_per_open_column(tmp_path: Path) -
     blanks = 1 + list(pd.DataFrame(example_accounts())["Employees"]).count("n/a")
     assert f"warning: Employees: 2 unreadable ('lots', '≈200'), {blanks} blank ('n/a')" in done.stderr
     assert done.stderr.count("Set Format to 'day/month' or 'month/day' for 'Leader hired date'") == 1
+
+
+def test_the_why_says_how_a_band_was_read() -> None:
+    frame = pd.DataFrame(example_accounts()).head(3)
+    frame["Employees"] = ["51-200", "201-500 employees", "11-50"]
+    why = score(MODEL, frame)["icp_why"].tolist()
+    assert why[0].startswith("+2 Employees 50–200 ('51-200' read as 125.5, the midpoint)")
+    assert "+1 Employees 201–500 ('201-500 employees' read as 350.5, the midpoint)" in why[1]
+    assert "+0 Employees below 50 ('11-50' read as 30.5, the midpoint)" in why[2]

@@ -7,7 +7,17 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from icp_sheets.core.values import DateError, is_blank, norm_text, parse_bool, parse_date, parse_number, split_list
+from icp_sheets.core.values import (
+    DateError,
+    NumberStyle,
+    is_blank,
+    norm_text,
+    number_style,
+    parse_bool,
+    parse_date,
+    parse_number,
+    split_list,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +81,19 @@ def test_yes_no_and_text_keys() -> None:
     assert norm_text("  Series   B ") == norm_text("series b") == "series b"
     assert norm_text(2024.0) == "2024"
     assert split_list("Salesforce, HubSpot;Gong\nSlack,, ") == ["Salesforce", "HubSpot", "Gong", "Slack"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "number", "style"),
+    [
+        ("51-200", 125.5, NumberStyle.MIDPOINT), ("10,001+", 10_001.0, NumberStyle.LOWER_BOUND),
+        ("$10M-$50M", 30e6, NumberStyle.MIDPOINT), ("$5 mil. - $10 mil.", 7.5e6, NumberStyle.MIDPOINT),
+        ("$10M to $50M", 30e6, NumberStyle.MIDPOINT), ("12.5M", 12.5e6, NumberStyle.SCALED),
+        ("€5,000,000", 5e6, None), ("$1 bil. - $5 bil.", 3e9, NumberStyle.MIDPOINT),
+        ("10,001+ employees", 10_001.0, NumberStyle.LOWER_BOUND), ("$10 million", 10e6, NumberStyle.SCALED),
+        ("1,200", 1200.0, None), ("150", 150.0, None),
+    ],
+)  # fmt: skip
+def test_vendor_bands_read_to_one_documented_number(cell: str, number: float, style: NumberStyle | None) -> None:
+    assert parse_number(cell) == number
+    assert number_style(cell) is style

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import numpy as np
@@ -30,11 +31,13 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Lotus' leap-y
 _SERIAL_MIN, _SERIAL_MAX = 3653, 109575  # 1910-01-01 .. 2199-12-31: plausible event dates
 _SPACE = re.compile(r"\s+")
 _LIST_SPLIT = re.compile(r"[,;\n\r]+")
-_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6}
+_SUFFIX |= {"b": 1e9, "bn": 1e9, "bil": 1e9, "billion": 1e9}
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+−])?\s*[$€£¥]?\s*
         (?P<num>\d{1,3}(?:[,\s\u00a0\u202f']\d{3})+(?:\.\d+)?|\d*\.?\d+(?:e[-+]?\d+)?)
-        \s*(?P<suffix>k|mm|mn|m|bn|b)?\s*\+?\s*(?:employees|people|staff|%)?$""",
+        \s*(?:(?P<suffix>thousand|k|million|mil|mm|mn|m|billion|bil|bn|b)s?\.?)?
+        \s*(?P<plus>\+)?\s*(?:employees|people|staff|%)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _RANGE = re.compile(r"^\s*(.+?)\s*(?:[–—-]|\bto\b)\s*(.+?)\s*(?:employees|people|staff)?\s*$", re.I)
@@ -133,6 +136,27 @@ def _parse_number_text(text: str) -> float | None:
     suffix = (match.group("suffix") or "").casefold()
     number *= _SUFFIX.get(suffix, 1.0)
     return -number if match.group("sign") in ("-", "−") else number
+
+
+class NumberStyle(StrEnum):
+    """How a number cell that is not a plain number was read, for the why text."""
+
+    MIDPOINT = "the midpoint"  # '51-200', '$10M to $50M': a closed range is its middle
+    LOWER_BOUND = "the lower bound"  # '10,001+': an open range is where it starts
+    SCALED = "scaled"  # '12.5M', '$5 mil.': the suffix multiplies
+
+
+def number_style(value: Any) -> NumberStyle | None:
+    """Which documented reading :func:`parse_number` gave a band or a suffixed amount; None for a
+    plain number (``1,200``, ``€5,000,000``), which needs no explaining."""
+    if not isinstance(value, str) or parse_number(value) is None:
+        return None
+    match = _NUMBER.match(value.strip())
+    if match is None:
+        return NumberStyle.MIDPOINT if _RANGE.match(value) else None
+    if match.group("plus"):
+        return NumberStyle.LOWER_BOUND
+    return NumberStyle.SCALED if match.group("suffix") else None
 
 
 def parse_bool(value: Any) -> bool | None:
