@@ -32,23 +32,56 @@ def factorize(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarra
     """(codes, distinct values) like ``pd.factorize(..., use_na_sentinel=False)``, fast for a few values.
 
     A single changed row in Excel is scored on its own; pandas' set-up cost would dominate it.
+    Unlike a dict or pandas, a yes/no cell (``True``) is never the same value as the number ``1``
+    (nor ``False`` as ``0``): otherwise a row would read differently depending on its neighbours.
     """
     if len(values) > SMALL:
         if isinstance(values, list | tuple):
             values = objects(values)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        return codes, np.asarray(uniques, dtype=object)
+        uniques = np.asarray(uniques, dtype=object)
+        if isinstance(values, np.ndarray | pd.Series) and values.dtype == object:
+            return _bools_apart(np.asarray(values, dtype=object), codes, uniques)
+        return codes, uniques
     seen: dict[Any, int] = {}
     distinct: list[Any] = []
     codes = np.empty(len(values), dtype=np.intp)
     for i, value in enumerate(values.tolist() if hasattr(values, "tolist") else values):
-        key = _MISSING if is_missing(value) else value
+        key = _key(value)
         code = seen.get(key)
         if code is None:
             code = seen[key] = len(distinct)
             distinct.append(None if key is _MISSING else value)
         codes[i] = code
     return codes, objects(distinct)
+
+
+def _key(value: Any) -> Any:
+    if is_missing(value):
+        return _MISSING
+    if isinstance(value, bool | np.bool_):
+        return (_MISSING, bool(value))  # a key no cell value equals
+    return value
+
+
+def _bools_apart(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pandas' codes with True and 1 (False and 0) told apart; only rows holding one of them are
+    looked at again, and only when such a value occurs at all."""
+    mixed = [
+        c for c, u in enumerate(uniques) if isinstance(u, bool | np.bool_ | int | float | np.number) and u in (0, 1)
+    ]
+    if not mixed:
+        return codes, uniques
+    found = {_key(uniques[c]): c for c in mixed}
+    added: list[Any] = []
+    codes = codes.copy()
+    for row in np.flatnonzero(np.isin(codes, mixed)):
+        key = _key(values[row])
+        if key not in found:
+            found[key] = len(uniques) + len(added)
+            added.append(values[row])
+        codes[row] = found[key]
+    return codes, np.concatenate([uniques, objects(added)]) if added else uniques
 
 
 def objects(values: Sequence[Any]) -> np.ndarray:
