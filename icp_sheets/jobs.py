@@ -50,6 +50,7 @@ class ScoreRun:
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # how the columns read: open formats, the summary
     accounts_file: AccountsFile | None = None
 
     def tier_counts(self) -> dict[str, int]:
@@ -125,7 +126,7 @@ def score_accounts_file(
     else:
         if not read.match.ok:
             raise IcpError(errors(read.match.problems))
-        results = _spread(score(model, read.scoring_frame(), as_of), frame.index)
+        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes), frame.index)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
@@ -182,7 +183,7 @@ def score_workbook(
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
     accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame, results = score_tab(model, accounts.name, accounts.frame, as_of)
+        frame, results = score_tab(model, accounts.name, accounts.frame, as_of, notes=run.notes)
         fills[accounts.name] = (accounts, results)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
