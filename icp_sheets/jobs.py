@@ -52,6 +52,7 @@ class ScoreRun:
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # how the columns read: open formats, the summary
     accounts_file: AccountsFile | None = None
 
     def tier_counts(self) -> dict[str, int]:
@@ -149,7 +150,7 @@ def score_accounts_file(
     else:
         if not read.match.ok:
             raise IcpError(errors(read.match.problems))
-        results = _spread(score(model, read.scoring_frame(), as_of), frame.index)
+        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes), frame.index)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
@@ -221,7 +222,7 @@ def score_workbook(
     sort = sort or default_sort(output, in_place=in_place)
     accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame, results = score_tab(model, accounts.name, accounts.frame, as_of)
+        frame, results = score_tab(model, accounts.name, accounts.frame, as_of, notes=run.notes)
         filled = results
         if sort is not Sort.INPUT:
             filled = results.assign(**{INPUT_ROW: accounts.rows})

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import strategies as st
 
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import INPUT_ROW
@@ -18,6 +19,17 @@ from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "icp_template.xlsx"
+# Anything a spreadsheet cell can hold, for property tests.
+cells = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.dates(AS_OF - dt.timedelta(days=100), AS_OF),  # inside the signals' windows
+    st.sampled_from(["n/a", "1,200", " 150 ", "150.0", "Series B", "HubSpot; Zoho", "=SUM(1)", "46000", "#N/A"]),
+)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from excel_support import call_body, cells, model_ranges, office_js, office_js_r
 
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import DATA_TABS, MODEL_TABS, RESULT_COLUMNS, START
-from icp_sheets.core.scoring import score
+from icp_sheets.core.scoring import score, score_rows
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
 
 VALUE_ERROR = {"type": "Error", "errorType": "Value"}  # what Office.js takes as #VALUE!
@@ -272,12 +272,12 @@ def test_unreadable_cells_only_touch_their_own_row(excel: _Runtime, model_cell: 
 def test_a_row_that_breaks_the_core_spoils_only_its_own_cell(
     excel: _Runtime, model_cell: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fragile(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | None = None) -> pd.DataFrame:
-        if (accounts["Company"] == "Harbor & Finch").any():
+    def fragile(model: IcpModel, header: list[str], rows: list[list[Any]], as_of: Any = None) -> list[tuple[Any, ...]]:
+        if any(row[header.index("Company")] == "Harbor & Finch" for row in rows):
             raise RuntimeError("cannot score Harbor & Finch")
-        return score(model, accounts, as_of)
+        return score_rows(model, header, rows, as_of)
 
-    monkeypatch.setattr(excel.module, "score", fragile)
+    monkeypatch.setattr(excel.module, "score_rows", fragile)
     excel.module.CACHE.clear()
     accounts = example_accounts()[:3]
     spilled = excel.call("icp_tier", model_cell, list(ACCOUNT_COLUMNS), account_rows(accounts))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from excel_support import model_ranges, office_js, office_js_runtime
 
-from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts
+from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
 from icp_sheets.excel.formulas import DATE_SYSTEM, model_formula
 from icp_sheets.excel.values import read_model_cell
 
@@ -54,6 +54,51 @@ def test_a_1904_workbook_told_its_date_system_scores_as_the_1900_one(excel: Modu
     as_of = AS_OF + dt.timedelta(days=30)
     later = excel.results(plain, [list(ACCOUNT_COLUMNS)], rows, office_js(as_of))
     assert excel.results(told, [list(ACCOUNT_COLUMNS)], rows_1904(), in_1904(office_js(as_of))).rows == later.rows
+
+
+def test_plain_day_numbers_in_a_1904_workbook_count_from_1904_and_real_dates_stay(excel: ModuleType) -> None:
+    """The classic add-in sends a date-formatted cell as a real datetime (Windows converts it) but a
+    day number in a General cell, or typed as ``as_of``, as a plain float: only those move."""
+    dates = [s for s in ACCOUNT_COLUMNS if s.endswith("date")]
+    plain = excel.model_from_ranges(*[office_js(r) for r in model_ranges()])[1]
+    told = excel.model_from_ranges(*ranges_1904(), dates=[[1904]])[1]
+    accounts = [[a[c] for c in ACCOUNT_COLUMNS] for a in example_accounts()]
+    desktop = [
+        [_desktop_1904(v, as_number=i % 2 == 0 or c == dates[0]) for c, v in zip(ACCOUNT_COLUMNS, row, strict=True)]
+        for i, row in enumerate(accounts)
+    ]
+    assert any(isinstance(v, float) and v > 20_000 for row in desktop for v in row), "plain day numbers are sent"
+    assert any(isinstance(v, dt.datetime) for row in desktop for v in row), "and real dates"
+    as_of = AS_OF + dt.timedelta(days=20)
+    expected = excel.results(plain, [list(ACCOUNT_COLUMNS)], office_js(accounts), office_js(as_of)).rows
+    assert excel.results(told, [list(ACCOUNT_COLUMNS)], desktop, _desktop_1904(as_of, as_number=True)).rows == expected
+    late = excel.results(plain, [list(ACCOUNT_COLUMNS)], office_js(accounts), office_js(AS_OF + dt.timedelta(days=400)))
+    assert expected != late.rows, "the as_of day changes the timing, so the test can see it read wrong"
+
+
+def _desktop_1904(value: Any, *, as_number: bool) -> Any:
+    """A value as the classic add-in receives it from a 1904 workbook: a date as a float day number
+    counted from 1904-01-01 (a General cell) or as a real datetime (a date-formatted cell)."""
+    if not isinstance(value, dt.date):
+        return value
+    if as_number:
+        return float((value - dt.date(1904, 1, 1)).days)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def test_a_date_column_found_under_another_name_still_counts_from_1904(excel: ModuleType) -> None:
+    """The day numbers move in the column the date was found in, by 'Also called' name too."""
+    from icp_sheets.core.formats import AccountColumn
+    from icp_sheets.excel.values import model_to_cell
+
+    model = example_model()
+    dated = model.signals[0].date_column
+    aliased = model.model_copy(update={"columns": (AccountColumn(name=dated, also_called=("Dated on",)),)})
+    headers = ["Dated on" if c == dated else c for c in ACCOUNT_COLUMNS]
+    rows = office_js([[a[c] for c in ACCOUNT_COLUMNS] for a in example_accounts()])
+    expected = excel.results(model_to_cell(aliased), [headers], rows).rows
+    assert excel.results(model_to_cell(aliased, system=1904), [headers], in_1904(rows)).rows == expected
+    assert excel.results(model_to_cell(aliased), [headers], in_1904(rows)).rows != expected
 
 
 def test_a_1904_workbook_not_told_reads_every_date_four_years_early(excel: ModuleType) -> None:

@@ -17,7 +17,7 @@ from icp_sheets.excel.values import (
     ErrorCell,
     Failure,
     MissingInput,
-    accounts_table,
+    account_rows,
     answer,
     as_of_days,
     as_typed_value,
@@ -84,10 +84,10 @@ def test_column_flattens_a_row_or_a_column_but_not_a_block() -> None:
 
 
 def test_a_table_keeps_each_row_number_and_reads_error_cells_it_holds_as_blank() -> None:
-    table = accounts_table(("Company", "Employees"), [("A", 120), (None, ""), ("C", ErrorCell())], [])
-    assert list(table.frame["Company"]) == ["A", "C"]
-    assert list(table.rows - 2) == [0, 2]
-    assert table.frame["Employees"].tolist()[1] is None
+    headers, data, rows = account_rows(("Company", "Employees"), [("A", 120), (None, ""), ("C", ErrorCell())], [])
+    assert headers == ["Company", "Employees"]
+    assert data == [["A", 120], ["C", None]]
+    assert rows == [2, 4]
 
 
 def test_a_table_is_the_header_and_rows_or_one_block_or_rows_under_the_carried_header() -> None:
@@ -131,9 +131,8 @@ def test_failures_are_excel_errors_in_office_js_and_reasons_in_icp_why() -> None
 
 
 def test_zero_in_a_date_column_is_an_empty_cell_but_elsewhere_a_number() -> None:
-    table = accounts_table(("Employees", "Last funding date"), [(0, 0.0), (5, JAN_1_2025)], ["last funding date"])
-    assert table.frame["Last funding date"].tolist() == [None, JAN_1_2025]
-    assert table.frame["Employees"].tolist() == [0, 5]
+    _, data, _ = account_rows(("Employees", "Last funding date"), [(0, 0.0), (5, JAN_1_2025)], ["last funding date"])
+    assert data == [[0, None], [5, JAN_1_2025]]
 
 
 @pytest.mark.parametrize(

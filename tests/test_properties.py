@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import cells
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,16 +22,6 @@ from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
 
 MODEL = example_model()
-cells = st.one_of(
-    st.none(),
-    st.text(max_size=12),
-    st.integers(-(10**6), 10**6),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(),
-    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
-    st.dates(AS_OF - dt.timedelta(days=100), AS_OF),  # inside the signals' windows
-    st.sampled_from(["n/a", "1,200", " 150 ", "150.0", "Series B", "HubSpot; Zoho", "=SUM(1)", "46000", "#N/A"]),
-)
 rows = st.lists(st.fixed_dictionaries({c: cells for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
 # The signed points each rule adds in icp_why ("+2 Employees 50–200 · −1 Pipedrive"), read independently.
 POINTS = re.compile(r"(?:^|· )([+−]\d+(?:\.\d+)?) ")

@@ -109,4 +109,5 @@ def score(
             )
             run.warnings = warnings
     report(run.warnings)
+    report(run.notes, notes=columns)
     click.echo(summary(run), err=True)

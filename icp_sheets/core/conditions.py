@@ -23,7 +23,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from icp_sheets.core.distinct import ColumnValues
-from icp_sheets.core.values import category_key, is_empty, parse_number, shown, split_list, whole
+from icp_sheets.core.values import (
+    NumberStyle,
+    category_key,
+    is_empty,
+    number_style,
+    parse_number,
+    shown,
+    split_list,
+    whole,
+)
 
 
 class Op(StrEnum):
@@ -124,6 +133,16 @@ def fmt_number(x: float | None) -> str:
     if isinstance(n := whole(float(x)), int):
         return f"{n:,}"
     return f"{x:,.6g}" if abs(x) >= 1000 else f"{x:.6g}"
+
+
+def read_as(raw: object, number: float) -> str:
+    """How a band or a suffixed amount was read, for the why: " ('51-200' read as 125.5, the
+    midpoint)"; nothing for a plain number."""
+    style = number_style(raw)
+    if style is None:
+        return ""
+    how = "" if style is NumberStyle.SCALED else f", {style.value}"
+    return f" ('{shown(raw).strip()}' read as {fmt_number(number)}{how})"
 
 
 def fmt_points(points: float) -> str:
@@ -227,7 +246,7 @@ class _Range(Kind):
             return (values.numbers >= low) & (values.numbers <= high)
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {self.range_words(condition)}"
+        return f"{fmt_points(points)} {column} {self.range_words(condition)}{read_as(raw, number)}"
 
     def range_words(self, condition: Condition) -> str:
         return self.words_shown.format(low=fmt_number(condition.low), high=fmt_number(condition.high))
@@ -361,7 +380,7 @@ class _PerUnit(Kind):
         return condition.cap if condition.cap is not None else math.inf
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {fmt_number(number)} × {fmt_number(rate)}"
+        return f"{fmt_points(points)} {column} {fmt_number(number)} × {fmt_number(rate)}{read_as(raw, number)}"
 
 
 KINDS: dict[Op, Kind] = {

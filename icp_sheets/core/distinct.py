@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core import column_formats
 from icp_sheets.core.formats import AccountColumn
+from icp_sheets.core.problems import Problem
 from icp_sheets.core.values import DateError, category_key, is_blank, parse_bool, parse_date, parse_number, split_list
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -30,23 +32,56 @@ def factorize(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarra
     """(codes, distinct values) like ``pd.factorize(..., use_na_sentinel=False)``, fast for a few values.
 
     A single changed row in Excel is scored on its own; pandas' set-up cost would dominate it.
+    Unlike a dict or pandas, a yes/no cell (``True``) is never the same value as the number ``1``
+    (nor ``False`` as ``0``): otherwise a row would read differently depending on its neighbours.
     """
     if len(values) > SMALL:
         if isinstance(values, list | tuple):
             values = objects(values)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        return codes, np.asarray(uniques, dtype=object)
+        uniques = np.asarray(uniques, dtype=object)
+        if isinstance(values, np.ndarray | pd.Series) and values.dtype == object:
+            return _bools_apart(np.asarray(values, dtype=object), codes, uniques)
+        return codes, uniques
     seen: dict[Any, int] = {}
     distinct: list[Any] = []
     codes = np.empty(len(values), dtype=np.intp)
     for i, value in enumerate(values.tolist() if hasattr(values, "tolist") else values):
-        key = _MISSING if is_missing(value) else value
+        key = _key(value)
         code = seen.get(key)
         if code is None:
             code = seen[key] = len(distinct)
             distinct.append(None if key is _MISSING else value)
         codes[i] = code
     return codes, objects(distinct)
+
+
+def _key(value: Any) -> Any:
+    if is_missing(value):
+        return _MISSING
+    if isinstance(value, bool | np.bool_):
+        return (_MISSING, bool(value))  # a key no cell value equals
+    return value
+
+
+def _bools_apart(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pandas' codes with True and 1 (False and 0) told apart; only rows holding one of them are
+    looked at again, and only when such a value occurs at all."""
+    mixed = [
+        c for c, u in enumerate(uniques) if isinstance(u, bool | np.bool_ | int | float | np.number) and u in (0, 1)
+    ]
+    if not mixed:
+        return codes, uniques
+    found = {_key(uniques[c]): c for c in mixed}
+    added: list[Any] = []
+    codes = codes.copy()
+    for row in np.flatnonzero(np.isin(codes, mixed)):
+        key = _key(values[row])
+        if key not in found:
+            found[key] = len(uniques) + len(added)
+            added.append(values[row])
+        codes[row] = found[key]
+    return codes, np.concatenate([uniques, objects(added)]) if added else uniques
 
 
 def objects(values: Sequence[Any]) -> np.ndarray:
@@ -66,6 +101,7 @@ class ColumnValues:
     def __init__(self, series: pd.Series | np.ndarray, dtype: Any = None, spec: AccountColumn | None = None) -> None:
         dtype = series.dtype if dtype is None else dtype
         self.spec = spec
+        self.notes: list[Problem] = []  # what the column's values left open, said once (column_formats)
         self.numeric_dtype = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
         self.codes, self.raw = factorize(series)
@@ -89,7 +125,8 @@ class ColumnValues:
     def numbers(self) -> np.ndarray:
         if self.numeric_dtype:
             return self._floats
-        parsed = (parse_number(v) for v in self.raw)
+        comma = self._decide(column_formats.decimal_comma) is True
+        parsed = (parse_number(v, decimal_comma=comma) for v in self.raw)
         return np.fromiter((np.nan if n is None else n for n in parsed), dtype=np.float64, count=len(self.raw))
 
     @cached_property
@@ -115,14 +152,23 @@ class ColumnValues:
             days[np.isnat(stamps)] = np.nan
             return np.asarray(days)
         out = np.full(len(self.raw), np.nan)
+        day_first = self._decide(column_formats.day_first)
         for i, value in enumerate(self.raw):
             try:
-                day = parse_date(value)
+                day = parse_date(value, day_first=day_first)
             except DateError:
                 continue
             if day is not None:
                 out[i] = (day - _EPOCH).days
         return out
+
+    def _decide(self, decide: column_formats.Decider) -> bool | None:
+        """The column's reading (day/month order, decimal comma) from its values or its Format."""
+        name = self.spec.name if self.spec is not None else ""
+        decision = decide(name, self.raw, self.spec.read_as if self.spec is not None else None)
+        if decision.note is not None:
+            self.notes.append(decision.note)
+        return decision.value
 
     @cached_property
     def date_unreadable(self) -> np.ndarray:

@@ -35,8 +35,8 @@ class Explainer:
         label_codes, distinct = factorize(labels)
         self._parts.insert(0, (label_codes[codes], distinct))
 
-    def text(self) -> pd.Categorical:
-        """The joined reasons per row.
+    def coded(self) -> tuple[np.ndarray, np.ndarray]:
+        """The joined reasons: each row's code into the distinct texts, and those texts.
 
         Parts are merged one at a time, each merge joining texts only for the
         distinct (so far, next part) pairs, so the cost follows the number of
@@ -54,7 +54,7 @@ class Explainer:
             )
         # Two combinations can read alike (a part that says nothing); categories must be unique.
         text_codes, distinct_texts = factorize(texts)
-        return pd.Categorical.from_codes(text_codes[combo], categories=distinct_texts)
+        return text_codes[combo], distinct_texts
 
 
 def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:

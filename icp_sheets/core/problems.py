@@ -28,6 +28,8 @@ class Code(StrEnum):
     MISSING_HEADER = "missing-header"
     MISSING_COLUMN = "missing-column"
     AMBIGUOUS_COLUMN = "ambiguous-column"
+    AMBIGUOUS_FORMAT = "ambiguous-format"
+    COLUMN_SUMMARY = "column-summary"
     RAGGED_ROWS = "ragged-rows"
     HOW_READ = "how-read"
     UNKNOWN_CONDITION = "unknown-condition"
@@ -70,6 +72,11 @@ CODE_HELP: dict[Code, str] = {
     Code.MISSING_HEADER: "A tab lacks a header the model needs.",
     Code.MISSING_COLUMN: "The accounts lack a column the model scores.",
     Code.AMBIGUOUS_COLUMN: "Two headers of the accounts could be the same model column.",
+    Code.AMBIGUOUS_FORMAT: (
+        "A column's own values leave its day/month order or its decimal separator open; said once per "
+        "column, with the Format to set on the Columns tab."
+    ),
+    Code.COLUMN_SUMMARY: "After scoring: how many cells of a column were unreadable or blank, with examples.",
     Code.RAGGED_ROWS: "Rows of a CSV have more or fewer cells than its header; each is kept and reported by line.",
     Code.HOW_READ: "How a file was read: its encoding and delimiter, the tab, the header row, accounts or contacts.",
     Code.UNKNOWN_CONDITION: "A condition does not start with a known word.",

@@ -1,23 +1,28 @@
 """Score a whole table of accounts at once: fit, timing, tier, priority, DQ reason and why.
 
-``score`` is the one function every surface calls (the CLI, the Excel
-functions, the Google refresh, ``validate``). It is vectorised: conditions are
-evaluated once per distinct cell value and spread over rows with array takes,
-and the why text is built once per distinct combination of reasons.
+``score`` is the one function every surface calls (the CLI, the Google
+refresh, ``validate``); ``score_rows`` is the same scoring for rows of plain
+values, without pandas around it, which the Excel functions call so one edited
+row costs what scoring it costs. Both run ``_coded``. It is vectorised:
+conditions are evaluated once per distinct cell value and spread over rows with
+array takes, and the why text is built once per distinct combination of reasons.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core.column_summary import summarize
 from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
-from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize
+from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize, objects
 from icp_sheets.core.explain import Explainer
 from icp_sheets.core.matching import band_points, cell_words, label, reads, unknown_reason, unreadable
 from icp_sheets.core.models import (
@@ -48,13 +53,15 @@ def _matched(model: IcpModel, columns: Sequence[object], tab: str | None = None)
     return match
 
 
-def _as_of_days(model: IcpModel, as_of: dt.date | pd.Series | None, n: int) -> float | np.ndarray:
+def _as_of_days(model: IcpModel, as_of: dt.date | Sequence[dt.date] | pd.Series | None, n: int) -> float | np.ndarray:
+    if isinstance(as_of, list | tuple):
+        return np.array([day_number(day) for day in as_of], dtype=np.float64)
     if isinstance(as_of, pd.Series):
         stamps = pd.to_datetime(as_of, errors="coerce").to_numpy(dtype="datetime64[D]")
         days = stamps.astype("int64").astype(np.float64)
         days[np.isnat(stamps)] = np.nan
         return np.asarray(days)
-    day = as_of or model.settings.as_of or dt.date.today()
+    day = as_of if isinstance(as_of, dt.date) else model.settings.as_of or dt.date.today()
     return float(day_number(day))
 
 
@@ -128,19 +135,85 @@ def _tiers(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     return tier
 
 
-def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | None = None) -> pd.DataFrame:
+def score(
+    model: IcpModel,
+    accounts: pd.DataFrame,
+    as_of: dt.date | pd.Series | None = None,
+    *,
+    notes: list[Problem] | None = None,
+) -> pd.DataFrame:
     """Results for every account row: the columns of ``names.RESULT_COLUMNS``, same index.
 
     ``as_of`` overrides the model's as-of date; a Series gives each row its own day
-    (validation scores each opportunity as of the day it was created).
+    (validation scores each opportunity as of the day it was created). ``notes``, when
+    given, receives what the columns' values left open (once per column) and the summary
+    of unreadable and blank cells per column.
     """
     positions = _matched(model, list(accounts.columns)).positions()
-    n = len(accounts)
-    cache: dict[str, ColumnValues] = {}
-    # A handful of rows (one changed row in Excel) is cheaper to read as one object matrix
-    # than column by column through pandas.
-    matrix = accounts.to_numpy(dtype=object) if n <= SMALL else None
+    # A handful of rows is cheaper to read as one object matrix than column by column through pandas.
+    matrix = accounts.to_numpy(dtype=object) if len(accounts) <= SMALL else None
     dtypes = list(accounts.dtypes)
+
+    def column(i: int) -> tuple[pd.Series | np.ndarray, Any]:
+        return (accounts.iloc[:, i] if matrix is None else matrix[:, i]), dtypes[i]
+
+    coded = _coded(model, positions, column, len(accounts), _as_of_days(model, as_of, len(accounts)))
+    if notes is not None:
+        present = {name: values for name, values in coded.columns.items() if name in positions}
+        notes += [note for values in present.values() for note in values.notes]
+        notes += summarize(model, present)
+    texts = {name: _categorical(*labelled) for name, labelled in coded.labelled.items()}
+    why = pd.Categorical.from_codes(*coded.why)
+    columns = {**coded.numbers, **texts, "icp_why": why}
+    return pd.DataFrame({name: columns[name] for name in RESULT_COLUMNS}, index=accounts.index)
+
+
+def score_rows(
+    model: IcpModel,
+    header: Sequence[object],
+    rows: Sequence[Sequence[Any]],
+    as_of: dt.date | Sequence[dt.date] | None = None,
+) -> list[tuple[Any, ...]]:
+    """:func:`score` for rows of plain cell values (as ``score`` reads a frame of dtype object):
+    one tuple of results per row, in ``RESULT_COLUMNS`` order, equal to that frame's rows.
+
+    The same scoring, without a DataFrame in or out: one edited row in Excel costs
+    what the scoring costs, not pandas' fixed cost of building two frames.
+    """
+    positions = _matched(model, list(header)).positions()
+    n = len(rows)
+
+    def column(i: int) -> tuple[np.ndarray, Any]:
+        return objects([row[i] for row in rows]), object
+
+    coded = _coded(model, positions, column, n, _as_of_days(model, as_of, n))
+    columns: dict[str, list[Any]] = {name: values.tolist() for name, values in coded.numbers.items()}
+    texts: list[tuple[str, tuple[np.ndarray, Sequence[str] | np.ndarray]]] = [*coded.labelled.items()]
+    for name, (codes, labels) in [*texts, ("icp_why", coded.why)]:
+        columns[name] = [labels[c] for c in codes.tolist()]
+    return list(zip(*(columns[name] for name in RESULT_COLUMNS), strict=True))
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """One scoring before it becomes a frame or tuples: numbers per row, and each text result as
+    per-row codes into its labels (which may repeat; the why's texts do not)."""
+
+    numbers: dict[str, np.ndarray]
+    labelled: dict[str, tuple[np.ndarray, list[str]]]
+    why: tuple[np.ndarray, np.ndarray]
+    columns: dict[str, ColumnValues]  # every column read, in the model's order of required columns
+
+
+def _coded(
+    model: IcpModel,
+    positions: dict[str, int],
+    column: Callable[[int], tuple[pd.Series | np.ndarray, Any]],
+    n: int,
+    days: float | np.ndarray,
+) -> _Coded:
+    """Every result of ``n`` rows; ``column(i)`` gives the i-th account column and its dtype."""
+    cache: dict[str, ColumnValues] = {}
 
     def values_of(name: str) -> ColumnValues:
         if name not in cache:
@@ -148,17 +221,15 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
             if i is None:  # not required and not there: blank for every row
                 cache[name] = ColumnValues(np.full(n, None, dtype=object), object, model.column(name))
             else:
-                column = accounts.iloc[:, i] if matrix is None else matrix[:, i]
-                cache[name] = ColumnValues(column, dtypes[i], model.column(name))
+                cache[name] = ColumnValues(*column(i), model.column(name))
         return cache[name]
 
     explain = Explainer(n)
     fit = np.zeros(n)
-    for column in model.scored_columns():
-        bands = [c for c in model.criteria if c.column == column]
-        fit += _fit(bands, values_of(column), explain)
+    for name in model.scored_columns():
+        bands = [c for c in model.criteria if c.column == name]
+        fit += _fit(bands, values_of(name), explain)
 
-    days = _as_of_days(model, as_of, n)
     timing = np.zeros(n)
     for signal in model.signals:
         timing += _signal(signal, values_of(signal.date_column), days, explain)
@@ -175,22 +246,17 @@ def score(model: IcpModel, accounts: pd.DataFrame, as_of: dt.date | pd.Series | 
     explain.lead(dq_code, ["", *(f"Disqualified: {r}" for r in dq_reasons[1:])])
     if len(checks) > 1:
         explain.lead(check_code, ["", *(f"{CHECK}{c}" for c in checks[1:])])
-
-    result = pd.DataFrame(
-        {
-            "icp_score": total,
-            "icp_fit": fit,
-            "icp_timing": timing,
-            "icp_tier": _categorical(tier_code, [settings.top_tier, settings.middle_tier, DISQUALIFIED]),
-            "icp_priority": _categorical(priority_code, priorities),
-            "icp_dq": _categorical(dq_code, dq_reasons),
-            "icp_why": explain.text(),
-            "icp_action": _categorical(priority_code, [settings.action(p) for p in priorities]),
+    return _Coded(
+        numbers={"icp_score": total, "icp_fit": fit, "icp_timing": timing},
+        labelled={
+            "icp_tier": (tier_code, [settings.top_tier, settings.middle_tier, DISQUALIFIED]),
+            "icp_priority": (priority_code, priorities),
+            "icp_dq": (dq_code, dq_reasons),
+            "icp_action": (priority_code, [settings.action(p) for p in priorities]),
         },
-        index=accounts.index,
+        why=explain.coded(),
+        columns={name: cache[name] for name in model.required_columns() if name in cache},
     )
-    assert tuple(result.columns) == RESULT_COLUMNS
-    return result
 
 
 def _categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
@@ -207,13 +273,19 @@ def _category_type(labels: tuple[str, ...]) -> pd.CategoricalDtype:
 
 
 def score_tab(
-    model: IcpModel, tab: str, accounts: pd.DataFrame, as_of: dt.date | None = None, *, row: int | None = 1
+    model: IcpModel,
+    tab: str,
+    accounts: pd.DataFrame,
+    as_of: dt.date | None = None,
+    *,
+    row: int | None = 1,
+    notes: list[Problem] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`score` a tab's (or file's) accounts, their old result columns dropped: the accounts
     scored and their results. Problems name the tab and ``row`` (the header row, where columns live)."""
     accounts = without_results(accounts)
     try:
-        return accounts, score(model, accounts, as_of)
+        return accounts, score(model, accounts, as_of, notes=notes)
     except IcpError as exc:
         raise IcpError([Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]) from None
 

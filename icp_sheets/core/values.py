@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import numpy as np
@@ -30,11 +31,13 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Lotus' leap-y
 _SERIAL_MIN, _SERIAL_MAX = 3653, 109575  # 1910-01-01 .. 2199-12-31: plausible event dates
 _SPACE = re.compile(r"\s+")
 _LIST_SPLIT = re.compile(r"[,;\n\r]+")
-_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6}
+_SUFFIX |= {"b": 1e9, "bn": 1e9, "bil": 1e9, "billion": 1e9}
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+−])?\s*[$€£¥]?\s*
         (?P<num>\d{1,3}(?:[,\s\u00a0\u202f']\d{3})+(?:\.\d+)?|\d*\.?\d+(?:e[-+]?\d+)?)
-        \s*(?P<suffix>k|mm|mn|m|bn|b)?\s*\+?\s*(?:employees|people|staff|%)?$""",
+        \s*(?:(?P<suffix>thousand|k|million|mil|mm|mn|m|billion|bil|bn|b)s?\.?)?
+        \s*(?P<plus>\+)?\s*(?:employees|people|staff|%)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _RANGE = re.compile(r"^\s*(.+?)\s*(?:[–—-]|\bto\b)\s*(.+?)\s*(?:employees|people|staff)?\s*$", re.I)
@@ -92,8 +95,12 @@ def split_list(value: Any) -> list[str]:
     return [item.strip() for item in _LIST_SPLIT.split(str(value)) if item.strip()]
 
 
-def parse_number(value: Any) -> float | None:
-    """A number from a cell, or None. Ranges such as '51-200' read as their midpoint."""
+def parse_number(value: Any, *, decimal_comma: bool = False) -> float | None:
+    """A number from a cell, or None. Ranges such as '51-200' read as their midpoint.
+
+    ``decimal_comma`` reads text the European way (``1.250,5`` is 1250.5, ``1.200`` is 1200); the
+    column decides it once (:mod:`icp_sheets.core.column_formats`), never a single cell.
+    """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float | np.integer | np.floating):
@@ -104,6 +111,8 @@ def parse_number(value: Any) -> float | None:
     text = value.strip()
     if not text or text.casefold() in MISSING_MARKERS:
         return None
+    if decimal_comma:
+        text = text.replace(".", "").replace(",", ".")
     single = _parse_number_text(text)
     if single is not None:
         return single
@@ -129,6 +138,27 @@ def _parse_number_text(text: str) -> float | None:
     return -number if match.group("sign") in ("-", "−") else number
 
 
+class NumberStyle(StrEnum):
+    """How a number cell that is not a plain number was read, for the why text."""
+
+    MIDPOINT = "the midpoint"  # '51-200', '$10M to $50M': a closed range is its middle
+    LOWER_BOUND = "the lower bound"  # '10,001+': an open range is where it starts
+    SCALED = "scaled"  # '12.5M', '$5 mil.': the suffix multiplies
+
+
+def number_style(value: Any) -> NumberStyle | None:
+    """Which documented reading :func:`parse_number` gave a band or a suffixed amount; None for a
+    plain number (``1,200``, ``€5,000,000``), which needs no explaining."""
+    if not isinstance(value, str) or parse_number(value) is None:
+        return None
+    match = _NUMBER.match(value.strip())
+    if match is None:
+        return NumberStyle.MIDPOINT if _RANGE.match(value) else None
+    if match.group("plus"):
+        return NumberStyle.LOWER_BOUND
+    return NumberStyle.SCALED if match.group("suffix") else None
+
+
 def parse_bool(value: Any) -> bool | None:
     """Yes/no cells: yes, y, true, 1, x, ✓ … and no, n, false, 0; anything else is None."""
     if isinstance(value, bool | np.bool_):
@@ -149,11 +179,12 @@ class DateError(ValueError):
     """A cell that should hold a date cannot be read; the message says how to write it."""
 
 
-def parse_date(value: Any) -> dt.date | None:
+def parse_date(value: Any, *, day_first: bool | None = None) -> dt.date | None:
     """A date from a cell: real dates, ISO text, Excel serial numbers, unambiguous d/m/y text.
 
     Returns None for blank cells and raises DateError for anything unreadable,
-    including '03/04/2026', which means a different day in the US and in Europe.
+    including '03/04/2026', which means a different day in the US and in Europe, unless
+    ``day_first`` says the order (the column decides it, :mod:`icp_sheets.core.column_formats`).
     """
     if is_blank(value):
         return None
@@ -170,7 +201,7 @@ def parse_date(value: Any) -> dt.date | None:
         return _serial_date(float(value), value)
     text = _SPACE.sub(" ", str(value)).strip()
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else _text_date(text)
+        return _iso_date(text) if len(text) >= 10 and text[4] == "-" else _text_date(text, day_first)
     except DateError:
         raise
     except ValueError:
@@ -183,13 +214,23 @@ def _serial_date(number: float, shown: Any) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
-def _text_date(text: str) -> dt.date:
+def _iso_date(text: str) -> dt.date:
+    """ISO text, with a time and zone after the day or without (``2026-03-04T10:00:00Z``), but
+    nothing else: ``2026-03-31garbage`` is not a date."""
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text.removesuffix(" UTC")).date()
+
+
+def _text_date(text: str, day_first: bool | None) -> dt.date:
     number = parse_number(text)
     if number is not None and re.fullmatch(r"\d+(\.\d+)?", text):
         return _serial_date(number, text)
     match = _NUMERIC_DATE.match(text)
     if match:
         first, second, year = (int(g) for g in match.groups())
+        if day_first is not None:
+            return dt.date(year, second, first) if day_first else dt.date(year, first, second)
         if first > 12:
             return dt.date(year, second, first)
         if second > 12:

@@ -6,7 +6,7 @@ Server. The decorators are xlwings' own, imported the documented way, so each
 runtime registers the functions as it always does.
 
 Each function converts values in (:mod:`icp_sheets.excel.values`), calls the
-same core the command line calls (``read_model``, ``score``,
+same core the command line calls (``read_model``, ``score_rows``: ``score`` without pandas,
 ``match_personas``) and converts results out. The model travels through a cell:
 ``ICP_MODEL`` returns its compact text and every other function takes that cell
 as its first argument, so Excel recalculates every score when the ICP changes
@@ -38,7 +38,7 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import RESULT_COLUMNS, SETTINGS
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import IcpError
-from icp_sheets.core.scoring import resolve_columns, score
+from icp_sheets.core.scoring import resolve_columns, score_rows
 from icp_sheets.excel.formulas import MODEL_ARGUMENT_TABS
 from icp_sheets.excel.row_cache import RowCache
 from icp_sheets.excel.values import (
@@ -47,7 +47,7 @@ from icp_sheets.excel.values import (
     ErrorCell,
     Failure,
     MissingInput,
-    accounts_table,
+    account_rows,
     answer,
     as_of_days,
     check_width,
@@ -256,7 +256,8 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
         else:
             answers[i] = found
     if todo:
-        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo], carried.date_system)
+        dates = _Dates([used[s.date_column] for s in icp.signals if s.date_column in used], carried.date_system)
+        fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo], dates)
         for i, result in zip(todo, fresh, strict=True):
             answers[i] = result
             if not isinstance(result, Failure):
@@ -268,37 +269,47 @@ def _error_cell(header: Any, value: ErrorCell) -> Failure:
     return Failure.of(MissingInput(f"'{header}' is {value} in this row; fix that cell or the formula behind it"))
 
 
+@dataclass(frozen=True)
+class _Dates:
+    """Where the day numbers are: the headers the signal date columns were found under (by name,
+    'Also called' or a vendor's name) and the workbook's date system."""
+
+    headers: list[str]
+    system: int
+
+
 def _score_rows(
     model: IcpModel,
     header: tuple[Any, ...],
     rows: Sequence[tuple[Any, ...]],
     days: list[dt.date],
-    system: int,
+    dates: _Dates,
     alone: bool = False,
 ) -> list[tuple[Any, ...] | Failure]:
     """The core's results for these rows, in order. If something unexpected breaks the block,
     score row by row so only the row that breaks fails. Whole-block problems still raise."""
-    table = accounts_table(header, rows, [s.date_column for s in model.signals], system)
-    positions = table.rows - 2
-    day = pd.Series([days[p] for p in positions], index=table.frame.index) if len(set(days)) > 1 else days[0]
+    headers, cleaned, sheet_rows = account_rows(header, rows, dates.headers, dates.system)
+    positions = [r - 2 for r in sheet_rows]
+    found: list[tuple[Any, ...] | Failure] = [tuple("" for _ in RESULT_COLUMNS)] * len(rows)
+    if not positions:
+        return found
+    on = [days[p] for p in positions]
     try:
-        frame = score(model, table.frame, day)
+        fresh = score_rows(model, headers, cleaned, on[0] if len(set(on)) == 1 else on)
     except IcpError:
         raise
     except Exception:
         if alone:
             raise
-        return [_score_one(model, header, row, d, system) for row, d in zip(rows, days, strict=True)]
-    found: list[tuple[Any, ...] | Failure] = [tuple("" for _ in RESULT_COLUMNS)] * len(rows)
-    values = zip(*(frame[name].tolist() for name in RESULT_COLUMNS), strict=True)  # itertuples costs more
-    for position, result in zip(positions, values, strict=True):
-        found[int(position)] = tuple(result)
+        return [_score_one(model, header, row, d, dates) for row, d in zip(rows, days, strict=True)]
+    for position, result in zip(positions, fresh, strict=True):
+        found[position] = result
     return found
 
 
-def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date, system: int) -> Any:
+def _score_one(model: IcpModel, header: tuple[Any, ...], row: tuple[Any, ...], day: dt.date, dates: _Dates) -> Any:
     try:
-        return _score_rows(model, header, [row], [day], system, alone=True)[0]
+        return _score_rows(model, header, [row], [day], dates, alone=True)[0]
     except Exception as exc:  # this row alone is broken
         return Failure.of(exc)
 

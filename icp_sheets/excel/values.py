@@ -7,7 +7,7 @@ numbers as floats, real datetimes, and ``0`` or ``""`` where a formula points
 at an empty cell. A range may arrive as a scalar, a 1-D list or a 2-D list.
 This module is the one place that knows all that: every ``ICP_*`` function
 hands its arguments to it and gets back a header plus rows for
-:func:`icp_sheets.io.tables.table_from_values`, and turns core results back into
+:func:`icp_sheets.io.tables.block_rows`, and turns core results back into
 cell values. The model itself travels between cells as compact text
 (:func:`model_to_cell` / :func:`model_from_cell`).
 """
@@ -34,7 +34,7 @@ from icp_sheets.core.names import find_column, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS, DateError, is_empty, parse_date, shown
 from icp_sheets.io.layout import SETTING_ROWS
-from icp_sheets.io.tables import Table, table_from_values
+from icp_sheets.io.tables import block_rows
 
 ERROR_PREFIX = "#ICP!"
 CELL_LIMIT = 32_767  # characters an Excel cell holds
@@ -265,21 +265,24 @@ def _moved(row: tuple[Any, ...], at: int, system: int) -> tuple[Any, ...]:
     return tuple(as_1900_serial(v, system) if i == at else v for i, v in enumerate(row))
 
 
-def accounts_table(
+def account_rows(
     header: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], date_columns: Iterable[str], system: int = 1900
-) -> Table:
-    """Account rows as the core's table; error cells (in columns the model ignores) read as blank.
+) -> tuple[list[str], list[list[Any]], list[int]]:
+    """Account rows as the table reader reads them (:func:`~icp_sheets.io.tables.block_rows`: headers,
+    the rows that hold something, their sheet row numbers with the header as row 1), ready for
+    ``core.scoring.score_rows``; error cells (in columns the model ignores) read as blank.
 
-    Desktop Excel shows an empty date cell as 0 when a formula points at it, so
-    0 in a ``date_columns`` column reads as blank; in a 1904-system workbook the
-    serial numbers there are moved to the 1900 system.
+    ``date_columns`` are the headers the signal dates were found under. Desktop Excel
+    shows an empty date cell as 0 when a formula points at it, so 0 there reads as
+    blank; in a 1904-system workbook the plain day numbers there are moved to the
+    1900 system (real dates, as the classic add-in gets date-formatted cells, stay).
     """
     wanted = list(date_columns)
     dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
     cleaned = [_blank_zeros(_no_errors(row), dates) for row in rows]
     if system != DATE_SYSTEMS[0]:
         cleaned = [tuple(as_1900_serial(v, system) if i in dates else v for i, v in enumerate(r)) for r in cleaned]
-    return table_from_values("Accounts", [list(header), *cleaned])
+    return block_rows([list(header), *cleaned])
 
 
 def _no_errors(row: tuple[Any, ...]) -> tuple[Any, ...]:

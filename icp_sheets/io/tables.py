@@ -60,6 +60,15 @@ def table_from_values(name: str, values: Sequence[Sequence[Any]], first_row: int
     """
     if not values:
         return Table(name, pd.DataFrame(), np.array([], dtype=np.int64))
+    headers, data, rows = block_rows(values, first_row)
+    frame = pd.DataFrame(data, columns=headers, dtype=object) if data else pd.DataFrame(columns=headers)
+    return Table(name, frame, np.asarray(rows, dtype=np.int64))
+
+
+def block_rows(values: Sequence[Sequence[Any]], first_row: int = 1) -> tuple[list[str], list[list[Any]], list[int]]:
+    """What :func:`table_from_values` reads from a non-empty block, before it becomes a frame: the
+    headers, the rows that hold something (blank text as None) and their sheet row numbers.
+    The Excel functions score a few rows straight from these, without pandas."""
     header = list(values[0])
     width = max([len(header), *(len(r) for r in values[1:])])
     while width and all(len(r) < width or is_empty(r[width - 1]) for r in values):
@@ -72,8 +81,7 @@ def table_from_values(name: str, values: Sequence[Sequence[Any]], first_row: int
             continue
         data.append([None if isinstance(c, str) and not c.strip() else c for c in cells])
         rows.append(first_row + offset)
-    frame = pd.DataFrame(data, columns=headers, dtype=object) if data else pd.DataFrame(columns=headers)
-    return Table(name, frame, np.asarray(rows, dtype=np.int64))
+    return headers, data, rows
 
 
 def _sniff_separator(path: Path, encoding: str) -> str:
