@@ -7,11 +7,13 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from icp_sheets.core.column_formats import decided_by_values
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.formats import AccountColumn, ReadAs
 from icp_sheets.core.problems import Code, Problem, Severity
@@ -164,3 +166,17 @@ def test_the_why_says_how_a_band_was_read() -> None:
     assert why[0].startswith("+2 Employees 50–200 ('51-200' read as 125.5, the midpoint)")
     assert "+1 Employees 201–500 ('201-500 employees' read as 350.5, the midpoint)" in why[1]
     assert "+0 Employees below 50 ('11-50' read as 30.5, the midpoint)" in why[2]
+
+
+@pytest.mark.parametrize(
+    ("values", "read_as", "decided"),
+    [
+        (["03/11/2026", 45000.0], None, True),
+        (["1.200"], None, True),
+        (["12,5"], None, True),
+        (["Software", 120.0, dt.date(2026, 1, 1), "1,200 staff"], None, False),
+        (["03/11/2026"], ReadAs.DAY_MONTH, False),
+    ],
+)
+def test_a_column_says_when_its_values_decide_how_it_reads(values: list[object], read_as: Any, decided: bool) -> None:
+    assert decided_by_values(values, read_as) is decided
