@@ -140,3 +140,14 @@ def test_an_also_called_header_is_found_and_said(tmp_path: Path) -> None:
     assert "Employees ← 'Headcount' (also called)" in done.stdout
     done = _score(tmp_path, workbook, frame.rename(columns={"Headcount": "Number of Employees"}), "--columns")
     assert "Employees ← 'Number of Employees' (also called, HubSpot, Crunchbase, Salesforce)" in done.stdout
+
+
+def test_the_workbooks_own_accounts_tab_warns_once_for_a_column_not_required(tmp_path: Path) -> None:
+    model = example_model().model_copy(update={"columns": (AccountColumn(name="Tech stack", required=False),)})
+    path = tmp_path / "icp.xlsx"
+    write_template(path, model, pd.DataFrame(example_accounts()).drop(columns=["Tech stack"]))
+    done = subprocess.run(
+        [str(COMMAND), "score", str(path), "-o", str(tmp_path / "out.xlsx")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("Tech stack") == 1 and "read as blank for every row" in done.stderr

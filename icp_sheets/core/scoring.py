@@ -35,7 +35,7 @@ from icp_sheets.core.models import (
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS, without_results
-from icp_sheets.core.problems import IcpError, Problem, errors
+from icp_sheets.core.problems import IcpError, Problem, Severity, errors
 
 _EPS = 1e-9
 CHECK = "Check: "  # leads icp_why when an Anti-ICP row could not read the account's cell
@@ -284,6 +284,10 @@ def score_tab(
     """:func:`score` a tab's (or file's) accounts, their old result columns dropped: the accounts
     scored and their results. Problems name the tab and ``row`` (the header row, where columns live)."""
     accounts = without_results(accounts)
+    if notes is not None:  # a column the Columns tab says is not required, and is not there
+        notes += [
+            p for p in match_columns(model, list(accounts.columns), tab=tab).problems if p.severity is Severity.WARNING
+        ]
     try:
         return accounts, score(model, accounts, as_of, notes=notes)
     except IcpError as exc:
