@@ -150,21 +150,28 @@ def test_clearing_every_data_row_in_the_sheet_is_a_mass_deletion(
     )
 
 
-def test_a_deleted_id_column_stops_the_sync(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
-    header = fake.store.grid(KEY, ACCOUNTS)[0]
-    index = header.index("icp_id")
-    request(
-        fake,
-        "deleteDimension",
-        {
-            "range": {
-                "sheetId": sheet_id(fake, ACCOUNTS),
-                "dimension": "COLUMNS",
-                "startIndex": index,
-                "endIndex": index + 1,
-            }
-        },
-    )
+def delete_id_column(fake: FakeSheets) -> None:
+    index = fake.store.grid(KEY, ACCOUNTS)[0].index("icp_id")
+    rng = {"sheetId": sheet_id(fake, ACCOUNTS), "dimension": "COLUMNS", "startIndex": index, "endIndex": index + 1}
+    request(fake, "deleteDimension", {"range": rng})
+
+
+def test_a_deleted_id_column_comes_back_from_the_row_metadata(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
+    ids = {r[0]: r[-1] for r in fake.store.grid(KEY, ACCOUNTS)[1:]}
+    delete_id_column(fake)
+    report = sync(pushed, conn)
+    grid = fake.store.grid(KEY, ACCOUNTS)
+    assert {r[0]: r[grid[0].index("icp_id")] for r in grid[1:]} == ids
+    assert len(wb_companies(pushed)) == len(ids)
+    assert len(report.repairs) == len(ids)
+
+
+def test_a_deleted_id_column_without_row_metadata_stops_the_sync(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    lookup = {"developerMetadataLookup": {"metadataKey": "icp_id"}}
+    request(fake, "deleteDeveloperMetadata", {"dataFilter": lookup})  # rows synced before rows were tagged
+    delete_id_column(fake)
     (guard,) = stopped(pushed, conn, fake).guards
     assert (guard.why, guard.tab, guard.side) == (Why.MISSING_IDS, ACCOUNTS, Side.SHEET)
 

@@ -23,7 +23,7 @@ from icp_sheets.sheets.workbook_io import BASE_TAB, canon_xlsx
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
 KEY = "shared-icp"
-BUDGET = 5  # metadata, batchGet, re-read, values:batchUpdate, spreadsheets:batchUpdate
+BUDGET = 6  # metadata, row metadata, batchGet, re-read, values:batchUpdate, spreadsheets:batchUpdate
 
 
 def write_workbook(path: Path) -> Path:
@@ -167,14 +167,14 @@ def test_edits_on_both_sides_meet_within_the_request_budget(pushed: Path, fake: 
     type_in(fake, ICP, "Employees", "Note", "Edited in the sheet")
     report = sync(pushed, conn)
     assert report.unresolved == [] and report.wrote
-    assert fake.total <= BUDGET and report.requests == fake.total == 4
+    assert fake.total <= BUDGET and report.requests == fake.total == 5
     assert wb_find(pushed, ACCOUNTS, "Quillstone Health")["Region"] == "Europe"
     assert wb_rows(pushed, ICP)[1][4] == "Edited in the sheet"
     _, row = sheet_row(fake, ACCOUNTS, "Harbor & Finch")
     assert row[ACCOUNT_COLUMNS.index("Employees")] == 95
     fake.reset_counts()
     again = sync(pushed, conn)
-    assert all(t.empty for t in again.tabs) and fake.total == 2  # metadata + one read
+    assert all(t.empty for t in again.tabs) and fake.total == 3  # metadata, row metadata, one read
 
 
 def test_rows_added_on_both_sides_both_survive_once(pushed: Path, fake: FakeSheets, conn: Connection) -> None:

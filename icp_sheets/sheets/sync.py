@@ -56,6 +56,17 @@ from icp_sheets.sheets.grid import (
 )
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
 from icp_sheets.sheets.http import SheetsError, message_of, status_of
+from icp_sheets.sheets.identity import (
+    Repair,
+    Tag,
+    Tags,
+    after_deletions,
+    as_read,
+    identified,
+    keys_by_row,
+    search,
+    tag_requests,
+)
 from icp_sheets.sheets.journal import Pending, reclaim
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
 from icp_sheets.sheets.trust import (
@@ -115,6 +126,7 @@ class SyncReport:
     rounds: int = 1
     wrote: bool = False
     guards: list[Guard] = field(default_factory=list)  # what a real sync would stop for (status only)
+    repairs: list[Repair] = field(default_factory=list)
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -141,6 +153,7 @@ class SyncReport:
         if not out:
             out.append("Already in sync: nothing to change.")
         out.extend(f"Stopped before writing: {g}" for g in self.guards)
+        out.extend(str(r) for r in self.repairs)
         out.extend(str(c) for c in self.conflicts)
         out.extend(str(u) for u in self.untrusted)
         out.extend(str(r) for r in self.refused)
@@ -162,6 +175,7 @@ class _TabPlan:
     owned: set[Cell] = field(default_factory=set)
     without_ids: frozenset[Side] = frozenset()  # sides whose tab has rows but no icp_id column
     pending: list[Pending] = field(default_factory=list)  # ids the sheet gets before the workbook
+    repairs: list[Repair] = field(default_factory=list)  # id cells the row metadata corrects
 
     def base_after(self, old: Table | None) -> Table:
         base = next_base(old, self.wb_after, self.sh_after)
@@ -397,16 +411,20 @@ def plan_tab(
     prefer: Side | None,
     trusted: frozenset[str] = frozenset(),
     noted: Sequence[Pending] = (),
+    tags: dict[int, Tag] | None = None,
 ) -> _TabPlan:
     """Merge one tab and work out the cells each side must change; ``noted`` are the rows a
-    crashed sync gave ids in the sheet only (:mod:`.journal`)."""
+    crashed sync gave ids in the sheet only (:mod:`.journal`), ``tags`` the sheet rows' metadata
+    (:mod:`.identity`), which decides a sheet row's id over its id cell."""
     taken: set[str] = set(base.rows) if base else set()
     spelling = {header_key(h): str(h).strip() for h in (wb_grid[0] if wb_grid else []) if header_key(h)}
     wk = keyed(wb_grid, taken)
     _rename(wk, reclaim(((k, wk.positions[k], wk.table.rows[k]) for k in wk.fresh), list(noted), wk.table.columns))
     found: list[Untrusted] = []
     canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found)
-    sk = keyed(sh_grid or [], taken, canon=canon, spelling=spelling)
+    tagged, repairs = identified(tab, sh_grid or [], tags or {})
+    sk = keyed(tagged, taken, canon=canon, spelling=spelling)
+    sk.grid = as_read(sk.grid, sh_grid or [])  # the cells to compare with are those the sheet shows
     _pair_fresh(wk, sk)
     base = _with_noted(base, noted, wk, sk)
     owned = owned_formulas(base, wk.table)
@@ -450,12 +468,14 @@ def plan_tab(
         max((len(r) for r in sh_desired), default=0),
         sh_desired[0] if sh_desired else [],
         tuple(deleted),
+        keys_by_row(sh_desired),
+        dict(tags or {}),
     )
     pending = [
         Pending(k, wk.positions[k], wk.table.rows[k], sh_target.rows[k]) for k in wk.given if k in sh_target.rows
     ]
     without_ids = frozenset(
-        side for side, grid in ((Side.WORKBOOK, wb_grid), (Side.SHEET, sh_grid)) if grid and not has_key_column(grid)
+        side for side, grid in ((Side.WORKBOOK, wb_grid), (Side.SHEET, tagged)) if grid and not has_key_column(grid)
     )
     return _TabPlan(
         tab,
@@ -471,6 +491,7 @@ def plan_tab(
         owned,
         without_ids,
         pending,
+        repairs,
     )
 
 
@@ -506,6 +527,13 @@ class Shape:
     cols: int
     header: list[Value]
     deleted: tuple[int, ...] = ()  # sheet rows (1-based, before deleting) that go
+    keys: dict[int, str] = field(default_factory=dict)  # row -> id after the write, to tag the rows with
+    tags: dict[int, Tag] = field(default_factory=dict)  # the rows' metadata as read (before deleting)
+
+    @property
+    def untagged(self) -> bool:
+        """Whether some row needs its metadata created or corrected."""
+        return bool(tag_requests(0, self.keys, after_deletions(self.tags, self.deleted)))
 
 
 def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[dict[str, Any]]:
@@ -538,6 +566,7 @@ def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[di
             )
             sheets[shape.tab] = {"properties": {"sheetId": sheet_id, "title": shape.tab}}
             requests.extend(_validations(shape, sheet_id))
+            requests.extend(tag_requests(sheet_id, shape.keys, {}))
         else:
             props = existing["properties"]
             sheet_id = props["sheetId"]
@@ -560,6 +589,7 @@ def structure_requests(shapes: list[Shape], metadata: dict[str, Any]) -> list[di
                     }
                 )
             protected = [pr for pr in existing.get("protectedRanges", []) if pr.get("description") == PROTECTION_NOTE]
+            requests.extend(tag_requests(sheet_id, shape.keys, after_deletions(shape.tags, shape.deleted)))
         requests.extend(_protections(shape, sheet_id, protected))
     return requests
 
@@ -666,6 +696,7 @@ class _Inputs:
     wb_grids: dict[str, Grid]
     sheet_ids: dict[str, int]  # the sheetId of each synced tab at the last sync
     noted: dict[str, list[Pending]]  # what a sync that did not finish noted (:mod:`.journal`)
+    tags: dict[str, dict[int, Tag]] = field(default_factory=dict)  # row metadata, read after each snapshot
 
 
 def sync(
@@ -691,6 +722,7 @@ def sync(
     report.conflicts = [c for p in plans for c in p.conflicts]
     report.untrusted = [u for p in plans for u in p.untrusted]
     report.refused = [r for p in plans for r in p.refused]
+    report.repairs = [r for p in plans for r in p.repairs]
     guards = [] if allow_delete else _guards(inputs, plans)
     if mode is Mode.STATUS:
         report.guards = guards
@@ -734,6 +766,15 @@ def _renamed(inputs: _Inputs) -> dict[str, str]:
     }
 
 
+def _tags_by_title(conn: Connection, metadata: dict[str, Any]) -> dict[str, dict[int, Tag]]:
+    try:
+        tags: Tags = search(conn)
+    except APIError as err:
+        raise explain_api_error(err, conn) from None
+    titles = {s["properties"]["sheetId"]: s["properties"]["title"] for s in metadata.get("sheets", [])}
+    return {titles[i]: rows for i, rows in tags.items() if i in titles}
+
+
 def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
     side = WorkbookSide(workbook)
     if remember and side.setting(TARGET_SETTING) != remember:  # shown in Settings; kept in the base tab
@@ -769,8 +810,10 @@ def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) 
     """
     snapshot = read_tabs(conn, inputs.read)
     for round_ in range(1, MAX_ROUNDS + 1):
+        # after the cells: a row moved in between changes the re-read below, so it is caught
+        inputs.tags = _tags_by_title(conn, inputs.metadata)
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
-        if not any(p.sh_cells or p.wb_cells for p in plans.values()):
+        if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
         values = read_tabs(conn, inputs.read, VALUE_PARAMS)
         if same_values(snapshot, values):
@@ -805,6 +848,7 @@ def _plans(
                 prefer,
                 inputs.trusted,
                 inputs.noted.get(t, ()),
+                inputs.tags.get(t),
             )
     return {t: plans[t] for t in inputs.tabs}
 
