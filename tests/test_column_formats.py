@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from icp_sheets.core.column_formats import decided_by_values
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.formats import AccountColumn, ReadAs
 from icp_sheets.core.problems import Code, Problem, Severity
@@ -181,3 +183,17 @@ def test_any_date_column_is_read_exactly_or_refused_once(days: list[dt.date], us
     else:
         assert _days(values) == [d if d.day == d.month else None for d in days]
         assert len(values.notes) == (1 if open_ else 0)
+
+
+@pytest.mark.parametrize(
+    ("values", "read_as", "decided"),
+    [
+        (["03/11/2026", 45000.0], None, True),
+        (["1.200"], None, True),
+        (["12,5"], None, True),
+        (["Software", 120.0, dt.date(2026, 1, 1), "1,200 staff"], None, False),
+        (["03/11/2026"], ReadAs.DAY_MONTH, False),
+    ],
+)
+def test_a_column_says_when_its_values_decide_how_it_reads(values: list[object], read_as: Any, decided: bool) -> None:
+    assert decided_by_values(values, read_as) is decided
