@@ -170,3 +170,43 @@ def test_a_delete_only_sync_reads_again_so_an_insert_meanwhile_costs_no_innocent
     assert gone not in in_sheet
     assert set(in_sheet) == (set(accounts) - {gone}) | {"Typed meanwhile Ltd"}
     assert set(workbook(pushed)) == set(in_sheet)
+
+
+def test_an_insert_between_the_re_read_and_the_write_puts_no_edit_on_another_company(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    before = by_company(grid(fake.store))
+    target = list(before)[4]
+    edit_workbook(pushed, target, "Region", "Right company")
+
+    def person_inserts_a_row_at_the_top(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+        store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
+
+    fake.on("values.batchGet", after=2, action=person_inserts_a_row_at_the_top)  # after the re-read
+    report = sync(pushed, conn)
+    assert report.rounds == 1
+    after = by_company(grid(fake.store))
+    assert after[target]["Region"] == "Right company"
+    assert [c for c in after if after[c]["Region"] != before[c]["Region"]] == [target]
+
+
+def test_a_row_deleted_between_the_re_read_and_the_write_keeps_the_workbook_edit(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    target = list(workbook(pushed))[4]
+    edit_workbook(pushed, target, "Region", "Edited here")
+
+    def person_deletes_the_row(store: Store) -> None:
+        row = next(i for i, r in enumerate(grid(store)) if r and r[0] == target)
+        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": row, "endIndex": row + 1}
+        store.batch_update(store.spreadsheets[KEY], [{"deleteDimension": {"range": rng}}])
+
+    fake.on("values.batchGet", after=2, action=person_deletes_the_row)
+    report = sync(pushed, conn)
+    assert report.vanished == {ACCOUNTS: 1}
+    assert target not in by_company(grid(fake.store))
+    again = sync(pushed, conn)  # deleted there, edited here: kept and reported, not lost
+    assert any(c.column is None and c.key for c in again.conflicts)
+    assert workbook(pushed)[target]["Region"] == "Edited here"
+    assert by_company(grid(fake.store))[target]["Region"] == "Edited here"
