@@ -18,12 +18,14 @@ from icp_sheets.core.names import (
     ACCOUNTS,
     CONTACT_RESULT_COLUMNS,
     CONTACTS,
+    INPUT_ROW,
     RESULT_COLUMNS,
     find_column,
     find_tab,
 )
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem, errors
+from icp_sheets.core.ranking import Sort, rank_order
 from icp_sheets.core.scoring import flagged, score, score_tab
 from icp_sheets.io.accounts import AccountsFile, read_accounts
 from icp_sheets.io.csv_out import CsvOptions, write_csv
@@ -68,6 +70,23 @@ def with_results(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def default_sort(output: Path, *, in_place: bool = False) -> Sort:
+    """Ranked for a workbook a rep opens; input order for CSV (it joins back to its source row by
+    row) and for a workbook scored in place (the user's own tab is never reordered unasked)."""
+    return Sort.INPUT if in_place or output.suffix.casefold() == ".csv" else Sort.PRIORITY
+
+
+def ranked_rows(frame: pd.DataFrame, results: pd.DataFrame, rows: Sequence[int], sort: Sort) -> pd.DataFrame:
+    """``frame`` (inputs and results) in ``sort`` order; reordered, it carries each row's input
+    row number in ``icp_input_row`` so the input order can always be restored."""
+    if sort is Sort.INPUT:
+        return frame
+    order = rank_order(results, sort)
+    out = frame.copy(deep=False)
+    out[find_column(out.columns, INPUT_ROW) or INPUT_ROW] = list(rows)
+    return out.iloc[order]
+
+
 def default_output(source: Path, suffix: str | None = None) -> Path:
     return source.with_name(f"{source.stem}.scored{suffix or source.suffix}")
 
@@ -100,12 +119,14 @@ def score_accounts_file(
     tab: str | None = None,
     csv_options: CsvOptions | None = None,
     on_read: Callable[[AccountsFile], None] = lambda _: None,
+    sort: Sort | None = None,
 ) -> ScoreRun:
     """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
 
     ``inputs`` are the run's other files (the workbook): the output may be none of them;
     ``on_read`` sees how the file was read before anything can stop the run.
-    Every input cell goes out as it came in; blank rows keep their place with blank results.
+    Every input cell goes out as it came in; blank rows get blank results (in their place in
+    input order, last when ranked). ``sort`` defaults to :func:`default_sort`.
     """
     output = output or default_output(accounts)
     check_output(accounts, output, force=force, inputs=inputs)
@@ -116,6 +137,9 @@ def score_accounts_file(
     export = read.export
     frame = export.table.frame
     run = ScoreRun(model, accounts_file=read)
+    if read.contacts and sort not in (None, Sort.INPUT):
+        raise IcpError(errors([_unsortable(read.name, sort)]))
+    sort = Sort.INPUT if read.contacts else sort or default_sort(output)
     stage("Scoring")
     result_columns: tuple[str, ...]
     keep = ~export.blank
@@ -134,6 +158,9 @@ def score_accounts_file(
             result_columns = (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)
         run.rows = int(keep.sum())
     run.frame = with_results(frame, results)
+    run.frame = ranked_rows(run.frame, results, export.table.rows.tolist(), sort)
+    if sort is not Sort.INPUT:
+        result_columns = (*result_columns, INPUT_ROW)
     stage("Writing")
     with replacing(output) as partial:
         if output.suffix.casefold() == ".csv":
@@ -146,6 +173,14 @@ def score_accounts_file(
             write_scored_xlsx(partial, shown, result_columns, settings=model.settings)
     run.output = output
     return run
+
+
+def _unsortable(name: str, sort: Sort) -> Problem:
+    return Problem(
+        Code.BAD_ARGUMENT,
+        f"is a contact list, which has no scores to sort by {sort.value}; drop --sort or pass --sort input",
+        tab=name,
+    )
 
 
 def _spread(results: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
@@ -161,8 +196,10 @@ def score_workbook(
     force: bool = False,
     in_place: bool = False,
     stage: Stage = _quiet,
+    sort: Sort | None = None,
 ) -> ScoreRun:
-    """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked)."""
+    """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked);
+    the Accounts rows ranked by ``sort`` (default: :func:`default_sort`), contacts left as they are."""
     output = workbook if in_place else (output or default_output(workbook, ".xlsx"))
     check_output(workbook, output, force=force, in_place=in_place)
     if output.suffix.casefold() != ".xlsx":
@@ -181,10 +218,16 @@ def score_workbook(
     run = ScoreRun(model, warnings=warnings)
     stage("Scoring")
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
+    orders: dict[str, list[int]] = {}
+    sort = sort or default_sort(output, in_place=in_place)
     accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
         frame, results = score_tab(model, accounts.name, accounts.frame, as_of, notes=run.notes)
-        fills[accounts.name] = (accounts, results)
+        filled = results
+        if sort is not Sort.INPUT:
+            filled = results.assign(**{INPUT_ROW: accounts.rows})
+            orders[accounts.name] = rank_order(results, sort).tolist()
+        fills[accounts.name] = (accounts, filled)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
     contacts = _tab(tables, CONTACTS)
@@ -203,7 +246,7 @@ def score_workbook(
     from icp_sheets.io.workbook_results import fill_results
 
     with replacing(output) as partial:
-        fill_results(workbook, partial, fills)
+        fill_results(workbook, partial, fills, orders)
     run.output = output
     return run
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import strategies as st
 
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import INPUT_ROW
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,7 +43,11 @@ def template_scored_by_cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str
     out = tmp_path_factory.mktemp("cli") / "scored.xlsx"
     done = subprocess.run([str(command), "score", str(TEMPLATE), "-o", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return {name: table.frame for name, table in read_workbook(out).items()}
+    tabs = {name: table.frame for name, table in read_workbook(out).items()}
+    # Ranked by default; icp_input_row puts the accounts back in the template's order.
+    accounts = tabs["Accounts"]
+    tabs["Accounts"] = accounts.sort_values(INPUT_ROW).drop(columns=INPUT_ROW).reset_index(drop=True)
+    return tabs
 
 
 @pytest.fixture

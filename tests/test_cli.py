@@ -80,7 +80,7 @@ def test_untrusted_text_never_becomes_a_formula(workbook: Path, tmp_path: Path) 
     with (tmp_path / "out.csv").open(newline="", encoding="utf-8-sig") as handle:
         companies = [row["Company"] for row in csv.DictReader(handle)][:3]
     assert companies == ['\'=HYPERLINK("http://x","y")', "'+1-1 Holdings", "'@SUM(1)"]
-    run("score", workbook, source, "-o", "out.xlsx", cwd=tmp_path)
+    run("score", workbook, source, "-o", "out.xlsx", "--sort", "input", cwd=tmp_path)
     sheet = load_workbook(tmp_path / "out.xlsx").active
     cells = [sheet.cell(row=r, column=1) for r in (2, 3, 4)]
     assert [c.value for c in cells] == ['=HYPERLINK("http://x","y")', "+1-1 Holdings", "@SUM(1)"]

@@ -7,11 +7,15 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from icp_sheets.core.column_formats import decided_by_values
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.formats import AccountColumn, ReadAs
 from icp_sheets.core.problems import Code, Problem, Severity
@@ -152,6 +156,8 @@ def test_score_prints_the_summary_and_one_note_per_open_column(tmp_path: Path) -
         text=True,
     )
     assert done.returncode == 0, done.stderr
+    checked = subprocess.run([str(command), "check", str(workbook), str(accounts)], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stderr.count("for 'Leader hired date' on the Columns tab") == 1
     blanks = 1 + list(pd.DataFrame(example_accounts())["Employees"]).count("n/a")
     assert f"warning: Employees: 2 unreadable ('lots', '≈200'), {blanks} blank ('n/a')" in done.stderr
     assert done.stderr.count("Set Format to 'day/month' or 'month/day' for 'Leader hired date'") == 1
@@ -164,3 +170,30 @@ def test_the_why_says_how_a_band_was_read() -> None:
     assert why[0].startswith("+2 Employees 50–200 ('51-200' read as 125.5, the midpoint)")
     assert "+1 Employees 201–500 ('201-500 employees' read as 350.5, the midpoint)" in why[1]
     assert "+0 Employees below 50 ('11-50' read as 30.5, the midpoint)" in why[2]
+
+
+@given(st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)), min_size=1, max_size=30), st.booleans())
+def test_any_date_column_is_read_exactly_or_refused_once(days: list[dt.date], us: bool) -> None:
+    cells = [f"{d.month:02d}/{d.day:02d}/{d.year}" if us else f"{d.day:02d}/{d.month:02d}/{d.year}" for d in days]
+    values = _values(list(cells))
+    proven = any(d.day > 12 for d in days)
+    open_ = [d for d in days if d.day != d.month]
+    if proven:
+        assert _days(values) == days and values.notes == []
+    else:
+        assert _days(values) == [d if d.day == d.month else None for d in days]
+        assert len(values.notes) == (1 if open_ else 0)
+
+
+@pytest.mark.parametrize(
+    ("values", "read_as", "decided"),
+    [
+        (["03/11/2026", 45000.0], None, True),
+        (["1.200"], None, True),
+        (["12,5"], None, True),
+        (["Software", 120.0, dt.date(2026, 1, 1), "1,200 staff"], None, False),
+        (["03/11/2026"], ReadAs.DAY_MONTH, False),
+    ],
+)
+def test_a_column_says_when_its_values_decide_how_it_reads(values: list[object], read_as: Any, decided: bool) -> None:
+    assert decided_by_values(values, read_as) is decided

@@ -68,6 +68,26 @@ def test_an_edited_row_costs_one_scoring(lite: Any) -> None:
     assert scorings(module) == 31
 
 
+def test_rows_whose_column_decides_their_reading_answer_alike_in_any_calculation_order(lite: Any) -> None:
+    """'03/11/2026' alone could be either day; beside '25/10/2026' its column says day/month. A row
+    formula and a block formula may read it differently, but neither answer depends on which Excel
+    calculated first: such calls are read whole and never cached."""
+    module, call, model = lite
+    data = rows(2)
+    dated = ACCOUNT_COLUMNS.index("Last funding date")
+    data[0][dated], data[1][dated] = "03/11/2026", "25/10/2026"
+    answers: dict[str, str] = {}
+    for first in ("row", "block"):
+        module.CACHE.clear()
+        for which in (first, "block" if first == "row" else "row"):
+            answer = call("icp_why", model, list(ACCOUNT_COLUMNS), data if which == "block" else data[:1])
+            answers.setdefault(which, answer[0][0])
+            assert answer[0][0] == answers[which], (first, which)
+        assert len(module.CACHE) == 0
+    assert "Last funding date unreadable ('03/11/2026')" in answers["row"]
+    assert "Funding round" in answers["block"] and "unreadable" not in answers["block"]
+
+
 def test_a_whole_column_argument_costs_and_spills_only_the_used_rows(lite: Any) -> None:
     module, call, model = lite
     module.CACHE.clear()

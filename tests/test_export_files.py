@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity
+from icp_sheets.core.ranking import Sort
 from icp_sheets.core.scoring import score
 from icp_sheets.core.values import FORMULA_STARTS
 from icp_sheets.example import example_accounts, example_model
@@ -199,7 +200,7 @@ def test_xlsx_output_keeps_text_as_text_and_numbers_as_numbers(tmp_path: Path) -
     path = tmp_path / "accounts.csv"
     path.write_text(_csv_text(frame))
     out = tmp_path / "out.xlsx"
-    score_accounts_file(MODEL, path, out)
+    score_accounts_file(MODEL, path, out, sort=Sort.INPUT)
     sheet = load_workbook(out, read_only=True)["Accounts"]
     header, first = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
     cells = dict(zip(header, first, strict=True))

@@ -50,7 +50,7 @@ def check(workbook: Path, accounts: Path | None, tab: str | None, columns: bool)
             contacts = int((~read.export.blank).sum())
         else:
             frame = read.scoring_frame()
-            counts = score(model, frame)["icp_tier"].value_counts(sort=False)
+            counts = score(model, frame, notes=warnings)["icp_tier"].value_counts(sort=False)
             market = market_check(model, frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))

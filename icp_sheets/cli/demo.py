@@ -10,6 +10,7 @@ from rich.console import Console
 
 from icp_sheets.cli.app import cli
 from icp_sheets.cli.ranked import print_ranked
+from icp_sheets.core.ranking import Sort
 from icp_sheets.core.scoring import score
 from icp_sheets.example import example_accounts, example_model
 from icp_sheets.jobs import write_example_workbook
@@ -33,8 +34,16 @@ def _free_name(path: Path) -> Path:
     show_default=True,
     help="Where to write the scored example workbook.",
 )
-def demo(output: Path) -> None:
-    """Score the template's example accounts, print them ranked, and write the scored workbook."""
+@click.option(
+    "--sort",
+    type=click.Choice([s.value for s in Sort]),
+    default=Sort.PRIORITY.value,
+    show_default=True,
+    help="Order of the printed list: priority (A1, A2 … C3, then score), score, or input.",
+)
+def demo(output: Path, sort: str) -> None:
+    """Score the template's example accounts, print them ranked, and write the scored workbook
+    (the template itself, its Accounts tab in the template's order)."""
     model = example_model()
     accounts = pd.DataFrame(example_accounts())
     results = score(model, accounts)
@@ -42,7 +51,7 @@ def demo(output: Path) -> None:
     console.print(
         f"[bold]{model.settings.model_name}[/]: {len(accounts)} example accounts, signals as of {model.settings.as_of}"
     )
-    print_ranked(pd.concat([accounts, results], axis=1), console)
+    print_ranked(pd.concat([accounts, results], axis=1), console, sort=Sort(sort))
     target = _free_name(output)
     write_example_workbook(target)
     console.print(

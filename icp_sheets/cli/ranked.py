@@ -1,4 +1,4 @@
-"""The ranked table a rep reads: best accounts first, disqualified last, with the why."""
+"""The ranked table a rep reads: best accounts first (core.ranking), disqualified last, with the why."""
 
 from __future__ import annotations
 
@@ -11,37 +11,27 @@ from rich.text import Text
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import DISQUALIFIED
 from icp_sheets.core.names import find_column
+from icp_sheets.core.ranking import Sort, rank_order
 
 _TIER_STYLE = {DISQUALIFIED: "red"}
-
-
-def ranked(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows ordered as a rep should work them: not disqualified, then score, fit, timing."""
-    order = pd.DataFrame(
-        {
-            "dq": (frame["icp_tier"].astype(str) == DISQUALIFIED).to_numpy(),
-            "score": -frame["icp_score"].to_numpy(),
-            "fit": -frame["icp_fit"].to_numpy(),
-            "timing": -frame["icp_timing"].to_numpy(),
-        }
-    )
-    positions = order.sort_values(["dq", "score", "fit", "timing"], kind="stable").index
-    return frame.iloc[positions.to_numpy()]
 
 
 def _points(value: float) -> str:
     return fmt_number(round(float(value), 2))
 
 
-def print_ranked(frame: pd.DataFrame, console: Console, *, limit: int | None = None) -> None:
-    """One account per row; the why sits under the company name so it reads on an 80-column terminal."""
+def print_ranked(
+    frame: pd.DataFrame, console: Console, *, sort: Sort = Sort.PRIORITY, limit: int | None = None
+) -> None:
+    """One account per row in ``sort`` order; the why sits under the company name so it reads on
+    an 80-column terminal."""
     name = find_column(frame.columns, "Company") or str(frame.columns[0])
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(f"{name} · why", ratio=1)
     table.add_column("Score (fit+timing)", justify="right", no_wrap=True)
     table.add_column("Tier", no_wrap=True)
-    rows = ranked(frame)
+    rows = frame.iloc[rank_order(frame, sort)]
     for rank, (_, row) in enumerate((rows.head(limit) if limit else rows).iterrows(), start=1):
         tier = str(row["icp_tier"])
         account = Text(str(row[name]), style="bold")

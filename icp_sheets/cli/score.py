@@ -11,6 +11,7 @@ from rich.console import Console
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.progress import stages
 from icp_sheets.cli.reading import columns_option, show_read, tab_option
+from icp_sheets.core.ranking import Sort
 from icp_sheets.io.csv_out import CsvOptions
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.jobs import ScoreRun, score_accounts_file, score_workbook
@@ -43,6 +44,13 @@ def summary(run: ScoreRun) -> str:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Count signals back from this day (YYYY-MM-DD) instead of the workbook's as-of date or today.",
 )
+@click.option(
+    "--sort",
+    type=click.Choice([s.value for s in Sort]),
+    help="Row order: priority (A1, A2 … C3, then score; disqualified last), score (highest first; "
+    "disqualified last) or input (as read). Default: priority for .xlsx, input for .csv (so it joins "
+    "back to the source row by row) and for --in-place. Reordered rows keep their input row in icp_input_row.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
 @tab_option
@@ -60,6 +68,7 @@ def score(
     accounts: Path | None,
     output: Path | None,
     as_of: dt.datetime | None,
+    sort: str | None,
     force: bool,
     in_place: bool,
     tab: str | None,
@@ -75,10 +84,11 @@ def score(
     Every input cell is written back as it was read; CSV output gets a UTF-8 BOM (--no-bom drops it).
     """
     day = as_of.date() if as_of else None
+    order = Sort(sort) if sort else None
     console = Console(stderr=True)
     with stages(accounts or workbook, console) as stage:
         if accounts is None:
-            run = score_workbook(workbook, output, as_of=day, force=force, in_place=in_place, stage=stage)
+            run = score_workbook(workbook, output, as_of=day, force=force, in_place=in_place, stage=stage, sort=order)
         else:
             if in_place:
                 raise click.UsageError("--in-place only applies to a workbook's own tabs; use -o for ACCOUNTS.")
@@ -94,6 +104,7 @@ def score(
                 inputs=[workbook],
                 tab=tab,
                 csv_options=options,
+                sort=order,
                 on_read=lambda read: show_read(model, read, columns=columns),
             )
             run.warnings = warnings

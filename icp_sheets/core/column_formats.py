@@ -46,6 +46,16 @@ def _format(texts: Iterable[str], *, limit: int = _EXAMPLES) -> str:
     return ", ".join(f"'{t.strip()}'" for t in list(texts)[:limit])
 
 
+def decided_by_values(values: Iterable[object], read_as: ReadAs | None) -> bool:
+    """Whether the column's values hold text whose reading the column decides (a d/m/y date, a
+    number written with a comma or dots) while Format leaves it open: then a row's results can
+    depend on the rows scored with it, so a per-row cache must not mix them."""
+    if read_as is not None:
+        return False
+    patterns = (_NUMERIC_DATE, _COMMA_PROOF, _POINT_PROOF, _DOT_THOUSANDS)
+    return any(p.search(t) for t in set(_texts(values)) for p in patterns)
+
+
 def day_first(column: str, values: Iterable[object], read_as: ReadAs | None) -> Decision:
     """True for day/month, False for month/day, None when the column leaves it open."""
     if read_as is ReadAs.DAY_MONTH:

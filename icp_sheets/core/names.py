@@ -36,6 +36,8 @@ RESULT_NOTES = {
     "icp_why": "Every rule that counted, with its points, and the cells that were blank or unreadable.",
     "icp_action": "What to do next, from the priority matrix in Settings.",
 }
+INPUT_ROW = "icp_input_row"  # written beside the results when the output's rows are reordered
+INPUT_ROW_NOTE = "The row this account had in the input before ranking; sort by it to get the input order back."
 CONTACT_RESULT_COLUMNS = ("icp_persona", "icp_role", "icp_angle")
 CONTACT_RESULT_NOTES = {
     "icp_persona": "The persona this contact's title matches best; empty when none does.",
@@ -85,5 +87,5 @@ def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | No
 
 def without_results(frame: pd.DataFrame, result_columns: Iterable[str] = RESULT_COLUMNS) -> pd.DataFrame:
     """The frame without result columns from an earlier run: they must never feed the next score."""
-    results = {header_key(c) for c in result_columns}
+    results = {header_key(c) for c in (*result_columns, INPUT_ROW)}
     return frame[[c for c in frame.columns if header_key(c) not in results]]

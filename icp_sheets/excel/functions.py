@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from icp_sheets.core.column_formats import decided_by_values
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import RESULT_COLUMNS, SETTINGS
 from icp_sheets.core.personas import match_personas
@@ -232,7 +233,9 @@ class Scored:
 def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today: dt.date | None = None) -> Scored:
     """Score what Excel passed, row by row through the cache; only rows not seen before are scored,
     all of them in one call to the core. The day is part of each key, so a model without an as-of
-    date counting from ``today`` is never stale after midnight."""
+    date counting from ``today`` is never stale after midnight. Rows holding text their column
+    decides how to read (``03/04/2026``, ``1.200``) are read with this call's other rows, so the
+    call scores all its rows and caches none: the answer never depends on what Excel calculated first."""
     carried = read_model_cell(model)
     icp = carried.model
     header, data = split_table(grid(trim(headers)), None if rows is None else grid(trim(rows)), carried.headers)
@@ -243,6 +246,7 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
     days = as_of_days(as_of, len(data), icp.settings.as_of or today or dt.date.today(), carried.date_system)
     answers: list[tuple[Any, ...] | Failure | None] = [None] * len(data)
     todo: list[int] = []
+    shared = _read_together(icp, header_row, data, used)
     for i, row in enumerate(data):
         if is_blank_row(row):
             continue
@@ -250,7 +254,7 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
         if broken is not None:
             answers[i] = _error_cell(broken, row[header_row.index(broken)])
             continue
-        found = CACHE.get((model, header_row, row, days[i]))
+        found = None if shared else CACHE.get((model, header_row, row, days[i]))
         if found is None:
             todo.append(i)
         else:
@@ -260,9 +264,18 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
         fresh = _score_rows(icp, header_row, [data[i] for i in todo], [days[i] for i in todo], dates)
         for i, result in zip(todo, fresh, strict=True):
             answers[i] = result
-            if not isinstance(result, Failure):
+            if not (shared or isinstance(result, Failure)):
                 CACHE.put((model, header_row, data[i], days[i]), data[i], result)
     return Scored(tuple(answers))
+
+
+def _read_together(model: IcpModel, header: tuple[Any, ...], data: Cells, used: dict[str, str]) -> bool:
+    """Whether a scored column of these rows holds text the column decides how to read."""
+    for name, found in used.items():
+        at = next(i for i, h in enumerate(header) if str(h) == found)
+        if decided_by_values([row[at] for row in data], model.column(name).read_as):
+            return True
+    return False
 
 
 def _error_cell(header: Any, value: ErrorCell) -> Failure:

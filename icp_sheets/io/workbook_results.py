@@ -8,11 +8,13 @@ rather than rebuilt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from copy import copy
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,8 +35,8 @@ def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:
             column = last
             cell = ws.cell(row=1, column=column)
             styled = header_cell(ws, result_column(header))
-            cell.value, cell.font, cell.fill = header, styled.font.copy(), styled.fill.copy()
-            cell.alignment, cell.comment = styled.alignment.copy(), styled.comment
+            cell.value, cell.font, cell.fill = header, copy(styled.font), copy(styled.fill)
+            cell.alignment, cell.comment = copy(styled.alignment), styled.comment
         out[header] = column
     return out
 
@@ -49,19 +51,51 @@ def _extend_tables(ws: Worksheet, last_row: int, last_column: int) -> None:
                 table.autoFilter.ref = table.ref
 
 
-def fill_results(source: Path, target: Path, results: Mapping[str, tuple[Table, pd.DataFrame]]) -> None:
+def _reorder_rows(ws: Worksheet, rows: Sequence[int], order: Sequence[int]) -> None:
+    """Move the row at ``rows[order[k]]`` to ``rows[k]``: values as stored (text stays text),
+    styles, links, notes and heights; formulas are shifted as Excel shifts a moved row."""
+    width = ws.max_column
+    kept = {r: [ws.cell(r, c) for c in range(1, width + 1)] for r in rows}
+    saved = {
+        r: [(c.value, c.data_type, c._style, copy(c.hyperlink), copy(c.comment)) for c in cells]
+        for r, cells in kept.items()
+    }
+    heights = {r: ws.row_dimensions[r].height for r in rows}
+    for k, position in enumerate(order):
+        dest, src = rows[k], rows[position]
+        if dest == src:
+            continue
+        ws.row_dimensions[dest].height = heights[src]
+        for cell, (value, data_type, style, link, note) in zip(kept[dest], saved[src], strict=True):
+            if data_type == "f" and isinstance(value, str):
+                value = Translator(value, origin=f"A{src}").translate_formula(f"A{dest}")
+            cell.value, cell.data_type, cell._style = value, data_type, copy(style)
+            cell.hyperlink, cell.comment = link, note
+
+
+def fill_results(
+    source: Path,
+    target: Path,
+    results: Mapping[str, tuple[Table, pd.DataFrame]],
+    orders: Mapping[str, Sequence[int]] | None = None,
+) -> None:
     """Copy ``source`` to ``target`` with each tab's result columns filled row by row.
 
     ``results`` maps a tab name to the table that was read from it (for the sheet
-    row of each frame row) and the result frame (same order as the table).
+    row of each frame row) and the result frame (same order as the table). ``orders``
+    ranks a tab: its rows are moved so the row at position ``order[k]`` lands k-th.
     """
     book = load_workbook(source)
     for tab, (table, frame) in results.items():
         ws = book[tab]
+        order = list((orders or {}).get(tab, range(len(frame))))
+        sheet_rows = [table.sheet_row(p) for p in range(len(frame))]
+        if order != sorted(order):
+            _reorder_rows(ws, sheet_rows, order)
         columns = _result_columns(ws, [str(c) for c in frame.columns])
         writers = {h: CellWriter(ws, result_column(h)) for h in columns}
-        for position, values in enumerate(frame.itertuples(index=False, name=None)):
-            row = table.sheet_row(position)
+        for k, values in enumerate(frame.iloc[order].itertuples(index=False, name=None)):
+            row = sheet_rows[k]
             for header, value in zip(columns, values, strict=True):
                 made = writers[header](value)
                 cell = ws.cell(row=row, column=columns[header])

@@ -30,7 +30,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from icp_sheets.core.names import CONTACT_RESULT_NOTES, RESULT_NOTES
+from icp_sheets.core.names import CONTACT_RESULT_NOTES, INPUT_ROW, INPUT_ROW_NOTE, RESULT_NOTES
 from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS
 
 # Arial: Excel and Google Sheets have it everywhere, and LibreOffice renders it with the
@@ -56,13 +56,13 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 POINTS_FORMAT = "0.0#"  # full precision is kept in the cell; two decimals are shown
 
-RESULT_NOTES_ALL: dict[str, str] = {**RESULT_NOTES, **CONTACT_RESULT_NOTES}
+RESULT_NOTES_ALL: dict[str, str] = {**RESULT_NOTES, **CONTACT_RESULT_NOTES, INPUT_ROW: INPUT_ROW_NOTE}
 _POINT_RESULTS = frozenset({"icp_score", "icp_fit", "icp_timing"})
 _WRAPPED_RESULTS = frozenset({"icp_why", "icp_action", "icp_dq", "icp_angle"})
 RESULT_WIDTHS = {
     "icp_score": 10, "icp_fit": 9, "icp_timing": 11, "icp_tier": 13, "icp_priority": 12,
     "icp_dq": 30, "icp_why": 70, "icp_action": 46, "icp_persona": 18, "icp_role": 20,
-    "icp_angle": 60,
+    "icp_angle": 60, INPUT_ROW: 14,
 }  # fmt: skip
 
 
