@@ -13,6 +13,7 @@ from icp_sheets.core.names import ACCOUNTS
 from icp_sheets.io.template import write_template
 from icp_sheets.sheets.a1 import column_letter
 from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import Mode, sync
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
@@ -210,3 +211,18 @@ def test_a_row_deleted_between_the_re_read_and_the_write_keeps_the_workbook_edit
     assert any(c.column is None and c.key for c in again.conflicts)
     assert workbook(pushed)[target]["Region"] == "Edited here"
     assert by_company(grid(fake.store))[target]["Region"] == "Edited here"
+
+
+def test_a_sort_between_refresh_s_re_read_and_write_puts_every_score_on_its_own_company(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    def person_sorts_the_accounts(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "startRowIndex": 1}
+        spec = {"dimensionIndex": 0, "sortOrder": "DESCENDING"}
+        store.batch_update(store.spreadsheets[KEY], [{"sortRange": {"range": rng, "sortSpecs": [spec]}}])
+
+    fake.on("values.batchGet", after=2, action=person_sorts_the_accounts)  # after refresh's re-read
+    first = refresh(conn)
+    assert first.cells > 0
+    fake.hooks.clear()
+    assert refresh(conn).cells == 0  # nothing was left on the wrong row to correct

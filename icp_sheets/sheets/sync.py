@@ -784,7 +784,7 @@ def _renamed(inputs: _Inputs) -> dict[str, str]:
     }
 
 
-def _tags_by_title(conn: Connection, metadata: dict[str, Any]) -> dict[str, dict[int, Tag]]:
+def tags_by_title(conn: Connection, metadata: dict[str, Any]) -> dict[str, dict[int, Tag]]:
     try:
         tags: Tags = search(conn)
     except APIError as err:
@@ -829,7 +829,7 @@ def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) 
     snapshot = read_tabs(conn, inputs.read)
     for round_ in range(1, MAX_ROUNDS + 1):
         # after the cells: a row moved in between changes the re-read below, so it is caught
-        inputs.tags = _tags_by_title(conn, inputs.metadata)
+        inputs.tags = tags_by_title(conn, inputs.metadata)
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
         if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
