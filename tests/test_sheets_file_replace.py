@@ -109,10 +109,10 @@ def test_excel_saving_during_the_sync_is_not_overwritten(
     if when == "before the workbook is loaded":
         original = sync_module.write_sheet
 
-        def excel_saves_after_the_sheet_write(*args: Any) -> dict[str, int]:
-            created = original(*args)
+        def excel_saves_after_the_sheet_write(*args: Any) -> sync_module.Written:
+            written = original(*args)
             edit(pushed, "Typed in Excel meanwhile")
-            return created
+            return written
 
         monkeypatch.setattr(sync_module, "write_sheet", excel_saves_after_the_sheet_write)
     else:

@@ -13,6 +13,7 @@ from icp_sheets.core.names import ACCOUNTS
 from icp_sheets.io.template import write_template
 from icp_sheets.sheets.a1 import column_letter
 from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import Mode, sync
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
@@ -170,3 +171,58 @@ def test_a_delete_only_sync_reads_again_so_an_insert_meanwhile_costs_no_innocent
     assert gone not in in_sheet
     assert set(in_sheet) == (set(accounts) - {gone}) | {"Typed meanwhile Ltd"}
     assert set(workbook(pushed)) == set(in_sheet)
+
+
+def test_an_insert_between_the_re_read_and_the_write_puts_no_edit_on_another_company(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    before = by_company(grid(fake.store))
+    target = list(before)[4]
+    edit_workbook(pushed, target, "Region", "Right company")
+
+    def person_inserts_a_row_at_the_top(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+        store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
+
+    fake.on("values.batchGet", after=2, action=person_inserts_a_row_at_the_top)  # after the re-read
+    report = sync(pushed, conn)
+    assert report.rounds == 1
+    after = by_company(grid(fake.store))
+    assert after[target]["Region"] == "Right company"
+    assert [c for c in after if after[c]["Region"] != before[c]["Region"]] == [target]
+
+
+def test_a_row_deleted_between_the_re_read_and_the_write_keeps_the_workbook_edit(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    target = list(workbook(pushed))[4]
+    edit_workbook(pushed, target, "Region", "Edited here")
+
+    def person_deletes_the_row(store: Store) -> None:
+        row = next(i for i, r in enumerate(grid(store)) if r and r[0] == target)
+        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": row, "endIndex": row + 1}
+        store.batch_update(store.spreadsheets[KEY], [{"deleteDimension": {"range": rng}}])
+
+    fake.on("values.batchGet", after=2, action=person_deletes_the_row)
+    report = sync(pushed, conn)
+    assert report.vanished == {ACCOUNTS: 1}
+    assert target not in by_company(grid(fake.store))
+    again = sync(pushed, conn)  # deleted there, edited here: kept and reported, not lost
+    assert any(c.column is None and c.key for c in again.conflicts)
+    assert workbook(pushed)[target]["Region"] == "Edited here"
+    assert by_company(grid(fake.store))[target]["Region"] == "Edited here"
+
+
+def test_a_sort_between_refresh_s_re_read_and_write_puts_every_score_on_its_own_company(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    def person_sorts_the_accounts(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "startRowIndex": 1}
+        spec = {"dimensionIndex": 0, "sortOrder": "DESCENDING"}
+        store.batch_update(store.spreadsheets[KEY], [{"sortRange": {"range": rng, "sortSpecs": [spec]}}])
+
+    fake.on("values.batchGet", after=2, action=person_sorts_the_accounts)  # after refresh's re-read
+    first = refresh(conn)
+    assert first.cells > 0
+    fake.hooks.clear()
+    assert refresh(conn).cells == 0  # nothing was left on the wrong row to correct

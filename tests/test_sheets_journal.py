@@ -104,7 +104,7 @@ def test_a_sheet_write_that_never_happened_leaves_the_row_to_be_added_once(
     pushed: Path, fake: FakeSheets, conn: Connection
 ) -> None:
     add_account(pushed)
-    fake.inject("500", "values.batchUpdate", times=99)
+    fake.inject("500", "values.batchUpdateByDataFilter", times=99)
     with pytest.raises(SheetsError):
         sync(pushed, conn)
     fake.faults.clear()

@@ -79,6 +79,11 @@ def wb_find(path: Path, tab: str, company: str) -> dict[str, Any]:
     return matches[0]
 
 
+def cell_writes(fake: FakeSheets) -> int:
+    """Value writes of either kind: by position or by the rows' metadata."""
+    return fake.counts["values.batchUpdate"] + fake.counts["values.batchUpdateByDataFilter"]
+
+
 def blank_as_none(value: object) -> object:
     return None if value == "" else value
 
@@ -321,7 +326,7 @@ def test_rows_deleted_in_the_workbook_leave_the_sheet_without_rewriting_the_rows
     assert "Harbor & Finch" not in companies and "Quillstone Health" not in companies
     at, _ = sheet_row(fake, ACCOUNTS, "Juniper Robotics")
     assert fake.store.spreadsheets[KEY].sheet(ACCOUNTS).cells[(at, 4)].formula == "=999+1"
-    assert fake.counts["values.batchUpdate"] == 0  # nothing else changed: no cell was rewritten
+    assert cell_writes(fake) == 0  # nothing else changed: no cell was rewritten
 
 
 def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed: Path, fake: FakeSheets, conn: Connection) -> None:
@@ -331,7 +336,7 @@ def test_pull_brings_sheet_edits_and_leaves_the_sheet_alone(pushed: Path, fake: 
     assert report.wrote
     assert wb_find(pushed, ACCOUNTS, "Pinecrest Learning")["Region"] == "Europe"
     assert sheet_row(fake, ACCOUNTS, "Driftwood Studios")[1][4] == "Europe"
-    assert fake.counts["values.batchUpdate"] == 0
+    assert cell_writes(fake) == 0
     sync(pushed, conn)  # the workbook's own edit still goes up later
     assert sheet_row(fake, ACCOUNTS, "Driftwood Studios")[1][4] == "APAC"
 
@@ -342,7 +347,7 @@ def test_status_changes_nothing(pushed: Path, fake: FakeSheets, conn: Connection
     report = sync(pushed, conn, Mode.STATUS)
     assert any(t.to_workbook for t in report.tabs)
     assert pushed.read_bytes() == before
-    assert fake.counts["values.batchUpdate"] == fake.counts["spreadsheets.batchUpdate"] == 0
+    assert cell_writes(fake) == fake.counts["spreadsheets.batchUpdate"] == 0
 
 
 # ----------------------------------------------------------------------------- people and faults
@@ -370,8 +375,8 @@ def test_429s_and_a_dropped_write_still_sync_exactly_once(pushed: Path, fake: Fa
     wb[ACCOUNTS].append(["Retry Robotics", "retry.example"])
     wb.save(pushed)
     fake.inject("429", "values.batchGet", retry_after=0)
-    fake.inject("429", "values.batchUpdate")
-    fake.inject("drop-after", "values.batchUpdate")  # applied, answer lost: repeated safely
+    fake.inject("429", "values.batchUpdateByDataFilter")
+    fake.inject("drop-after", "values.batchUpdateByDataFilter")  # applied, answer lost: repeated safely
     report = sync(pushed, conn)
     assert report.wrote
     companies = [r[0] for r in fake.store.grid(KEY, ACCOUNTS)]
@@ -384,7 +389,7 @@ def test_a_failed_write_leaves_both_sides_and_the_base_as_they_were(
     edit_workbook(pushed, ACCOUNTS, "Harbor & Finch", "Region", "Europe")
     before_wb = pushed.read_bytes()
     before_sheet = fake.store.grid(KEY, ACCOUNTS)
-    fake.inject("500", "values.batchUpdate", times=99)
+    fake.inject("500", "values.batchUpdateByDataFilter", times=99)
     with pytest.raises(SheetsUnavailable, match="HTTP 500"):
         sync(pushed, conn)
     assert pushed.read_bytes() == before_wb
@@ -409,7 +414,7 @@ def test_request_count_does_not_grow_with_rows(tmp_path: Path, fake: FakeSheets,
     fake.reset_counts()
     sync(path, conn)
     assert fake.total <= BUDGET
-    assert fake.counts["values.batchGet"] == 2 and fake.counts["values.batchUpdate"] == 1
+    assert fake.counts["values.batchGet"] == 2 and fake.counts["values.batchUpdateByDataFilter"] == 1
 
 
 def test_an_unshared_sheet_says_to_share_it(tmp_path: Path, fake: FakeSheets) -> None:

@@ -35,7 +35,9 @@ from icp_sheets.core.problems import Code, IcpError
 
 GOOGLE_SHEETS_URL = "https://sheets.googleapis.com"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-_IDEMPOTENT_POST = re.compile(r"/values(:batchUpdate|:batchClear|:batchGet|/[^/]+:clear)$|/developerMetadata:search$")
+_IDEMPOTENT_POST = re.compile(
+    r"/values(:batchUpdate|:batchUpdateByDataFilter|:batchClear|:batchGet|/[^/]+:clear)$|/developerMetadata:search$"
+)
 
 
 class SheetsError(IcpError):

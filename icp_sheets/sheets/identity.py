@@ -14,6 +14,7 @@ metadata puts on another row is a copy and gets a fresh id. Rows that carry no m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,53 @@ def tag_requests(sheet_id: int, wanted: dict[int, str], tags: dict[int, Tag]) ->
             }
         )
     return out
+
+
+def row_filter(sheet_id: int, key: str) -> dict[str, Any]:
+    """The DataFilter of the one row of tab ``sheet_id`` tagged ``key``, wherever it is by now."""
+    return {
+        "developerMetadataLookup": {
+            "metadataKey": ROW_KEY,
+            "metadataValue": key,
+            "locationType": "ROW",
+            "metadataLocation": {"sheetId": sheet_id},
+            "locationMatchingStrategy": "INTERSECTING_LOCATION",
+        }
+    }
+
+
+def by_identity(
+    sheet_id: int, keys: dict[int, str], cells: list[tuple[int, int, Value]], encode: Callable[[Value], Any]
+) -> tuple[list[dict[str, Any]], list[tuple[int, int, Value]]]:
+    """The cells of tagged rows as ``values:batchUpdateByDataFilter`` items, one per row (its
+    untouched cells JSON null, which Sheets skips), and the cells left to write by position
+    (the header row)."""
+    rows: dict[int, dict[int, Any]] = {}
+    rest: list[tuple[int, int, Value]] = []
+    for r, c, v in cells:
+        if r >= 2 and r in keys:
+            rows.setdefault(r, {})[c] = encode(v)
+        else:
+            rest.append((r, c, v))
+    items = [
+        {
+            "dataFilter": row_filter(sheet_id, keys[r]),
+            "majorDimension": "ROWS",
+            "values": [[line.get(c) for c in range(1, max(line) + 1)]],
+        }
+        for r, line in sorted(rows.items())
+    ]
+    return items, rest
+
+
+def missed(sent: list[dict[str, Any]], answer: dict[str, Any]) -> set[str]:
+    """The ids of rows a filtered write found nowhere: deleted in the sheet since the re-read."""
+    hit = {
+        str(r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataValue"))
+        for r in answer.get("responses", [])
+        if r.get("updatedRows") or r.get("updatedCells") or r.get("updatedRange")
+    }
+    return {str(item["dataFilter"]["developerMetadataLookup"]["metadataValue"]) for item in sent} - hit
 
 
 def after_deletions(tags: dict[int, Tag], deleted: tuple[int, ...]) -> dict[int, Tag]:

@@ -6,14 +6,16 @@ xlsx path uses, and scored by the core's :func:`~icp_sheets.core.scoring.score` 
 so a refreshed sheet shows exactly what ``icp-sheets score`` gives for the same
 data. Before writing, the Accounts and Contacts tabs are read once more: if
 someone sorted, added or deleted rows meanwhile, the scores are worked out
-again, so a score never lands on another company's row. Only cells of the
+again; the results of each row that carries its id as metadata (every row a sync wrote) are then
+written to that row by its metadata, so a sort or deletion in the last moment cannot put a score on
+another company's row either. Only cells of the
 result columns (``RESULT_COLUMNS``, ``CONTACT_RESULT_COLUMNS``)
 that change are written, RAW; the result columns carry a warning-only
 protection.
 
-Requests: metadata, one batchGet, one re-read, at most one
-``spreadsheets:batchUpdate`` (protections, new result columns) and one
-``values:batchUpdate``.
+Requests: metadata, one batchGet, the rows' metadata, one re-read, at most one
+``spreadsheets:batchUpdate`` (protections, new result columns) and the writes of the
+changed cells (by metadata, and by position for untagged rows and headers).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import Grid, header_key
 from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.identity import Tag
 from icp_sheets.sheets.merge import Value, same
 from icp_sheets.sheets.sync import (
     Shape,
@@ -52,6 +55,7 @@ from icp_sheets.sheets.sync import (
     read_tabs,
     same_grids,
     structure_requests,
+    tags_by_title,
     write_sheet,
 )
 
@@ -135,6 +139,7 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
     model_tabs = [actual for t in MODEL_TABS if (actual := find_tab(in_sheet, t)) is not None]
     data_tabs = [t for t in DATA_TABS if t in in_sheet]
     grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
+    tags = tags_by_title(conn, metadata)  # after the cells: a row moved in between fails the re-read
     model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs}, tab_names=in_sheet)
     report = RefreshReport(warnings=warnings)
     for _ in range(MAX_ROUNDS):
@@ -146,14 +151,14 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
         report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
         changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
         cells[ACCOUNTS] = changed
-        shapes.append(Shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), len(header), header))
+        shapes.append(_shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
         if CONTACTS in grids:
             contacts = table_from_values(CONTACTS, grids[CONTACTS])
             if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
                 matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
                 changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
                 cells[CONTACTS] = changed
-                shapes.append(Shape(CONTACTS, len(grids[CONTACTS]), len(header), header))
+                shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
                 report.contacts = len(contacts.frame)
         report.cells = sum(len(c) for c in cells.values())
         needs_structure = _needs_structure(shapes, metadata)
@@ -164,6 +169,7 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
             write_sheet(conn, metadata, shapes, cells)
             break
         grids.update(again)
+        tags = tags_by_title(conn, metadata)
     else:
         raise SheetsError(
             f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
@@ -171,6 +177,12 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
         )
     report.requests = conn.http.sent - sent_before
     return report
+
+
+def _shape(tab: str, rows: int, header: list[Value], tags: dict[str, dict[int, Tag]]) -> Shape:
+    """The tab's shape, with its tagged rows so their results are written to them by metadata."""
+    rows_tags = tags.get(tab, {})
+    return Shape(tab, rows, len(header), header, keys={r: t.key for r, t in rows_tags.items()}, tags=rows_tags)
 
 
 def _needs_structure(shapes: list[Shape], metadata: dict[str, Any]) -> bool:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_URL
 
 from icp_sheets.core.names import ACCOUNTS as ACCOUNTS_TAB
 from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS
@@ -62,8 +63,10 @@ from icp_sheets.sheets.identity import (
     Tags,
     after_deletions,
     as_read,
+    by_identity,
     identified,
     keys_by_row,
+    missed,
     search,
     tag_requests,
 )
@@ -127,6 +130,7 @@ class SyncReport:
     wrote: bool = False
     guards: list[Guard] = field(default_factory=list)  # what a real sync would stop for (status only)
     repairs: list[Repair] = field(default_factory=list)
+    vanished: dict[str, int] = field(default_factory=dict)  # rows deleted in the sheet during the write
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -154,6 +158,11 @@ class SyncReport:
             out.append("Already in sync: nothing to change.")
         out.extend(f"Stopped before writing: {g}" for g in self.guards)
         out.extend(str(r) for r in self.repairs)
+        out.extend(
+            f"{tab}: {n} row{'s' if n != 1 else ''} were deleted in the sheet while syncing and kept their "
+            f"changes out of it; the next sync settles them."
+            for tab, n in self.vanished.items()
+        )
         out.extend(str(c) for c in self.conflicts)
         out.extend(str(u) for u in self.untrusted)
         out.extend(str(r) for r in self.refused)
@@ -177,8 +186,16 @@ class _TabPlan:
     pending: list[Pending] = field(default_factory=list)  # ids the sheet gets before the workbook
     repairs: list[Repair] = field(default_factory=list)  # id cells the row metadata corrects
 
-    def base_after(self, old: Table | None) -> Table:
+    def base_after(self, old: Table | None, missed: set[str]) -> Table:
+        """The new base; a row the write found deleted in the sheet keeps its old base, so the
+        next sync sees "deleted there, changed here" and keeps it rather than losing the change."""
         base = next_base(old, self.wb_after, self.sh_after)
+        for key in missed:
+            if old is not None and key in old.rows:
+                base.rows[key] = dict(old.rows[key])
+            else:
+                base.rows.pop(key, None)
+        base.order = [k for k in base.order if k in base.rows]
         base.owned = {(k, c) for k, c in self.owned if k in base.rows}
         return base
 
@@ -729,7 +746,8 @@ def sync(
     elif guards:
         raise SyncGuarded(guards)
     else:
-        _write(conn, inputs, plans)
+        written = _write(conn, inputs, plans)
+        report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
         report.wrote = True
     report.requests = conn.http.sent - sent_before
     return report
@@ -766,7 +784,7 @@ def _renamed(inputs: _Inputs) -> dict[str, str]:
     }
 
 
-def _tags_by_title(conn: Connection, metadata: dict[str, Any]) -> dict[str, dict[int, Tag]]:
+def tags_by_title(conn: Connection, metadata: dict[str, Any]) -> dict[str, dict[int, Tag]]:
     try:
         tags: Tags = search(conn)
     except APIError as err:
@@ -811,7 +829,7 @@ def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) 
     snapshot = read_tabs(conn, inputs.read)
     for round_ in range(1, MAX_ROUNDS + 1):
         # after the cells: a row moved in between changes the re-read below, so it is caught
-        inputs.tags = _tags_by_title(conn, inputs.metadata)
+        inputs.tags = tags_by_title(conn, inputs.metadata)
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
         if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
@@ -853,45 +871,72 @@ def _plans(
     return {t: plans[t] for t in inputs.tabs}
 
 
-def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> None:
+def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> Written:
     """The sheet first (one structural and one values request), then the workbook and its base."""
     inputs.side.check_writable()
     journal.note(inputs.side.path, conn.key, {p.tab: p.pending for p in plans})
-    created = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
+    written = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
     for p in plans:
         inputs.side.write(p.tab, p.wb_cells)
     sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in inputs.metadata.get("sheets", [])}
-    sheet_ids.update(created)
+    sheet_ids.update(written.created)
     inputs.side.write_base(
         conn.key,
-        {p.tab: p.base_after(inputs.bases.get(p.tab)) for p in plans},
+        {p.tab: p.base_after(inputs.bases.get(p.tab), written.missed.get(p.tab, set())) for p in plans},
         {t: sheet_ids[t] for t in inputs.tabs if t in sheet_ids},
     )
     if inputs.side.changed:  # loading and saving a big workbook is slow: only when something changed
         inputs.side.save()
     journal.clear(inputs.side.path)
+    return written
+
+
+@dataclass
+class Written:
+    """What a sheet write did beyond what was asked: tabs it created, rows it found gone."""
+
+    created: dict[str, int] = field(default_factory=dict)  # title -> sheetId
+    missed: dict[str, set[str]] = field(default_factory=dict)  # tab -> ids of rows deleted meanwhile
 
 
 def write_sheet(
     conn: Connection, metadata: dict[str, Any], shapes: list[Shape], cells: dict[str, list[tuple[int, int, Value]]]
-) -> dict[str, int]:
-    """At most one spreadsheets:batchUpdate (structure) and one values:batchUpdate (cells);
-    returns the sheetId of each tab it created."""
+) -> Written:
+    """At most one spreadsheets:batchUpdate (structure, row tags) and then the cells: those of
+    tagged rows addressed by the row's metadata (``values:batchUpdateByDataFilter``), so an insert,
+    sort or deletion since the re-read cannot put them on another row; the rest (header cells,
+    a refresh's rows) by position in one ``values:batchUpdate``."""
     structure = structure_requests(shapes, metadata)
-    data = value_writes(cells)
-    created = {
-        r["addSheet"]["properties"]["title"]: r["addSheet"]["properties"]["sheetId"]
-        for r in structure
-        if "addSheet" in r
-    }
+    written = Written(
+        {
+            r["addSheet"]["properties"]["title"]: r["addSheet"]["properties"]["sheetId"]
+            for r in structure
+            if "addSheet" in r
+        }
+    )
+    ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in metadata.get("sheets", [])} | written.created
+    keys = {shape.tab: shape.keys for shape in shapes}
+    filtered: dict[str, list[dict[str, Any]]] = {}
+    positional: dict[str, list[tuple[int, int, Value]]] = {}
+    for tab, tab_cells in cells.items():
+        if keys.get(tab) and tab in ids:
+            filtered[tab], positional[tab] = by_identity(ids[tab], keys[tab], tab_cells, _encode)
+        else:
+            positional[tab] = tab_cells
+    data = value_writes(positional)
+    by_filter = [item for items in filtered.values() for item in items]
     try:
         if structure:
             conn.http.batch_update(conn.key, {"requests": structure})
+        if by_filter:
+            url = SPREADSHEET_URL % conn.key + "/values:batchUpdateByDataFilter"
+            answer = conn.http.request("post", url, json={"valueInputOption": "RAW", "data": by_filter}).json()
+            written.missed = {tab: gone for tab, items in filtered.items() if (gone := missed(items, answer))}
         if data:
             conn.http.values_batch_update(conn.key, {"valueInputOption": "RAW", "data": data})
     except APIError as err:
         raise explain_api_error(err, conn) from None
-    return created
+    return written
 
 
 def same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
