@@ -13,7 +13,8 @@ result columns (``RESULT_COLUMNS``, ``CONTACT_RESULT_COLUMNS``)
 that change are written, RAW; the result columns carry a warning-only
 protection.
 
-Requests: metadata, one batchGet, the rows' metadata, one re-read, at most one
+Requests: metadata, one batchGet, the rows' metadata, the lease (three requests, only when there is
+something to write: :mod:`.lease`), one re-read, at most one
 ``spreadsheets:batchUpdate`` (protections, new result columns) and the writes of the
 changed cells (by metadata, and by position for untagged rows and headers).
 """
@@ -28,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
     CONTACT_RESULT_COLUMNS,
@@ -48,6 +50,7 @@ from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import Grid, header_key
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.identity import Tag
+from icp_sheets.sheets.lease import writer
 from icp_sheets.sheets.merge import Value, same
 from icp_sheets.sheets.sync import (
     Shape,
@@ -75,6 +78,7 @@ class RefreshReport:
     requests: int = 0
     tiers: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    note: str | None = None  # a lease that could not be released
 
     def line(self) -> str:
         tiers = ", ".join(f"{n} {t}" for t, n in self.tiers.items())
@@ -82,7 +86,8 @@ class RefreshReport:
         if self.contacts:
             parts.append(f"matched {self.contacts} contacts")
         parts.append(f"{self.cells} result cells changed" if self.cells else "no result changed")
-        return "; ".join(parts) + f"; {self.requests} requests."
+        line = "; ".join(parts) + f"; {self.requests} requests."
+        return f"{line}\n{self.note}" if self.note else line
 
 
 def _cell(value: Any) -> Value:
@@ -126,8 +131,12 @@ def _results_cells(
     return cells, header
 
 
-def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
-    """Score the sheet's accounts (and match its contacts) and write the result columns."""
+def refresh(conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0) -> RefreshReport:
+    """Score the sheet's accounts (and match its contacts) and write the result columns.
+
+    Holds the sheet's lease (:mod:`.lease`) from its last read to its write when it has results
+    to write; when another sync or refresh holds it, refuses, or waits up to ``wait`` seconds.
+    """
     sent_before = conn.http.sent
     metadata = fetch_metadata(conn)
     in_sheet = [s["properties"]["title"] for s in metadata.get("sheets", [])]
@@ -142,41 +151,59 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
     tags = tags_by_title(conn, metadata)  # after the cells: a row moved in between fails the re-read
     model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs}, tab_names=in_sheet)
     report = RefreshReport(warnings=warnings)
-    for _ in range(MAX_ROUNDS):
-        cells: dict[str, list[tuple[int, int, Value]]] = {}
-        shapes: list[Shape] = []
-        accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
-        frame, results = score_tab(model, ACCOUNTS, accounts.frame, as_of)
-        report.accounts = len(frame)
-        report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
-        changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
-        cells[ACCOUNTS] = changed
-        shapes.append(_shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
-        if CONTACTS in grids:
-            contacts = table_from_values(CONTACTS, grids[CONTACTS])
-            if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
-                matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
-                changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
-                cells[CONTACTS] = changed
-                shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
-                report.contacts = len(contacts.frame)
-        report.cells = sum(len(c) for c in cells.values())
-        needs_structure = _needs_structure(shapes, metadata)
-        if not report.cells and not needs_structure:
-            break
-        again = read_tabs(conn, data_tabs, READ_PARAMS)
-        if same_grids(again, {t: grids[t] for t in data_tabs}):
-            write_sheet(conn, metadata, shapes, cells)
-            break
-        grids.update(again)
-        tags = tags_by_title(conn, metadata)
-    else:
-        raise SheetsError(
-            f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
-            f"written. Run the refresh again when the edits have settled."
-        )
+    with writer(conn, "refresh", wait=wait) as lease:
+        for _ in range(MAX_ROUNDS):
+            cells, shapes = _results(model, grids, tags, as_of, report)
+            report.cells = sum(len(c) for c in cells.values())
+            if not report.cells and not _needs_structure(shapes, metadata):
+                break
+            if lease.ensure():  # another writer went first: score what it left
+                metadata = fetch_metadata(conn)
+                grids.update(read_tabs(conn, data_tabs, READ_PARAMS))
+                tags = tags_by_title(conn, metadata)
+                continue
+            again = read_tabs(conn, data_tabs, READ_PARAMS)
+            if same_grids(again, {t: grids[t] for t in data_tabs}):
+                write_sheet(conn, metadata, shapes, cells)
+                break
+            grids.update(again)
+            tags = tags_by_title(conn, metadata)
+        else:
+            raise SheetsError(
+                f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
+                f"written. Run the refresh again when the edits have settled."
+            )
+    report.note = lease.warning
     report.requests = conn.http.sent - sent_before
     return report
+
+
+def _results(
+    model: IcpModel,
+    grids: dict[str, Grid],
+    tags: dict[str, dict[int, Tag]],
+    as_of: dt.date | None,
+    report: RefreshReport,
+) -> tuple[dict[str, list[tuple[int, int, Value]]], list[Shape]]:
+    """The changed result cells of Accounts (and Contacts), and the shapes to write them with."""
+    cells: dict[str, list[tuple[int, int, Value]]] = {}
+    shapes: list[Shape] = []
+    accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
+    frame, results = score_tab(model, ACCOUNTS, accounts.frame, as_of)
+    report.accounts = len(frame)
+    report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
+    changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
+    cells[ACCOUNTS] = changed
+    shapes.append(_shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
+    if CONTACTS in grids:
+        contacts = table_from_values(CONTACTS, grids[CONTACTS])
+        if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+            matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
+            changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
+            cells[CONTACTS] = changed
+            shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
+            report.contacts = len(contacts.frame)
+    return cells, shapes
 
 
 def _shape(tab: str, rows: int, header: list[Value], tags: dict[str, dict[int, Tag]]) -> Shape:

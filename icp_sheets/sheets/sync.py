@@ -43,7 +43,7 @@ from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, M
 from icp_sheets.io.layout import TABS
 from icp_sheets.sheets import journal
 from icp_sheets.sheets.a1 import quote_title, rect
-from icp_sheets.sheets.client import Connection
+from icp_sheets.sheets.client import Connection, explain_api_error
 from icp_sheets.sheets.grid import (
     UNCHANGED,
     Grid,
@@ -56,7 +56,7 @@ from icp_sheets.sheets.grid import (
     rectangles,
 )
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
-from icp_sheets.sheets.http import SheetsError, message_of, status_of
+from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.identity import (
     Repair,
     Tag,
@@ -71,6 +71,7 @@ from icp_sheets.sheets.identity import (
     tag_requests,
 )
 from icp_sheets.sheets.journal import Pending, reclaim
+from icp_sheets.sheets.lease import writer
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
 from icp_sheets.sheets.trust import (
     TARGET_SETTING,
@@ -131,6 +132,7 @@ class SyncReport:
     guards: list[Guard] = field(default_factory=list)  # what a real sync would stop for (status only)
     repairs: list[Repair] = field(default_factory=list)
     vanished: dict[str, int] = field(default_factory=dict)  # rows deleted in the sheet during the write
+    notes: list[str] = field(default_factory=list)  # e.g. a lease that could not be released
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -166,6 +168,7 @@ class SyncReport:
         out.extend(str(c) for c in self.conflicts)
         out.extend(str(u) for u in self.untrusted)
         out.extend(str(r) for r in self.refused)
+        out.extend(self.notes)
         return out
 
 
@@ -208,26 +211,6 @@ def fetch_metadata(conn: Connection) -> dict[str, Any]:
         return dict(conn.http.fetch_sheet_metadata(conn.key, params={"includeGridData": "false"}))
     except APIError as err:
         raise explain_api_error(err, conn) from None
-
-
-def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
-    """What a refusal means for the user, told apart by the status and Google's message."""
-    code, message = status_of(err), message_of(err)
-    if code == 404:
-        return SheetsError(
-            f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
-            f"address bar and pass it with --sheet."
-        )
-    if code == 403 and "protected" in message.lower():
-        who = conn.identity or "these credentials"
-        return SheetsError(
-            f"The Google Sheet {conn.key!r} refused the write: it touches a protected range that {who} may "
-            f"not edit. Ask the sheet's owner to add {who} to the range's editors (Data → Protect sheets and "
-            f"ranges), or remove the protection; nothing was written."
-        )
-    if code == 403:
-        return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. {conn.share_hint()}")
-    return SheetsError(f"Google Sheets refused the request (HTTP {code})" + (f": {message}" if message else "."))
 
 
 def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | None = None) -> dict[str, Grid]:
@@ -715,6 +698,12 @@ class _Inputs:
     noted: dict[str, list[Pending]]  # what a sync that did not finish noted (:mod:`.journal`)
     tags: dict[str, dict[int, Tag]] = field(default_factory=dict)  # row metadata, read after each snapshot
 
+    def see(self, metadata: dict[str, Any]) -> None:
+        """The sheet's tabs as ``metadata`` shows them."""
+        self.metadata = metadata
+        self.in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
+        self.read = [t for t in self.tabs if t in self.in_sheet]
+
 
 def sync(
     workbook: Path,
@@ -724,31 +713,36 @@ def sync(
     prefer: Side | None = None,
     remember: str | None = None,
     allow_delete: bool = False,
+    wait: float = 0.0,
 ) -> SyncReport:
     """Sync ``workbook`` with the sheet behind ``conn``: read, plan on a settled state, guard, write.
 
     A plan that would delete more than Settings › Sync deletion limit allows, or that lost a tab
     or the icp_id column on one side, raises :class:`SyncGuarded` before anything is written
-    unless ``allow_delete``; ``status`` lists the same guards instead of raising.
+    unless ``allow_delete``; ``status`` lists the same guards instead of raising. A sync that has
+    something to write holds the sheet's lease (:mod:`.lease`) from its last read to its last write;
+    when another sync or refresh holds it, it refuses, or waits up to ``wait`` seconds.
     """
     sent_before = conn.http.sent
     inputs = _inputs(workbook, conn, remember)
-    plans, rounds = _settle(conn, inputs, mode, prefer)
-    report = SyncReport(mode, rounds=rounds)
-    report.tabs = [p.change for p in plans]
-    report.conflicts = [c for p in plans for c in p.conflicts]
-    report.untrusted = [u for p in plans for u in p.untrusted]
-    report.refused = [r for p in plans for r in p.refused]
-    report.repairs = [r for p in plans for r in p.repairs]
-    guards = [] if allow_delete else _guards(inputs, plans)
-    if mode is Mode.STATUS:
-        report.guards = guards
-    elif guards:
-        raise SyncGuarded(guards)
-    else:
-        written = _write(conn, inputs, plans)
-        report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
-        report.wrote = True
+    with writer(conn, "sync", wait=wait) as lease:
+        plans, rounds = _settle(conn, inputs, mode, prefer, None if mode is Mode.STATUS else lease.ensure)
+        report = SyncReport(mode, rounds=rounds)
+        report.tabs = [p.change for p in plans]
+        report.conflicts = [c for p in plans for c in p.conflicts]
+        report.untrusted = [u for p in plans for u in p.untrusted]
+        report.refused = [r for p in plans for r in p.refused]
+        report.repairs = [r for p in plans for r in p.repairs]
+        guards = [] if allow_delete else _guards(inputs, plans)
+        if mode is Mode.STATUS:
+            report.guards = guards
+        elif guards:
+            raise SyncGuarded(guards)
+        else:
+            written = _write(conn, inputs, plans)
+            report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
+            report.wrote = True
+    report.notes = [lease.warning] if lease.warning else []
     report.requests = conn.http.sent - sent_before
     return report
 
@@ -819,12 +813,19 @@ def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
     )
 
 
-def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) -> tuple[list[_TabPlan], int]:
+def _settle(
+    conn: Connection,
+    inputs: _Inputs,
+    mode: Mode,
+    prefer: Side | None,
+    before_write: Callable[[], bool] | None = None,
+) -> tuple[list[_TabPlan], int]:
     """Plans made on a state read twice and found unchanged, and the number of rounds it took.
 
     Sheets has no conditional writes: right before writing, read again, this time the values,
     which also tells formulas from text that starts with '='. If someone edited in between,
-    plan again from the new state, at most ``MAX_ROUNDS`` times.
+    plan again from the new state, at most ``MAX_ROUNDS`` times. ``before_write`` takes the
+    lease before that re-read; when another writer held it first, everything is read again.
     """
     snapshot = read_tabs(conn, inputs.read)
     for round_ in range(1, MAX_ROUNDS + 1):
@@ -833,6 +834,10 @@ def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) 
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
         if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
+        if before_write is not None and before_write():
+            inputs.see(fetch_metadata(conn))  # the writer before us may have added tabs
+            snapshot = read_tabs(conn, inputs.read)
+            continue
         values = read_tabs(conn, inputs.read, VALUE_PARAMS)
         if same_values(snapshot, values):
             return list(_plans(inputs, snapshot, values, mode, prefer, plans).values()), round_
