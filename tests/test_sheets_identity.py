@@ -200,3 +200,54 @@ def test_a_sort_between_refresh_s_re_read_and_write_puts_every_score_on_its_own_
     assert first.cells > 0
     fake.hooks.clear()
     assert refresh(conn).cells == 0  # nothing was left on the wrong row to correct
+
+
+def test_an_insert_between_the_re_read_and_a_deletion_costs_no_innocent_row(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    before = by_company(grid(fake.store))
+    accounts = list(workbook(pushed))
+    gone = accounts[2]
+    book = openpyxl.load_workbook(pushed)
+    book[ACCOUNTS].delete_rows(4)  # row 4 holds the third account
+    book.save(pushed)
+
+    def person_inserts_a_row_at_the_top(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+        store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
+        store.type_in(KEY, ACCOUNTS, "A2", "Typed meanwhile Ltd")
+
+    fake.on("values.batchGet", after=2, action=person_inserts_a_row_at_the_top)  # after the re-read
+    report = sync(pushed, conn)
+    in_sheet = by_company(grid(fake.store))
+    assert set(in_sheet) == (set(accounts) - {gone}) | {"Typed meanwhile Ltd"}
+    hit = accounts[1]  # the row above the one meant to go: where the shifted deletion landed
+    assert [s.restored for s in report.slipped] == [(before[hit]["icp_id"],)]
+    assert "shifted a deletion" in "\n".join(report.lines())
+    assert in_sheet[hit] == before[hit]  # every cell back, under its own id
+    assert row_tags(fake.store)[list(in_sheet).index(hit) + 2] == before[hit]["icp_id"]
+    sync(pushed, conn)
+    assert set(workbook(pushed)) == set(by_company(grid(fake.store))) == set(in_sheet)
+
+
+def test_a_sort_between_the_re_read_and_a_deletion_deletes_only_the_row_meant(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    before = by_company(grid(fake.store))
+    accounts = list(workbook(pushed))
+    gone = accounts[2]
+    book = openpyxl.load_workbook(pushed)
+    book[ACCOUNTS].delete_rows(4)
+    book.save(pushed)
+
+    def person_sorts_the_accounts(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "startRowIndex": 1}
+        spec = {"dimensionIndex": 0, "sortOrder": "DESCENDING"}
+        store.batch_update(store.spreadsheets[KEY], [{"sortRange": {"range": rng, "sortSpecs": [spec]}}])
+
+    fake.on("values.batchGet", after=2, action=person_sorts_the_accounts)
+    report = sync(pushed, conn)
+    in_sheet = by_company(grid(fake.store))
+    assert set(in_sheet) == set(accounts) - {gone}
+    assert all(in_sheet[c] == before[c] for c in in_sheet)
+    assert len(report.slipped) == 1

@@ -44,6 +44,7 @@ from icp_sheets.io.layout import TABS
 from icp_sheets.sheets import journal
 from icp_sheets.sheets.a1 import quote_title, rect
 from icp_sheets.sheets.client import Connection, explain_api_error
+from icp_sheets.sheets.deletions import Planned, Slipped, repair_requests, restored_rows, slipped
 from icp_sheets.sheets.grid import (
     UNCHANGED,
     Grid,
@@ -133,6 +134,7 @@ class SyncReport:
     repairs: list[Repair] = field(default_factory=list)
     vanished: dict[str, int] = field(default_factory=dict)  # rows deleted in the sheet during the write
     notes: list[str] = field(default_factory=list)  # e.g. a lease that could not be released
+    slipped: list[Slipped] = field(default_factory=list)  # deletions shifted by rows moved meanwhile, repaired
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -160,6 +162,7 @@ class SyncReport:
             out.append("Already in sync: nothing to change.")
         out.extend(f"Stopped before writing: {g}" for g in self.guards)
         out.extend(str(r) for r in self.repairs)
+        out.extend(str(s) for s in self.slipped)
         out.extend(
             f"{tab}: {n} row{'s' if n != 1 else ''} were deleted in the sheet while syncing and kept their "
             f"changes out of it; the next sync settles them."
@@ -188,6 +191,7 @@ class _TabPlan:
     without_ids: frozenset[Side] = frozenset()  # sides whose tab has rows but no icp_id column
     pending: list[Pending] = field(default_factory=list)  # ids the sheet gets before the workbook
     repairs: list[Repair] = field(default_factory=list)  # id cells the row metadata corrects
+    planned: Planned | None = None  # the rows that stay and go, when rows leave the sheet (:mod:`.deletions`)
 
     def base_after(self, old: Table | None, missed: set[str]) -> Table:
         """The new base; a row the write found deleted in the sheet keeps its old base, so the
@@ -492,7 +496,14 @@ def plan_tab(
         without_ids,
         pending,
         repairs,
+        _planned(tab, sk, sh_target, sh_desired) if deleted else None,
     )
+
+
+def _planned(tab: str, sk: Keyed, target: Table, desired: Grid) -> Planned:
+    """The sheet rows this plan deletes, and the whole rows of those it keeps, to check the deletion by."""
+    kept = {key: desired[r - 1] for r, key in keys_by_row(desired).items() if key in sk.positions}
+    return Planned(tab, frozenset(k for k in sk.positions if k not in target.rows), kept)
 
 
 # ----------------------------------------------------------------------------- writing the sheet
@@ -741,6 +752,7 @@ def sync(
         else:
             written = _write(conn, inputs, plans)
             report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
+            report.slipped = written.slipped
             report.wrote = True
     report.notes = [lease.warning] if lease.warning else []
     report.requests = conn.http.sent - sent_before
@@ -880,7 +892,13 @@ def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> Written:
     """The sheet first (one structural and one values request), then the workbook and its base."""
     inputs.side.check_writable()
     journal.note(inputs.side.path, conn.key, {p.tab: p.pending for p in plans})
-    written = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
+    written = write_sheet(
+        conn,
+        inputs.metadata,
+        [p.shape for p in plans],
+        {p.tab: p.sh_cells for p in plans},
+        [p.planned for p in plans if p.planned is not None],
+    )
     for p in plans:
         inputs.side.write(p.tab, p.wb_cells)
     sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in inputs.metadata.get("sheets", [])}
@@ -902,15 +920,21 @@ class Written:
 
     created: dict[str, int] = field(default_factory=dict)  # title -> sheetId
     missed: dict[str, set[str]] = field(default_factory=dict)  # tab -> ids of rows deleted meanwhile
+    slipped: list[Slipped] = field(default_factory=list)  # deletions rows moved meanwhile shifted, repaired
 
 
 def write_sheet(
-    conn: Connection, metadata: dict[str, Any], shapes: list[Shape], cells: dict[str, list[tuple[int, int, Value]]]
+    conn: Connection,
+    metadata: dict[str, Any],
+    shapes: list[Shape],
+    cells: dict[str, list[tuple[int, int, Value]]],
+    planned: Sequence[Planned] = (),
 ) -> Written:
     """At most one spreadsheets:batchUpdate (structure, row tags) and then the cells: those of
     tagged rows addressed by the row's metadata (``values:batchUpdateByDataFilter``), so an insert,
     sort or deletion since the re-read cannot put them on another row; the rest (header cells,
-    a refresh's rows) by position in one ``values:batchUpdate``."""
+    a refresh's rows) by position in one ``values:batchUpdate``. Row deletions (``planned``) are
+    checked right after the structural request and repaired if rows moved meanwhile."""
     structure = structure_requests(shapes, metadata)
     written = Written(
         {
@@ -933,6 +957,12 @@ def write_sheet(
     try:
         if structure:
             conn.http.batch_update(conn.key, {"requests": structure})
+        if planned:
+            after = tags_by_title(conn, metadata)
+            written.slipped = slipped(planned, after)
+            if written.slipped:
+                conn.http.batch_update(conn.key, {"requests": repair_requests(written.slipped, ids, after)})
+                by_filter = restored_rows(written.slipped, planned, ids, _encode) + by_filter
         if by_filter:
             url = SPREADSHEET_URL % conn.key + "/values:batchUpdateByDataFilter"
             answer = conn.http.request("post", url, json={"valueInputOption": "RAW", "data": by_filter}).json()
