@@ -31,12 +31,13 @@ from gspread.urls import SPREADSHEET_URL
 
 from icp_sheets.core.problems import Code
 from icp_sheets.sheets.client import Connection, explain_api_error
-from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.http import OutcomeUnknown, SheetsError
 
 LEASE_KEY = "icp_lease"
 REQUESTS = 3  # what holding the lease costs a command that writes: create, check, release
 TTL = dt.timedelta(minutes=10)
 POLL_SECONDS = 5.0
+LANDING_WAITS = (1.0, 2.0, 4.0, 8.0)  # how long a request whose answer was lost is given to show it landed
 LOOKUP = {"developerMetadataLookup": {"metadataKey": LEASE_KEY, "locationType": "SPREADSHEET"}}
 
 Clock = Callable[[], dt.datetime]
@@ -63,6 +64,7 @@ class Lease:
     until: dt.datetime
     waited: bool = field(default=False, compare=False)  # another writer held the sheet first
     expired: tuple[int, ...] = field(default=(), compare=False)  # crashed commands' leases, removed with ours
+    step: str | None = field(default=None, compare=False)  # the last structural request known to have landed
 
     def live(self, now: dt.datetime) -> bool:
         return self.until > now
@@ -90,6 +92,7 @@ def _parse(meta: dict[str, Any]) -> Lease | None:
             str(data["token"]),
             dt.datetime.fromisoformat(data["since"]),
             dt.datetime.fromisoformat(data["until"]),
+            step=None if data.get("step") is None else str(data["step"]),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -178,6 +181,45 @@ def take(
     )
 
 
+def mark(lease: Lease, step: str) -> dict[str, Any]:
+    """A request that writes ``step`` into our lease: sent inside a structural ``batchUpdate``,
+    which Google applies whole or not at all, it shows afterwards whether that request landed."""
+    value = json.loads(_value(lease.holder, lease.token, lease.since))
+    return {
+        "updateDeveloperMetadata": {
+            "dataFilters": [{"developerMetadataLookup": {"metadataId": lease.metadata_id}}],
+            "developerMetadata": {"metadataValue": json.dumps({**value, "step": step}, sort_keys=True)},
+            "fields": "metadataValue",
+        }
+    }
+
+
+def landed(conn: Connection, lease: Lease, step: str, *, sleep: Callable[[float], None] = time.sleep) -> bool:
+    """Whether the request carrying :func:`mark` ``step`` was applied, asked again while it may land late."""
+    for wait in (0.0, *LANDING_WAITS):
+        sleep(wait)
+        try:
+            if any(found.metadata_id == lease.metadata_id and found.step == step for found in leases(conn)):
+                return True
+        except (APIError, SheetsError):
+            continue
+    return False
+
+
+class Unsettled(OutcomeUnknown):
+    """A structural request whose outcome stayed unknown: the lease is kept until it expires, so no
+    other sync or refresh plans on a sheet that request may still change."""
+
+    def __init__(self, lease: Lease) -> None:
+        super().__init__(
+            f"The connection to Google Sheets broke while rows and tabs were being changed, and after "
+            f"{int(sum(LANDING_WAITS))} s of checking it is still unknown whether Google applied that request. "
+            f"Nothing was saved to the workbook. The sheet stays reserved for this sync until "
+            f"{lease.until.strftime('%H:%M UTC')}, so no sync or refresh acts while that request may still "
+            f"land; run the sync again after that: it starts by reading what the sheet holds then."
+        )
+
+
 def release(conn: Connection, lease: Lease) -> str | None:
     """Delete our lease, or say why it stays (it then expires by itself; nothing else is left undone)."""
     try:
@@ -216,8 +258,12 @@ class Writer:
 def writer(conn: Connection, command: str, *, wait: float = 0.0) -> Iterator[Writer]:
     """A :class:`Writer` whose lease, if it took one, is released however the block ends."""
     held = Writer(conn, command, wait)
+    keep = False
     try:
         yield held
+    except Unsettled:
+        keep = True  # a request may still land: hold the sheet until the lease expires
+        raise
     finally:
-        if held.lease is not None:
+        if held.lease is not None and not keep:
             held.warning = release(conn, held.lease)

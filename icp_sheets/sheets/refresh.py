@@ -164,7 +164,7 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0
                 continue
             again = read_tabs(conn, data_tabs, READ_PARAMS)
             if same_grids(again, {t: grids[t] for t in data_tabs}):
-                write_sheet(conn, metadata, shapes, cells)
+                write_sheet(conn, metadata, shapes, cells, lease=lease.lease)
                 break
             grids.update(again)
             tags = tags_by_title(conn, metadata)

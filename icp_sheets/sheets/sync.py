@@ -29,6 +29,7 @@ deleted in the workbook -- nothing anyone typed -- and the next sync completes i
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -57,7 +58,7 @@ from icp_sheets.sheets.grid import (
     rectangles,
 )
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
-from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.http import OutcomeUnknown, SheetsError
 from icp_sheets.sheets.identity import (
     Repair,
     Tag,
@@ -72,7 +73,7 @@ from icp_sheets.sheets.identity import (
     tag_requests,
 )
 from icp_sheets.sheets.journal import Pending, reclaim
-from icp_sheets.sheets.lease import writer
+from icp_sheets.sheets.lease import Lease, Unsettled, landed, mark, writer
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
 from icp_sheets.sheets.trust import (
     TARGET_SETTING,
@@ -750,7 +751,7 @@ def sync(
         elif guards:
             raise SyncGuarded(guards)
         else:
-            written = _write(conn, inputs, plans)
+            written = _write(conn, inputs, plans, lease.lease)
             report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
             report.slipped = written.slipped
             report.wrote = True
@@ -888,7 +889,7 @@ def _plans(
     return {t: plans[t] for t in inputs.tabs}
 
 
-def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> Written:
+def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan], lease: Lease | None) -> Written:
     """The sheet first (one structural and one values request), then the workbook and its base."""
     inputs.side.check_writable()
     journal.note(inputs.side.path, conn.key, {p.tab: p.pending for p in plans})
@@ -898,6 +899,7 @@ def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> Written:
         [p.shape for p in plans],
         {p.tab: p.sh_cells for p in plans},
         [p.planned for p in plans if p.planned is not None],
+        lease,
     )
     for p in plans:
         inputs.side.write(p.tab, p.wb_cells)
@@ -929,12 +931,15 @@ def write_sheet(
     shapes: list[Shape],
     cells: dict[str, list[tuple[int, int, Value]]],
     planned: Sequence[Planned] = (),
+    lease: Lease | None = None,
 ) -> Written:
     """At most one spreadsheets:batchUpdate (structure, row tags) and then the cells: those of
     tagged rows addressed by the row's metadata (``values:batchUpdateByDataFilter``), so an insert,
     sort or deletion since the re-read cannot put them on another row; the rest (header cells,
     a refresh's rows) by position in one ``values:batchUpdate``. Row deletions (``planned``) are
-    checked right after the structural request and repaired if rows moved meanwhile."""
+    checked right after the structural request and repaired if rows moved meanwhile. With the
+    ``lease`` held, a structural request whose answer was lost is checked for having landed
+    (:func:`.lease.landed`) instead of leaving the sync to guess."""
     structure = structure_requests(shapes, metadata)
     written = Written(
         {
@@ -956,7 +961,7 @@ def write_sheet(
     by_filter = [item for items in filtered.values() for item in items]
     try:
         if structure:
-            conn.http.batch_update(conn.key, {"requests": structure})
+            _change_structure(conn, structure, lease)
         if planned:
             after = tags_by_title(conn, metadata)
             written.slipped = slipped(planned, after)
@@ -972,6 +977,19 @@ def write_sheet(
     except APIError as err:
         raise explain_api_error(err, conn) from None
     return written
+
+
+def _change_structure(conn: Connection, structure: list[dict[str, Any]], lease: Lease | None) -> None:
+    """The structural request, marked in the lease so a lost answer can be told apart from a lost request."""
+    if lease is None:
+        conn.http.batch_update(conn.key, {"requests": structure})
+        return
+    step = secrets.token_hex(4)
+    try:
+        conn.http.batch_update(conn.key, {"requests": [*structure, mark(lease, step)]})
+    except OutcomeUnknown:
+        if not landed(conn, lease, step):
+            raise Unsettled(lease) from None
 
 
 def same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
