@@ -146,7 +146,7 @@ def read_as(raw: object, number: float) -> str:
 
 
 def fmt_points(points: float) -> str:
-    """Signed points as the why column shows them: +2, +0.5, −1 (a real minus sign)."""
+    """Signed points as the why column shows them, in brackets after a reason: +2, +0.5, −1 (a real minus sign)."""
     rounded = round(points, 2)
     text = fmt_number(abs(rounded)) if rounded else "0"
     return f"−{text}" if rounded < 0 else f"+{text}"
@@ -195,9 +195,9 @@ class Kind:
         """The most a row of this kind can give, for check's reachable-tier warning."""
         return rate
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        """Why text when a row of this kind counted for one distinct value."""
-        return f"{fmt_points(points)} {column} {self.op.value}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        """Why text (without its points) when a row of this kind counted for one distinct value."""
+        return f"{column} {self.op.value}"
 
     def interval(self, condition: Condition) -> Interval | None:
         return None
@@ -245,8 +245,8 @@ class _Range(Kind):
         with np.errstate(invalid="ignore"):
             return (values.numbers >= low) & (values.numbers <= high)
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {self.range_words(condition)}{read_as(raw, number)}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        return f"{column} {self.range_words(condition)}{read_as(raw, number)}"
 
     def range_words(self, condition: Condition) -> str:
         return self.words_shown.format(low=fmt_number(condition.low), high=fmt_number(condition.high))
@@ -286,10 +286,10 @@ class _Values(Kind):
         wanted = self.keys(condition)
         return np.fromiter((t in wanted for t in values.text), dtype=bool, count=len(values))
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         if self.negated:
-            return f"{fmt_points(points)} {shown(raw).strip()} (not {'/'.join(condition.items)})"
-        return f"{fmt_points(points)} {shown(raw).strip()}"
+            return f"{shown(raw).strip()} (not {'/'.join(condition.items)})"
+        return shown(raw).strip()
 
 
 def _literal_not(items: tuple[str, ...]) -> str:
@@ -312,12 +312,12 @@ class _ContainsAny(_Values):
         wanted = self.keys(condition)
         return np.fromiter((not wanted.isdisjoint(s) for s in values.items), dtype=bool, count=len(values))
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         if self.negated:
-            return f"{fmt_points(points)} {column} without {'/'.join(condition.items)}"
+            return f"{column} without {'/'.join(condition.items)}"
         present = {category_key(item) for item in split_list(raw)}
         hits = [item for item in condition.items if category_key(item) in present]
-        return f"{fmt_points(points)} {'/'.join(hits)}"
+        return "/".join(hits)
 
 
 @dataclass(frozen=True)
@@ -334,8 +334,8 @@ class _Flag(Kind):
             return ~values.blank
         return np.asarray(values.bools == (1 if self.test == "true" else 0))
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {self.said}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        return f"{column} {self.said}"
 
 
 @dataclass(frozen=True)
@@ -344,11 +344,10 @@ class _AnyOther(Kind):
 
     catch_all: ClassVar[bool] = True
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        sign = fmt_points(points)
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         if is_empty(raw):
-            return f"{sign} {column} other"
-        return f"{sign} {column} other ({shown(raw).strip()})"
+            return f"{column} other"
+        return f"{column} other ({shown(raw).strip()})"
 
 
 @dataclass(frozen=True)
@@ -379,8 +378,8 @@ class _PerUnit(Kind):
     def best_points(self, condition: Condition, rate: float) -> float:
         return condition.cap if condition.cap is not None else math.inf
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {fmt_number(number)} × {fmt_number(rate)}{read_as(raw, number)}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        return f"{column} {fmt_number(number)} × {fmt_number(rate)}{read_as(raw, number)}"
 
 
 KINDS: dict[Op, Kind] = {
