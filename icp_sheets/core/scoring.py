@@ -113,7 +113,7 @@ def _signal_label(signal: Signal, code: int, table: np.ndarray, values: ColumnVa
         return f"{fmt_points(table[code])} {signal.name} {_age(code)}"
     if code == signal.window_days + 1:
         return ""
-    return f"{signal.date_column} unreadable ('{values.raw[code - signal.window_days - 2]}')"
+    return f"{signal.date_column} {cell_words(values.raw[code - signal.window_days - 2], False)}"
 
 
 @lru_cache(maxsize=256)
