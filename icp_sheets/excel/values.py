@@ -277,12 +277,17 @@ def account_rows(
     blank; in a 1904-system workbook the plain day numbers there are moved to the
     1900 system (real dates, as the classic add-in gets date-formatted cells, stay).
     """
-    wanted = list(date_columns)
-    dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
+    dates = _date_positions(tuple(str(name) for name in header), tuple(date_columns))
     cleaned = [_blank_zeros(_no_errors(row), dates) for row in rows]
     if system != DATE_SYSTEMS[0]:
         cleaned = [tuple(as_1900_serial(v, system) if i in dates else v for i, v in enumerate(r)) for r in cleaned]
     return block_rows([list(header), *cleaned])
+
+
+@functools.lru_cache(maxsize=64)
+def _date_positions(header: tuple[str, ...], date_columns: tuple[str, ...]) -> list[int]:
+    """Where the signal date columns are in this header row; Excel sends the same row call after call."""
+    return [i for i, name in enumerate(header) if find_column(date_columns, name) is not None]
 
 
 def _no_errors(row: tuple[Any, ...]) -> tuple[Any, ...]:
