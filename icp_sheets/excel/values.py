@@ -32,7 +32,15 @@ from pydantic import ValidationError
 from icp_sheets.core.models import IcpModel, Narrative
 from icp_sheets.core.names import find_column, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS, DateError, is_empty, parse_date, shown
+from icp_sheets.core.values import (
+    DATE_SYSTEMS,
+    FORMULA_STARTS,
+    DateError,
+    as_1900_serial,
+    is_empty,
+    parse_date,
+    shown,
+)
 from icp_sheets.io.layout import SETTING_ROWS
 from icp_sheets.io.tables import block_rows
 
@@ -45,8 +53,6 @@ _MESSAGE_LIMIT = 250
 # Recalculation advice that works on the desktop and in Excel on the web (which has no Ctrl+Alt+F9):
 # entering a formula again always recalculates it.
 RECALCULATE = "recalculate it: select the =ICP_MODEL(…) cell, press F2 then Enter"
-DATE_SYSTEMS = (1900, 1904)  # Excel's two date systems; 1900 is the default of every new workbook
-DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of the 1904 system, in the 1900 one
 
 Cells = tuple[tuple[Any, ...], ...]
 
@@ -235,14 +241,6 @@ def date_system(value: Any) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool) and value in DATE_SYSTEMS:
         return int(value)
     raise CellError(f"date_system is '{shown(value)}'; give 1900 or 1904, or IF(DATE(1904,1,1)=0,1904,1900)")
-
-
-def as_1900_serial(value: Any, system: int) -> Any:
-    """A cell value with a 1904-system serial number moved to the 1900 system the core reads;
-    anything that is not a number (a real date from the classic add-in, text, 0 for blank) stays."""
-    if system == 1904 and isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
-        return value + DAYS_1900_TO_1904
-    return value
 
 
 _DATE_SETTINGS = frozenset(header_key(s.label) for s in SETTING_ROWS if s.kind == "date")
