@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 import pandas as pd
-from conftest import cells
+from conftest import cells, same_results
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -159,19 +159,6 @@ def _through_pandas(
     return list(zip(*(results[name].tolist() for name in RESULT_COLUMNS), strict=True))
 
 
-def _same(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> bool:
-    """Equal, value for value and type for type (NaN equal to NaN)."""
-    if len(left) != len(right):
-        return False
-    for a_row, b_row in zip(left, right, strict=True):
-        for a, b in zip(a_row, b_row, strict=True):
-            if type(a) is not type(b):
-                return False
-            if not (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))):
-                return False
-    return True
-
-
 @FAST
 @given(models(), accounts())
 def test_one_account_alone_scores_as_the_pandas_path_scores_it(
@@ -183,12 +170,12 @@ def test_one_account_alone_scores_as_the_pandas_path_scores_it(
     header, rows = table
     assume(_required_present(model, header))
     alone = [score_rows(model, header, [row])[0] for row in rows]
-    assert _same(alone, [_through_pandas(model, header, [row])[0] for row in rows])
+    assert same_results(alone, [_through_pandas(model, header, [row])[0] for row in rows])
     block = score_rows(model, header, rows)
-    assert _same(block, _through_pandas(model, header, rows, typed=True))
+    assert same_results(block, _through_pandas(model, header, rows, typed=True))
     plain = [i for i, row in enumerate(rows) if not any(_decided(c) for c in row)]
     event(f"rows read alone as in the block: {len(plain)} of {len(rows)}")
-    assert _same([alone[i] for i in plain], [block[i] for i in plain])
+    assert same_results([alone[i] for i in plain], [block[i] for i in plain])
 
 
 def _decided(cell: Any) -> bool:
