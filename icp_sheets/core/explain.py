@@ -24,6 +24,9 @@ from icp_sheets.core.conditions import fmt_points
 from icp_sheets.core.distinct import factorize
 
 SEPARATOR = " · "
+# Up to this many rows, reasons are combined row by row: numpy costs more than it saves there
+# (one edited row in Excel is scored on its own).
+BY_ROW = 64
 
 
 class Why(StrEnum):
@@ -65,7 +68,9 @@ class Explainer:
         self.rows = rows
         self._parts: list[_Part] = []
 
-    def add(self, codes: np.ndarray, labels: Sequence[str], points: Sequence[float], *, timing: bool = False) -> None:
+    def add(
+        self, codes: np.ndarray, labels: Sequence[str], points: Sequence[float] | np.ndarray, *, timing: bool = False
+    ) -> None:
         """One reason per row: ``labels[codes[row]]`` worth ``points[codes[row]]`` (NaN: a data gap)."""
         label_codes, distinct = factorize(labels)
         worth = np.full(len(distinct), np.nan)
@@ -85,6 +90,8 @@ class Explainer:
         next part) pairs, so the cost follows the number of distinct combinations, not
         the number of rows; each combination's texts are then written once.
         """
+        if self.rows <= BY_ROW:
+            return self._coded_by_row(why)
         combo = np.zeros(self.rows, dtype=np.int64)
         members = np.empty(1, dtype=object)
         members[0] = ()
@@ -101,6 +108,26 @@ class Explainer:
         return Explained(
             why=_coded(combo, [w[0] for w in written]),
             gaps=_coded(combo, [w[1] for w in written]),
+        )
+
+    def _coded_by_row(self, why: Why) -> Explained:
+        """:meth:`coded` for a few rows: each row's combination looked up in a dict, its texts
+        written the first time it occurs."""
+        columns = [part.codes.tolist() for part in self._parts]
+        said = [[bool(text) for text in part.texts.tolist()] for part in self._parts]
+        seen: dict[tuple[int, ...], int] = {}
+        written: list[tuple[str, str]] = []
+        rows = np.empty(self.rows, dtype=np.intp)
+        for row, combo in enumerate(zip(*columns, strict=True) if columns else [()] * self.rows):
+            code = seen.get(combo)
+            if code is None:
+                members = tuple((i, k) for i, k in enumerate(combo) if said[i][k])
+                code = seen[combo] = len(written)
+                written.append(self._written(members, why))
+            rows[row] = code
+        return Explained(
+            why=_coded(rows, [w[0] for w in written]),
+            gaps=_coded(rows, [w[1] for w in written]),
         )
 
     def _written(self, members: tuple[tuple[int, int], ...], why: Why) -> tuple[str, str]:
