@@ -65,6 +65,7 @@ class Code(StrEnum):
     SHEETS_UNAVAILABLE = "sheets-unavailable"
     SYNC_CONFLICTS = "sync-conflicts"
     SYNC_GUARDED = "sync-guarded"
+    SQL_DIFFERENCE = "sql-difference"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -112,6 +113,7 @@ CODE_HELP: dict[Code, str] = {
     Code.SHEETS_UNAVAILABLE: "Google Sheets kept failing after the allowed retries; nothing was half-written.",
     Code.SYNC_CONFLICTS: "The sync finished but cells changed on both sides were left for a person to decide.",
     Code.SYNC_GUARDED: "A sync would delete many rows, or a tab or the icp_id column is missing; nothing was written.",
+    Code.SQL_DIFFERENCE: "`icp-sheets sql`: a kind of cell this model reads that SQL reads differently from the core.",
 }
 
 
