@@ -1,21 +1,27 @@
-"""Shared fixtures: the Example ICP and a builder for small account tables."""
+"""Shared fixtures: the Example ICP, a builder for small account tables, and a fake Google Sheet."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from hypothesis import strategies as st
+from sheets_support import KEY, TITLE
 
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import INPUT_ROW
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_model
+from icp_sheets.io.template import write_template
+from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.sync import Mode, sync
+from icp_sheets.testing.fake_sheets import FakeSheets
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "icp_template.xlsx"
@@ -72,3 +78,41 @@ def account() -> Callable[..., pd.DataFrame]:
 
 def days_ago(n: int) -> dt.date:
     return AS_OF - dt.timedelta(days=n)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSheets]:
+    """The fake Sheets server on 127.0.0.1, holding one empty spreadsheet ``KEY``."""
+    with FakeSheets() as server:
+        server.store.create(TITLE, spreadsheet_id=KEY)
+        yield server
+
+
+@pytest.fixture
+def conn(fake: FakeSheets) -> Connection:
+    """A real gspread client for ``KEY`` on the fake server, retrying without waiting."""
+    connection = connect(KEY, api_url=fake.url, base_wait=0.0)
+    connection.http.sleep = lambda _s: None
+    return connection
+
+
+@pytest.fixture
+def pushed(tmp_path: Path, conn: Connection) -> Path:
+    """The template, pushed to the fake sheet once, as ``icp-sheets sync push`` does."""
+    path = tmp_path / "icp.xlsx"
+    write_template(path)
+    sync(path, conn, Mode.PUSH, remember=KEY)
+    return path
+
+
+def same_results(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> bool:
+    """Result rows equal, value for value and type for type (NaN equal to NaN)."""
+    if len(left) != len(right):
+        return False
+    for a_row, b_row in zip(left, right, strict=True):
+        for a, b in zip(a_row, b_row, strict=True):
+            if type(a) is not type(b):
+                return False
+            if not (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))):
+                return False
+    return True

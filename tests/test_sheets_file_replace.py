@@ -6,45 +6,20 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from sheets_support import KEY
 
 from icp_sheets.core.names import ACCOUNTS
-from icp_sheets.io.template import write_template
 from icp_sheets.sheets import sync as sync_module
-from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.file_replace import WorkbookChanged, backup_of
 from icp_sheets.sheets.http import SheetsError
-from icp_sheets.sheets.sync import Mode, sync
+from icp_sheets.sheets.sync import sync
 from icp_sheets.testing.fake_sheets import FakeSheets
-
-KEY = "on-disk"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    with FakeSheets() as server:
-        server.store.create("On disk", spreadsheet_id=KEY)
-        yield server
-
-
-@pytest.fixture
-def conn(fake: FakeSheets) -> Connection:
-    connection = connect(KEY, api_url=fake.url, base_wait=0.0)
-    connection.http.sleep = lambda _s: None
-    return connection
-
-
-@pytest.fixture
-def pushed(tmp_path: Path, conn: Connection) -> Path:
-    path = tmp_path / "icp.xlsx"
-    write_template(path)
-    sync(path, conn, Mode.PUSH, remember=KEY)
-    return path
 
 
 def edit(path: Path, value: str) -> None:

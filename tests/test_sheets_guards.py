@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from sheets_support import KEY
 
 from icp_sheets.cli import cli
 from icp_sheets.core.names import ACCOUNTS, CONTACTS
-from icp_sheets.io.template import write_template
-from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, SyncGuarded, Why
 from icp_sheets.sheets.merge import Side
 from icp_sheets.sheets.sync import Mode, sync
 from icp_sheets.testing.fake_sheets import FakeSheets
-
-KEY = "guarded-icp"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    with FakeSheets() as server:
-        server.store.create("Guarded ICP", spreadsheet_id=KEY)
-        yield server
-
-
-@pytest.fixture
-def conn(fake: FakeSheets) -> Connection:
-    connection = connect(KEY, api_url=fake.url, base_wait=0.0)
-    connection.http.sleep = lambda _s: None
-    return connection
-
-
-@pytest.fixture
-def pushed(tmp_path: Path, conn: Connection) -> Path:
-    path = tmp_path / "icp.xlsx"
-    write_template(path)
-    sync(path, conn, Mode.PUSH, remember=KEY)
-    return path
 
 
 def digest(path: Path) -> str:

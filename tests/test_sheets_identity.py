@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
+from sheets_support import KEY
 
 from icp_sheets.core.names import ACCOUNTS
-from icp_sheets.io.template import write_template
 from icp_sheets.sheets.a1 import column_letter
-from icp_sheets.sheets.client import Connection, connect
+from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.refresh import refresh
-from icp_sheets.sheets.sync import Mode, sync
+from icp_sheets.sheets.sync import sync
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
-
-KEY = "identity-icp"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    with FakeSheets() as server:
-        server.store.create("Identity ICP", spreadsheet_id=KEY)
-        yield server
-
-
-@pytest.fixture
-def conn(fake: FakeSheets) -> Connection:
-    connection = connect(KEY, api_url=fake.url, base_wait=0.0)
-    connection.http.sleep = lambda _s: None
-    return connection
-
-
-@pytest.fixture
-def pushed(tmp_path: Path, conn: Connection) -> Path:
-    path = tmp_path / "icp.xlsx"
-    write_template(path)
-    sync(path, conn, Mode.PUSH, remember=KEY)
-    return path
 
 
 def grid(store: Store) -> list[list[Any]]:
@@ -226,3 +200,54 @@ def test_a_sort_between_refresh_s_re_read_and_write_puts_every_score_on_its_own_
     assert first.cells > 0
     fake.hooks.clear()
     assert refresh(conn).cells == 0  # nothing was left on the wrong row to correct
+
+
+def test_an_insert_between_the_re_read_and_a_deletion_costs_no_innocent_row(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    before = by_company(grid(fake.store))
+    accounts = list(workbook(pushed))
+    gone = accounts[2]
+    book = openpyxl.load_workbook(pushed)
+    book[ACCOUNTS].delete_rows(4)  # row 4 holds the third account
+    book.save(pushed)
+
+    def person_inserts_a_row_at_the_top(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+        store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
+        store.type_in(KEY, ACCOUNTS, "A2", "Typed meanwhile Ltd")
+
+    fake.on("values.batchGet", after=2, action=person_inserts_a_row_at_the_top)  # after the re-read
+    report = sync(pushed, conn)
+    in_sheet = by_company(grid(fake.store))
+    assert set(in_sheet) == (set(accounts) - {gone}) | {"Typed meanwhile Ltd"}
+    hit = accounts[1]  # the row above the one meant to go: where the shifted deletion landed
+    assert [s.restored for s in report.slipped] == [(before[hit]["icp_id"],)]
+    assert "shifted a deletion" in "\n".join(report.lines())
+    assert in_sheet[hit] == before[hit]  # every cell back, under its own id
+    assert row_tags(fake.store)[list(in_sheet).index(hit) + 2] == before[hit]["icp_id"]
+    sync(pushed, conn)
+    assert set(workbook(pushed)) == set(by_company(grid(fake.store))) == set(in_sheet)
+
+
+def test_a_sort_between_the_re_read_and_a_deletion_deletes_only_the_row_meant(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    before = by_company(grid(fake.store))
+    accounts = list(workbook(pushed))
+    gone = accounts[2]
+    book = openpyxl.load_workbook(pushed)
+    book[ACCOUNTS].delete_rows(4)
+    book.save(pushed)
+
+    def person_sorts_the_accounts(store: Store) -> None:
+        rng = {"sheetId": sheet_id(store), "startRowIndex": 1}
+        spec = {"dimensionIndex": 0, "sortOrder": "DESCENDING"}
+        store.batch_update(store.spreadsheets[KEY], [{"sortRange": {"range": rng, "sortSpecs": [spec]}}])
+
+    fake.on("values.batchGet", after=2, action=person_sorts_the_accounts)
+    report = sync(pushed, conn)
+    in_sheet = by_company(grid(fake.store))
+    assert set(in_sheet) == set(accounts) - {gone}
+    assert all(in_sheet[c] == before[c] for c in in_sheet)
+    assert len(report.slipped) == 1

@@ -191,8 +191,7 @@ def test_a_connection_reset_is_retried_for_a_fixed_range_write() -> None:
 
 
 def test_an_html_5xx_on_a_structural_write_is_not_repeated_and_reads_plainly() -> None:
-    from icp_sheets.sheets.client import Connection
-    from icp_sheets.sheets.sync import explain_api_error
+    from icp_sheets.sheets.client import Connection, explain_api_error
 
     http, adapter = scripted([HTML_502])
     with pytest.raises(APIError) as info:
@@ -209,8 +208,7 @@ def test_an_html_5xx_on_a_structural_write_is_not_repeated_and_reads_plainly() -
     ],
 )
 def test_a_403_is_told_apart_by_its_message(message: str, says: str) -> None:
-    from icp_sheets.sheets.client import Connection
-    from icp_sheets.sheets.sync import explain_api_error
+    from icp_sheets.sheets.client import Connection, explain_api_error
 
     body = json.dumps({"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED"}}).encode()
     http, _ = scripted([(403, "application/json", body)])

@@ -4,46 +4,33 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from sheets_support import KEY
 
 from icp_sheets.core.names import ACCOUNTS, CONTACTS, DATA_TABS, ICP, MODEL_TABS, RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
 from icp_sheets.io.template import write_template
 from icp_sheets.sheets.client import Connection, connect
 from icp_sheets.sheets.http import SheetsError, SheetsUnavailable
+from icp_sheets.sheets.lease import REQUESTS as LEASE_REQUESTS
 from icp_sheets.sheets.merge import Side
 from icp_sheets.sheets.refresh import refresh
 from icp_sheets.sheets.sync import PROTECTION_NOTE, Mode, sync
 from icp_sheets.sheets.workbook_io import BASE_TAB, canon_xlsx
 from icp_sheets.testing.fake_sheets import FakeSheets, Store
 
-KEY = "shared-icp"
-BUDGET = 6  # metadata, row metadata, batchGet, re-read, values:batchUpdate, spreadsheets:batchUpdate
+# metadata, row metadata, batchGet, re-read, values:batchUpdate, spreadsheets:batchUpdate, and the lease
+BUDGET = 6 + LEASE_REQUESTS
 
 
 def write_workbook(path: Path) -> Path:
     """The template, as `icp-sheets new` writes it: the Example ICP, its accounts and contacts."""
     write_template(path)
     return path
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    with FakeSheets() as server:
-        server.store.create("Shared ICP", spreadsheet_id=KEY)
-        yield server
-
-
-@pytest.fixture
-def conn(fake: FakeSheets) -> Connection:
-    connection = connect(KEY, api_url=fake.url, base_wait=0.0)
-    connection.http.sleep = lambda _s: None
-    return connection
 
 
 @pytest.fixture
@@ -172,7 +159,7 @@ def test_edits_on_both_sides_meet_within_the_request_budget(pushed: Path, fake: 
     type_in(fake, ICP, "Employees", "Note", "Edited in the sheet")
     report = sync(pushed, conn)
     assert report.unresolved == [] and report.wrote
-    assert fake.total <= BUDGET and report.requests == fake.total == 5
+    assert fake.total <= BUDGET and report.requests == fake.total == 5 + LEASE_REQUESTS
     assert wb_find(pushed, ACCOUNTS, "Quillstone Health")["Region"] == "Europe"
     assert wb_rows(pushed, ICP)[1][4] == "Edited in the sheet"
     _, row = sheet_row(fake, ACCOUNTS, "Harbor & Finch")
@@ -321,7 +308,8 @@ def test_rows_deleted_in_the_workbook_leave_the_sheet_without_rewriting_the_rows
     wb.save(pushed)
     fake.reset_counts()
     report = sync(pushed, conn)
-    assert report.requests <= BUDGET and fake.counts["spreadsheets.batchUpdate"] == 1
+    assert report.requests <= BUDGET
+    assert fake.counts["spreadsheets.batchUpdate"] == 3  # the structure, the lease taken and released
     companies = [r[0] for r in fake.store.grid(KEY, ACCOUNTS)]
     assert "Harbor & Finch" not in companies and "Quillstone Health" not in companies
     at, _ = sheet_row(fake, ACCOUNTS, "Juniper Robotics")

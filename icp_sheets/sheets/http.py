@@ -52,6 +52,10 @@ class SheetsUnavailable(SheetsError):
     code = Code.SHEETS_UNAVAILABLE
 
 
+class OutcomeUnknown(SheetsUnavailable):
+    """The connection broke during a request that is not safe to repeat: it may or may not have been applied."""
+
+
 BROKEN = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -144,7 +148,7 @@ class RetryingHTTPClient(HTTPClient):
                 last = f"HTTP {code} ({message_of(err)})".replace(" ()", "")
             except BROKEN as err:
                 if not repeatable:
-                    raise SheetsUnavailable(
+                    raise OutcomeUnknown(
                         f"The connection to Google Sheets broke during a {method.upper()} that may or may "
                         f"not have been applied, so it was not repeated ({type(err).__name__}). Run the "
                         f"command again: it starts by reading what the sheet holds now."

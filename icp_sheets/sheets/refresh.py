@@ -1,10 +1,15 @@
 """``icp-sheets refresh``: score the accounts in a Google Sheet and write only the result columns.
 
 The model and the accounts are read from the sheet in one ``values:batchGet``
-(computed values, dates as shown), turned into tables by the same reader the
-xlsx path uses, and scored by the core's :func:`~icp_sheets.core.scoring.score` --
-so a refreshed sheet shows exactly what ``icp-sheets score`` gives for the same
-data. Before writing, the Accounts and Contacts tabs are read once more: if
+(``UNFORMATTED_VALUE`` with ``SERIAL_NUMBER``: computed values, currency and percent as numbers,
+dates as serial numbers, which the core reads as the same day whatever the sheet's locale),
+turned into tables by the same reader the xlsx path uses, and scored by the core's
+:func:`~icp_sheets.core.scoring.score` -- so a refreshed sheet shows exactly what ``icp-sheets
+score`` gives for the same data. Text that must be read as a date or a number (``04.11.2026``
+typed as text) is read with the sheet's locale wherever the column's own values and its Format
+on the Columns tab leave the order open (:mod:`.properties`); without an as-of day, signals count
+back from today in the sheet's time zone. Rows holding only blanks and unticked checkboxes are
+no accounts and get no results. Before writing, the Accounts and Contacts tabs are read once more: if
 someone sorted, added or deleted rows meanwhile, the scores are worked out
 again; the results of each row that carries its id as metadata (every row a sync wrote) are then
 written to that row by its metadata, so a sort or deletion in the last moment cannot put a score on
@@ -13,7 +18,8 @@ result columns (``RESULT_COLUMNS``, ``CONTACT_RESULT_COLUMNS``)
 that change are written, RAW; the result columns carry a warning-only
 protection.
 
-Requests: metadata, one batchGet, the rows' metadata, one re-read, at most one
+Requests: metadata, one batchGet, the rows' metadata, the lease (three requests, only when there is
+something to write: :mod:`.lease`), one re-read, at most one
 ``spreadsheets:batchUpdate`` (protections, new result columns) and the writes of the
 changed cells (by metadata, and by position for untagged rows and headers).
 """
@@ -28,6 +34,8 @@ from typing import Any
 
 import pandas as pd
 
+from icp_sheets.core.column_formats import locale_reading
+from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
     CONTACT_RESULT_COLUMNS,
@@ -45,11 +53,14 @@ from icp_sheets.core.values import whole
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.sheets.client import Connection
-from icp_sheets.sheets.grid import Grid, header_key
+from icp_sheets.sheets.grid import Grid, header_key, is_default
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.identity import Tag
+from icp_sheets.sheets.lease import writer
 from icp_sheets.sheets.merge import Value, same
+from icp_sheets.sheets.properties import SheetProperties
 from icp_sheets.sheets.sync import (
+    RESULT_TABS,
     Shape,
     fetch_metadata,
     read_tabs,
@@ -61,7 +72,7 @@ from icp_sheets.sheets.sync import (
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
-    "dateTimeRenderOption": "FORMATTED_STRING",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
     "majorDimension": "ROWS",
 }
 MAX_ROUNDS = 3
@@ -75,6 +86,7 @@ class RefreshReport:
     requests: int = 0
     tiers: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    note: str | None = None  # a lease that could not be released
 
     def line(self) -> str:
         tiers = ", ".join(f"{n} {t}" for t, n in self.tiers.items())
@@ -82,7 +94,8 @@ class RefreshReport:
         if self.contacts:
             parts.append(f"matched {self.contacts} contacts")
         parts.append(f"{self.cells} result cells changed" if self.cells else "no result changed")
-        return "; ".join(parts) + f"; {self.requests} requests."
+        line = "; ".join(parts) + f"; {self.requests} requests."
+        return f"{line}\n{self.note}" if self.note else line
 
 
 def _cell(value: Any) -> Value:
@@ -126,8 +139,12 @@ def _results_cells(
     return cells, header
 
 
-def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
-    """Score the sheet's accounts (and match its contacts) and write the result columns."""
+def refresh(conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0) -> RefreshReport:
+    """Score the sheet's accounts (and match its contacts) and write the result columns.
+
+    Holds the sheet's lease (:mod:`.lease`) from its last read to its write when it has results
+    to write; when another sync or refresh holds it, refuses, or waits up to ``wait`` seconds.
+    """
     sent_before = conn.http.sent
     metadata = fetch_metadata(conn)
     in_sheet = [s["properties"]["title"] for s in metadata.get("sheets", [])]
@@ -138,45 +155,102 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None) -> RefreshReport:
         )
     model_tabs = [actual for t in MODEL_TABS if (actual := find_tab(in_sheet, t)) is not None]
     data_tabs = [t for t in DATA_TABS if t in in_sheet]
-    grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
+    props = SheetProperties.of(metadata)
+    grids = _read(conn, [*model_tabs, *data_tabs])
     tags = tags_by_title(conn, metadata)  # after the cells: a row moved in between fails the re-read
     model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs}, tab_names=in_sheet)
+    as_of = as_of or model.settings.as_of or props.today()
     report = RefreshReport(warnings=warnings)
-    for _ in range(MAX_ROUNDS):
-        cells: dict[str, list[tuple[int, int, Value]]] = {}
-        shapes: list[Shape] = []
-        accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
-        frame, results = score_tab(model, ACCOUNTS, accounts.frame, as_of)
-        report.accounts = len(frame)
-        report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
-        changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
-        cells[ACCOUNTS] = changed
-        shapes.append(_shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
-        if CONTACTS in grids:
-            contacts = table_from_values(CONTACTS, grids[CONTACTS])
-            if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
-                matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
-                changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
-                cells[CONTACTS] = changed
-                shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
-                report.contacts = len(contacts.frame)
-        report.cells = sum(len(c) for c in cells.values())
-        needs_structure = _needs_structure(shapes, metadata)
-        if not report.cells and not needs_structure:
-            break
-        again = read_tabs(conn, data_tabs, READ_PARAMS)
-        if same_grids(again, {t: grids[t] for t in data_tabs}):
-            write_sheet(conn, metadata, shapes, cells)
-            break
-        grids.update(again)
-        tags = tags_by_title(conn, metadata)
-    else:
-        raise SheetsError(
-            f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
-            f"written. Run the refresh again when the edits have settled."
-        )
+    with writer(conn, "refresh", wait=wait) as lease:
+        for _ in range(MAX_ROUNDS):
+            cells, shapes = _results(model, props, grids, tags, as_of, report)
+            report.cells = sum(len(c) for c in cells.values())
+            if not report.cells and not _needs_structure(shapes, metadata):
+                break
+            if lease.ensure():  # another writer went first: score what it left
+                metadata = fetch_metadata(conn)
+                grids.update(_read(conn, data_tabs))
+                tags = tags_by_title(conn, metadata)
+                continue
+            again = _read(conn, data_tabs)
+            if same_grids(again, {t: grids[t] for t in data_tabs}):
+                write_sheet(conn, metadata, shapes, cells, lease=lease.lease)
+                break
+            grids.update(again)
+            tags = tags_by_title(conn, metadata)
+        else:
+            raise SheetsError(
+                f"The accounts kept changing while refreshing ({MAX_ROUNDS} tries); nothing was "
+                f"written. Run the refresh again when the edits have settled."
+            )
+    report.note = lease.warning
     report.requests = conn.http.sent - sent_before
     return report
+
+
+def _read(conn: Connection, tabs: list[str]) -> dict[str, Grid]:
+    """The tabs' values; on the data tabs, rows of nothing but defaults (blanks, unticked checkboxes
+    filled down a column) read as empty rows, so they are no accounts and get no results."""
+    grids = read_tabs(conn, tabs, READ_PARAMS)
+    for tab in DATA_TABS:
+        if tab in grids:
+            grids[tab] = _without_default_rows(grids[tab], RESULT_TABS[tab])
+    return grids
+
+
+def _without_default_rows(grid: Grid, results: Sequence[str]) -> Grid:
+    """Rows (but the header) whose cells, results aside, are all defaults, emptied in place."""
+    if not grid:
+        return grid
+    skip = {i for i, h in enumerate(grid[0]) if header_key(h) in {header_key(r) for r in results}}
+    return [grid[0]] + [
+        [] if all(is_default(v) for i, v in enumerate(line) if i not in skip) else line for line in grid[1:]
+    ]
+
+
+def with_locale(model: IcpModel, frame: pd.DataFrame, props: SheetProperties) -> IcpModel:
+    """The model with the sheet's locale standing in for a blank Format on the Columns tab, for each
+    column whose own values leave the order of its dates or its decimal separator open."""
+    columns = list(model.columns)
+    for name in frame.columns:
+        spec = model.column(str(name))
+        if spec.read_as is not None:
+            continue
+        reading = locale_reading(
+            frame[name].tolist(), day_first_locale=props.day_first, comma_locale=props.decimal_comma
+        )
+        if reading is not None:
+            columns = [c for c in columns if c is not spec] + [spec.model_copy(update={"read_as": reading})]
+    return model if columns == list(model.columns) else model.model_copy(update={"columns": tuple(columns)})
+
+
+def _results(
+    model: IcpModel,
+    props: SheetProperties,
+    grids: dict[str, Grid],
+    tags: dict[str, dict[int, Tag]],
+    as_of: dt.date | None,
+    report: RefreshReport,
+) -> tuple[dict[str, list[tuple[int, int, Value]]], list[Shape]]:
+    """The changed result cells of Accounts (and Contacts), and the shapes to write them with."""
+    cells: dict[str, list[tuple[int, int, Value]]] = {}
+    shapes: list[Shape] = []
+    accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
+    frame, results = score_tab(with_locale(model, accounts.frame, props), ACCOUNTS, accounts.frame, as_of)
+    report.accounts = len(frame)
+    report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
+    changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
+    cells[ACCOUNTS] = changed
+    shapes.append(_shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
+    if CONTACTS in grids:
+        contacts = table_from_values(CONTACTS, grids[CONTACTS])
+        if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+            matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
+            changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
+            cells[CONTACTS] = changed
+            shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
+            report.contacts = len(contacts.frame)
+    return cells, shapes
 
 
 def _shape(tab: str, rows: int, header: list[Value], tags: dict[str, dict[int, Tag]]) -> Shape:

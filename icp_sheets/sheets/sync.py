@@ -3,11 +3,12 @@
 One sync costs a fixed number of requests, whatever the row count:
 
 1. the spreadsheet's metadata (tabs, grid sizes, protections), once;
-2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as shown);
+2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as serial numbers);
 3. after merging, one more ``values:batchGet`` right before writing, of the values
    this time: if anything changed meanwhile, read and merge again from the new state
    (at most ``MAX_ROUNDS`` times); it also tells formulas from text starting with
-   ``=`` (the FORMULA read shows both alike), so only real formulas reach the workbook;
+   ``=`` and dates from numbers (:mod:`.sheet_cells`), so only real formulas reach the
+   workbook and dates arrive there as dates, whatever the sheet's locale;
 4. one ``spreadsheets:batchUpdate`` only when tabs, grid size, protections change or
    rows must go (``deleteDimension``: the rows below move up with their formulas,
    formats and notes rather than being rewritten);
@@ -29,6 +30,7 @@ deleted in the workbook -- nothing anyone typed -- and the next sync completes i
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -43,7 +45,8 @@ from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, M
 from icp_sheets.io.layout import TABS
 from icp_sheets.sheets import journal
 from icp_sheets.sheets.a1 import quote_title, rect
-from icp_sheets.sheets.client import Connection
+from icp_sheets.sheets.client import Connection, explain_api_error
+from icp_sheets.sheets.deletions import Planned, Slipped, repair_requests, restored_rows, slipped
 from icp_sheets.sheets.grid import (
     UNCHANGED,
     Grid,
@@ -56,7 +59,7 @@ from icp_sheets.sheets.grid import (
     rectangles,
 )
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
-from icp_sheets.sheets.http import SheetsError, message_of, status_of
+from icp_sheets.sheets.http import OutcomeUnknown, SheetsError
 from icp_sheets.sheets.identity import (
     Repair,
     Tag,
@@ -71,7 +74,19 @@ from icp_sheets.sheets.identity import (
     tag_requests,
 )
 from icp_sheets.sheets.journal import Pending, reclaim
+from icp_sheets.sheets.lease import Lease, Unsettled, landed, mark, writer
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
+from icp_sheets.sheets.sheet_cells import (
+    DateCell,
+    KnownText,
+    classify,
+    is_number,
+    looks_like_formula,
+    plain,
+    same_values,
+    serial_text,
+    settled_by_values,
+)
 from icp_sheets.sheets.trust import (
     TARGET_SETTING,
     TRUST_SETTING,
@@ -89,8 +104,9 @@ SYNC_TABS: tuple[str, ...] = (*MODEL_TABS, *DATA_TABS)
 RESULT_TABS = {ACCOUNTS_TAB: RESULT_COLUMNS, CONTACTS: CONTACT_RESULT_COLUMNS}
 PROTECTION_NOTE = "icp-sheets: results, written by 'icp-sheets refresh'"
 MAX_ROUNDS = 3
-READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "FORMATTED_STRING", "majorDimension": "ROWS"}
-VALUE_PARAMS = {**READ_PARAMS, "valueRenderOption": "UNFORMATTED_VALUE"}
+# The two reads of :mod:`.sheet_cells`: formulas and serial numbers, then results and dates as text.
+READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+VALUE_PARAMS = {**READ_PARAMS, "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}
 
 
 class Mode(StrEnum):
@@ -131,6 +147,8 @@ class SyncReport:
     guards: list[Guard] = field(default_factory=list)  # what a real sync would stop for (status only)
     repairs: list[Repair] = field(default_factory=list)
     vanished: dict[str, int] = field(default_factory=dict)  # rows deleted in the sheet during the write
+    notes: list[str] = field(default_factory=list)  # e.g. a lease that could not be released
+    slipped: list[Slipped] = field(default_factory=list)  # deletions shifted by rows moved meanwhile, repaired
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -158,6 +176,7 @@ class SyncReport:
             out.append("Already in sync: nothing to change.")
         out.extend(f"Stopped before writing: {g}" for g in self.guards)
         out.extend(str(r) for r in self.repairs)
+        out.extend(str(s) for s in self.slipped)
         out.extend(
             f"{tab}: {n} row{'s' if n != 1 else ''} were deleted in the sheet while syncing and kept their "
             f"changes out of it; the next sync settles them."
@@ -166,6 +185,7 @@ class SyncReport:
         out.extend(str(c) for c in self.conflicts)
         out.extend(str(u) for u in self.untrusted)
         out.extend(str(r) for r in self.refused)
+        out.extend(self.notes)
         return out
 
 
@@ -185,6 +205,8 @@ class _TabPlan:
     without_ids: frozenset[Side] = frozenset()  # sides whose tab has rows but no icp_id column
     pending: list[Pending] = field(default_factory=list)  # ids the sheet gets before the workbook
     repairs: list[Repair] = field(default_factory=list)  # id cells the row metadata corrects
+    dates: set[str] = field(default_factory=set)  # columns where the sheet holds dates: dates in the workbook
+    planned: Planned | None = None  # the rows that stay and go, when rows leave the sheet (:mod:`.deletions`)
 
     def base_after(self, old: Table | None, missed: set[str]) -> Table:
         """The new base; a row the write found deleted in the sheet keeps its old base, so the
@@ -210,26 +232,6 @@ def fetch_metadata(conn: Connection) -> dict[str, Any]:
         raise explain_api_error(err, conn) from None
 
 
-def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
-    """What a refusal means for the user, told apart by the status and Google's message."""
-    code, message = status_of(err), message_of(err)
-    if code == 404:
-        return SheetsError(
-            f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
-            f"address bar and pass it with --sheet."
-        )
-    if code == 403 and "protected" in message.lower():
-        who = conn.identity or "these credentials"
-        return SheetsError(
-            f"The Google Sheet {conn.key!r} refused the write: it touches a protected range that {who} may "
-            f"not edit. Ask the sheet's owner to add {who} to the range's editors (Data → Protect sheets and "
-            f"ranges), or remove the protection; nothing was written."
-        )
-    if code == 403:
-        return SheetsError(f"The Google Sheet {conn.key!r} is not shared with these credentials. {conn.share_hint()}")
-    return SheetsError(f"Google Sheets refused the request (HTTP {code})" + (f": {message}" if message else "."))
-
-
 def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | None = None) -> dict[str, Grid]:
     """All ``tabs`` in one ``values:batchGet``."""
     if not tabs:
@@ -246,69 +248,20 @@ def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | No
     }
 
 
-class KnownText(str):
-    """A sheet cell starting with '=' that the value read showed to be text, not a formula."""
-
-
-def classify(formulas: Grid | None, values: Grid | None) -> Grid | None:
-    """The FORMULA read with every '=...' cell settled by the value read of the same cells.
-
-    Both reads show a text cell '=x' as '=x'; a formula shows its text in the first
-    and its result in the second, so the pair tells them apart exactly.
-    """
-    if formulas is None or values is None:
-        return formulas
-    out = []
-    for r, line in enumerate(formulas):
-        seen = values[r] if r < len(values) else []
-        new = list(line)
-        for c, raw in enumerate(line):
-            if _looks_like_formula(raw):
-                shown = seen[c] if c < len(seen) else ""
-                new[c] = KnownText(raw) if shown == raw else Formula(raw)
-        out.append(new)
-    return out
-
-
-def same_values(formulas: dict[str, Grid], values: dict[str, Grid]) -> bool:
-    """The value read agrees with the FORMULA read everywhere but formulas: nobody edited between."""
-    if formulas.keys() != values.keys():
-        return False
-    for tab, grid in formulas.items():
-        other = values[tab]
-        for r in range(max(len(grid), len(other))):
-            a = grid[r] if r < len(grid) else []
-            b = other[r] if r < len(other) else []
-            for c in range(max(len(a), len(b))):
-                x = a[c] if c < len(a) else ""
-                y = b[c] if c < len(b) else ""
-                if not _looks_like_formula(x) and not same(_plain(x), _plain(y)):
-                    return False
-    return True
-
-
-def _has_formula_like(grid: Grid | None) -> bool:
-    return any(_looks_like_formula(v) for line in grid or [] for v in line)
-
-
-def _looks_like_formula(raw: Any) -> bool:
-    return isinstance(raw, str) and len(raw) > 1 and raw.startswith("=")
-
-
-def _plain(raw: Any) -> Value:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
-        return int(raw)
-    return raw
-
-
 def _sheet_canon(
-    tab: str, base: Table | None, workbook: Table, owned: set[Cell], trusted: frozenset[str], found: list[Untrusted]
+    tab: str,
+    base: Table | None,
+    workbook: Table,
+    owned: set[Cell],
+    trusted: frozenset[str],
+    found: list[Untrusted],
+    dated: set[str],
+    settled: bool,
 ) -> Callable[[str | None, str, Any], Value]:
     """Sheet values as the sync compares them, with formulas held to the trust list (``found``
-    collects those that arrive as text); the text of a formula the workbook owns is that formula."""
-    settle = _settle_formula(base, workbook)
+    collects those that arrive as text); the text of a formula the workbook owns is that formula;
+    ``dated`` collects the columns holding dates."""
+    settle = _settle_cells(base, workbook, dated, settled)
 
     def canon(key: str | None, column: str, raw: Any) -> Value:
         mine = workbook.get(key or "", column)
@@ -325,19 +278,38 @@ def _sheet_canon(
     return canon
 
 
-def _settle_formula(base: Table | None, workbook: Table) -> Callable[[str | None, str, Any], Value]:
-    """A '=...' cell not yet settled by :func:`classify` is a formula unless the base (or, on a
-    first sync, the workbook) knows it as text."""
+_LAST_SERIAL = 2_958_466  # 9999-12-31
+
+
+def _settle_cells(
+    base: Table | None, workbook: Table, dated: set[str], settled: bool
+) -> Callable[[str | None, str, Any], Value]:
+    """Cells as :func:`~.sheet_cells.classify` settled them. Before the second read (not
+    ``settled``), a '=...' cell is a formula unless the base (or, on a first sync, the workbook)
+    knows it as text, and a number is a date where the base (or workbook) holds that very date."""
+
+    def known(key: str | None, column: str) -> Value:
+        return base.get(key, column) if base is not None and key in base.rows else workbook.get(key or "", column)
 
     def canon(key: str | None, column: str, raw: Any) -> Value:
         if isinstance(raw, Formula):
             return raw
         if isinstance(raw, KnownText):
             return str(raw)
-        if _looks_like_formula(raw):
-            known = base.get(key, column) if base is not None and key in base.rows else workbook.get(key or "", column)
-            return raw if isinstance(known, str) and known == raw else Formula(raw)
-        return _plain(raw)
+        if isinstance(raw, DateCell):
+            dated.add(column)
+            return raw.text
+        if settled:
+            return plain(raw)
+        if looks_like_formula(raw):
+            text = known(key, column)
+            return raw if isinstance(text, str) and text == raw else Formula(raw)
+        if is_number(raw) and 0 <= raw < _LAST_SERIAL:
+            day = known(key, column)
+            if isinstance(day, str) and day == serial_text(raw):
+                dated.add(column)
+                return day
+        return plain(raw)
 
     return canon
 
@@ -429,6 +401,8 @@ def plan_tab(
     trusted: frozenset[str] = frozenset(),
     noted: Sequence[Pending] = (),
     tags: dict[int, Tag] | None = None,
+    *,
+    settled: bool = False,
 ) -> _TabPlan:
     """Merge one tab and work out the cells each side must change; ``noted`` are the rows a
     crashed sync gave ids in the sheet only (:mod:`.journal`), ``tags`` the sheet rows' metadata
@@ -438,7 +412,8 @@ def plan_tab(
     wk = keyed(wb_grid, taken)
     _rename(wk, reclaim(((k, wk.positions[k], wk.table.rows[k]) for k in wk.fresh), list(noted), wk.table.columns))
     found: list[Untrusted] = []
-    canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found)
+    dated: set[str] = set()
+    canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found, dated, settled)
     tagged, repairs = identified(tab, sh_grid or [], tags or {})
     sk = keyed(tagged, taken, canon=canon, spelling=spelling)
     sk.grid = as_read(sk.grid, sh_grid or [])  # the cells to compare with are those the sheet shows
@@ -509,7 +484,15 @@ def plan_tab(
         without_ids,
         pending,
         repairs,
+        dated,
+        _planned(tab, sk, sh_target, sh_desired) if deleted else None,
     )
+
+
+def _planned(tab: str, sk: Keyed, target: Table, desired: Grid) -> Planned:
+    """The sheet rows this plan deletes, and the whole rows of those it keeps, to check the deletion by."""
+    kept = {key: desired[r - 1] for r, key in keys_by_row(desired).items() if key in sk.positions}
+    return Planned(tab, frozenset(k for k in sk.positions if k not in target.rows), kept)
 
 
 # ----------------------------------------------------------------------------- writing the sheet
@@ -715,6 +698,12 @@ class _Inputs:
     noted: dict[str, list[Pending]]  # what a sync that did not finish noted (:mod:`.journal`)
     tags: dict[str, dict[int, Tag]] = field(default_factory=dict)  # row metadata, read after each snapshot
 
+    def see(self, metadata: dict[str, Any]) -> None:
+        """The sheet's tabs as ``metadata`` shows them."""
+        self.metadata = metadata
+        self.in_sheet = {s["properties"]["title"] for s in metadata.get("sheets", [])}
+        self.read = [t for t in self.tabs if t in self.in_sheet]
+
 
 def sync(
     workbook: Path,
@@ -724,31 +713,37 @@ def sync(
     prefer: Side | None = None,
     remember: str | None = None,
     allow_delete: bool = False,
+    wait: float = 0.0,
 ) -> SyncReport:
     """Sync ``workbook`` with the sheet behind ``conn``: read, plan on a settled state, guard, write.
 
     A plan that would delete more than Settings › Sync deletion limit allows, or that lost a tab
     or the icp_id column on one side, raises :class:`SyncGuarded` before anything is written
-    unless ``allow_delete``; ``status`` lists the same guards instead of raising.
+    unless ``allow_delete``; ``status`` lists the same guards instead of raising. A sync that has
+    something to write holds the sheet's lease (:mod:`.lease`) from its last read to its last write;
+    when another sync or refresh holds it, it refuses, or waits up to ``wait`` seconds.
     """
     sent_before = conn.http.sent
     inputs = _inputs(workbook, conn, remember)
-    plans, rounds = _settle(conn, inputs, mode, prefer)
-    report = SyncReport(mode, rounds=rounds)
-    report.tabs = [p.change for p in plans]
-    report.conflicts = [c for p in plans for c in p.conflicts]
-    report.untrusted = [u for p in plans for u in p.untrusted]
-    report.refused = [r for p in plans for r in p.refused]
-    report.repairs = [r for p in plans for r in p.repairs]
-    guards = [] if allow_delete else _guards(inputs, plans)
-    if mode is Mode.STATUS:
-        report.guards = guards
-    elif guards:
-        raise SyncGuarded(guards)
-    else:
-        written = _write(conn, inputs, plans)
-        report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
-        report.wrote = True
+    with writer(conn, "sync", wait=wait) as lease:
+        plans, rounds = _settle(conn, inputs, mode, prefer, None if mode is Mode.STATUS else lease.ensure)
+        report = SyncReport(mode, rounds=rounds)
+        report.tabs = [p.change for p in plans]
+        report.conflicts = [c for p in plans for c in p.conflicts]
+        report.untrusted = [u for p in plans for u in p.untrusted]
+        report.refused = [r for p in plans for r in p.refused]
+        report.repairs = [r for p in plans for r in p.repairs]
+        guards = [] if allow_delete else _guards(inputs, plans)
+        if mode is Mode.STATUS:
+            report.guards = guards
+        elif guards:
+            raise SyncGuarded(guards)
+        else:
+            written = _write(conn, inputs, plans, lease.lease)
+            report.vanished = {tab: len(keys) for tab, keys in written.missed.items()}
+            report.slipped = written.slipped
+            report.wrote = True
+    report.notes = [lease.warning] if lease.warning else []
     report.requests = conn.http.sent - sent_before
     return report
 
@@ -819,12 +814,20 @@ def _inputs(workbook: Path, conn: Connection, remember: str | None) -> _Inputs:
     )
 
 
-def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) -> tuple[list[_TabPlan], int]:
+def _settle(
+    conn: Connection,
+    inputs: _Inputs,
+    mode: Mode,
+    prefer: Side | None,
+    before_write: Callable[[], bool] | None = None,
+) -> tuple[list[_TabPlan], int]:
     """Plans made on a state read twice and found unchanged, and the number of rounds it took.
 
     Sheets has no conditional writes: right before writing, read again, this time the values,
-    which also tells formulas from text that starts with '='. If someone edited in between,
-    plan again from the new state, at most ``MAX_ROUNDS`` times.
+    which also tells formulas from text that starts with '=' and dates from numbers
+    (:mod:`.sheet_cells`). If someone edited in between, plan again from the new state, at most
+    ``MAX_ROUNDS`` times. ``before_write`` takes the lease before that re-read; when another writer
+    held it first, everything is read again.
     """
     snapshot = read_tabs(conn, inputs.read)
     for round_ in range(1, MAX_ROUNDS + 1):
@@ -833,6 +836,10 @@ def _settle(conn: Connection, inputs: _Inputs, mode: Mode, prefer: Side | None) 
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
         if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
+        if before_write is not None and before_write():
+            inputs.see(fetch_metadata(conn))  # the writer before us may have added tabs
+            snapshot = read_tabs(conn, inputs.read)
+            continue
         values = read_tabs(conn, inputs.read, VALUE_PARAMS)
         if same_values(snapshot, values):
             return list(_plans(inputs, snapshot, values, mode, prefer, plans).values()), round_
@@ -852,10 +859,10 @@ def _plans(
     prefer: Side | None,
     earlier: dict[str, _TabPlan],
 ) -> dict[str, _TabPlan]:
-    """A plan per tab; with ``values``, only tabs holding '=...' cells are planned again."""
+    """A plan per tab; with ``values``, only tabs whose formulas or dates they settle are planned again."""
     plans = dict(earlier)
     for t in inputs.tabs:
-        if values is None or t not in plans or _has_formula_like(snapshot.get(t)):
+        if values is None or t not in plans or plans[t].dates or settled_by_values(snapshot.get(t), values.get(t)):
             sheet = classify(snapshot.get(t), None if values is None else values.get(t))
             plans[t] = plan_tab(
                 t,
@@ -867,17 +874,25 @@ def _plans(
                 inputs.trusted,
                 inputs.noted.get(t, ()),
                 inputs.tags.get(t),
+                settled=values is not None,
             )
     return {t: plans[t] for t in inputs.tabs}
 
 
-def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan]) -> Written:
+def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan], lease: Lease | None) -> Written:
     """The sheet first (one structural and one values request), then the workbook and its base."""
     inputs.side.check_writable()
     journal.note(inputs.side.path, conn.key, {p.tab: p.pending for p in plans})
-    written = write_sheet(conn, inputs.metadata, [p.shape for p in plans], {p.tab: p.sh_cells for p in plans})
+    written = write_sheet(
+        conn,
+        inputs.metadata,
+        [p.shape for p in plans],
+        {p.tab: p.sh_cells for p in plans},
+        [p.planned for p in plans if p.planned is not None],
+        lease,
+    )
     for p in plans:
-        inputs.side.write(p.tab, p.wb_cells)
+        inputs.side.write(p.tab, p.wb_cells, dates=p.dates)
     sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in inputs.metadata.get("sheets", [])}
     sheet_ids.update(written.created)
     inputs.side.write_base(
@@ -897,15 +912,24 @@ class Written:
 
     created: dict[str, int] = field(default_factory=dict)  # title -> sheetId
     missed: dict[str, set[str]] = field(default_factory=dict)  # tab -> ids of rows deleted meanwhile
+    slipped: list[Slipped] = field(default_factory=list)  # deletions rows moved meanwhile shifted, repaired
 
 
 def write_sheet(
-    conn: Connection, metadata: dict[str, Any], shapes: list[Shape], cells: dict[str, list[tuple[int, int, Value]]]
+    conn: Connection,
+    metadata: dict[str, Any],
+    shapes: list[Shape],
+    cells: dict[str, list[tuple[int, int, Value]]],
+    planned: Sequence[Planned] = (),
+    lease: Lease | None = None,
 ) -> Written:
     """At most one spreadsheets:batchUpdate (structure, row tags) and then the cells: those of
     tagged rows addressed by the row's metadata (``values:batchUpdateByDataFilter``), so an insert,
     sort or deletion since the re-read cannot put them on another row; the rest (header cells,
-    a refresh's rows) by position in one ``values:batchUpdate``."""
+    a refresh's rows) by position in one ``values:batchUpdate``. Row deletions (``planned``) are
+    checked right after the structural request and repaired if rows moved meanwhile. With the
+    ``lease`` held, a structural request whose answer was lost is checked for having landed
+    (:func:`.lease.landed`) instead of leaving the sync to guess."""
     structure = structure_requests(shapes, metadata)
     written = Written(
         {
@@ -927,7 +951,13 @@ def write_sheet(
     by_filter = [item for items in filtered.values() for item in items]
     try:
         if structure:
-            conn.http.batch_update(conn.key, {"requests": structure})
+            _change_structure(conn, structure, lease)
+        if planned:
+            after = tags_by_title(conn, metadata)
+            written.slipped = slipped(planned, after)
+            if written.slipped:
+                conn.http.batch_update(conn.key, {"requests": repair_requests(written.slipped, ids, after)})
+                by_filter = restored_rows(written.slipped, planned, ids, _encode) + by_filter
         if by_filter:
             url = SPREADSHEET_URL % conn.key + "/values:batchUpdateByDataFilter"
             answer = conn.http.request("post", url, json={"valueInputOption": "RAW", "data": by_filter}).json()
@@ -937,6 +967,19 @@ def write_sheet(
     except APIError as err:
         raise explain_api_error(err, conn) from None
     return written
+
+
+def _change_structure(conn: Connection, structure: list[dict[str, Any]], lease: Lease | None) -> None:
+    """The structural request, marked in the lease so a lost answer can be told apart from a lost request."""
+    if lease is None:
+        conn.http.batch_update(conn.key, {"requests": structure})
+        return
+    step = secrets.token_hex(4)
+    try:
+        conn.http.batch_update(conn.key, {"requests": [*structure, mark(lease, step)]})
+    except OutcomeUnknown:
+        if not landed(conn, lease, step):
+            raise Unsettled(lease) from None
 
 
 def same_grids(a: dict[str, Grid], b: dict[str, Grid]) -> bool:
