@@ -138,3 +138,23 @@ def _note(column: str, message: str, values: list[str]) -> Problem:
         value=values[0] if values else None,
         severity=Severity.WARNING,
     )
+
+
+def locale_reading(values: Iterable[object], *, day_first_locale: bool, comma_locale: bool) -> ReadAs | None:
+    """The Format a spreadsheet's locale stands in for, when the column's own values leave it open.
+
+    A spreadsheet in a day/month locale writes ``04/11/2026`` as 4 November; a column whose dates
+    never say (no day above 12) is read that way instead of being left unread, and ``1.200`` with
+    nothing to tell thousands dots from a decimal point is read as the locale writes numbers.
+    What the column's values prove still wins: this answers only when :func:`day_first` or
+    :func:`decimal_comma` would leave it open. None: nothing is open, or the locale cannot say.
+    """
+    texts = _texts(values)
+    dates = [m for t in texts if (m := _NUMERIC_DATE.match(t))]
+    if dates and not any(int(m.group(1)) > 12 or int(m.group(2)) > 12 for m in dates):
+        return ReadAs.DAY_MONTH if day_first_locale else ReadAs.MONTH_DAY
+    if any(_COMMA_PROOF.search(t) or _POINT_PROOF.search(t) for t in texts):
+        return None
+    if any(_DOT_THOUSANDS.search(t) for t in texts):
+        return ReadAs.DECIMAL_COMMA if comma_locale else ReadAs.DECIMAL_POINT
+    return None

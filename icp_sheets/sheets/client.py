@@ -168,6 +168,11 @@ def explain_api_error(err: APIError, conn: Connection) -> SheetsError:
             f"No Google Sheet has the key {conn.key!r}. Copy the URL from the browser's "
             f"address bar and pass it with --sheet."
         )
+    if code == 401:
+        return SheetsError(
+            f"Google refused the credentials ({conn.credential}): they are expired, revoked or not valid for "
+            f"the Sheets API. Sign in again or download a new key (see docs/sheets.md); nothing was written."
+        )
     if code == 403 and "protected" in message.lower():
         who = conn.identity or "these credentials"
         return SheetsError(

@@ -31,6 +31,11 @@ def header_key(text: Any) -> str:
     return "" if text is None else names.header_key(text)
 
 
+def is_default(value: Value) -> bool:
+    """A cell nobody filled in: blank, or an unticked checkbox (FALSE), as a column filled down leaves it."""
+    return value is None or value == "" or value is False
+
+
 def new_id(taken: set[str]) -> str:
     while True:
         key = "r" + secrets.token_hex(5)
@@ -54,7 +59,8 @@ def keyed(
     canon: Callable[[str | None, str, Any], Value] | None = None,
     spelling: dict[str, str] | None = None,
 ) -> Keyed:
-    """Rows of ``grid`` keyed by ``icp_id``; blank rows are skipped, missing ids handed out.
+    """Rows of ``grid`` keyed by ``icp_id``; rows without an id that hold only defaults (blanks,
+    unticked checkboxes: :func:`is_default`) are no rows and are skipped; missing ids handed out.
 
     ``canon(key, column, raw)`` converts a raw cell (the sheet side uses it to tell
     formulas from text); ``spelling`` maps a header's :func:`header_key` to the
@@ -79,7 +85,7 @@ def keyed(
         raw_key = line[key_col] if key_col is not None and key_col < len(line) else None
         key = _key_text(raw_key)
         values = {c: (line[i] if i < len(line) else None) for i, c in columns}
-        if key is None and all(v is None for v in values.values()):
+        if key is None and all(is_default(v) for v in values.values()):
             continue
         if key is None or key in out.table.rows:
             key = new_id(taken)

@@ -1,10 +1,15 @@
 """``icp-sheets refresh``: score the accounts in a Google Sheet and write only the result columns.
 
 The model and the accounts are read from the sheet in one ``values:batchGet``
-(computed values, dates as shown), turned into tables by the same reader the
-xlsx path uses, and scored by the core's :func:`~icp_sheets.core.scoring.score` --
-so a refreshed sheet shows exactly what ``icp-sheets score`` gives for the same
-data. Before writing, the Accounts and Contacts tabs are read once more: if
+(``UNFORMATTED_VALUE`` with ``SERIAL_NUMBER``: computed values, currency and percent as numbers,
+dates as serial numbers, which the core reads as the same day whatever the sheet's locale),
+turned into tables by the same reader the xlsx path uses, and scored by the core's
+:func:`~icp_sheets.core.scoring.score` -- so a refreshed sheet shows exactly what ``icp-sheets
+score`` gives for the same data. Text that must be read as a date or a number (``04.11.2026``
+typed as text) is read with the sheet's locale wherever the column's own values and its Format
+on the Columns tab leave the order open (:mod:`.properties`); without an as-of day, signals count
+back from today in the sheet's time zone. Rows holding only blanks and unticked checkboxes are
+no accounts and get no results. Before writing, the Accounts and Contacts tabs are read once more: if
 someone sorted, added or deleted rows meanwhile, the scores are worked out
 again; the results of each row that carries its id as metadata (every row a sync wrote) are then
 written to that row by its metadata, so a sort or deletion in the last moment cannot put a score on
@@ -29,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from icp_sheets.core.column_formats import locale_reading
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
@@ -47,12 +53,14 @@ from icp_sheets.core.values import whole
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.sheets.client import Connection
-from icp_sheets.sheets.grid import Grid, header_key
+from icp_sheets.sheets.grid import Grid, header_key, is_default
 from icp_sheets.sheets.http import SheetsError
 from icp_sheets.sheets.identity import Tag
 from icp_sheets.sheets.lease import writer
 from icp_sheets.sheets.merge import Value, same
+from icp_sheets.sheets.properties import SheetProperties
 from icp_sheets.sheets.sync import (
+    RESULT_TABS,
     Shape,
     fetch_metadata,
     read_tabs,
@@ -64,7 +72,7 @@ from icp_sheets.sheets.sync import (
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
-    "dateTimeRenderOption": "FORMATTED_STRING",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
     "majorDimension": "ROWS",
 }
 MAX_ROUNDS = 3
@@ -147,22 +155,24 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0
         )
     model_tabs = [actual for t in MODEL_TABS if (actual := find_tab(in_sheet, t)) is not None]
     data_tabs = [t for t in DATA_TABS if t in in_sheet]
-    grids = read_tabs(conn, [*model_tabs, *data_tabs], READ_PARAMS)
+    props = SheetProperties.of(metadata)
+    grids = _read(conn, [*model_tabs, *data_tabs])
     tags = tags_by_title(conn, metadata)  # after the cells: a row moved in between fails the re-read
     model, warnings = read_model({t: table_from_values(t, grids[t]) for t in model_tabs}, tab_names=in_sheet)
+    as_of = as_of or model.settings.as_of or props.today()
     report = RefreshReport(warnings=warnings)
     with writer(conn, "refresh", wait=wait) as lease:
         for _ in range(MAX_ROUNDS):
-            cells, shapes = _results(model, grids, tags, as_of, report)
+            cells, shapes = _results(model, props, grids, tags, as_of, report)
             report.cells = sum(len(c) for c in cells.values())
             if not report.cells and not _needs_structure(shapes, metadata):
                 break
             if lease.ensure():  # another writer went first: score what it left
                 metadata = fetch_metadata(conn)
-                grids.update(read_tabs(conn, data_tabs, READ_PARAMS))
+                grids.update(_read(conn, data_tabs))
                 tags = tags_by_title(conn, metadata)
                 continue
-            again = read_tabs(conn, data_tabs, READ_PARAMS)
+            again = _read(conn, data_tabs)
             if same_grids(again, {t: grids[t] for t in data_tabs}):
                 write_sheet(conn, metadata, shapes, cells, lease=lease.lease)
                 break
@@ -178,8 +188,45 @@ def refresh(conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0
     return report
 
 
+def _read(conn: Connection, tabs: list[str]) -> dict[str, Grid]:
+    """The tabs' values; on the data tabs, rows of nothing but defaults (blanks, unticked checkboxes
+    filled down a column) read as empty rows, so they are no accounts and get no results."""
+    grids = read_tabs(conn, tabs, READ_PARAMS)
+    for tab in DATA_TABS:
+        if tab in grids:
+            grids[tab] = _without_default_rows(grids[tab], RESULT_TABS[tab])
+    return grids
+
+
+def _without_default_rows(grid: Grid, results: Sequence[str]) -> Grid:
+    """Rows (but the header) whose cells, results aside, are all defaults, emptied in place."""
+    if not grid:
+        return grid
+    skip = {i for i, h in enumerate(grid[0]) if header_key(h) in {header_key(r) for r in results}}
+    return [grid[0]] + [
+        [] if all(is_default(v) for i, v in enumerate(line) if i not in skip) else line for line in grid[1:]
+    ]
+
+
+def with_locale(model: IcpModel, frame: pd.DataFrame, props: SheetProperties) -> IcpModel:
+    """The model with the sheet's locale standing in for a blank Format on the Columns tab, for each
+    column whose own values leave the order of its dates or its decimal separator open."""
+    columns = list(model.columns)
+    for name in frame.columns:
+        spec = model.column(str(name))
+        if spec.read_as is not None:
+            continue
+        reading = locale_reading(
+            frame[name].tolist(), day_first_locale=props.day_first, comma_locale=props.decimal_comma
+        )
+        if reading is not None:
+            columns = [c for c in columns if c is not spec] + [spec.model_copy(update={"read_as": reading})]
+    return model if columns == list(model.columns) else model.model_copy(update={"columns": tuple(columns)})
+
+
 def _results(
     model: IcpModel,
+    props: SheetProperties,
     grids: dict[str, Grid],
     tags: dict[str, dict[int, Tag]],
     as_of: dt.date | None,
@@ -189,7 +236,7 @@ def _results(
     cells: dict[str, list[tuple[int, int, Value]]] = {}
     shapes: list[Shape] = []
     accounts = table_from_values(ACCOUNTS, grids[ACCOUNTS])
-    frame, results = score_tab(model, ACCOUNTS, accounts.frame, as_of)
+    frame, results = score_tab(with_locale(model, accounts.frame, props), ACCOUNTS, accounts.frame, as_of)
     report.accounts = len(frame)
     report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
     changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)

@@ -3,11 +3,12 @@
 One sync costs a fixed number of requests, whatever the row count:
 
 1. the spreadsheet's metadata (tabs, grid sizes, protections), once;
-2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as shown);
+2. every synced tab in one ``values:batchGet`` (formulas as typed, dates as serial numbers);
 3. after merging, one more ``values:batchGet`` right before writing, of the values
    this time: if anything changed meanwhile, read and merge again from the new state
    (at most ``MAX_ROUNDS`` times); it also tells formulas from text starting with
-   ``=`` (the FORMULA read shows both alike), so only real formulas reach the workbook;
+   ``=`` and dates from numbers (:mod:`.sheet_cells`), so only real formulas reach the
+   workbook and dates arrive there as dates, whatever the sheet's locale;
 4. one ``spreadsheets:batchUpdate`` only when tabs, grid size, protections change or
    rows must go (``deleteDimension``: the rows below move up with their formulas,
    formats and notes rather than being rewritten);
@@ -75,6 +76,17 @@ from icp_sheets.sheets.identity import (
 from icp_sheets.sheets.journal import Pending, reclaim
 from icp_sheets.sheets.lease import Lease, Unsettled, landed, mark, writer
 from icp_sheets.sheets.merge import Conflict, Formula, Side, Table, Value, label, merge, next_base, same
+from icp_sheets.sheets.sheet_cells import (
+    DateCell,
+    KnownText,
+    classify,
+    is_number,
+    looks_like_formula,
+    plain,
+    same_values,
+    serial_text,
+    settled_by_values,
+)
 from icp_sheets.sheets.trust import (
     TARGET_SETTING,
     TRUST_SETTING,
@@ -92,8 +104,9 @@ SYNC_TABS: tuple[str, ...] = (*MODEL_TABS, *DATA_TABS)
 RESULT_TABS = {ACCOUNTS_TAB: RESULT_COLUMNS, CONTACTS: CONTACT_RESULT_COLUMNS}
 PROTECTION_NOTE = "icp-sheets: results, written by 'icp-sheets refresh'"
 MAX_ROUNDS = 3
-READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "FORMATTED_STRING", "majorDimension": "ROWS"}
-VALUE_PARAMS = {**READ_PARAMS, "valueRenderOption": "UNFORMATTED_VALUE"}
+# The two reads of :mod:`.sheet_cells`: formulas and serial numbers, then results and dates as text.
+READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+VALUE_PARAMS = {**READ_PARAMS, "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}
 
 
 class Mode(StrEnum):
@@ -192,6 +205,7 @@ class _TabPlan:
     without_ids: frozenset[Side] = frozenset()  # sides whose tab has rows but no icp_id column
     pending: list[Pending] = field(default_factory=list)  # ids the sheet gets before the workbook
     repairs: list[Repair] = field(default_factory=list)  # id cells the row metadata corrects
+    dates: set[str] = field(default_factory=set)  # columns where the sheet holds dates: dates in the workbook
     planned: Planned | None = None  # the rows that stay and go, when rows leave the sheet (:mod:`.deletions`)
 
     def base_after(self, old: Table | None, missed: set[str]) -> Table:
@@ -234,69 +248,20 @@ def read_tabs(conn: Connection, tabs: Sequence[str], params: dict[str, str] | No
     }
 
 
-class KnownText(str):
-    """A sheet cell starting with '=' that the value read showed to be text, not a formula."""
-
-
-def classify(formulas: Grid | None, values: Grid | None) -> Grid | None:
-    """The FORMULA read with every '=...' cell settled by the value read of the same cells.
-
-    Both reads show a text cell '=x' as '=x'; a formula shows its text in the first
-    and its result in the second, so the pair tells them apart exactly.
-    """
-    if formulas is None or values is None:
-        return formulas
-    out = []
-    for r, line in enumerate(formulas):
-        seen = values[r] if r < len(values) else []
-        new = list(line)
-        for c, raw in enumerate(line):
-            if _looks_like_formula(raw):
-                shown = seen[c] if c < len(seen) else ""
-                new[c] = KnownText(raw) if shown == raw else Formula(raw)
-        out.append(new)
-    return out
-
-
-def same_values(formulas: dict[str, Grid], values: dict[str, Grid]) -> bool:
-    """The value read agrees with the FORMULA read everywhere but formulas: nobody edited between."""
-    if formulas.keys() != values.keys():
-        return False
-    for tab, grid in formulas.items():
-        other = values[tab]
-        for r in range(max(len(grid), len(other))):
-            a = grid[r] if r < len(grid) else []
-            b = other[r] if r < len(other) else []
-            for c in range(max(len(a), len(b))):
-                x = a[c] if c < len(a) else ""
-                y = b[c] if c < len(b) else ""
-                if not _looks_like_formula(x) and not same(_plain(x), _plain(y)):
-                    return False
-    return True
-
-
-def _has_formula_like(grid: Grid | None) -> bool:
-    return any(_looks_like_formula(v) for line in grid or [] for v in line)
-
-
-def _looks_like_formula(raw: Any) -> bool:
-    return isinstance(raw, str) and len(raw) > 1 and raw.startswith("=")
-
-
-def _plain(raw: Any) -> Value:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2**53:
-        return int(raw)
-    return raw
-
-
 def _sheet_canon(
-    tab: str, base: Table | None, workbook: Table, owned: set[Cell], trusted: frozenset[str], found: list[Untrusted]
+    tab: str,
+    base: Table | None,
+    workbook: Table,
+    owned: set[Cell],
+    trusted: frozenset[str],
+    found: list[Untrusted],
+    dated: set[str],
+    settled: bool,
 ) -> Callable[[str | None, str, Any], Value]:
     """Sheet values as the sync compares them, with formulas held to the trust list (``found``
-    collects those that arrive as text); the text of a formula the workbook owns is that formula."""
-    settle = _settle_formula(base, workbook)
+    collects those that arrive as text); the text of a formula the workbook owns is that formula;
+    ``dated`` collects the columns holding dates."""
+    settle = _settle_cells(base, workbook, dated, settled)
 
     def canon(key: str | None, column: str, raw: Any) -> Value:
         mine = workbook.get(key or "", column)
@@ -313,19 +278,38 @@ def _sheet_canon(
     return canon
 
 
-def _settle_formula(base: Table | None, workbook: Table) -> Callable[[str | None, str, Any], Value]:
-    """A '=...' cell not yet settled by :func:`classify` is a formula unless the base (or, on a
-    first sync, the workbook) knows it as text."""
+_LAST_SERIAL = 2_958_466  # 9999-12-31
+
+
+def _settle_cells(
+    base: Table | None, workbook: Table, dated: set[str], settled: bool
+) -> Callable[[str | None, str, Any], Value]:
+    """Cells as :func:`~.sheet_cells.classify` settled them. Before the second read (not
+    ``settled``), a '=...' cell is a formula unless the base (or, on a first sync, the workbook)
+    knows it as text, and a number is a date where the base (or workbook) holds that very date."""
+
+    def known(key: str | None, column: str) -> Value:
+        return base.get(key, column) if base is not None and key in base.rows else workbook.get(key or "", column)
 
     def canon(key: str | None, column: str, raw: Any) -> Value:
         if isinstance(raw, Formula):
             return raw
         if isinstance(raw, KnownText):
             return str(raw)
-        if _looks_like_formula(raw):
-            known = base.get(key, column) if base is not None and key in base.rows else workbook.get(key or "", column)
-            return raw if isinstance(known, str) and known == raw else Formula(raw)
-        return _plain(raw)
+        if isinstance(raw, DateCell):
+            dated.add(column)
+            return raw.text
+        if settled:
+            return plain(raw)
+        if looks_like_formula(raw):
+            text = known(key, column)
+            return raw if isinstance(text, str) and text == raw else Formula(raw)
+        if is_number(raw) and 0 <= raw < _LAST_SERIAL:
+            day = known(key, column)
+            if isinstance(day, str) and day == serial_text(raw):
+                dated.add(column)
+                return day
+        return plain(raw)
 
     return canon
 
@@ -417,6 +401,8 @@ def plan_tab(
     trusted: frozenset[str] = frozenset(),
     noted: Sequence[Pending] = (),
     tags: dict[int, Tag] | None = None,
+    *,
+    settled: bool = False,
 ) -> _TabPlan:
     """Merge one tab and work out the cells each side must change; ``noted`` are the rows a
     crashed sync gave ids in the sheet only (:mod:`.journal`), ``tags`` the sheet rows' metadata
@@ -426,7 +412,8 @@ def plan_tab(
     wk = keyed(wb_grid, taken)
     _rename(wk, reclaim(((k, wk.positions[k], wk.table.rows[k]) for k in wk.fresh), list(noted), wk.table.columns))
     found: list[Untrusted] = []
-    canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found)
+    dated: set[str] = set()
+    canon = _sheet_canon(tab, base, wk.table, owned_formulas(base, wk.table), trusted, found, dated, settled)
     tagged, repairs = identified(tab, sh_grid or [], tags or {})
     sk = keyed(tagged, taken, canon=canon, spelling=spelling)
     sk.grid = as_read(sk.grid, sh_grid or [])  # the cells to compare with are those the sheet shows
@@ -497,6 +484,7 @@ def plan_tab(
         without_ids,
         pending,
         repairs,
+        dated,
         _planned(tab, sk, sh_target, sh_desired) if deleted else None,
     )
 
@@ -837,9 +825,10 @@ def _settle(
     """Plans made on a state read twice and found unchanged, and the number of rounds it took.
 
     Sheets has no conditional writes: right before writing, read again, this time the values,
-    which also tells formulas from text that starts with '='. If someone edited in between,
-    plan again from the new state, at most ``MAX_ROUNDS`` times. ``before_write`` takes the
-    lease before that re-read; when another writer held it first, everything is read again.
+    which also tells formulas from text that starts with '=' and dates from numbers
+    (:mod:`.sheet_cells`). If someone edited in between, plan again from the new state, at most
+    ``MAX_ROUNDS`` times. ``before_write`` takes the lease before that re-read; when another writer
+    held it first, everything is read again.
     """
     snapshot = read_tabs(conn, inputs.read)
     for round_ in range(1, MAX_ROUNDS + 1):
@@ -871,10 +860,10 @@ def _plans(
     prefer: Side | None,
     earlier: dict[str, _TabPlan],
 ) -> dict[str, _TabPlan]:
-    """A plan per tab; with ``values``, only tabs holding '=...' cells are planned again."""
+    """A plan per tab; with ``values``, only tabs whose formulas or dates they settle are planned again."""
     plans = dict(earlier)
     for t in inputs.tabs:
-        if values is None or t not in plans or _has_formula_like(snapshot.get(t)):
+        if values is None or t not in plans or plans[t].dates or settled_by_values(snapshot.get(t), values.get(t)):
             sheet = classify(snapshot.get(t), None if values is None else values.get(t))
             plans[t] = plan_tab(
                 t,
@@ -886,6 +875,7 @@ def _plans(
                 inputs.trusted,
                 inputs.noted.get(t, ()),
                 inputs.tags.get(t),
+                settled=values is not None,
             )
     return {t: plans[t] for t in inputs.tabs}
 
@@ -903,7 +893,7 @@ def _write(conn: Connection, inputs: _Inputs, plans: list[_TabPlan], lease: Leas
         lease,
     )
     for p in plans:
-        inputs.side.write(p.tab, p.wb_cells)
+        inputs.side.write(p.tab, p.wb_cells, dates=p.dates)
     sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in inputs.metadata.get("sheets", [])}
     sheet_ids.update(written.created)
     inputs.side.write_base(

@@ -38,6 +38,7 @@ from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
+from icp_sheets.core.names import header_key
 from icp_sheets.core.values import whole
 from icp_sheets.sheets.file_replace import Stamp, check_writable, replace
 from icp_sheets.sheets.http import SheetsError
@@ -72,13 +73,23 @@ def canon_xlsx(value: Any, data_type: str = "n") -> Value:
     return str(value)
 
 
-def _iso_date(value: Any) -> dt.date | None:
-    if isinstance(value, str) and len(value) == 10:
-        try:
+def _iso_date(value: Any) -> dt.date | dt.datetime | dt.time | None:
+    """The day, day and time, or time that ISO text (as :func:`canon_xlsx` writes them) stands for."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if len(value) == 10:
             return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
+        if len(value) == 19 and value[10] == " ":
+            return dt.datetime.fromisoformat(value)
+        if len(value) == 8 and value[2] == ":" and value[5] == ":":
+            return dt.time.fromisoformat(value)
+    except ValueError:
+        return None
     return None
+
+
+_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm:ss", dt.date: "yyyy-mm-dd", dt.time: "hh:mm:ss"}
 
 
 class WorkbookSide:
@@ -130,13 +141,15 @@ class WorkbookSide:
 
     # ------------------------------------------------------------------ writing
 
-    def write(self, tab: str, cells: list[tuple[int, int, Value]]) -> None:
-        """Set ``(row, column, value)`` cells (1-based); create the tab if needed."""
+    def write(self, tab: str, cells: list[tuple[int, int, Value]], dates: set[str] | None = None) -> None:
+        """Set ``(row, column, value)`` cells (1-based); create the tab if needed. ISO text becomes a
+        real date in a date column: one whose header says so, that holds dates, or that the sheet
+        holds as dates (``dates``, by header)."""
         if not cells:
             return
         self.changed = True
         ws = self.book[tab] if tab in self.book.sheetnames else self.book.create_sheet(tab)
-        date_cols = self._date_columns(ws)
+        date_cols = self._date_columns(ws, cells, dates or set())
         last_row = ws.max_row
         for row, col, value in cells:
             cell = ws.cell(row=row, column=col)
@@ -153,7 +166,7 @@ class WorkbookSide:
                 if day is not None:
                     cell.value = day
                     if cell.number_format == "General":
-                        cell.number_format = "yyyy-mm-dd"
+                        cell.number_format = _FORMATS[type(day)]
                 else:
                     cell.value = value
                     cell.data_type = "s"  # text stays text, even when it starts with '='
@@ -161,11 +174,14 @@ class WorkbookSide:
                 cell.value = value
         self._stretch_tables(ws)
 
-    def _date_columns(self, ws: Worksheet) -> set[int]:
-        cols = set()
-        for cell in ws[1]:
-            if isinstance(cell.value, str) and _DATE_HEADER.search(cell.value):
-                cols.add(cell.column)
+    def _date_columns(self, ws: Worksheet, cells: list[tuple[int, int, Value]], dates: set[str]) -> set[int]:
+        keys = {header_key(d) for d in dates}
+        headers = {cell.column: cell.value for cell in ws[1]} | {c: v for r, c, v in cells if r == 1}
+        cols = {
+            c
+            for c, h in headers.items()
+            if isinstance(h, str) and (_DATE_HEADER.search(h) is not None or header_key(h) in keys)
+        }
         for row in ws.iter_rows(min_row=2, max_row=min(ws.max_row, 50)):
             for cell in row:
                 if isinstance(cell.value, dt.date):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from icp_sheets.testing.fake_sheets import developer_metadata, dimensions
+from icp_sheets.testing.fake_sheets.locales import LOCALES
 from icp_sheets.testing.fake_sheets.model import ApiError, Sheet, Spreadsheet
 from icp_sheets.testing.fake_sheets.ranges import grid_box
 from icp_sheets.testing.fake_sheets.routes import BOOK, Call, route
@@ -32,12 +33,13 @@ def apply(book: Spreadsheet, requests: list[dict[str, Any]], new_id: Callable[[]
 
 def _snapshot(book: Spreadsheet) -> Callable[[], None]:
     """A function that puts the spreadsheet back as it is now."""
-    sheets, title = list(book.sheets), book.title
+    sheets, title, props = list(book.sheets), book.title, (book.locale, book.time_zone)
     states = [(copy.copy(s), s.cells, list(s.protected), dict(s.validation)) for s in book.sheets]
     metadata = {k: copy.copy(m) for k, m in book.developer_metadata.items()}  # a Place is immutable
 
     def restore() -> None:
         book.sheets, book.title, book.developer_metadata = sheets, title, metadata
+        book.locale, book.time_zone = props
         for sheet, (state, cells, protected, validation) in zip(book.sheets, states, strict=True):
             sheet.__dict__.update(state.__dict__)
             sheet.cells, sheet.protected, sheet.validation = cells, protected, validation
@@ -169,8 +171,15 @@ def _update_sheet_properties(step: Step) -> Reply:
 
 
 def _update_spreadsheet_properties(step: Step) -> Reply:
-    if "title" in step.body.get("properties", {}):
-        step.book.title = step.body["properties"]["title"]
+    props = step.body.get("properties", {})
+    if "title" in props:
+        step.book.title = props["title"]
+    if "locale" in props:
+        if props["locale"] not in LOCALES:
+            raise step.refuse(f"the fake knows the locales {', '.join(LOCALES)}, not {props['locale']!r}")
+        step.book.locale = props["locale"]
+    if "timeZone" in props:
+        step.book.time_zone = props["timeZone"]
     return {}
 
 

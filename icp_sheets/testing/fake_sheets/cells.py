@@ -1,20 +1,21 @@
-"""A cell's value typed in and shown back: what Google stores for a written value and how it formats it."""
+"""A cell's value typed in and shown back: what Google stores for a written value and how it formats it.
+
+RAW stores text as text. USER_ENTERED parses it as a person typing in the spreadsheet's locale would
+(:mod:`.locales` says which rules were checked against a recording and which were written from the
+reference): a leading ``'`` forces text, ``=`` starts a formula, TRUE/FALSE are booleans, numbers,
+currency, percent, dates and times become numbers with a number format.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
-from icp_sheets.core.values import EXCEL_EPOCH, whole
+from icp_sheets.core.values import whole
+from icp_sheets.testing.fake_sheets.locales import Locale, parse_typed, show, show_number
 from icp_sheets.testing.fake_sheets.model import Cell
 
-_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
-
-def parse_input(raw: Any, user_entered: bool) -> Cell | None:
+def parse_input(raw: Any, user_entered: bool, loc: Locale) -> Cell | None:
     """A written JSON value as Google stores it; None means 'clear the cell'."""
     if raw is None or raw == "":
         return None
@@ -31,24 +32,10 @@ def parse_input(raw: Any, user_entered: bool) -> Cell | None:
         return Cell(None, formula=text)
     if text.upper() in ("TRUE", "FALSE"):
         return Cell(text.upper() == "TRUE")
-    stripped = text.strip()
-    if stripped and _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
-        return Cell(num(float(stripped.replace(",", ""))), thousands="," in stripped)
-    day = _date(stripped)
-    if day is not None:
-        return Cell((day - EXCEL_EPOCH).days, is_date=True)
-    return Cell(text)
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        if m := _ISO_DATE.match(text):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _US_DATE.match(text):
-            return dt.date(int(m[3]), int(m[1]), int(m[2]))
-    except ValueError:
-        return None
-    return None
+    parsed = parse_typed(text, loc)
+    if parsed is None:
+        return Cell(text)
+    return Cell(num(parsed.value), kind=parsed.kind, iso=parsed.iso, decimals=parsed.decimals)
 
 
 def num(x: float) -> int | float:
@@ -56,14 +43,10 @@ def num(x: float) -> int | float:
     return whole(x) if abs(x) < 2**53 else x  # beyond 2**53 a float is not the integer typed
 
 
-def formatted(value: Any, is_date: bool, thousands: bool = False) -> str:
-    """The FORMATTED_VALUE of a value."""
+def formatted(value: Any, loc: Locale, kind: str | None = None, *, iso: bool = False, decimals: int = 0) -> str:
+    """The FORMATTED_VALUE of a value in its number format and the spreadsheet's locale."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if is_date and isinstance(value, int | float):
-        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-    if thousands and isinstance(value, int | float):
-        return format(value, ",")
-    if isinstance(value, float):
-        return f"{value:.10g}" if abs(value) < 1e15 else repr(value)
+    if isinstance(value, int | float):
+        return show(value, kind, loc, iso=iso, decimals=decimals) if kind else show_number(value, loc)
     return str(value)

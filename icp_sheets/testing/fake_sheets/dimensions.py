@@ -120,7 +120,7 @@ def _sort(step: Step) -> Reply:
     """
     sheet = step.book.sheet_by_id(step.body["range"].get("sheetId", 0))
     r1, c1, r2, c2 = grid_box(sheet, step.body["range"])
-    ev = Evaluator(sheet)
+    ev = Evaluator.of(step.book, sheet)
     rows = list(range(r1, r2 + 1))
     for spec in reversed(step.body.get("sortSpecs", [])):
         column = spec.get("dimensionIndex", 0) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +28,13 @@ class Fault:
 
     kind: ``429`` (with ``retry_after`` seconds or without), ``500``, ``drop`` (connection closed
     before the request is applied), ``drop-after`` (applied, then closed: the answer is lost),
-    ``slow`` (answer after ``delay`` seconds).
+    ``slow`` (answer after ``delay`` seconds), ``html-502`` / ``html-503`` (a front end's HTML error
+    page instead of Google's JSON, before the request is applied), ``truncated`` (applied, then the
+    answer is cut off mid-body under its full Content-Length).
+
+    The 429 and 500 bodies are Google's JSON error bodies as recorded; the HTML pages and the cut-off
+    body are written from what Google's front ends send when they fail (an HTML page with the status,
+    ``text/html``), not from a recording.
     """
 
     kind: str
@@ -73,6 +80,15 @@ class Connection(Protocol):
 
     def drop(self) -> None: ...
 
+    def send_bytes(
+        self,
+        status: int,
+        data: bytes,
+        headers: dict[str, str] | None = None,
+        content_type: str = ...,
+        cut: int | None = None,
+    ) -> None: ...
+
 
 def _slow(fault: Fault, conn: Connection) -> bool:
     time.sleep(fault.delay)
@@ -91,8 +107,28 @@ def _refuse(fault: Fault, conn: Connection) -> bool:
     return False
 
 
+_HTML = (
+    "<!DOCTYPE html>\n<html lang=en><meta charset=utf-8><title>Error {code} (Server Error)!!1</title>"
+    "<p><b>{code}.</b> <ins>That's an error.</ins><p>The server encountered a temporary error and could "
+    "not complete your request.<p>Please try again in 30 seconds. <ins>That's all we know.</ins></html>\n"
+)
+
+
+def _html(fault: Fault, conn: Connection) -> bool:
+    code = int(fault.kind.removeprefix("html-"))
+    conn.send_bytes(code, _HTML.format(code=code).encode(), content_type="text/html; charset=UTF-8")
+    return False
+
+
 # What a fault does before the request is applied; False: the exchange ends there.
-_BEFORE: dict[str, Callable[[Fault, Connection], bool]] = {"slow": _slow, "drop": _drop, "429": _refuse, "500": _refuse}
+_BEFORE: dict[str, Callable[[Fault, Connection], bool]] = {
+    "slow": _slow,
+    "drop": _drop,
+    "429": _refuse,
+    "500": _refuse,
+    "html-502": _html,
+    "html-503": _html,
+}
 
 
 def before(fault: Fault | None, conn: Connection) -> bool:
@@ -103,8 +139,11 @@ def before(fault: Fault | None, conn: Connection) -> bool:
 
 
 def answer(fault: Fault | None, conn: Connection, status: int, body: Any) -> None:
-    """Send the answer, or lose it once the request is applied (``drop-after``)."""
+    """Send the answer, lose it once the request is applied (``drop-after``) or cut it short (``truncated``)."""
     if fault is not None and fault.kind == "drop-after":
         conn.drop()
+    elif fault is not None and fault.kind == "truncated":
+        data = json.dumps(body, ensure_ascii=False, indent=2).encode()
+        conn.send_bytes(status, data, cut=len(data) // 2)
     else:
         conn.send(status, body)

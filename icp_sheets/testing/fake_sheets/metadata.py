@@ -21,7 +21,12 @@ def metadata(book: Spreadsheet) -> dict[str, Any]:
         sheets.append(entry)
     out: dict[str, Any] = {
         "spreadsheetId": book.spreadsheet_id,
-        "properties": {"title": book.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
+        "properties": {
+            "title": book.title,
+            "locale": book.locale,
+            "autoRecalc": "ON_CHANGE",
+            "timeZone": book.time_zone,
+        },
         "sheets": sheets,
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
@@ -39,7 +44,14 @@ def create(call: Call) -> Any:
     body = call.body or {}
     props = body.get("properties", {})
     sheets = [s.get("properties", {}) for s in body.get("sheets", [])] or None
-    return metadata(call.store.create(props.get("title", "Untitled spreadsheet"), sheets=sheets))
+    book = call.store.create(
+        props.get("title", "Untitled spreadsheet"),
+        sheets=sheets,
+        locale=props.get("locale", "en_US"),
+        time_zone=props.get("timeZone", "Etc/GMT"),
+        owner=call.user,
+    )
+    return metadata(book)
 
 
 def get(call: Call) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 _STATUS = {
     400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
     403: "PERMISSION_DENIED",
     404: "NOT_FOUND",
     429: "RESOURCE_EXHAUSTED",
@@ -33,8 +34,14 @@ class Cell:
 
     value: Any = None  # str | int | float | bool
     formula: str | None = None
-    is_date: bool = False
-    thousands: bool = False  # typed as "2,000,000.01": shown the same way
+    kind: str | None = None  # the number format Google gave it: NUMBER, CURRENCY, PERCENT, DATE, TIME, DATE_TIME
+    iso: bool = False  # a date typed ISO is shown ISO
+    decimals: int = 0  # digits after the decimal separator as typed, kept when shown
+
+    @property
+    def is_date(self) -> bool:
+        """A date, time or date-time: what ``dateTimeRenderOption`` applies to."""
+        return self.kind in ("DATE", "TIME", "DATE_TIME")
 
 
 @dataclass
@@ -129,6 +136,9 @@ class Spreadsheet:
     sheets: list[Sheet] = field(default_factory=list)
     private: bool = False  # answers 403, like a sheet not shared with the caller
     developer_metadata: dict[int, DeveloperMetadata] = field(default_factory=dict)
+    locale: str = "en_US"  # how typed text is parsed and values are shown (:mod:`.locales`)
+    time_zone: str = "Etc/GMT"  # the day TODAY() and NOW() see
+    owner: str | None = None  # who may edit every protected range (the creator's identity)
 
     def sheet(self, title: str) -> Sheet:
         for sheet in self.sheets:

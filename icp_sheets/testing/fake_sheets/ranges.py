@@ -2,7 +2,15 @@
 
 Trailing empty cells and rows are trimmed on read, an empty range has no
 ``values``, ranges are echoed back normalised and bounded by the grid, and a
-write past the range or the grid is refused with Google's message.
+write past the range or the grid is refused with Google's message (all checked
+against the recordings). ``valueRenderOption`` and ``dateTimeRenderOption`` are
+applied as the reference says: the latter is ignored for FORMATTED_VALUE, and a
+FORMULA or UNFORMATTED_VALUE read gives dates as serial numbers by default (as
+recorded) or as text in the locale with FORMATTED_STRING (from the reference).
+Append's table detection -- the run of filled cells right of the range's start,
+and the rows below it that touch it -- matches the recorded
+``test_append_row_with_empty_value_and_table_range`` (``tableRange`` ``Sheet1!A1``
+when B1 is empty). A write into a protected range is refused per user (:mod:`.protection`).
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ from typing import Any
 
 from icp_sheets.sheets.a1 import GridRange, column_letter, parse_range, rect
 from icp_sheets.testing.fake_sheets.cells import formatted, parse_input
-from icp_sheets.testing.fake_sheets.formulas import Evaluator
+from icp_sheets.testing.fake_sheets.formulas import Evaluator, clock_kind
+from icp_sheets.testing.fake_sheets.locales import Locale, locale
 from icp_sheets.testing.fake_sheets.model import ApiError, Cell, Sheet, Spreadsheet
+from icp_sheets.testing.fake_sheets.protection import check_editable
 
 Box = tuple[int, int, int, int]  # row1, col1, row2, col2, 1-based and inclusive
 
@@ -48,17 +58,17 @@ def read(
     sheet, grid = locate(book, text)
     r1, c1, r2, c2 = grid.box(sheet.rows, sheet.cols)
     r2, c2 = min(r2, sheet.rows), min(c2, sheet.cols)
-    matrix = _shown(sheet, (r1, c1, r2, c2), value_option, date_option)
+    matrix = _shown(book, sheet, (r1, c1, r2, c2), value_option, date_option)
     out: dict[str, Any] = {"range": rect(sheet.title, r1, c1, r2, c2), "majorDimension": major}
     if matrix:
         out["values"] = _lines(_transpose(matrix), c1, r1) if major == "COLUMNS" else _lines(matrix, r1, c1)
     return out
 
 
-def _shown(sheet: Sheet, box: Box, value_option: str, date_option: str) -> dict[int, dict[int, Any]]:
+def _shown(book: Spreadsheet, sheet: Sheet, box: Box, value_option: str, date_option: str) -> dict[int, dict[int, Any]]:
     """The non-empty values inside the box, by row and column, rendered as asked."""
     r1, c1, r2, c2 = box
-    ev = Evaluator(sheet)
+    ev = Evaluator.of(book, sheet)
     matrix: dict[int, dict[int, Any]] = {}
     for (row, col), cell in sheet.cells.items():
         if r1 <= row <= r2 and c1 <= col <= c2:
@@ -69,13 +79,16 @@ def _shown(sheet: Sheet, box: Box, value_option: str, date_option: str) -> dict[
 
 
 def _render(cell: Cell, value_option: str, date_option: str, ev: Evaluator) -> Any:
+    """A cell as ``valueRenderOption`` / ``dateTimeRenderOption`` ask (the latter is ignored for
+    FORMATTED_VALUE; a FORMULA read gives dates as serials by default, as recorded)."""
     if value_option == "FORMULA" and cell.formula is not None:
         return cell.formula
     value = ev.value(cell)
+    kind = cell.kind or clock_kind(cell.formula)
     if value_option == "FORMATTED_VALUE":
-        return formatted(value, cell.is_date, cell.thousands)
-    if cell.is_date and date_option == "FORMATTED_STRING":
-        return formatted(value, True)
+        return formatted(value, ev.loc, kind, iso=cell.iso, decimals=cell.decimals)
+    if kind in ("DATE", "TIME", "DATE_TIME") and date_option == "FORMATTED_STRING":
+        return formatted(value, ev.loc, kind, iso=cell.iso)
     return value
 
 
@@ -97,6 +110,7 @@ def write(
     user_entered: bool,
     major: str = "ROWS",
     check_only: bool = False,
+    user: str | None = None,
 ) -> dict[str, Any]:
     """Write a block at the range's start; ``check_only`` refuses what Google would, changing nothing."""
     if not isinstance(values, list) or not all(isinstance(v, list) for v in values):
@@ -113,9 +127,10 @@ def write(
     box = (row1, col1, row1 + height - 1, col1 + width - 1)
     if height and width:
         _check_fits(sheet, grid, text, box[2], box[3])
+        check_editable(book, sheet, box, user)
     if check_only:
         return {}
-    cells, rows, cols = _store(sheet, values, row1, col1, user_entered)
+    cells, rows, cols = _store(sheet, values, row1, col1, user_entered, locale(book.locale))
     out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     if height and width:
         out.update(updatedRange=rect(sheet.title, *box), updatedRows=rows, updatedColumns=cols, updatedCells=cells)
@@ -140,7 +155,9 @@ def _check_fits(sheet: Sheet, grid: GridRange, text: str, last_row: int, last_co
         )
 
 
-def _store(sheet: Sheet, values: list[list[Any]], row1: int, col1: int, user_entered: bool) -> tuple[int, int, int]:
+def _store(
+    sheet: Sheet, values: list[list[Any]], row1: int, col1: int, user_entered: bool, loc: Locale
+) -> tuple[int, int, int]:
     """Put the values in (null leaves a cell, "" clears it); the cells, rows and columns touched."""
     cells = 0
     rows_hit: set[int] = set()
@@ -152,7 +169,7 @@ def _store(sheet: Sheet, values: list[list[Any]], row1: int, col1: int, user_ent
             cells += 1
             rows_hit.add(i)
             cols_hit.add(j)
-            cell = parse_input(raw, user_entered)
+            cell = parse_input(raw, user_entered, loc)
             if cell is None:
                 sheet.cells.pop((row1 + i, col1 + j), None)
             else:
@@ -160,9 +177,10 @@ def _store(sheet: Sheet, values: list[list[Any]], row1: int, col1: int, user_ent
     return cells, len(rows_hit), len(cols_hit)
 
 
-def clear(book: Spreadsheet, text: str) -> str:
+def clear(book: Spreadsheet, text: str, user: str | None = None) -> str:
     sheet, grid = locate(book, text)
     r1, c1, r2, c2 = grid.box(sheet.rows, sheet.cols)
+    check_editable(book, sheet, (r1, c1, r2, c2), user)
     for key in [k for k in sheet.cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
         del sheet.cells[key]
     return rect(sheet.title, r1, c1, r2, c2)
@@ -176,6 +194,7 @@ def append(
     user_entered: bool,
     insert_rows: bool,
     major: str = "ROWS",
+    user: str | None = None,
 ) -> dict[str, Any]:
     """Google's append: find the table at the range's start, write below its last row."""
     sheet, grid = locate(book, text)
@@ -184,11 +203,14 @@ def append(
         values = _rows_of(values)
     table = _table_at(sheet, grid.row1 or 1, col1, search=grid.row1 is None)
     start = table[2] + 1 if table else (grid.row1 or 1)
+    if values:
+        width = max((len(r) for r in values), default=1)
+        check_editable(book, sheet, (start, col1, start + len(values) - 1, col1 + width - 1), user)
     _make_room(sheet, start, col1, values, insert_rows)
     out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     if table:
         out["tableRange"] = rect(sheet.title, *table)
-    out["updates"] = write(book, GridRange(sheet.title, start, col1).a1(), values, user_entered=user_entered)
+    out["updates"] = write(book, GridRange(sheet.title, start, col1).a1(), values, user_entered=user_entered, user=user)
     return out
 
 

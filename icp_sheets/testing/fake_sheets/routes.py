@@ -23,6 +23,7 @@ class Call:
     args: dict[str, str]
     query: dict[str, list[str]]
     body: Any
+    user: str | None = None  # whom the bearer token names; None: tokens are not checked (the owner)
 
     def book(self) -> Spreadsheet:
         return self.store.get(unquote(self.args["id"]))

@@ -25,7 +25,10 @@ ROUTES: list[Route] = [*metadata.ROUTES, *batch_update.ROUTES, *values.ROUTES, *
 class FakeSheets:
     """The server: ``with FakeSheets() as fake: ... fake.url`` or ``fake.start()`` / ``fake.stop()``."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, tokens: dict[str, str] | None = None) -> None:
+        """``tokens`` maps bearer tokens to the users they name; with it, a request without a
+        valid token is refused with 401 and protected ranges are enforced per user."""
+        self.tokens = tokens
         self.store = Store()
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, str]] = []  # (endpoint, path) of every request that reached us
@@ -98,19 +101,45 @@ class FakeSheets:
         found = find(ROUTES, method, path)
         return found[0].endpoint if found else "unknown"
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[str, Any]:
+    def handle(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any, user: str | None = None
+    ) -> tuple[str, Any]:
         """The endpoint and the answer of one request, applied atomically."""
         found = find(ROUTES, method, path)
         if found is None:
             raise ApiError(404, f"Method not found: {method} {path}")
         route, args = found
         with self.store.lock:
-            return route.endpoint, route.handler(Call(self.store, args, query, body))
+            return route.endpoint, route.handler(Call(self.store, args, query, body, user))
 
-    def answer(self, method: str, path: str, query: dict[str, list[str]], raw: bytes) -> tuple[int, Any]:
+    def caller(self, authorization: str | None) -> str | None:
+        """The user a request's bearer token names; 401 as Google answers a missing or unknown token.
+
+        Written from the Sheets API v4 reference (UNAUTHENTICATED); the recordings hold no 401."""
+        if self.tokens is None:
+            return None
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(
+                401,
+                "Request is missing required authentication credential. Expected OAuth 2 access token, "
+                "login cookie or other valid authentication credential.",
+            )
+        if token not in self.tokens:
+            raise ApiError(
+                401,
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+                "cookie or other valid authentication credential.",
+            )
+        return self.tokens[token]
+
+    def answer(
+        self, method: str, path: str, query: dict[str, list[str]], raw: bytes, authorization: str | None = None
+    ) -> tuple[int, Any]:
         """The status and JSON answer of one request; Google's error body for what it refuses."""
         try:
-            return 200, self.handle(method, path, query, json.loads(raw) if raw else None)[1]
+            user = self.caller(authorization)
+            return 200, self.handle(method, path, query, json.loads(raw) if raw else None, user)[1]
         except ApiError as exc:
             return exc.code, exc.body()
         except (ValueError, KeyError, TypeError) as exc:
@@ -137,20 +166,33 @@ class _Handler(BaseHTTPRequestHandler):
         fault = faults.take(fake.faults, endpoint)
         if not faults.before(fault, self):
             return
-        status, answer = fake.answer(method, path, query, raw)
+        status, answer = fake.answer(method, path, query, raw, self.headers.get("Authorization"))
         faults.answer(fault, self, status, answer)
         if status == 200:
             faults.run_hooks(fake.hooks, fake._served, endpoint, fake.store)
 
     def send(self, status: int, answer: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(answer, ensure_ascii=False, indent=2).encode()
+        self.send_bytes(status, json.dumps(answer, ensure_ascii=False, indent=2).encode(), headers)
+
+    def send_bytes(
+        self,
+        status: int,
+        data: bytes,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json; charset=UTF-8",
+        cut: int | None = None,
+    ) -> None:
+        """An answer; ``cut`` sends only that many bytes of it under the full Content-Length, then hangs up."""
         self.send_response(status, HTTPStatus(status).phrase)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(data)
+        self.wfile.write(data if cut is None else data[:cut])
+        if cut is not None:
+            self.wfile.flush()
+            self.drop()
 
     def drop(self) -> None:
         self.close_connection = True

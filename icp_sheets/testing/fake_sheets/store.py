@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 from icp_sheets.sheets.a1 import GridRange
-from icp_sheets.testing.fake_sheets import batch_update, ranges
+from icp_sheets.testing.fake_sheets import batch_update, locales, ranges
 from icp_sheets.testing.fake_sheets.model import ApiError, Sheet, Spreadsheet
 
 
@@ -38,10 +38,17 @@ class Store:
         spreadsheet_id: str | None = None,
         sheets: list[dict[str, Any]] | None = None,
         private: bool = False,
+        *,
+        locale: str = "en_US",
+        time_zone: str = "Etc/GMT",
+        owner: str | None = None,
     ) -> Spreadsheet:
+        """A new spreadsheet; ``locale`` (en_US, en_GB, de_DE) decides how typed text is read and
+        values are shown, ``time_zone`` the day TODAY() sees, ``owner`` who may edit every range."""
         with self.lock:
             sid = spreadsheet_id or self.new_id()
-            book = Spreadsheet(sid, title, private=private)
+            locales.locale(locale)  # refuse a locale the fake does not know
+            book = Spreadsheet(sid, title, private=private, locale=locale, time_zone=time_zone, owner=owner)
             for props in sheets or [{"title": "Sheet1", "sheetId": 0}]:
                 grid = props.get("gridProperties", {})
                 sheet_id = props.get("sheetId", self._sheet_id() if book.sheets else 0)  # Google: first is 0

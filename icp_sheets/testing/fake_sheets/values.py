@@ -42,13 +42,20 @@ def batch_get(call: Call) -> Any:
 
 def update(call: Call) -> Any:
     book = call.book()
-    user = _input_option(call.param("valueInputOption"))
+    entered = _input_option(call.param("valueInputOption"))
     return ranges.write(
-        book, call.range(), call.body.get("values"), user_entered=user, major=call.body.get("majorDimension") or "ROWS"
+        book,
+        call.range(),
+        call.body.get("values"),
+        user_entered=entered,
+        major=call.body.get("majorDimension") or "ROWS",
+        user=call.user,
     )
 
 
-def _write_all(book: Spreadsheet, targets: list[tuple[str, dict[str, Any]]], user: bool) -> list[dict[str, Any]]:
+def _write_all(
+    book: Spreadsheet, targets: list[tuple[str, dict[str, Any]]], entered: bool, caller: str | None
+) -> list[dict[str, Any]]:
     """Write each (range, item with values); all or nothing, like Google: every range is checked first."""
 
     def write(check_only: bool) -> list[dict[str, Any]]:
@@ -57,9 +64,10 @@ def _write_all(book: Spreadsheet, targets: list[tuple[str, dict[str, Any]]], use
                 book,
                 a1,
                 item.get("values"),
-                user_entered=user,
+                user_entered=entered,
                 major=item.get("majorDimension") or "ROWS",
                 check_only=check_only,
+                user=caller,
             )
             for a1, item in targets
         ]
@@ -81,9 +89,9 @@ def _totals(book: Spreadsheet, responses: list[dict[str, Any]]) -> dict[str, Any
 
 def batch_update(call: Call) -> Any:
     book = call.book()
-    user = _input_option(call.body.get("valueInputOption", ""))
+    entered = _input_option(call.body.get("valueInputOption", ""))
     data = call.body.get("data", [])
-    return _totals(book, _write_all(book, [(item["range"], item) for item in data], user))
+    return _totals(book, _write_all(book, [(item["range"], item) for item in data], entered, call.user))
 
 
 def batch_get_by_data_filter(call: Call) -> Any:
@@ -101,7 +109,7 @@ def batch_get_by_data_filter(call: Call) -> Any:
 def batch_update_by_data_filter(call: Call) -> Any:
     """Each item's values written to every range its filter selects (none: nothing written for it)."""
     book = call.book()
-    user = _input_option(call.body.get("valueInputOption", ""))
+    entered = _input_option(call.body.get("valueInputOption", ""))
     targets = [
         (a1, item)
         for item in call.body.get("data", [])
@@ -109,34 +117,35 @@ def batch_update_by_data_filter(call: Call) -> Any:
     ]
     responses = [
         {**{k: v for k, v in answer.items() if k != "spreadsheetId"}, "dataFilter": item["dataFilter"]}
-        for answer, (_, item) in zip(_write_all(book, targets, user), targets, strict=True)
+        for answer, (_, item) in zip(_write_all(book, targets, entered, call.user), targets, strict=True)
     ]
     return _totals(book, responses)
 
 
 def append(call: Call) -> Any:
     book = call.book()
-    user = _input_option(call.param("valueInputOption"))
+    entered = _input_option(call.param("valueInputOption"))
     return ranges.append(
         book,
         call.range(),
         call.body.get("values") or [],
-        user_entered=user,
+        user_entered=entered,
         insert_rows=call.param("insertDataOption") == "INSERT_ROWS",
         major=call.body.get("majorDimension") or "ROWS",
+        user=call.user,
     )
 
 
 def clear(call: Call) -> Any:
     book = call.book()
-    return {"spreadsheetId": book.spreadsheet_id, "clearedRange": ranges.clear(book, call.range())}
+    return {"spreadsheetId": book.spreadsheet_id, "clearedRange": ranges.clear(book, call.range(), call.user)}
 
 
 def batch_clear(call: Call) -> Any:
     book = call.book()
     return {
         "spreadsheetId": book.spreadsheet_id,
-        "clearedRanges": [ranges.clear(book, r) for r in call.body.get("ranges", [])],
+        "clearedRanges": [ranges.clear(book, r, call.user) for r in call.body.get("ranges", [])],
     }
 
 
