@@ -22,12 +22,13 @@ from icp_sheets.core.names import (
     RESULT_COLUMNS,
     find_column,
     find_tab,
+    without_results,
 )
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem, errors
 from icp_sheets.core.ranking import Sort, rank_order
 from icp_sheets.core.scoring import flagged, score, score_tab
-from icp_sheets.io.accounts import AccountsFile, read_accounts
+from icp_sheets.io.accounts import AccountsFile, read_accounts, signal_dates_in_1900
 from icp_sheets.io.csv_out import CsvOptions, write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
@@ -222,7 +223,10 @@ def score_workbook(
     sort = sort or default_sort(output, in_place=in_place)
     accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
-        frame, results = score_tab(model, accounts.name, accounts.frame, as_of, notes=run.notes)
+        # Scored with a 1904 workbook's plain day numbers counted from 1900; written back as they were.
+        scored = signal_dates_in_1900(model, accounts)
+        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes)[1]
+        frame = without_results(accounts.frame)
         filled = results
         if sort is not Sort.INPUT:
             filled = results.assign(**{INPUT_ROW: accounts.rows})

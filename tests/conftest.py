@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -102,3 +103,16 @@ def pushed(tmp_path: Path, conn: Connection) -> Path:
     write_template(path)
     sync(path, conn, Mode.PUSH, remember=KEY)
     return path
+
+
+def same_results(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> bool:
+    """Result rows equal, value for value and type for type (NaN equal to NaN)."""
+    if len(left) != len(right):
+        return False
+    for a_row, b_row in zip(left, right, strict=True):
+        for a, b in zip(a_row, b_row, strict=True):
+            if type(a) is not type(b):
+                return False
+            if not (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))):
+                return False
+    return True

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from excel_support import model_ranges, office_js, office_js_runtime
 
+from icp_sheets.core.names import RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, AS_OF, example_accounts, example_model
 from icp_sheets.excel.formulas import DATE_SYSTEM, model_formula
 from icp_sheets.excel.values import read_model_cell
@@ -140,3 +141,60 @@ def _workbook_xml(path: Path) -> str:
 
     with zipfile.ZipFile(path) as archive:
         return archive.read("xl/workbook.xml").decode()
+
+
+def _mac_copy(source: Path, target: Path, *, epoch_1904: bool = True) -> None:
+    """The workbook with the As-of date and the signal dates of every other account typed as plain
+    day numbers (General-formatted cells) of the 1904 system, next to real dates; with ``epoch_1904``
+    False the same cells sit in a 1900-system workbook, where the numbers are other days."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = load_workbook(source)
+    if epoch_1904:
+        book.epoch = CALENDAR_MAC_1904
+    dates = {s.date_column for s in example_model().signals} | {"As-of date"}
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        for number, row in enumerate(sheet.iter_rows(min_row=2)):
+            label = row[0].value if sheet.title == "Settings" else None
+            if sheet.title != "Settings" and number % 2:
+                continue
+            for name, cell in zip(header, row, strict=False):
+                if (name in dates or (label in dates and name == "Value")) and isinstance(cell.value, dt.date):
+                    day = cell.value.date() if isinstance(cell.value, dt.datetime) else cell.value
+                    cell.value, cell.number_format = (day - dt.date(1904, 1, 1)).days, "General"
+    book.save(target)
+
+
+def test_plain_day_numbers_in_a_1904_workbook_file_count_from_1904(tmp_path: Path) -> None:
+    """`icp-sheets score` of a 1904 workbook whose dates are plain numbers gives the template's
+    results, on its own tabs and as an accounts file; the same numbers in a 1900 workbook do not."""
+    from conftest import TEMPLATE
+
+    from icp_sheets.io.model_reader import load_model
+    from icp_sheets.io.tables import date_system
+    from icp_sheets.jobs import score_accounts_file, score_workbook
+
+    _mac_copy(TEMPLATE, tmp_path / "mac.xlsx")
+    _mac_copy(TEMPLATE, tmp_path / "pc.xlsx", epoch_1904=False)
+    assert date_system(tmp_path / "mac.xlsx") == 1904 and date_system(tmp_path / "pc.xlsx") == 1900
+
+    def results(book: str, *, as_file: bool = False) -> list[list[Any]]:
+        model = load_model(tmp_path / book)[0] if as_file else None
+        if model is not None:
+            run = score_accounts_file(model, tmp_path / book, tmp_path / f"{book}.csv", tab="Accounts")
+        else:
+            run = score_workbook(tmp_path / book, tmp_path / f"scored-{book}")
+        return _by_company(run.frame)
+
+    template = _by_company(score_workbook(TEMPLATE, tmp_path / "scored.xlsx").frame)
+    assert load_model(tmp_path / "mac.xlsx")[0].settings.as_of == AS_OF
+    assert results("mac.xlsx") == template
+    assert results("mac.xlsx", as_file=True) == template
+    assert results("pc.xlsx") != template
+
+
+def _by_company(frame: Any) -> list[list[Any]]:
+    assert frame is not None
+    return [list(r) for r in frame.sort_values("Company")[list(RESULT_COLUMNS)].itertuples(index=False)]

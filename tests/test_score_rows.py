@@ -8,12 +8,11 @@ hit) or any value a spreadsheet cell can hold.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Any
 
 import pandas as pd
-from conftest import TEMPLATE, cells
+from conftest import TEMPLATE, cells, same_results
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -46,30 +45,17 @@ def _through_pandas(records: list[tuple[Any, ...]], as_of: Any) -> list[tuple[An
     return list(zip(*(results[name].tolist() for name in RESULT_COLUMNS), strict=True))
 
 
-def _same(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> bool:
-    """Equal, value for value and type for type (NaN equal to NaN)."""
-    if len(left) != len(right):
-        return False
-    for a_row, b_row in zip(left, right, strict=True):
-        for a, b in zip(a_row, b_row, strict=True):
-            if type(a) is not type(b):
-                return False
-            if not (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))):
-                return False
-    return True
-
-
 @FAST
 @given(rows, st.one_of(st.none(), days))
 def test_rows_score_exactly_as_the_pandas_path_scores_them(records: list[tuple[Any, ...]], as_of: Any) -> None:
-    assert _same(score_rows(MODEL, HEADERS, records, as_of), _through_pandas(records, as_of))
+    assert same_results(score_rows(MODEL, HEADERS, records, as_of), _through_pandas(records, as_of))
 
 
 @FAST
 @given(rows, st.data())
 def test_a_day_per_row_scores_as_a_series_of_days_does(records: list[tuple[Any, ...]], data: st.DataObject) -> None:
     on = data.draw(st.lists(days, min_size=len(records), max_size=len(records)))
-    assert _same(score_rows(MODEL, HEADERS, records, on), _through_pandas(records, on))
+    assert same_results(score_rows(MODEL, HEADERS, records, on), _through_pandas(records, on))
 
 
 # Text whose reading its column decides (day/month order, decimal comma: core.column_formats) can by
@@ -82,7 +68,7 @@ DECIDED_BY_COLUMN = re.compile(r"\d[.,/]\d")
 def test_one_row_alone_scores_as_it_does_among_others(records: list[tuple[Any, ...]]) -> None:
     assume(not any(isinstance(c, str) and DECIDED_BY_COLUMN.search(c) for record in records for c in record))
     together = score_rows(MODEL, HEADERS, records)
-    assert _same([r for record in records for r in score_rows(MODEL, HEADERS, [record])], together)
+    assert same_results([r for record in records for r in score_rows(MODEL, HEADERS, [record])], together)
 
 
 def test_a_block_too_big_for_the_small_path_scores_alike() -> None:
@@ -91,7 +77,7 @@ def test_a_block_too_big_for_the_small_path_scores_alike() -> None:
     block = [(*r[:3], 10 * i, *r[4:]) for i, r in enumerate(block)]  # 600 distinct employee counts
     fast = score_rows(MODEL, HEADERS, block)
     assert {r[RESULT_COLUMNS.index("icp_tier")] for r in fast} >= {MODEL.settings.top_tier, "Disqualified"}
-    assert _same(fast, _through_pandas(block, None))
+    assert same_results(fast, _through_pandas(block, None))
 
 
 def test_a_yes_no_cell_is_never_the_number_it_equals_in_python() -> None:

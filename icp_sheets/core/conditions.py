@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
@@ -274,8 +275,8 @@ class _Values(Kind):
     def text(self, condition: Condition) -> str:
         return f"{self.op.value} {', '.join(condition.items)}"
 
-    def keys(self, condition: Condition) -> set[str]:
-        return {category_key(item) for item in condition.items}
+    def keys(self, condition: Condition) -> frozenset[str]:
+        return _keys(condition.items)
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
         hit = self.hits(condition, values)
@@ -290,6 +291,12 @@ class _Values(Kind):
         if self.negated:
             return f"{fmt_points(points)} {shown(raw).strip()} (not {'/'.join(condition.items)})"
         return f"{fmt_points(points)} {shown(raw).strip()}"
+
+
+@lru_cache(maxsize=1024)
+def _keys(items: tuple[str, ...]) -> frozenset[str]:
+    """A condition's items as compared: the same few conditions are evaluated call after call."""
+    return frozenset(category_key(item) for item in items)
 
 
 def _literal_not(items: tuple[str, ...]) -> str:

@@ -26,6 +26,7 @@ from icp_sheets.core.values import DateError, category_key, is_blank, parse_bool
 _EPOCH = dt.date(1970, 1, 1)
 SMALL = 512  # below this many values, a dict beats pandas' hashing machinery by a wide margin
 _MISSING = object()
+_OBJECT = np.dtype(object)
 
 
 def factorize(values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -102,8 +103,9 @@ class ColumnValues:
         dtype = series.dtype if dtype is None else dtype
         self.spec = spec
         self.notes: list[Problem] = []  # what the column's values left open, said once (column_formats)
-        self.numeric_dtype = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        self.datetime_dtype = pd.api.types.is_datetime64_any_dtype(dtype)
+        typed = dtype is not object and dtype != _OBJECT  # object columns (every Excel call) skip pandas' checks
+        self.numeric_dtype = typed and pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        self.datetime_dtype = typed and pd.api.types.is_datetime64_any_dtype(dtype)
         self.codes, self.raw = factorize(series)
         if self.numeric_dtype:
             self._floats = (

@@ -11,6 +11,7 @@ array takes, and the why text is built once per distinct combination of reasons.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize, objects
 from icp_sheets.core.explain import Explainer
+from icp_sheets.core.formats import AccountColumn
 from icp_sheets.core.matching import band_points, cell_words, label, reads, unknown_reason, unreadable
 from icp_sheets.core.models import (
     DISQUALIFIED,
@@ -43,6 +45,8 @@ CHECK = "Check: "  # leads icp_why when an Anti-ICP row could not read the accou
 
 def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | None = None) -> dict[str, str]:
     """Map each column the model needs to the accounts' actual header, or raise with every problem."""
+    if tab is None:
+        return dict(_plan(model, columns).headers)
     return {name: found.header for name, found in _matched(model, columns, tab).found.items()}
 
 
@@ -51,6 +55,39 @@ def _matched(model: IcpModel, columns: Sequence[object], tab: str | None = None)
     if not match.ok:
         raise IcpError(errors(match.problems))
     return match
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What scoring one model over one header row needs before it sees a row: where each column
+    is, under which header, and how the Columns tab says to read it."""
+
+    model: IcpModel  # held, so the id in the plan's key cannot be reused while the plan is kept
+    positions: dict[str, int]
+    headers: dict[str, str]
+    specs: dict[str, AccountColumn]
+
+
+_PLANS: OrderedDict[tuple[int, tuple[str, ...]], _Plan] = OrderedDict()
+_PLANS_KEPT = 16  # models × header rows; Excel recalculates against one or two of each
+
+
+def _plan(model: IcpModel, columns: Sequence[object]) -> _Plan:
+    """The plan for this model (by identity: models are immutable) and header row, kept for the
+    next call: an edited Excel row would otherwise pay for matching the headers again.
+    Headers are matched as text (:func:`match_columns` reads ``str(header)``)."""
+    key = (id(model), tuple(str(c) for c in columns))
+    found = _PLANS.get(key)
+    if found is not None and found.model is model:
+        _PLANS.move_to_end(key)
+        return found
+    match = _matched(model, columns)
+    specs = {name: model.column(name) for name in model.required_columns()}
+    plan = _Plan(model, match.positions(), {n: f.header for n, f in match.found.items()}, specs)
+    _PLANS[key] = plan
+    if len(_PLANS) > _PLANS_KEPT:
+        _PLANS.popitem(last=False)
+    return plan
 
 
 def _as_of_days(model: IcpModel, as_of: dt.date | Sequence[dt.date] | pd.Series | None, n: int) -> float | np.ndarray:
@@ -92,7 +129,7 @@ def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, exp
         inside = (age >= 0) & (age <= signal.window_days)
     age_days = np.where(inside, age, -1).astype(np.int64)
     table = _points_by_age(signal)
-    points = np.where(inside, table[np.clip(age_days, 0, signal.window_days)], 0.0)
+    points = np.where(inside, table[np.maximum(age_days, 0)], 0.0)  # outside the window age_days is -1
     # Label codes: 0..window = age in days; window+1 = no event; window+2+k = unreadable value k.
     none_code = signal.window_days + 1
     codes = np.where(inside, age_days, none_code)
@@ -100,11 +137,8 @@ def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, exp
     if unreadable.any():
         codes = np.where(unreadable, none_code + 1 + values.codes, codes)
     # Label only the codes that occur: one row needs one label, a million rows at most a few hundred.
-    present = np.flatnonzero(np.bincount(codes, minlength=none_code + 1 + len(values)))
-    remap = np.zeros(none_code + 1 + len(values), dtype=np.int64)
-    remap[present] = np.arange(len(present))
-    labels = [_signal_label(signal, int(code), table, values) for code in present]
-    explain.add(remap[codes], labels)
+    label_codes, present = factorize(codes)
+    explain.add(label_codes, [_signal_label(signal, int(code), table, values) for code in present])
     return points
 
 
@@ -113,7 +147,7 @@ def _signal_label(signal: Signal, code: int, table: np.ndarray, values: ColumnVa
         return f"{fmt_points(table[code])} {signal.name} {_age(code)}"
     if code == signal.window_days + 1:
         return ""
-    return f"{signal.date_column} unreadable ('{values.raw[code - signal.window_days - 2]}')"
+    return f"{signal.date_column} {cell_words(values.raw[code - signal.window_days - 2], False)}"
 
 
 @lru_cache(maxsize=256)
@@ -149,7 +183,7 @@ def score(
     given, receives what the columns' values left open (once per column) and the summary
     of unreadable and blank cells per column.
     """
-    positions = _matched(model, list(accounts.columns)).positions()
+    plan = _plan(model, list(accounts.columns))
     # A handful of rows is cheaper to read as one object matrix than column by column through pandas.
     matrix = accounts.to_numpy(dtype=object) if len(accounts) <= SMALL else None
     dtypes = list(accounts.dtypes)
@@ -157,9 +191,9 @@ def score(
     def column(i: int) -> tuple[pd.Series | np.ndarray, Any]:
         return (accounts.iloc[:, i] if matrix is None else matrix[:, i]), dtypes[i]
 
-    coded = _coded(model, positions, column, len(accounts), _as_of_days(model, as_of, len(accounts)))
+    coded = _coded(plan, column, len(accounts), _as_of_days(model, as_of, len(accounts)))
     if notes is not None:
-        present = {name: values for name, values in coded.columns.items() if name in positions}
+        present = {name: values for name, values in coded.columns.items() if name in plan.positions}
         notes += [note for values in present.values() for note in values.notes]
         notes += summarize(model, present)
     texts = {name: _categorical(*labelled) for name, labelled in coded.labelled.items()}
@@ -180,13 +214,13 @@ def score_rows(
     The same scoring, without a DataFrame in or out: one edited row in Excel costs
     what the scoring costs, not pandas' fixed cost of building two frames.
     """
-    positions = _matched(model, list(header)).positions()
+    plan = _plan(model, header)
     n = len(rows)
 
     def column(i: int) -> tuple[np.ndarray, Any]:
         return objects([row[i] for row in rows]), object
 
-    coded = _coded(model, positions, column, n, _as_of_days(model, as_of, n))
+    coded = _coded(plan, column, n, _as_of_days(model, as_of, n))
     columns: dict[str, list[Any]] = {name: values.tolist() for name, values in coded.numbers.items()}
     texts: list[tuple[str, tuple[np.ndarray, Sequence[str] | np.ndarray]]] = [*coded.labelled.items()]
     for name, (codes, labels) in [*texts, ("icp_why", coded.why)]:
@@ -206,22 +240,22 @@ class _Coded:
 
 
 def _coded(
-    model: IcpModel,
-    positions: dict[str, int],
+    plan: _Plan,
     column: Callable[[int], tuple[pd.Series | np.ndarray, Any]],
     n: int,
     days: float | np.ndarray,
 ) -> _Coded:
     """Every result of ``n`` rows; ``column(i)`` gives the i-th account column and its dtype."""
+    model = plan.model
     cache: dict[str, ColumnValues] = {}
 
     def values_of(name: str) -> ColumnValues:
         if name not in cache:
-            i = positions.get(name)
+            i = plan.positions.get(name)
             if i is None:  # not required and not there: blank for every row
-                cache[name] = ColumnValues(np.full(n, None, dtype=object), object, model.column(name))
+                cache[name] = ColumnValues(np.full(n, None, dtype=object), object, plan.specs[name])
             else:
-                cache[name] = ColumnValues(*column(i), model.column(name))
+                cache[name] = ColumnValues(*column(i), plan.specs[name])
         return cache[name]
 
     explain = Explainer(n)

@@ -28,6 +28,8 @@ FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet would run as a formula
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Lotus' leap-year bug
+DATE_SYSTEMS = (1900, 1904)  # Excel's two date systems; 1900 is the default of every new workbook
+DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of the 1904 system, in the 1900 one
 _SERIAL_MIN, _SERIAL_MAX = 3653, 109575  # 1910-01-01 .. 2199-12-31: plausible event dates
 _SPACE = re.compile(r"\s+")
 _LIST_SPLIT = re.compile(r"[,;\n\r]+")
@@ -206,6 +208,14 @@ def parse_date(value: Any, *, day_first: bool | None = None) -> dt.date | None:
         raise
     except ValueError:
         raise DateError(f"'{text}' is not a date I can read; write it like 2026-03-31") from None
+
+
+def as_1900_serial(value: Any, system: int) -> Any:
+    """A plain day number of a workbook in ``system`` (1900 or 1904) as the 1900-system serial
+    :func:`parse_date` reads; anything that is not a number (a real date, text, a bool) and 0
+    (Excel's empty cell behind a formula) stays as it is."""
+    number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    return value + DAYS_1900_TO_1904 if system == DATE_SYSTEMS[1] and number and value != 0 else value
 
 
 def _serial_date(number: float, shown: Any) -> dt.date:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -134,6 +135,9 @@ def _arguments(options: dict[str, dict[str, Any]], *, why: bool = False) -> Call
                 values = [Failure.of(exc)]
             return answer([_shown(v, why) for v in values], OFFICE_JS)
 
+        # Resolved once here: xlwings asks for the type hints on every call, and as this module's
+        # annotations are text, each call would compile them again (about 5% of an edited row).
+        cell_safe.__annotations__ = typing.get_type_hints(function)
         for name, settings in options.items():
             cell_safe = arg(name, **settings)(cell_safe)
         return ret(_RAW)(cell_safe)  # type: ignore[return-value]
@@ -270,10 +274,12 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
 
 
 def _read_together(model: IcpModel, header: tuple[Any, ...], data: Cells, used: dict[str, str]) -> bool:
-    """Whether a scored column of these rows holds text the column decides how to read."""
+    """Whether a scored column of these rows holds text the column decides how to read (its Format,
+    looked up only for such text, can settle it)."""
+    first = {str(h): i for i, h in reversed(list(enumerate(header)))}
     for name, found in used.items():
-        at = next(i for i, h in enumerate(header) if str(h) == found)
-        if decided_by_values([row[at] for row in data], model.column(name).read_as):
+        values = [row[first[found]] for row in data]
+        if decided_by_values(values, None) and decided_by_values(values, model.column(name).read_as):
             return True
     return False
 

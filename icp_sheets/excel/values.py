@@ -32,7 +32,15 @@ from pydantic import ValidationError
 from icp_sheets.core.models import IcpModel, Narrative
 from icp_sheets.core.names import find_column, header_key
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS, DateError, is_empty, parse_date, shown
+from icp_sheets.core.values import (
+    DATE_SYSTEMS,
+    FORMULA_STARTS,
+    DateError,
+    as_1900_serial,
+    is_empty,
+    parse_date,
+    shown,
+)
 from icp_sheets.io.layout import SETTING_ROWS
 from icp_sheets.io.tables import block_rows
 
@@ -45,8 +53,6 @@ _MESSAGE_LIMIT = 250
 # Recalculation advice that works on the desktop and in Excel on the web (which has no Ctrl+Alt+F9):
 # entering a formula again always recalculates it.
 RECALCULATE = "recalculate it: select the =ICP_MODEL(…) cell, press F2 then Enter"
-DATE_SYSTEMS = (1900, 1904)  # Excel's two date systems; 1900 is the default of every new workbook
-DAYS_1900_TO_1904 = (dt.date(1904, 1, 1) - EXCEL_EPOCH).days  # 1,462: day 0 of the 1904 system, in the 1900 one
 
 Cells = tuple[tuple[Any, ...], ...]
 
@@ -237,14 +243,6 @@ def date_system(value: Any) -> int:
     raise CellError(f"date_system is '{shown(value)}'; give 1900 or 1904, or IF(DATE(1904,1,1)=0,1904,1900)")
 
 
-def as_1900_serial(value: Any, system: int) -> Any:
-    """A cell value with a 1904-system serial number moved to the 1900 system the core reads;
-    anything that is not a number (a real date from the classic add-in, text, 0 for blank) stays."""
-    if system == 1904 and isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
-        return value + DAYS_1900_TO_1904
-    return value
-
-
 _DATE_SETTINGS = frozenset(header_key(s.label) for s in SETTING_ROWS if s.kind == "date")
 
 
@@ -277,12 +275,17 @@ def account_rows(
     blank; in a 1904-system workbook the plain day numbers there are moved to the
     1900 system (real dates, as the classic add-in gets date-formatted cells, stay).
     """
-    wanted = list(date_columns)
-    dates = [i for i, name in enumerate(header) if find_column(wanted, str(name)) is not None]
+    dates = _date_positions(tuple(str(name) for name in header), tuple(date_columns))
     cleaned = [_blank_zeros(_no_errors(row), dates) for row in rows]
     if system != DATE_SYSTEMS[0]:
         cleaned = [tuple(as_1900_serial(v, system) if i in dates else v for i, v in enumerate(r)) for r in cleaned]
     return block_rows([list(header), *cleaned])
+
+
+@functools.lru_cache(maxsize=64)
+def _date_positions(header: tuple[str, ...], date_columns: tuple[str, ...]) -> list[int]:
+    """Where the signal date columns are in this header row; Excel sends the same row call after call."""
+    return [i for i, name in enumerate(header) if find_column(date_columns, name) is not None]
 
 
 def _no_errors(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -20,6 +20,7 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import find_column
 from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.io.exports import Export, read_export
+from icp_sheets.io.tables import Table, dates_in_1900
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class AccountsFile:
     match: ColumnMatch
     contacts: bool
     has_title: bool
+    dates: tuple[str, ...] = ()  # the model's signal date columns
 
     @property
     def name(self) -> str:
@@ -53,6 +55,7 @@ class AccountsFile:
         found = self.match.found
         picked = frame.iloc[:, [f.position for f in found.values()]]
         picked.columns = list(found)
+        picked = dates_in_1900(self.export.table, picked, self.dates)
         blank = self.export.blank
         return picked.loc[~blank] if blank.any() else picked
 
@@ -67,4 +70,14 @@ def read_accounts(model: IcpModel, path: Path, tab: str | None = None) -> Accoun
     export = read_export(path, tab=tab, score=header_score, wanted=len(needed))
     match = match_columns(model, export.headers, tab=export.table.name)
     has_title = find_column(export.table.frame.columns, "Title") is not None
-    return AccountsFile(export, match, has_title and not match.found, has_title)
+    dates = tuple(s.date_column for s in model.signals)
+    return AccountsFile(export, match, has_title and not match.found, has_title, dates)
+
+
+def signal_dates_in_1900(model: IcpModel, table: Table) -> pd.DataFrame:
+    """A workbook tab's accounts with the plain day numbers of its signal date columns counted in
+    the 1900 system (a 1904 workbook's General-formatted dates), under whichever header each was
+    found; the table keeps its cells."""
+    found = match_columns(model, list(table.frame.columns)).found
+    headers = [found[s.date_column].header for s in model.signals if s.date_column in found]
+    return dates_in_1900(table, table.frame, headers)

@@ -10,7 +10,7 @@ tab holding the model's columns is read (and said). Blank rows are kept in their
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from icp_sheets.core.names import close_tab, find_tab
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 from icp_sheets.core.values import is_empty
 from icp_sheets.io.csv_in import read_csv_cells
-from icp_sheets.io.tables import Table, check_content, unique_headers
+from icp_sheets.io.tables import Table, check_content, date_system, unique_headers
 from icp_sheets.io.text_files import SAMPLE_RECORDS, read_text_export
 
 HeaderScore = Callable[[Sequence[object]], int]  # how many of the model's columns a row of headers holds
@@ -157,5 +157,7 @@ def read_export(path: Path, *, tab: str | None = None, score: HeaderScore | None
             raise IcpError(Problem(Code.MISSING_TAB, "is a text file and has no tabs; drop --tab", tab=path.name))
         return _read_csv(path, score)
     if suffix in BOOK_SUFFIXES:
-        return _read_book(path, tab, score, wanted)
+        export = _read_book(path, tab, score, wanted)
+        table = replace(export.table, date_system=date_system(path))
+        return replace(export, table=table)
     raise IcpError(Problem(Code.UNREADABLE_FILE, "is neither .csv nor .xlsx; export it as one of those", tab=path.name))

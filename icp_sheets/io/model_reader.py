@@ -47,6 +47,7 @@ from icp_sheets.core.names import (
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
 from icp_sheets.core.values import (
     DateError,
+    as_1900_serial,
     is_blank,
     norm_text,
     parse_bool,
@@ -317,7 +318,7 @@ def _setting_value(reader: _TabReader, setting: layout.SettingRow, value: Any, r
         return number
     if setting.kind == "date":
         try:
-            return parse_date(value)
+            return parse_date(as_1900_serial(value, reader.table.date_system))
         except DateError as exc:
             reader.problem(Code.UNREADABLE_DATE, str(exc), row, "Value", value)
             return None
@@ -548,7 +549,7 @@ def read_model(
                 problems.append(near)
             continue
         table = tables[actual]
-        parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows), problems))
+        parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows, table.date_system), problems))
     if not parts.get(ICP) and not errors(problems):
         problems.append(Problem(Code.REQUIRED_CELL, "has no criteria; add at least one row", ICP))
     if errors(problems):

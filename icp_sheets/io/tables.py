@@ -8,8 +8,10 @@ a person sees in their spreadsheet.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pandas as pd
 
 from icp_sheets.core.names import find_column, header_key, tab_key
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.values import is_empty
+from icp_sheets.core.values import DATE_SYSTEMS, as_1900_serial, is_empty
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Table:
     name: str
     frame: pd.DataFrame
     rows: np.ndarray
+    date_system: int = DATE_SYSTEMS[0]  # a workbook's (1900 or 1904): how its plain day numbers count
 
     def sheet_row(self, position: int) -> int:
         return int(self.rows[position])
@@ -153,7 +156,38 @@ def read_xlsx_tabs(path: Path, names: Iterable[str] | None = None) -> tuple[dict
         sheet = book.get_sheet_by_name(sheet_name)
         values = sheet.to_python(skip_empty_area=False)
         tables[sheet_name] = table_from_values(sheet_name, values)
+    system = date_system(path)
+    if system != DATE_SYSTEMS[0]:
+        tables = {name: replace(table, date_system=system) for name, table in tables.items()}
     return tables, list(book.sheet_names)
+
+
+_DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+
+
+def date_system(path: Path) -> int:
+    """The date system an .xlsx/.xlsm file says it uses (``<workbookPr date1904="1"/>`` in
+    xl/workbook.xml): 1904 for workbooks from old Mac Excel, else 1900. calamine converts
+    date-formatted cells by it but hands a General-formatted day number over as a plain number,
+    and does not say the system, so it is read here."""
+    if path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return DATE_SYSTEMS[0]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = _DATE_1904.search(archive.read("xl/workbook.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return DATE_SYSTEMS[0]  # calamine says what is wrong with the file
+    return DATE_SYSTEMS[1] if found else DATE_SYSTEMS[0]
+
+
+def dates_in_1900(table: Table, frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` (read from ``table``) with the plain day numbers in ``columns`` counted in the 1900
+    system the core reads, when the table's workbook uses 1904; real dates, text and blanks stay.
+    The table itself keeps its cells, so what is written back is what was read."""
+    wanted = [c for c in columns if c in frame.columns]
+    if table.date_system == DATE_SYSTEMS[0] or not wanted:
+        return frame
+    return frame.assign(**{c: [as_1900_serial(v, table.date_system) for v in frame[c]] for c in wanted})
 
 
 def read_xlsx_sheets(path: Path, names: Iterable[str] | None = None) -> dict[str, Table]:
