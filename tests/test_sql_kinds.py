@@ -160,7 +160,7 @@ def test_random_models_score_the_same_in_duckdb(
             timing_1_at=cuts[3],
             timing_2_at=cuts[0],
             when_unreadable=when,
-        ),  # fmt: skip
+        ),
         criteria=tuple(Criterion(column=c, condition=parse_condition(t), points=p) for c, t, p in rows),
         disqualifiers=tuple(Disqualifier(column=c, condition=parse_condition(t), reason=r) for c, t, r in rules),
         signals=tuple(
