@@ -4,8 +4,8 @@ Hypothesis picks an edit in the workbook, a person's action in the sheet (insert
 company, delete a company, sort, sort leaving the id column out, edit a cell, clear an id cell)
 and the request of the sync after which the person acts. After that sync and one more, both
 sides must agree, and: no company is on two rows, every company is still there unless the
-person deleted it (and the workbook did not edit it meanwhile), the company the person added
-is there, and every value is on its own company -- the workbook's edit on the company it was
+person deleted it (and the workbook did not edit it before the sheet got that edit), the
+company the person added is there, and every value is on its own company -- the workbook's edit on the company it was
 made to, nothing else changed.
 """
 
@@ -41,6 +41,8 @@ MOMENTS = [  # (endpoint, nth request to it): every request a writing sync sends
     ("developerMetadata.search", 3),  # the deletion check
     ("values.batchUpdateByDataFilter", 1),
 ]
+RE_READ = ("values.batchGet", 2)  # an edit after it meets a deletion the sync already planned
+WRITE = ("values.batchUpdateByDataFilter", 1)  # after it, the sheet holds the workbook's edit
 ADDED = "Added By A Person Ltd"
 
 
@@ -166,12 +168,12 @@ def race(action: str, moment: tuple[str, int], picks: tuple[int, int, int, int],
         in_book, in_sheet = workbook(path), companies(grid(fake.store))
 
         assert set(in_book) == set(in_sheet)
-        person_deleted = target if action == "delete" else None
+        when = MOMENTS.index(moment)
         expected = set(start) - {dropped}
-        if action == "edit" and target == dropped:
-            expected.add(dropped)  # deleted in the workbook, edited in the sheet: the edit keeps it
-        if person_deleted and person_deleted != edited:
-            expected.discard(person_deleted)
+        if action == "edit" and target == dropped and when < MOMENTS.index(RE_READ):
+            expected.add(dropped)  # deleted in the workbook, edited in the sheet first: the edit keeps it
+        if action == "delete" and (target != edited or when >= MOMENTS.index(WRITE)):
+            expected.discard(target)  # a person's deletion stands, unless the row had an edit still to come
         if action == "add":
             expected.add(ADDED)
         assert set(in_sheet) == expected
