@@ -19,7 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sheets_support import KEY, TITLE
 
@@ -125,6 +125,10 @@ def test_a_person_acting_between_any_two_requests_of_a_sync_loses_duplicates_and
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failing interleaving is printed as found
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example("delete", ("values.batchGet", 2), True, (19, 22, 2, 28))  # cases hypothesis found once
+@example("delete", ("values.batchGet", 2), True, (24, 0, 0, 0))
+@example("delete", ("values.batchUpdateByDataFilter", 1), True, (27, 27, 2, 2))
+@example("edit", ("developerMetadata.search", 1), True, (19, 22, 22, 19))
 @given(
     action=st.sampled_from(ACTIONS),
     moment=st.sampled_from(MOMENTS),

@@ -57,10 +57,11 @@ class Slipped:
 def slipped(planned: Sequence[Planned], after: dict[str, dict[int, Tag]]) -> list[Slipped]:
     """The tabs whose deletions hit other rows than meant, judged by the row metadata read ``after``.
 
-    Each deletion removes exactly one row, so of the rows meant to stay that are missing, as many
-    as there were deletions may be rows a deletion hit (a person deleting the very row the sync
-    deleted leaves the same traces as the sync hitting a neighbour): those are put back, the
-    nearest to where the deleted rows sat first. Any missing beyond that count a person deleted.
+    Each deletion removes exactly one row. For each row meant to go that is still there, one
+    deletion hit another row: the missing row nearest to where it sat is put back. A deletion
+    whose row is gone may still have hit a neighbour (a person deleted the very row meanwhile):
+    a missing row next to where it sat (as close as there were deletions) is put back too. Any
+    other missing row a person deleted, and it stays deleted.
     """
     out = []
     for plan in planned:
@@ -70,8 +71,12 @@ def slipped(planned: Sequence[Planned], after: dict[str, dict[int, Tag]]) -> lis
         if not missing and not survivors:
             continue
         hit: list[str] = []
-        for meant in sorted(plan.gone.values()):
-            nearest = min(missing, key=lambda k: (abs(missing[k] - meant), missing[k]), default=None)
+        near = len(plan.gone)  # a deletion shifted by a person's insert or deletion lands this close
+        spots = [(plan.gone[k], True) for k in survivors]  # still there: that deletion surely hit another
+        spots += [(r, False) for k, r in plan.gone.items() if k not in present]
+        for meant, certain in spots:
+            pool = {k: r for k, r in missing.items() if certain or abs(r - meant) <= near}
+            nearest = min(pool, key=lambda k: (abs(pool[k] - meant), pool[k]), default=None)
             if nearest is not None:
                 hit.append(nearest)
                 del missing[nearest]
