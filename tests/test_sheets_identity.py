@@ -223,7 +223,7 @@ def test_an_insert_between_the_re_read_and_a_deletion_costs_no_innocent_row(
     assert set(in_sheet) == (set(accounts) - {gone}) | {"Typed meanwhile Ltd"}
     hit = accounts[1]  # the row above the one meant to go: where the shifted deletion landed
     assert [s.restored for s in report.slipped] == [(before[hit]["icp_id"],)]
-    assert "shifted a deletion" in "\n".join(report.lines())
+    assert "repaired a shifted deletion" in "\n".join(report.lines())
     assert in_sheet[hit] == before[hit]  # every cell back, under its own id
     assert row_tags(fake.store)[list(in_sheet).index(hit) + 2] == before[hit]["icp_id"]
     sync(pushed, conn)

@@ -492,7 +492,8 @@ def plan_tab(
 def _planned(tab: str, sk: Keyed, target: Table, desired: Grid) -> Planned:
     """The sheet rows this plan deletes, and the whole rows of those it keeps, to check the deletion by."""
     kept = {key: desired[r - 1] for r, key in keys_by_row(desired).items() if key in sk.positions}
-    return Planned(tab, frozenset(k for k in sk.positions if k not in target.rows), kept)
+    gone = {k: r for k, r in sk.positions.items() if k not in target.rows}
+    return Planned(tab, gone, kept, {k: sk.positions[k] for k in kept})
 
 
 # ----------------------------------------------------------------------------- writing the sheet
