@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -837,7 +837,7 @@ def _settle(
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
         if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
-        if before_write is not None and before_write():
+        if before_write is not None and _writes_sheet(plans.values(), inputs.metadata) and before_write():
             inputs.see(fetch_metadata(conn))  # the writer before us may have added tabs
             snapshot = read_tabs(conn, inputs.read)
             continue
@@ -850,6 +850,12 @@ def _settle(
         f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
         f"written. Run the sync again when the edits have settled."
     )
+
+
+def _writes_sheet(plans: Iterable[_TabPlan], metadata: dict[str, Any]) -> bool:
+    """Whether the plans change the sheet (a sync that only brings the workbook up to date takes no lease)."""
+    plans = list(plans)
+    return any(p.sh_cells for p in plans) or bool(structure_requests([p.shape for p in plans], metadata))
 
 
 def _plans(
