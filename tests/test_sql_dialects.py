@@ -66,3 +66,28 @@ def test_sql_command_prints_the_query_and_its_warnings(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "CURRENT_DATE" in out.read_text()
     result = runner.invoke(cli, ["sql", str(workbook), "--as-of", "next week"])
     assert result.exit_code == 2 and "--as-of 'next week' is not a day" in result.stderr
+
+
+def test_dbt_model_reads_its_source_and_scores_as_the_core(tmp_path: Path) -> None:
+    import pandas as pd
+    from sql_support import mismatches, run_duckdb
+
+    from icp_sheets.core.scoring import score
+    from icp_sheets.example import example_accounts
+
+    workbook = tmp_path / "icp.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["new", str(workbook)]).exit_code == 0
+    project = tmp_path / "dbt"
+    result = runner.invoke(cli, ["sql", str(workbook), "--dbt", str(project), "--table", "crm.accounts"])
+    assert result.exit_code == 0, result.output
+    model = (project / "models" / "icp_scores.sql").read_text()
+    schema = (project / "models" / "schema.yml").read_text()
+    assert "{{ config(materialized='table') }}" in model and model.count("{{ source('crm', 'accounts') }}") == 2
+    assert 'values: ["Pursue", "Nurture", "Disqualified"]' in schema and "- name: icp_why" in schema
+    # dbt would put the source's name where the Jinja is; the model then scores as the core does.
+    body = model.split("{{ config(materialized='table') }}\n", 1)[1].replace(
+        "{{ source('crm', 'accounts') }}", "accounts"
+    )
+    accounts = pd.DataFrame(example_accounts())
+    assert mismatches(score(example_model(), accounts, AS_OF), run_duckdb(body.rstrip().rstrip(";"), accounts)) == []

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 from sql_support import mismatches, run_duckdb
 
 from icp_sheets.core.conditions import Op, parse_condition
@@ -112,3 +114,60 @@ def test_every_condition_and_decay_scores_the_same_in_duckdb(
     )
     sql = to_sql(compile_model(model, headers=list(accounts.columns), as_of=AS_OF).query, "duckdb", pretty=False)
     assert mismatches(want, run_duckdb(sql, accounts)) == []
+
+
+CATALOG = {
+    "Employees": ["between 50 and 200", "at least 1000", "above 500", "at most 10", "below 50", "any other value",
+                  "per unit up to 2", "is blank", "between 0.5 and 99.5"],
+    "Revenue": ["per unit up to 3", "above 1000000", "is not blank"],
+    "Stage": ["is Series A", "one of Series B, Series C", "is not Public", "not one of Seed, Public", "is blank",
+              "any other value"],
+    "Region": ["not one of APAC, LATAM", "is blank", "one of North America, Europe", "is not blank"],
+    "Stack": ["contains any of Salesforce, HubSpot", "does not contain any of SAP, Oracle", "contains any of SAP"],
+    "Partner": ["is true", "is false", "any other value"],
+}  # fmt: skip
+DATE_COLUMNS = ["Funded", "Hired", "Leader", "Switched"]
+DECAYS = ["none", "linear", "half-life 30 days", "half-life 7 days, floor 0.25", "half-life 12.5 days"]
+POINTS = st.sampled_from([-1.0, -0.5, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0])
+criteria = st.lists(st.tuples(st.sampled_from(list(CATALOG)), st.integers(0, 8), POINTS), min_size=1, max_size=10).map(
+    lambda rows: [(c, CATALOG[c][i % len(CATALOG[c])], p) for c, i, p in rows]
+)
+disqualifiers = st.lists(
+    st.tuples(st.sampled_from(list(CATALOG)), st.integers(0, 8), st.sampled_from(["Out", "Not now"])), max_size=3
+).map(lambda rows: [(c, CATALOG[c][i % len(CATALOG[c])], r) for c, i, r in rows])
+signals = st.lists(
+    st.tuples(st.sampled_from(DATE_COLUMNS), POINTS, st.integers(0, 120), st.sampled_from(DECAYS)), max_size=4
+)
+thresholds = st.lists(st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0, 3.5]), min_size=6, max_size=6).map(sorted)
+
+
+@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(criteria, disqualifiers, signals, thresholds, st.sampled_from(list(WhenUnreadable)), st.integers(1, 12))
+def test_random_models_score_the_same_in_duckdb(
+    rows: list[tuple[str, str, float]],
+    rules: list[tuple[str, str, str]],
+    events: list[tuple[str, float, int, str]],
+    cuts: list[float],
+    when: WhenUnreadable,
+    step: int,
+) -> None:
+    model = IcpModel(
+        settings=Settings(
+            top_tier_at=cuts[5],
+            middle_tier_at=cuts[2],
+            fit_a_at=cuts[4],
+            fit_b_at=cuts[1],
+            timing_1_at=cuts[3],
+            timing_2_at=cuts[0],
+            when_unreadable=when,
+        ),
+        criteria=tuple(Criterion(column=c, condition=parse_condition(t), points=p) for c, t, p in rows),
+        disqualifiers=tuple(Disqualifier(column=c, condition=parse_condition(t), reason=r) for c, t, r in rules),
+        signals=tuple(
+            Signal(name=f"Signal {i}", date_column=c, points=p, window_days=w, decay=Decay.parse(d))
+            for i, (c, p, w, d) in enumerate(events)
+        ),
+    )
+    accounts = _accounts(40, step)
+    sql = to_sql(compile_model(model, headers=list(accounts.columns), as_of=AS_OF).query, "duckdb", pretty=False)
+    assert mismatches(score(model, accounts, AS_OF), run_duckdb(sql, accounts)) == []

@@ -22,7 +22,13 @@ from icp_sheets.sql.dialects import DIALECTS
     "Default: the workbook's as-of date, else current_date.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the query here.")
-def sql(workbook: Path, dialect: str, table: str, as_of: str | None, output: Path | None) -> None:
+@click.option(
+    "--dbt",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write a dbt model instead: DIR/models/icp_scores.sql reading {{ ref('TABLE') }} (or {{ source('SCHEMA', "
+    "'TABLE') }} for --table SCHEMA.TABLE) and DIR/models/schema.yml with the result columns and their tests.",
+)
+def sql(workbook: Path, dialect: str, table: str, as_of: str | None, output: Path | None, dbt: Path | None) -> None:
     """Print a SELECT that scores TABLE with the ICP in WORKBOOK: every input column plus icp_score,
     icp_fit, icp_timing, icp_tier, icp_priority, icp_dq, icp_why and icp_action, as `score` computes them.
 
@@ -38,9 +44,13 @@ def sql(workbook: Path, dialect: str, table: str, as_of: str | None, output: Pat
         raise IcpError(
             Problem(Code.BAD_ARGUMENT, f"--as-of '{as_of}' is not a day; write it like 2026-03-31 or current_date")
         ) from None
-    text, warnings = workbook_sql(workbook, dialect=dialect, table=table, as_of=day)
+    if dbt is not None and output is not None:
+        raise click.UsageError("--dbt writes its own files; leave out -o.")
+    text, warnings = workbook_sql(workbook, dialect=dialect, table=table, as_of=day, dbt=dbt)
     report(warnings)
-    if output is None:
+    if dbt is not None:
+        click.echo(f"Wrote the dbt model {dbt / 'models' / 'icp_scores.sql'} and its schema.yml", err=True)
+    elif output is None:
         click.echo(text + ";")
     else:
         output.write_text(text + ";\n", encoding="utf-8")

@@ -61,7 +61,11 @@ def concat(*parts: exp.Expr | str) -> exp.Expr:
     return out
 
 
-def case(branches: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = None) -> exp.Case:
+def case(branches: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = None) -> exp.Expr:
+    """CASE WHEN … (no branches: the default, or NULL; SQL has no empty CASE)."""
+    branches = list(branches)
+    if not branches:
+        return default if default is not None else exp.null()
     out = exp.Case()
     for condition, value in branches:
         out = out.when(condition, value, copy=False)

@@ -10,6 +10,7 @@ from icp_sheets.core.problems import Problem
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.tables import read_xlsx_tabs
 from icp_sheets.sql.compile import AsOf, compile_model
+from icp_sheets.sql.dbt import PLACEHOLDER, write_dbt
 from icp_sheets.sql.dialects import to_sql
 
 
@@ -24,13 +25,18 @@ def accounts_header(path: Path) -> list[str] | None:
 
 
 def workbook_sql(
-    path: Path, *, dialect: str = "duckdb", table: str = "accounts", as_of: AsOf = None
+    path: Path, *, dialect: str = "duckdb", table: str = "accounts", as_of: AsOf = None, dbt: Path | None = None
 ) -> tuple[str, list[Problem]]:
     """The SELECT scoring ``table`` with the workbook's ICP, and the warnings: the workbook's own
-    and what SQL reads differently from the core for this model."""
+    and what SQL reads differently from the core for this model. With ``dbt``, the query is also
+    written there as a dbt model (``table`` becomes its ref or source)."""
     model, warnings = load_model(path)
-    compiled = compile_model(model, table=table, headers=accounts_header(path), as_of=as_of)
-    return to_sql(compiled.query, dialect), [*warnings, *compiled.warnings]
+    name = PLACEHOLDER if dbt is not None else table
+    compiled = compile_model(model, table=name, headers=accounts_header(path), as_of=as_of)
+    text = to_sql(compiled.query, dialect)
+    if dbt is not None:
+        write_dbt(dbt, text, table, model)
+    return text, [*warnings, *compiled.warnings]
 
 
 def parse_as_of(text: str | None) -> AsOf:
