@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sheets_support import KEY
+from sheets_support import KEY, drop_third_account
 
 from icp_sheets.cli import cli
 from icp_sheets.core.names import ACCOUNTS
@@ -155,20 +155,12 @@ def test_the_command_line_says_who_holds_the_sheet_and_exits_1(pushed: Path, fak
     assert "Another sync or refresh is writing" in result.output and "Traceback" not in result.output
 
 
-def _delete_third_account(path: Path) -> str:
-    book = openpyxl.load_workbook(path)
-    gone = str(book[ACCOUNTS].cell(row=4, column=1).value)
-    book[ACCOUNTS].delete_rows(4)
-    book.save(path)
-    return gone
-
-
 def test_a_structural_request_that_lands_after_its_answer_was_lost_is_seen_to_land(
     pushed: Path, fake: FakeSheets, conn: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("icp_sheets.sheets.lease.LANDING_WAITS", (0.5, 1.0, 1.0, 2.0))
     before = [r[0] for r in fake.store.grid(KEY, ACCOUNTS)[1:]]
-    gone = _delete_third_account(pushed)
+    gone = drop_third_account(pushed)
     conn.http.set_timeout((10, 0.4))  # the answer to the slow request never arrives in time
     fake.on("values.batchGet", after=2, action=lambda _s: fake.inject("slow", "spreadsheets.batchUpdate", delay=1.2))
     report = sync(pushed, conn)  # after the re-read: the structural request is the slow one
@@ -182,7 +174,7 @@ def test_a_structural_request_of_unknown_fate_keeps_the_sheet_reserved_and_the_w
     pushed: Path, fake: FakeSheets, conn: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("icp_sheets.sheets.lease.LANDING_WAITS", (0.1,))
-    _delete_third_account(pushed)
+    drop_third_account(pushed)
     saved = digest(pushed)
     fake.on("values.batchGet", after=2, action=lambda _s: fake.inject("drop", "spreadsheets.batchUpdate"))
     with pytest.raises(Unsettled, match="reserved for this sync until"):
