@@ -49,7 +49,7 @@ _CRITERIA = [
 
 _DISQUALIFIERS = [
     ("Employees", "above 1000", "More than 1,000 employees: enterprise procurement"),
-    ("Industry", "one of Government", "Public sector: procurement-heavy, 12-month cycles"),
+    ("Industry", "one of Government, Government Administration", "Public sector: procurement-heavy, 12-month cycles"),
 ]
 
 _SIGNALS = [

@@ -22,7 +22,9 @@ from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
 
 MODEL = example_model()
-rows = st.lists(st.fixed_dictionaries({c: cells for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
+# Cells that would start a formula if they led the why: a value's reason quotes them.
+formula_like = st.sampled_from(["=Series B", "+HubSpot", "-", "@Zoho", "=North America", " -Salesforce"])
+rows = st.lists(st.fixed_dictionaries({c: cells | formula_like for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
 # The signed points after each reason in icp_why ("Employees 50–200 (+2) · Pipedrive (−1)"), read independently.
 POINTS = re.compile(r"\(([+−]\d+(?:\.\d+)?)\)(?= · |$)")
 SIGNAL_NAMES = tuple(s.name for s in MODEL.signals)

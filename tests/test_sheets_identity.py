@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from sheets_support import KEY
+from sheets_support import KEY, drop_third_account
 
 from icp_sheets.core.names import ACCOUNTS
 from icp_sheets.sheets.a1 import column_letter
@@ -47,6 +47,13 @@ def edit_workbook(path: Path, company: str, header: str, value: object) -> None:
         if line[0].value == company:
             line[names.index(header)].value = value
     book.save(path)
+
+
+def person_types_a_row_at_the_top(store: Store) -> None:
+    """A person inserts a row above every account and types a company into it."""
+    rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+    store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
+    store.type_in(KEY, ACCOUNTS, "A2", "Typed meanwhile Ltd")
 
 
 def row_tags(store: Store) -> dict[int, str]:
@@ -129,17 +136,9 @@ def test_a_delete_only_sync_reads_again_so_an_insert_meanwhile_costs_no_innocent
     pushed: Path, fake: FakeSheets, conn: Connection
 ) -> None:
     accounts = list(workbook(pushed))
-    gone = accounts[2]
-    book = openpyxl.load_workbook(pushed)
-    book[ACCOUNTS].delete_rows(4)  # row 4 holds the third account
-    book.save(pushed)
+    gone = drop_third_account(pushed)
 
-    def person_inserts_a_row_at_the_top(store: Store) -> None:
-        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
-        store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
-        store.type_in(KEY, ACCOUNTS, "A2", "Typed meanwhile Ltd")
-
-    fake.on("values.batchGet", after=1, action=person_inserts_a_row_at_the_top)
+    fake.on("values.batchGet", after=1, action=person_types_a_row_at_the_top)
     sync(pushed, conn)
     in_sheet = by_company(grid(fake.store))
     assert gone not in in_sheet
@@ -207,23 +206,15 @@ def test_an_insert_between_the_re_read_and_a_deletion_costs_no_innocent_row(
 ) -> None:
     before = by_company(grid(fake.store))
     accounts = list(workbook(pushed))
-    gone = accounts[2]
-    book = openpyxl.load_workbook(pushed)
-    book[ACCOUNTS].delete_rows(4)  # row 4 holds the third account
-    book.save(pushed)
+    gone = drop_third_account(pushed)
 
-    def person_inserts_a_row_at_the_top(store: Store) -> None:
-        rng = {"sheetId": sheet_id(store), "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
-        store.batch_update(store.spreadsheets[KEY], [{"insertDimension": {"range": rng}}])
-        store.type_in(KEY, ACCOUNTS, "A2", "Typed meanwhile Ltd")
-
-    fake.on("values.batchGet", after=2, action=person_inserts_a_row_at_the_top)  # after the re-read
+    fake.on("values.batchGet", after=2, action=person_types_a_row_at_the_top)  # after the re-read
     report = sync(pushed, conn)
     in_sheet = by_company(grid(fake.store))
     assert set(in_sheet) == (set(accounts) - {gone}) | {"Typed meanwhile Ltd"}
     hit = accounts[1]  # the row above the one meant to go: where the shifted deletion landed
     assert [s.restored for s in report.slipped] == [(before[hit]["icp_id"],)]
-    assert "shifted a deletion" in "\n".join(report.lines())
+    assert "repaired a shifted deletion" in "\n".join(report.lines())
     assert in_sheet[hit] == before[hit]  # every cell back, under its own id
     assert row_tags(fake.store)[list(in_sheet).index(hit) + 2] == before[hit]["icp_id"]
     sync(pushed, conn)
@@ -235,10 +226,7 @@ def test_a_sort_between_the_re_read_and_a_deletion_deletes_only_the_row_meant(
 ) -> None:
     before = by_company(grid(fake.store))
     accounts = list(workbook(pushed))
-    gone = accounts[2]
-    book = openpyxl.load_workbook(pushed)
-    book[ACCOUNTS].delete_rows(4)
-    book.save(pushed)
+    gone = drop_third_account(pushed)
 
     def person_sorts_the_accounts(store: Store) -> None:
         rng = {"sheetId": sheet_id(store), "startRowIndex": 1}

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sheets_support import KEY
+from sheets_support import KEY, drop_third_account
 
 from icp_sheets.cli import cli
 from icp_sheets.core.names import ACCOUNTS
@@ -151,20 +155,12 @@ def test_the_command_line_says_who_holds_the_sheet_and_exits_1(pushed: Path, fak
     assert "Another sync or refresh is writing" in result.output and "Traceback" not in result.output
 
 
-def _delete_third_account(path: Path) -> str:
-    book = openpyxl.load_workbook(path)
-    gone = str(book[ACCOUNTS].cell(row=4, column=1).value)
-    book[ACCOUNTS].delete_rows(4)
-    book.save(path)
-    return gone
-
-
 def test_a_structural_request_that_lands_after_its_answer_was_lost_is_seen_to_land(
     pushed: Path, fake: FakeSheets, conn: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("icp_sheets.sheets.lease.LANDING_WAITS", (0.5, 1.0, 1.0, 2.0))
     before = [r[0] for r in fake.store.grid(KEY, ACCOUNTS)[1:]]
-    gone = _delete_third_account(pushed)
+    gone = drop_third_account(pushed)
     conn.http.set_timeout((10, 0.4))  # the answer to the slow request never arrives in time
     fake.on("values.batchGet", after=2, action=lambda _s: fake.inject("slow", "spreadsheets.batchUpdate", delay=1.2))
     report = sync(pushed, conn)  # after the re-read: the structural request is the slow one
@@ -178,7 +174,7 @@ def test_a_structural_request_of_unknown_fate_keeps_the_sheet_reserved_and_the_w
     pushed: Path, fake: FakeSheets, conn: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("icp_sheets.sheets.lease.LANDING_WAITS", (0.1,))
-    _delete_third_account(pushed)
+    drop_third_account(pushed)
     saved = digest(pushed)
     fake.on("values.batchGet", after=2, action=lambda _s: fake.inject("drop", "spreadsheets.batchUpdate"))
     with pytest.raises(Unsettled, match="reserved for this sync until"):
@@ -186,3 +182,34 @@ def test_a_structural_request_of_unknown_fate_keeps_the_sheet_reserved_and_the_w
     assert digest(pushed) == saved and len(lease_metadata(fake)) == 1
     with pytest.raises(LeaseHeld):  # nobody acts on a sheet that request may still change
         sync(pushed, other_conn(fake))
+
+
+KILL_AT = [  # the request after which the sync is killed: before, during and after its sheet writes
+    ("developerMetadata.search", 1),
+    ("spreadsheets.batchUpdate", 2),  # the structural request, applied
+    ("values.batchUpdateByDataFilter", 1),  # the cells, applied; the workbook not yet saved
+]
+
+
+@pytest.mark.parametrize("endpoint,nth", KILL_AT)
+def test_a_sync_killed_at_a_request_boundary_loses_and_duplicates_nothing_and_the_next_one_runs(
+    pushed: Path, fake: FakeSheets, endpoint: str, nth: int
+) -> None:
+    edit_employees(pushed, "Harbor & Finch", 99)
+    book = openpyxl.load_workbook(pushed)
+    book[ACCOUNTS].append(["Killed Midway Ltd", "killed.example"])
+    book.save(pushed)
+    command = [str(Path(sys.executable).with_name("icp-sheets")), "sync", str(pushed), "--api-url", fake.url]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fake.on(endpoint, after=nth, action=lambda _s: os.kill(proc.pid, signal.SIGKILL))
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    edit_employees(pushed, "Quillstone Health", 77)  # the user goes on working, then syncs again
+    assert sync(pushed, other_conn(fake)).wrote  # a killed process's lease does not block it
+    sync(pushed, other_conn(fake))
+    sheet = [r[0] for r in fake.store.grid(KEY, ACCOUNTS)[1:] if r and r[0]]
+    book_rows = [r[0] for r in openpyxl.load_workbook(pushed)[ACCOUNTS].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert sorted(sheet) == sorted(book_rows) and len(sheet) == len(set(sheet))
+    assert sheet.count("Killed Midway Ltd") == 1
+    for name, value in (("Harbor & Finch", 99), ("Quillstone Health", 77)):
+        assert value in next(r for r in fake.store.grid(KEY, ACCOUNTS) if r[0] == name)

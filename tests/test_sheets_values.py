@@ -148,10 +148,12 @@ def test_a_checkbox_column_filled_down_makes_no_accounts_and_writes_no_ids(
     after = fake.store.grid(KEY, ACCOUNTS)
     id_col = after[0].index("icp_id")
     assert all(len(line) <= id_col or line[id_col] in ("", None) for line in after[rows:])  # no ids below
+    assert [line[width] for line in after[rows:200]] == [False] * (200 - rows)  # nor cleared checkboxes
     fake.reset_counts()
     refreshed = refresh(conn, as_of=AS_OF)
     assert refreshed.accounts == len(example_accounts())
     score_col = fake.store.grid(KEY, ACCOUNTS)[0].index("icp_score")
+    assert fake.counts["values.batchUpdate"] + fake.counts["values.batchUpdateByDataFilter"] <= 1
     assert all(
         len(line) <= score_col or line[score_col] in ("", None) for line in fake.store.grid(KEY, ACCOUNTS)[rows:]
     )
@@ -166,3 +168,23 @@ def test_text_dates_in_the_sheet_are_read_the_way_its_locale_writes_them(
     report = refresh(conn, as_of=AS_OF)
     assert not any(p.column == DATE_COLUMN for p in report.warnings)
     assert "Funding round" in str(_sheet_results(fake, COMPANY)["icp_why"])
+
+
+def test_a_new_account_takes_the_first_row_below_the_last_one_not_the_end_of_the_fill(
+    pushed: Path, fake: FakeSheets, conn: Connection
+) -> None:
+    grid = fake.store.grid(KEY, ACCOUNTS)
+    width, rows = len(grid[0]), len(grid)
+    book = fake.store.spreadsheets[KEY]
+    fake.store.write(
+        book, f"{ACCOUNTS}!{column_letter(width + 1)}1", [["Contacted"]] + [[False]] * 99, user_entered=False
+    )
+    sync(pushed, conn, Mode.BOTH)
+    wb = openpyxl.load_workbook(pushed)
+    ws = wb[ACCOUNTS]
+    ws.cell(row=ws.max_row + 1, column=1, value="Newco")
+    wb.save(pushed)
+    sync(pushed, conn, Mode.BOTH)
+    after = fake.store.grid(KEY, ACCOUNTS)
+    assert after[rows][0] == "Newco" and after[rows][after[0].index("icp_id")]
+    assert [line[width] for line in after[rows + 1 : 100]] == [False] * (99 - rows)

@@ -1,6 +1,6 @@
 """Command line: `icp-sheets`. Each command module registers itself on import."""
 
-from icp_sheets.cli import check, demo, excel, learn, new, schema, score, sync  # noqa: F401  (registers the commands)
+from icp_sheets.cli import check, demo, excel, learn, new, schema, score, sql, sync  # noqa: F401  (registers the commands)
 from icp_sheets.cli.app import cli
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.progress import stages
-from icp_sheets.cli.reading import columns_option, show_read, tab_option
+from icp_sheets.cli.reading import columns_option, show_read, tab_option, why_option
 from icp_sheets.core.explain import Why
 from icp_sheets.core.ranking import Sort
 from icp_sheets.io.csv_out import CsvOptions
@@ -52,15 +52,7 @@ def summary(run: ScoreRun) -> str:
     "disqualified last) or input (as read). Default: priority for .xlsx, input for .csv (so it joins "
     "back to the source row by row) and for --in-place. Reordered rows keep their input row in icp_input_row.",
 )
-@click.option(
-    "--why",
-    "why",
-    type=click.Choice([w.value for w in Why]),
-    default=Why.SHORT.value,
-    show_default=True,
-    help="short: icp_why says what decided the score (disqualification, timing, fit; largest points first) and "
-    "icp_data_gaps lists blank or unreadable cells and rules worth nothing; full: icp_why says all of it.",
-)
+@why_option
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
 @tab_option

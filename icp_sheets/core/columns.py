@@ -97,7 +97,10 @@ def match_columns(model: IcpModel, headers: Sequence[object], *, tab: str | None
                 break
             if hits:
                 i = hits[0]
-                match.found[name] = Found(name, i, str(headers[i]), names[keys[i]])
+                how = names[keys[i]]
+                if how == "same name" and str(headers[i]).strip().casefold() != name.casefold():
+                    how = _also(_VENDOR_KEYS.get(column_key(name), {}).get(keys[i])).replace("also called", how)
+                match.found[name] = Found(name, i, str(headers[i]), how)
                 break
         else:
             missing.append(name)

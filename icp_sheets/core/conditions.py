@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.values import (
+    FORMULA_STARTS,
     NumberStyle,
     category_key,
     is_empty,
@@ -34,6 +35,11 @@ from icp_sheets.core.values import (
     split_list,
     whole,
 )
+
+if TYPE_CHECKING:  # the SQL of each kind is built only when asked for: the Excel functions never load sqlglot
+    from sqlglot import exp
+
+    from icp_sheets.sql.cells import Cell
 
 
 class Op(StrEnum):
@@ -203,6 +209,24 @@ class Kind:
     def interval(self, condition: Condition) -> Interval | None:
         return None
 
+    def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
+        """SQL of :meth:`matches`: true where the condition holds (NULL counts as false)."""
+        from sqlglot import exp
+
+        return exp.true()
+
+    def sql_points(self, condition: Condition, rate: float, cell: Cell) -> exp.Expr:
+        """SQL of :meth:`points` for the values the condition caught."""
+        from icp_sheets.sql import build
+
+        return build.num(rate)
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        """SQL of :meth:`label`; ``tag`` names the frame columns it needs."""
+        from icp_sheets.sql import build
+
+        return build.lit(self.label(condition, column, None, math.nan, rate))
+
 
 @dataclass(frozen=True)
 class _Range(Kind):
@@ -252,6 +276,24 @@ class _Range(Kind):
     def range_words(self, condition: Condition) -> str:
         return self.words_shown.format(low=fmt_number(condition.low), high=fmt_number(condition.high))
 
+    def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
+        from sqlglot import exp
+
+        from icp_sheets.sql import build
+
+        low, low_open, high, high_open = self.interval(condition)
+        tests: list[exp.Expr] = []
+        if math.isfinite(low):
+            tests.append((exp.GT if low_open else exp.GTE)(this=cell.number, expression=build.num(low)))
+        if math.isfinite(high):
+            tests.append((exp.LT if high_open else exp.LTE)(this=cell.number, expression=build.num(high)))
+        return build.all_of(*tests)
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        from icp_sheets.sql import build
+
+        return build.concat(f"{column} {self.range_words(condition)}", cell.read_as(tag))
+
 
 @dataclass(frozen=True)
 class _Values(Kind):
@@ -287,10 +329,33 @@ class _Values(Kind):
         wanted = self.keys(condition)
         return np.fromiter((t in wanted for t in values.text), dtype=bool, count=len(values))
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+    def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
+
+        from icp_sheets.sql import build
+
+        hit = build.true(self.sql_hits(condition, cell))
+        return build.all_of(build.not_(hit), build.not_(cell.blank)) if self.negated else hit
+
+    def sql_hits(self, condition: Condition, cell: Cell) -> exp.Expr:
+        """SQL of :meth:`hits`."""
+        from icp_sheets.sql import build
+
+        return build.one_of(cell.key, sorted(self.keys(condition)))
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        from icp_sheets.sql import build
+
         if self.negated:
-            return f"{shown(raw).strip()} (not {'/'.join(condition.items)})"
-        return shown(raw).strip()
+            return build.concat(cell.shown_quoted, f" (not {'/'.join(condition.items)})")
+        return cell.shown_quoted
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        text = shown(raw).strip()
+        if text.startswith(FORMULA_STARTS):  # the cell would lead the why like a formula: quote it
+            text = f"'{text}'"
+        if self.negated:
+            return f"{text} (not {'/'.join(condition.items)})"
+        return text
 
 
 @lru_cache(maxsize=1024)
@@ -319,6 +384,21 @@ class _ContainsAny(_Values):
         wanted = self.keys(condition)
         return np.fromiter((not wanted.isdisjoint(s) for s in values.items), dtype=bool, count=len(values))
 
+    def sql_hits(self, condition: Condition, cell: Cell) -> exp.Expr:
+        from icp_sheets.sql import build
+
+        return build.any_of(*(cell.has_item(key) for key in sorted(self.keys(condition))))
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        from icp_sheets.sql import build
+
+        if self.negated:
+            return build.lit(self.label(condition, column, None, math.nan, rate))
+        listed = build.concat(
+            *(build.case([(cell.has_item(item), build.lit("/" + item))], build.lit("")) for item in condition.items)
+        )
+        return build.substring(listed, 2)
+
     def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         if self.negated:
             return f"{column} without {'/'.join(condition.items)}"
@@ -341,6 +421,17 @@ class _Flag(Kind):
             return ~values.blank
         return np.asarray(values.bools == (1 if self.test == "true" else 0))
 
+    def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
+        from sqlglot import exp
+
+        from icp_sheets.sql import build
+
+        if self.test == "blank":
+            return cell.blank
+        if self.test == "given":
+            return build.not_(cell.blank)
+        return exp.EQ(this=cell.truth, expression=build.num(1 if self.test == "true" else 0))
+
     def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         return f"{column} {self.said}"
 
@@ -355,6 +446,14 @@ class _AnyOther(Kind):
         if is_empty(raw):
             return f"{column} other"
         return f"{column} other ({shown(raw).strip()})"
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        from icp_sheets.sql import build
+
+        return build.case(
+            [(cell.empty, build.lit(f"{column} other"))],
+            build.concat(f"{column} other (", cell.shown, ")"),
+        )
 
 
 @dataclass(frozen=True)
@@ -376,6 +475,30 @@ class _PerUnit(Kind):
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
         return np.asarray(~np.isnan(values.numbers))
+
+    def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
+        from sqlglot import exp
+
+        from icp_sheets.sql import build
+
+        return build.not_(exp.Is(this=cell.number, expression=exp.null()))
+
+    def sql_points(self, condition: Condition, rate: float, cell: Cell) -> exp.Expr:
+        from sqlglot import exp
+
+        from icp_sheets.sql import build
+
+        raw = exp.Mul(this=cell.number, expression=build.num(rate))
+        if condition.cap is None:
+            return raw
+        capped = exp.Least(this=exp.Abs(this=raw), expressions=[build.num(condition.cap)])
+        return exp.Mul(this=exp.Sign(this=raw), expression=capped)
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        from icp_sheets.sql import build, text
+
+        number = text.fmt_number(cell.frame, f"{tag}_pn", cell.number)
+        return build.concat(f"{column} ", number, f" × {fmt_number(rate)}", cell.read_as(tag))
 
     def points(self, condition: Condition, rate: float, numbers: np.ndarray) -> np.ndarray:
         raw = numbers * rate

@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 import re
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.values import is_blank, parse_number
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 
 class DecayKind(StrEnum):
@@ -76,6 +79,25 @@ class Decay(BaseModel):
         if self.floor is not None and points >= 0:
             value = max(value, self.floor)
         return value
+
+    def sql_points_after(self, points: float, days: exp.Expr, window: int) -> exp.Expr:
+        """SQL of :meth:`points_after` for ``days`` (a whole number of days as a double)."""
+        from sqlglot import exp
+
+        from icp_sheets.sql import build
+
+        value: exp.Expr = build.num(points)
+        if self.kind is DecayKind.LINEAR and window > 0:
+            value = exp.Mul(this=value, expression=exp.Sub(this=build.num(1.0), expression=build.div(days, window)))
+        elif self.kind is DecayKind.HALF_LIFE and self.half_life_days:
+            share = exp.Pow(this=build.num(0.5), expression=build.div(days, self.half_life_days))
+            value = exp.Mul(this=value, expression=share)
+        if self.floor is not None and points >= 0:
+            value = exp.Greatest(this=value, expressions=[build.num(self.floor)])
+        inside = build.all_of(
+            exp.GTE(this=days, expression=build.num(0)), exp.LTE(this=days, expression=build.num(window))
+        )
+        return build.case([(build.true(inside), value)], build.num(0.0))
 
     def text(self) -> str:
         if self.kind is not DecayKind.HALF_LIFE:

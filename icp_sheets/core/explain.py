@@ -142,7 +142,8 @@ class Explainer:
                     group = _Group.GAP
                 if not np.isnan(points):
                     text = f"{text} ({fmt_points(points)})"
-            items.append((group, 0.0 if np.isnan(points) else -points, index, text))
+            # Ordered by the points as shown: reasons that read alike keep the model's order.
+            items.append((group, 0.0 if np.isnan(points) else -round(points, 2), index, text))
         items.sort()
         gaps = [text for group, _, _, text in items if group is _Group.GAP]
         shown = items if why is Why.FULL else [item for item in items if item[0] is not _Group.GAP]

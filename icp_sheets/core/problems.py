@@ -66,6 +66,7 @@ class Code(StrEnum):
     SHEETS_BUSY = "sheets-busy"
     SYNC_CONFLICTS = "sync-conflicts"
     SYNC_GUARDED = "sync-guarded"
+    SQL_DIFFERENCE = "sql-difference"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -114,6 +115,7 @@ CODE_HELP: dict[Code, str] = {
     Code.SHEETS_BUSY: "Another sync or refresh holds the sheet's lease while it writes; nothing was written.",
     Code.SYNC_CONFLICTS: "The sync finished but cells changed on both sides were left for a person to decide.",
     Code.SYNC_GUARDED: "A sync would delete many rows, or a tab or the icp_id column is missing; nothing was written.",
+    Code.SQL_DIFFERENCE: "`icp-sheets sql`: a kind of cell this model reads that SQL reads differently from the core.",
 }
 
 

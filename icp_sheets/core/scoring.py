@@ -137,10 +137,12 @@ def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, exp
     if unreadable.any():
         codes = np.where(unreadable, none_code + 1 + values.codes, codes)
     # Label only the codes that occur: one row needs one label, a million rows at most a few hundred.
-    label_codes, present = factorize(codes)
+    present = np.flatnonzero(np.bincount(codes, minlength=none_code + 1 + len(values)))
+    remap = np.zeros(none_code + 1 + len(values), dtype=np.int64)
+    remap[present] = np.arange(len(present))
     labels = [_signal_label(signal, int(code), values) for code in present]
     worth = [table[code] if code <= signal.window_days else np.nan for code in present.tolist()]
-    explain.add(label_codes, labels, worth, timing=True)
+    explain.add(remap[codes], labels, worth, timing=True)
     return points
 
 

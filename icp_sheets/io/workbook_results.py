@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.names import header_key
 from icp_sheets.io.tables import Table
-from icp_sheets.io.xlsx_writer import CellWriter, header_cell, result_column
+from icp_sheets.io.xlsx_writer import CellWriter, freeze_and_title, header_cell, name_column, result_column, setup_page
 
 
 def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:
@@ -108,4 +108,7 @@ def fill_results(
                 cell.quotePrefix = made.quotePrefix
         last_row = int(table.rows.max()) if len(table.rows) else 1
         _extend_tables(ws, last_row, max(columns.values(), default=1))
+        # A pasted export keeps its own look, but reads and prints with the company beside every row.
+        setup_page(ws)
+        freeze_and_title(ws, name_column([c.value for c in ws[1]]))
     book.save(target)

@@ -42,6 +42,7 @@ from icp_sheets.core.models import (
     TIMING_TIERS,
     Settings,
 )
+from icp_sheets.core.names import header_key
 from icp_sheets.io.xlsx_cell_style import (
     BODY_FONT,
     FONT_NAME,
@@ -103,6 +104,7 @@ class SheetSpec:
     validations: Mapping[str, str] = field(default_factory=dict)  # header -> list range formula
     strict_lists: frozenset[str] = frozenset()  # headers whose drop-down rejects other text
     tiers: Sequence[str] = ()  # tier names, best first, for conditional formatting
+    frozen_columns: int = 0  # columns kept in view and printed on every page (up to the Company column)
 
 
 def table_name(text: str) -> str:
@@ -187,6 +189,23 @@ def setup_page(ws: Any, *, landscape: bool = True, title_rows: bool = True, page
         ws.print_title_rows = "1:1"
 
 
+NAME_HEADERS = ("company", "company name", "account", "account name", "organization", "name")
+
+
+def name_column(headers: Sequence[object]) -> int:
+    """1-based column of the company's name (Company, Account name …), 0 when there is none:
+    the column a reader needs beside every row, on screen and on paper."""
+    keys = [header_key(h) for h in headers]
+    return next((keys.index(name) + 1 for name in NAME_HEADERS if name in keys), 0)
+
+
+def freeze_and_title(ws: Any, name: int) -> None:
+    """Keep the header row and the columns up to the company's name in view and on every printed page."""
+    ws.freeze_panes = f"{get_column_letter(name + 1)}2"
+    if name:
+        ws.print_title_cols = f"A:{get_column_letter(name)}"
+
+
 def protect(ws: Any) -> None:
     """Protect without a password (Review > Unprotect Sheet undoes it); widths stay adjustable."""
     ws.protection.sheet = True
@@ -219,10 +238,10 @@ class XlsxBook:
             dimension.width = column.width
             dimension.font = BODY_FONT
             dimension.protection = LOCKED if column.result or column.locked else UNLOCKED
-        ws.freeze_panes = "A2"
         if spec.tab_color:
             ws.sheet_properties.tabColor = spec.tab_color
         setup_page(ws, pages_wide=math.ceil(sum(c.width for c in spec.columns) / PAGE_WIDTH))
+        freeze_and_title(ws, spec.frozen_columns)
         if spec.protect:
             protect(ws)
         _add_validations(ws, spec)
@@ -314,7 +333,10 @@ def write_scored_xlsx(
         result_column(h) if h in results else data_column(h, frame.iloc[:, i]) for i, h in enumerate(frame.columns)
     )
     settings = settings or Settings.model_validate({})
-    spec = SheetSpec(sheet_name, columns, table_name(sheet_name), tiers=(settings.top_tier, settings.middle_tier))
+    tiers = (settings.top_tier, settings.middle_tier)
+    spec = SheetSpec(
+        sheet_name, columns, table_name(sheet_name), tiers=tiers, frozen_columns=name_column(frame.columns)
+    )
     book = XlsxBook()
     book.add_table_sheet(spec, frame_rows(frame), len(frame))
     book.save(path)

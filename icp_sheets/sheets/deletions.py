@@ -5,10 +5,10 @@ from the re-read right before the write. A row inserted, deleted or sorted in be
 person shifts them, and the deletion hits a neighbour: an account nobody meant to delete,
 which the next sync would then delete from the workbook too. So after a structural request
 that deleted rows, the sync reads the rows' metadata once more (it moves with the rows) and
-checks that every row meant to stay is still there and every row meant to go is gone. If a
-row meant to go is still there, the deletion slipped: the rows it hit instead are written
-back at the end of the tab, with their metadata and every cell as the sync meant it, the row
-meant to go is deleted where it is now, and the report says so.
+checks that every row meant to stay is still there and every row meant to go is gone. Rows
+meant to stay that vanished are written back at the end of the tab, with their metadata and
+every cell as the sync meant it (see :func:`slipped` for which), rows meant to go that are still
+there are deleted where they are now, and the report says so.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ class Planned:
     """What a tab's structural request meant to do with its rows."""
 
     tab: str
-    gone: frozenset[str]  # ids of the rows meant to be deleted
+    gone: dict[str, int]  # id -> row (as re-read) of the rows meant to be deleted
     kept: dict[str, list[Value]]  # id -> the whole row as the sheet should hold it, for rows that stay
+    rows: dict[str, int]  # id -> row (as re-read) of the rows that stay
 
 
 @dataclass(frozen=True)
@@ -39,25 +40,47 @@ class Slipped:
     deleted: tuple[str, ...]  # ids of rows meant to go, deleted where they are now
 
     def __str__(self) -> str:
-        n = len(self.restored)
-        rows = f"{n} row{'s' if n != 1 else ''}"
-        return (
-            f"{self.tab}: rows moved in the sheet while syncing shifted a deletion onto {rows} nobody meant to "
-            f"delete; repaired: {'it was' if n == 1 else 'they were'} put back at the end of the tab and the "
-            f"rows meant to go were deleted."
-        )
+        out = []
+        if self.restored:
+            n = len(self.restored)
+            out.append(
+                f"{n} row{'s' if n != 1 else ''} nobody meant to delete vanished as the sync deleted rows (rows "
+                f"moved in the sheet meanwhile shifted the deletion); put back at the end of the tab"
+                f"{' (if someone deleted it on purpose meanwhile, delete it again)' if n == 1 else ''}"
+                f"{' (if someone deleted one on purpose meanwhile, delete it again)' if n > 1 else ''}"
+            )
+        if self.deleted:
+            out.append(f"{len(self.deleted)} row{'s' if len(self.deleted) != 1 else ''} meant to go deleted now")
+        return f"{self.tab}: repaired a shifted deletion: " + "; ".join(out) + "."
 
 
 def slipped(planned: Sequence[Planned], after: dict[str, dict[int, Tag]]) -> list[Slipped]:
-    """The tabs whose deletions hit other rows than meant, judged by the row metadata read ``after``."""
+    """The tabs whose deletions hit other rows than meant, judged by the row metadata read ``after``.
+
+    Each deletion removes exactly one row. For each row meant to go that is still there, one
+    deletion hit another row: the missing row nearest to where it sat is put back. A deletion
+    whose row is gone may still have hit a neighbour (a person deleted the very row meanwhile):
+    a missing row next to where it sat (as close as there were deletions) is put back too. Any
+    other missing row a person deleted, and it stays deleted.
+    """
     out = []
     for plan in planned:
         present = {tag.key for tag in after.get(plan.tab, {}).values()}
-        survivors = tuple(sorted(plan.gone & present))
-        if not survivors:
-            continue  # every row meant to go is gone: a missing kept row was deleted by a person
-        hit = tuple(key for key in plan.kept if key not in present)
-        out.append(Slipped(plan.tab, hit, survivors))
+        survivors = tuple(key for key in plan.gone if key in present)
+        missing = {key: plan.rows[key] for key in plan.kept if key not in present}
+        if not missing and not survivors:
+            continue
+        hit: list[str] = []
+        near = len(plan.gone)  # a deletion shifted by a person's insert or deletion lands this close
+        spots = [(plan.gone[k], True) for k in survivors]  # still there: that deletion surely hit another
+        spots += [(r, False) for k, r in plan.gone.items() if k not in present]
+        for meant, certain in spots:
+            pool = {k: r for k, r in missing.items() if certain or abs(r - meant) <= near}
+            nearest = min(pool, key=lambda k: (abs(pool[k] - meant), pool[k]), default=None)
+            if nearest is not None:
+                hit.append(nearest)
+                del missing[nearest]
+        out.append(Slipped(plan.tab, tuple(hit), survivors))
     return out
 
 

@@ -119,7 +119,8 @@ def _key_text(raw: Value) -> str | None:
 
 
 def layout(side: Keyed, target: Table) -> Grid:
-    """The grid this side should hold for ``target``, disturbing its current layout least."""
+    """The grid this side should hold for ``target``, disturbing its current layout least: rows
+    stay where they are, deleted rows close up, new rows go below the last row."""
     header = list(side.grid[0]) if side.grid else []
     pos = {header_key(h): i for i, h in reversed(list(enumerate(header))) if header_key(h)}
     for col in [*target.columns, KEY]:
@@ -148,9 +149,13 @@ def layout(side: Keyed, target: Table) -> Grid:
         elif key in target.rows:
             grid.append(render(key, side.grid[r - 1]))
         # else: deleted; the rows below close up
+    # Below the last row: only defaults (a checkbox column filled down). New rows take those lines
+    # in turn; the rest stay as they are, never cleared.
+    tail = [list(line) for line in side.grid[last:]]
     for key in target.order:
         if key not in side.positions:
-            grid.append(render(key, []))
+            grid.append(render(key, tail.pop(0) if tail else []))
+    grid.extend(tail)
     return grid
 
 

@@ -8,7 +8,7 @@ checked after it is created: if any other live lease is there, ours is deleted a
 command refuses (or waits, with ``--wait``). The holder re-reads the sheet before writing, so
 whatever the previous holder wrote is merged, not overwritten. The lease is deleted when the
 command ends; one left by a crash expires after :data:`TTL` and is then ignored, and removed
-by the next holder.
+by the next holder; one left by a process of this machine that is gone is taken over at once.
 
 Costs three requests for a command that writes (create, check, release) and none for one that
 finds nothing to write.
@@ -16,10 +16,13 @@ finds nothing to write.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import secrets
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +37,9 @@ from icp_sheets.sheets.client import Connection, explain_api_error
 from icp_sheets.sheets.http import OutcomeUnknown, SheetsError
 
 LEASE_KEY = "icp_lease"
+MACHINE = hashlib.sha256(f"{socket.gethostname()}:{os.getuid() if hasattr(os, 'getuid') else 0}".encode()).hexdigest()[
+    :16
+]
 REQUESTS = 3  # what holding the lease costs a command that writes: create, check, release
 TTL = dt.timedelta(minutes=10)
 POLL_SECONDS = 5.0
@@ -65,9 +71,24 @@ class Lease:
     waited: bool = field(default=False, compare=False)  # another writer held the sheet first
     expired: tuple[int, ...] = field(default=(), compare=False)  # crashed commands' leases, removed with ours
     step: str | None = field(default=None, compare=False)  # the last structural request known to have landed
+    machine: str = field(default="", compare=False)  # which machine holds it (a hash, not its name)
+    pid: int = field(default=0, compare=False)
+    kept: bool = field(default=False, compare=False)  # held on purpose after its holder ended (:class:`Unsettled`)
 
     def live(self, now: dt.datetime) -> bool:
-        return self.until > now
+        return self.until > now and not self.orphaned()
+
+    def orphaned(self) -> bool:
+        """Left by a process of this machine that is gone (killed, crashed): no need to wait for it."""
+        if self.kept or self.machine != MACHINE or self.pid in (0, os.getpid()):
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it runs, as another user
+        return False
 
     def __str__(self) -> str:
         since = self.since.strftime("%H:%M:%S UTC")
@@ -75,11 +96,10 @@ class Lease:
         return f"{self.holder}, since {since} (until {until} at the latest)"
 
 
-def _value(holder: str, token: str, since: dt.datetime) -> str:
-    return json.dumps(
-        {"holder": holder, "token": token, "since": since.isoformat(), "until": (since + TTL).isoformat()},
-        sort_keys=True,
-    )
+def _value(holder: str, token: str, since: dt.datetime, **more: Any) -> str:
+    until = (since + TTL).isoformat()
+    data = {"holder": holder, "token": token, "since": since.isoformat(), "until": until, "machine": MACHINE}
+    return json.dumps({**data, "pid": os.getpid(), **more}, sort_keys=True)
 
 
 def _parse(meta: dict[str, Any]) -> Lease | None:
@@ -93,6 +113,9 @@ def _parse(meta: dict[str, Any]) -> Lease | None:
             dt.datetime.fromisoformat(data["since"]),
             dt.datetime.fromisoformat(data["until"]),
             step=None if data.get("step") is None else str(data["step"]),
+            machine=str(data.get("machine", "")),
+            pid=int(data.get("pid", 0)),
+            kept=bool(data.get("kept", False)),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -184,11 +207,14 @@ def take(
 def mark(lease: Lease, step: str) -> dict[str, Any]:
     """A request that writes ``step`` into our lease: sent inside a structural ``batchUpdate``,
     which Google applies whole or not at all, it shows afterwards whether that request landed."""
-    value = json.loads(_value(lease.holder, lease.token, lease.since))
+    return _update(lease, step=step)
+
+
+def _update(lease: Lease, **more: Any) -> dict[str, Any]:
     return {
         "updateDeveloperMetadata": {
             "dataFilters": [{"developerMetadataLookup": {"metadataId": lease.metadata_id}}],
-            "developerMetadata": {"metadataValue": json.dumps({**value, "step": step}, sort_keys=True)},
+            "developerMetadata": {"metadataValue": _value(lease.holder, lease.token, lease.since, **more)},
             "fields": "metadataValue",
         }
     }
@@ -263,6 +289,9 @@ def writer(conn: Connection, command: str, *, wait: float = 0.0) -> Iterator[Wri
         yield held
     except Unsettled:
         keep = True  # a request may still land: hold the sheet until the lease expires
+        if held.lease is not None:
+            with contextlib.suppress(APIError, SheetsError):  # unmarked, it is taken over once we are gone
+                conn.http.batch_update(conn.key, {"requests": [_update(held.lease, kept=True)]})
         raise
     finally:
         if held.lease is not None and not keep:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -492,7 +492,8 @@ def plan_tab(
 def _planned(tab: str, sk: Keyed, target: Table, desired: Grid) -> Planned:
     """The sheet rows this plan deletes, and the whole rows of those it keeps, to check the deletion by."""
     kept = {key: desired[r - 1] for r, key in keys_by_row(desired).items() if key in sk.positions}
-    return Planned(tab, frozenset(k for k in sk.positions if k not in target.rows), kept)
+    gone = {k: r for k, r in sk.positions.items() if k not in target.rows}
+    return Planned(tab, gone, kept, {k: sk.positions[k] for k in kept})
 
 
 # ----------------------------------------------------------------------------- writing the sheet
@@ -836,7 +837,7 @@ def _settle(
         plans = _plans(inputs, snapshot, None, mode, prefer, {})
         if not any(p.sh_cells or p.wb_cells or p.shape.deleted or p.shape.untagged for p in plans.values()):
             return list(plans.values()), round_  # nothing to write: nothing to check
-        if before_write is not None and before_write():
+        if before_write is not None and _writes_sheet(plans.values(), inputs.metadata) and before_write():
             inputs.see(fetch_metadata(conn))  # the writer before us may have added tabs
             snapshot = read_tabs(conn, inputs.read)
             continue
@@ -849,6 +850,12 @@ def _settle(
         f"The sheet kept changing while syncing ({MAX_ROUNDS} tries); nothing was "
         f"written. Run the sync again when the edits have settled."
     )
+
+
+def _writes_sheet(plans: Iterable[_TabPlan], metadata: dict[str, Any]) -> bool:
+    """Whether the plans change the sheet (a sync that only brings the workbook up to date takes no lease)."""
+    plans = list(plans)
+    return any(p.sh_cells for p in plans) or bool(structure_requests([p.shape for p in plans], metadata))
 
 
 def _plans(

@@ -92,28 +92,45 @@ def _in_region(place: Place, sheet: Sheet, box: Box) -> bool:
     return low <= place.index + 1 <= high
 
 
-def selected(book: Spreadsheet, data_filter: dict[str, Any]) -> list[DeveloperMetadata]:
+Index = dict[tuple[str, str | None], list[DeveloperMetadata]]
+
+
+def index_of(book: Spreadsheet) -> Index:
+    """The metadata by key and value, built once per request: a write of 10,000 rows addressed by
+    their metadata would otherwise scan all of it 10,000 times (the fake's speed, not Google's)."""
+    out: Index = {}
+    for meta in book.developer_metadata.values():
+        out.setdefault((meta.key, meta.value), []).append(meta)
+    return out
+
+
+def selected(book: Spreadsheet, data_filter: dict[str, Any], index: Index | None = None) -> list[DeveloperMetadata]:
     """The metadata a DataFilter selects: by its lookup, or all on the rows, columns and tab it covers."""
-    everything = list(book.developer_metadata.values())
     if "developerMetadataLookup" in data_filter:
-        return [m for m in everything if _matches(book, m, data_filter["developerMetadataLookup"])]
+        lookup = data_filter["developerMetadataLookup"]
+        if index is not None and "metadataKey" in lookup and "metadataValue" in lookup:
+            pool = index.get((lookup["metadataKey"], lookup["metadataValue"]), [])
+        else:
+            pool = list(book.developer_metadata.values())
+        return [m for m in pool if _matches(book, m, lookup)]
     sheet, box = region(book, data_filter)
-    return [m for m in everything if _in_region(m.place, sheet, box)]
+    return [m for m in book.developer_metadata.values() if _in_region(m.place, sheet, box)]
 
 
 def _selected_by_any(book: Spreadsheet, filters: Iterable[dict[str, Any]]) -> list[DeveloperMetadata]:
     found: dict[int, DeveloperMetadata] = {}
+    index = index_of(book)
     for data_filter in filters:
-        found.update((m.metadata_id, m) for m in selected(book, data_filter))
+        found.update((m.metadata_id, m) for m in selected(book, data_filter, index))
     return list(found.values())
 
 
-def ranges_of(book: Spreadsheet, data_filter: dict[str, Any]) -> list[str]:
+def ranges_of(book: Spreadsheet, data_filter: dict[str, Any], index: Index | None = None) -> list[str]:
     """The A1 ranges whose values a DataFilter selects: one per row, column or tab its metadata is on."""
     if "developerMetadataLookup" not in data_filter:
         sheet, box = region(book, data_filter)
         return [rect(sheet.title, *box)]
-    places = [m.place for m in selected(book, data_filter)]
+    places = [m.place for m in selected(book, data_filter, index)]
     return [_a1(book.sheet_by_id(p.sheet_id), p) for p in places if p.sheet_id is not None]
 
 

@@ -6,7 +6,8 @@ from Google's documented behaviour, not from a recording: arithmetic on text tha
 is ``#VALUE!`` (text that is a number in the locale counts as that number, a blank as 0, TRUE as
 1), a division by zero ``#DIV/0!``. A function Google does not have (Excel's ``WEBSERVICE``,
 ``FILTERXML``, ``ENCODEURL``, DDE) is ``#NAME?`` as in Google; any other function the fake cannot
-evaluate shows ``#FAKE! cannot evaluate NAME``, so a test never mistakes it for Google's answer.
+evaluate shows ``#FAKE! cannot evaluate NAME`` (and a reference to another tab or file says so
+too), so a test never mistakes it for Google's answer.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class Evaluator:
         expr = cell.formula[1:].strip()
         if "|" in expr:
             return "#NAME?"  # a DDE call: Google has none
+        if "!" in expr:
+            return "#FAKE! cannot evaluate references to other tabs or files"
         try:
             expr = _SUM.sub(lambda m: repr(self._sum(m[1], m[2], depth)), expr)
             expr = _CLOCK.sub(lambda m: repr(self._clock(m[1].upper())), expr)

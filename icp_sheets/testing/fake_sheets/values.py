@@ -99,8 +99,9 @@ def batch_get_by_data_filter(call: Call) -> Any:
     book = call.book()
     options = _read_options(call.body.get)
     found: dict[str, list[dict[str, Any]]] = {}
+    index = developer_metadata.index_of(book)
     for data_filter in call.body.get("dataFilters", []):
-        for a1 in developer_metadata.ranges_of(book, data_filter):
+        for a1 in developer_metadata.ranges_of(book, data_filter, index):
             found.setdefault(a1, []).append(data_filter)
     matched = [{"valueRange": ranges.read(book, a1, **options), "dataFilters": fs} for a1, fs in found.items()]
     return {"spreadsheetId": book.spreadsheet_id, **({"valueRanges": matched} if matched else {})}
@@ -110,10 +111,11 @@ def batch_update_by_data_filter(call: Call) -> Any:
     """Each item's values written to every range its filter selects (none: nothing written for it)."""
     book = call.book()
     entered = _input_option(call.body.get("valueInputOption", ""))
+    index = developer_metadata.index_of(book)
     targets = [
         (a1, item)
         for item in call.body.get("data", [])
-        for a1 in developer_metadata.ranges_of(book, item["dataFilter"])
+        for a1 in developer_metadata.ranges_of(book, item["dataFilter"], index)
     ]
     responses = [
         {**{k: v for k, v in answer.items() if k != "spreadsheetId"}, "dataFilter": item["dataFilter"]}
