@@ -434,7 +434,9 @@ class _Mentions(Kind):
 
     def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
         found = self.found(condition, values)
-        return np.logical_and.reduce(found) if self.every else np.logical_or.reduce(found)
+        if not found:  # a mention of no word (only a model built in code has one) never matches
+            return np.zeros(len(values), dtype=bool)
+        return np.asarray(np.logical_and.reduce(found) if self.every else np.logical_or.reduce(found), dtype=bool)
 
     def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
         text = word_text(raw)
@@ -445,7 +447,7 @@ class _Mentions(Kind):
         from icp_sheets.sql import build
 
         found = [cell.mentions(needle) for needle in _needles(condition.items)]
-        return build.all_of(*found) if self.every else build.any_of(*found)
+        return build.all_of(*found) if self.every and found else build.any_of(*found)
 
     def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
         from icp_sheets.sql import build
