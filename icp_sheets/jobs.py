@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
@@ -51,7 +52,7 @@ class ScoreRun:
     model: IcpModel
     rows: int = 0
     contacts: int = 0
-    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why starts with 'Check:')
+    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why says 'Check:')
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
@@ -128,6 +129,7 @@ def score_accounts_file(
     on_read: Callable[[AccountsFile], None] = lambda _: None,
     sort: Sort | None = None,
     engine: Engine = Engine.PANDAS,
+    why: Why = Why.SHORT,
 ) -> ScoreRun:
     """Score a .csv/.xlsx/.parquet of accounts (or match a contact list) into a new .csv/.xlsx/.parquet.
 
@@ -142,7 +144,7 @@ def score_accounts_file(
     check_writable(output)
     source = duckdb_choice(model, accounts, output, sort_input=sort in (None, Sort.INPUT), engine=engine)
     if source is not None:
-        run = _scored_by_duckdb(model, source, output, as_of, csv_options, stage, strict=engine is Engine.DUCKDB)
+        run = _scored_by_duckdb(model, source, output, as_of, csv_options, why, stage, strict=engine is Engine.DUCKDB)
         if run is not None:
             return run
     stage("Reading")
@@ -164,7 +166,7 @@ def score_accounts_file(
     else:
         if not read.match.ok:
             raise IcpError(errors(read.match.problems))
-        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes), frame.index)
+        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes, why=why), frame.index)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
@@ -197,6 +199,7 @@ def _scored_by_duckdb(
     output: Path,
     as_of: dt.date | None,
     csv_options: CsvOptions | None,
+    why: Why,
     stage: Stage,
     *,
     strict: bool,
@@ -205,7 +208,7 @@ def _scored_by_duckdb(
     stage("Scoring with DuckDB")
     try:
         with replacing(output) as partial:
-            scored = score_with_duckdb(model, source, partial, as_of=as_of, csv_options=csv_options)
+            scored = score_with_duckdb(model, source, partial, as_of=as_of, csv_options=csv_options, why=why)
     except NotForDuckdb as why:
         if strict:
             raise IcpError(refused(source.path, str(why))) from None
@@ -243,6 +246,7 @@ def score_workbook(
     in_place: bool = False,
     stage: Stage = _quiet,
     sort: Sort | None = None,
+    why: Why = Why.SHORT,
 ) -> ScoreRun:
     """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked);
     the Accounts rows ranked by ``sort`` (default: :func:`default_sort`), contacts left as they are."""
@@ -270,7 +274,7 @@ def score_workbook(
     if accounts is not None and len(accounts.frame):
         # Scored with a 1904 workbook's plain day numbers counted from 1900; written back as they were.
         scored = signal_dates_in_1900(model, accounts)
-        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes)[1]
+        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, why=why)[1]
         frame = without_results(accounts.frame)
         filled = results
         if sort is not Sort.INPUT:

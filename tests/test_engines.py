@@ -86,6 +86,16 @@ def test_both_engines_write_the_same_bytes(
     assert duckdb_out.read_bytes() == pandas_out.read_bytes()
 
 
+def test_the_full_why_is_the_same_in_both_engines(workbook: Path, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    pd.DataFrame(example_accounts()).to_csv(accounts, index=False)
+    pandas_out, duckdb_out, result = _both(workbook, accounts, ".csv", "--why", "full")
+    assert result.exit_code == 0, result.output
+    assert duckdb_out.read_bytes() == pandas_out.read_bytes()
+    short = _score(workbook, accounts, tmp_path / "short.csv", "--engine", "duckdb")
+    assert short.exit_code == 0 and (tmp_path / "short.csv").read_bytes() != duckdb_out.read_bytes()
+
+
 def test_blank_and_space_rows_keep_their_place_with_blank_results(workbook: Path, tmp_path: Path) -> None:
     first, second = pd.DataFrame(example_accounts()).astype(str).values.tolist()[:2]
     accounts = tmp_path / "accounts.csv"

@@ -18,21 +18,23 @@ import datetime as dt
 import mmap
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from icp_sheets.core.columns import match_columns
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import DISQUALIFIED, IcpModel
 from icp_sheets.core.names import RESULT_COLUMNS
 from icp_sheets.core.problems import Code, IcpError, Problem
-from icp_sheets.core.scoring import CHECK, resolve_columns
+from icp_sheets.core.scoring import flagged, resolve_columns
 from icp_sheets.io.accounts import header_score
 from icp_sheets.io.csv_out import CsvOptions, CsvWriter, csv_names
 from icp_sheets.io.exports import TEXT_SUFFIXES, best_header
@@ -156,9 +158,9 @@ def _has_blank_line(path: Path) -> bool:
         return any(data.find(gap) >= 0 for gap in (b"\n\n", b"\n\r\n", b"\r\r")) or data[:1] in (b"\n", b"\r")
 
 
-def _query(model: IcpModel, source: Source, as_of: dt.date | None) -> str:
+def _query(model: IcpModel, source: Source, as_of: dt.date | None, why: Why) -> str:
     """The model's query over the file, with blank rows' results blank, in input order."""
-    inner = to_sql(compile_model(model, table="icp_in", headers=source.labels, as_of=as_of).query, "duckdb")
+    inner = to_sql(compile_model(model, table="icp_in", headers=source.labels, as_of=as_of, why=why).query, "duckdb")
     cells = [_ident(label) for label in source.labels]
     # Blank as the pandas engine sees it: a CSV cell empty or only spaces (Unicode's too), a typed cell null.
     blank = f"coalesce(regexp_full_match(CELL, '{_SPACES}'), true)" if source.text else "CELL IS NULL"
@@ -183,6 +185,7 @@ def score_with_duckdb(
     *,
     as_of: dt.date | None = None,
     csv_options: CsvOptions | None = None,
+    why: Why = Why.SHORT,
 ) -> DuckdbRun:
     """Score ``source`` into ``target`` (.csv or .parquet), rows in input order."""
     import duckdb
@@ -193,7 +196,7 @@ def score_with_duckdb(
     con.execute(f"CREATE VIEW icp_in AS SELECT row_number() OVER () AS {_ROW}, {named} FROM {source.reader}")
     run = DuckdbRun()
     try:
-        batches = _batches(con, _query(model, source, as_of))
+        batches = _batches(con, _query(model, source, as_of, why))
         if is_parquet(target):
             _write_parquet(batches, target, run)
         else:
@@ -212,8 +215,9 @@ def _write_csv(
         names = csv_names([*source.labels, *RESULT_COLUMNS], list(source.headers))
         writer = CsvWriter(sink, names, bom=options.bom, delimiter=options.delimiter)
         for batch in batches:
-            _count(run, batch)
-            writer.write(_coded(batch).to_pandas(types_mapper=_text_type))
+            frame = _coded(batch).to_pandas(types_mapper=_text_type)
+            _count(run, frame)
+            writer.write(frame)
 
 
 def _coded(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -227,8 +231,6 @@ def _coded(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 def _text_type(arrow: pa.DataType) -> object:
-    import pandas as pd
-
     return pd.ArrowDtype(pa.string()) if pa.types.is_string(arrow) or pa.types.is_large_string(arrow) else None
 
 
@@ -236,7 +238,7 @@ def _write_parquet(batches: Iterator[pa.RecordBatch], target: Path, run: DuckdbR
     writer: pq.ParquetWriter | None = None
     try:
         for batch in batches:
-            _count(run, batch)
+            _count(run, _coded(batch.select(["icp_tier", "icp_why"])).to_pandas())
             table = pa.Table.from_batches([batch])
             table = table.cast(parquet_schema(table.schema))
             if writer is None:
@@ -247,14 +249,12 @@ def _write_parquet(batches: Iterator[pa.RecordBatch], target: Path, run: DuckdbR
             writer.close()
 
 
-def _count(run: DuckdbRun, batch: pa.RecordBatch) -> None:
-    tiers = batch.column("icp_tier").value_counts()
-    for item in tiers.to_pylist():
-        if item["values"] is not None:
-            run.tiers[item["values"]] += item["counts"]
-            run.rows += item["counts"]
-    whys: Sequence[str | None] = batch.column("icp_why").to_pylist()
-    run.flagged += sum(1 for why in whys if why is not None and why.startswith(CHECK))
+def _count(run: DuckdbRun, frame: pd.DataFrame) -> None:
+    """The summary's counts, batch by batch, as the pandas engine counts the whole frame."""
+    for tier, n in frame["icp_tier"].value_counts().items():
+        run.tiers[str(tier)] += int(n)
+        run.rows += int(n)
+    run.flagged += flagged(frame)
 
 
 class Engine(StrEnum):
