@@ -115,3 +115,16 @@ def test_a_pasted_export_gets_its_results_styled_and_keeps_its_own_columns(tmp_p
     assert ws.cell(1, template_why).value == headers[template_why - 1]
     (table,) = ws.tables.values()
     assert [c.name for c in table.tableColumns] == [ws.cell(1, i).value for i in range(1, ws.max_column + 1)]
+
+
+def test_a_column_the_template_sized_for_a_result_gets_its_own_width_back(tmp_path: Path) -> None:
+    path = tmp_path / "icp.xlsx"
+    write_example_workbook(path)
+    why_letter = get_column_letter(next(c.column for c in load_workbook(path)["Accounts"][1] if c.value == "icp_why"))
+    headers = _paste_export(path)
+    out = tmp_path / "scored.xlsx"
+    score_workbook(path, out)
+    ws = load_workbook(out)["Accounts"]
+    pasted = headers[ws[why_letter + "1"].column - 1]
+    values = [str(c.value) for c in ws[why_letter][1:] if c.value is not None]
+    assert ws.column_dimensions[why_letter].width == max(len(pasted) + 3, max(map(len, values)) + 2) < 70

@@ -218,3 +218,22 @@ def test_every_table_accounts_for_every_decided_row(words: list[str]) -> None:
         assert table["Won"].sum() == won == report.won
         if won:
             assert (table["Accounts"] * table["Lift"]).sum() == pytest.approx(decided)  # lifts average to 1
+
+
+def test_validation_tab_prints_on_one_page_width_with_nothing_cut(tmp_path: Path, planted: pd.DataFrame) -> None:
+    """Headers fit their columns, a list's Why wraps inside the page (merged to the chart's last
+    column), and the print area is that page width: nothing is shrunk to fit text running off it."""
+    workbook = tmp_path / "icp.xlsx"
+    write_template(workbook)
+    out = tmp_path / "validated.xlsx"
+    save_validation(workbook, out, lambda previous: validate(example_model(), planted, previous=previous, today=AS_OF))
+    ws = open_workbook(out)[TAB]
+    assert ws.print_area == f"'{TAB}'!$A$1:$N${ws.max_row}"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    headers = [c for row in ws.iter_rows() for c in row if c.font.bold and c.fill.fill_type == "solid" and c.value]
+    for cell in headers:
+        if cell.coordinate not in ws.merged_cells:
+            assert ws.column_dimensions[cell.column_letter].width >= len(str(cell.value)), cell.value
+    why = [c for c in ws["E"] if c.value and " · " in str(c.value)]
+    assert why and all(c.coordinate in ws.merged_cells and c.alignment.wrap_text for c in why)
+    assert all(str(r).startswith("E") and str(r).split(":")[1].startswith("N") for r in ws.merged_cells.ranges)

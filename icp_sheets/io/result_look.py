@@ -11,6 +11,7 @@ off a column that a paste has made an input column.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -93,6 +94,15 @@ def fitted_width(header: str, values: Iterable[Any]) -> float:
     return float(min(max(wanted, MIN_WIDTH), max(limit, MIN_WIDTH)))
 
 
+def input_width(header: str, values: Sequence[Any]) -> float:
+    """An input column's width: its header and its longest values (dates need 12), at most 40."""
+    lengths = [len(str(v)) for v in values if cell_value(v) is not None]
+    width = max(len(header) + 3, max(lengths, default=0) + 2)
+    if any(isinstance(v, dt.date) for v in values):
+        width = max(width, 12)
+    return float(min(width, 40))
+
+
 def style_results(ws: Worksheet, columns: Mapping[str, int], rows: Sequence[int], tiers: Sequence[str]) -> None:
     """Result columns (header → 1-based column) of an edited tab: widths fitted, wrapped rows
     tall enough, colours moved to where tier and priority are; other columns lose only the
@@ -112,11 +122,14 @@ def style_results(ws: Worksheet, columns: Mapping[str, int], rows: Sequence[int]
 def _drop_result_look(ws: Worksheet, index: int) -> None:
     """Take the template's result look off a column that no longer holds a result."""
     header = ws.cell(1, index)
+    letter = get_column_letter(index)
     if _is(header.fill, RESULT_HEADER_FILL):
         header.fill, header.font = INPUT_HEADER_FILL, HEADER_FONT
+        # The width was the template's for a result (70 for a why, 9 for a score): fit the column's own values.
+        sample = [c.value for (c,) in ws.iter_rows(min_row=2, max_row=_SAMPLE, min_col=index, max_col=index)]
+        ws.column_dimensions[letter].width = input_width(str(header.value or ""), sample)
     if header.comment is not None and header.comment.text in _NOTES:
         header.comment = None
-    letter = get_column_letter(index)
     dimension = ws.column_dimensions.get(letter)
     if dimension is not None and (dimension.protection is None or dimension.protection.locked):
         dimension.protection = UNLOCKED

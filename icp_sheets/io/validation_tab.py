@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -24,7 +25,16 @@ from icp_sheets.core.models import DISQUALIFIED
 from icp_sheets.core.values import FORMULA_STARTS, parse_date, parse_number
 from icp_sheets.evidence.validate import GROUP_COLUMNS, RunFigures, ValidationReport
 from icp_sheets.io.workbook_edit import open_workbook
-from icp_sheets.io.xlsx_cell_style import BODY_FONT, BOLD_FONT, HEADER_FONT, RESULT_HEADER_FILL, cell_value
+from icp_sheets.io.xlsx_cell_style import (
+    BODY_FONT,
+    BOLD_FONT,
+    HEADER_FONT,
+    LINE_HEIGHT,
+    MAX_LINES,
+    RESULT_HEADER_FILL,
+    cell_value,
+    text_lines,
+)
 from icp_sheets.io.xlsx_writer import setup_page
 
 TAB = "Validation"
@@ -33,7 +43,12 @@ HISTORY_HEADERS = ("Run on", "Model version", "Outcomes", "Base rate", "Top-tier
 LIST_LIMIT = 1000
 _FORMATS = {"Conversion": "0.0%", "Lift": "0.00", "Base rate": "0.0%", "Top-tier conversion": "0.0%",
             "Top/bottom ratio": "0.0", "Score": "0.0#", "Run on": "yyyy-mm-dd"}  # fmt: skip
-_WIDTHS = (22, 24, 10, 12, 14, 18)  # the Why text of the lists runs on to the right
+_WIDTHS = (22, 24, 10, 12, 14, 18)  # at least; widened to the longest header or value, up to _MAX_WIDTH
+_MAX_WIDTH = 30
+# The page is columns A to N: the tables on the left, the chart beside them (G to N), and each
+# list's Why merged across E to N and wrapped, so nothing runs off the printed page.
+_LAST_COLUMN = 14
+_CHART_WIDTHS = 9.0
 
 
 def read_history(book: Workbook) -> list[RunFigures]:
@@ -66,8 +81,6 @@ def write_validation(book: Workbook, report: ValidationReport, history: Sequence
     if TAB in book.sheetnames:
         del book[TAB]
     ws = book.create_sheet(TAB, position)
-    for index, width in enumerate(_WIDTHS):
-        ws.column_dimensions[get_column_letter(index + 1)].width = width
     setup_page(ws, title_rows=False)
     writer = _Writer(ws)
     f = report.figures
@@ -87,7 +100,9 @@ def write_validation(book: Workbook, report: ValidationReport, history: Sequence
         shown = rows.head(LIST_LIMIT)
         if len(rows) > len(shown):
             title += f" (first {len(shown):,} of {len(rows):,})"
-        writer.table(title, shown)
+        writer.table(title, shown, wide_last=True)
+    writer.fit_widths()
+    ws.print_area = f"A1:{get_column_letter(_LAST_COLUMN)}{max(writer.row - 2, 1)}"
     return ws
 
 
@@ -123,7 +138,8 @@ class _Writer:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.row = 1
-        self._looks: dict[tuple[int, int, str | None, bool], Any] = {}
+        self._looks: dict[tuple[int, int, str | None, bool, bool, bool], Any] = {}
+        self._lengths: dict[int, int] = {}  # per table column, its longest header or value
 
     def skip(self) -> None:
         self.row += 1
@@ -132,22 +148,55 @@ class _Writer:
         self._put(self.row, 1, text, font)
         self.row += 1
 
-    def table(self, title: str, frame: pd.DataFrame) -> tuple[int, int]:
-        """Title, header and rows; returns the header row and the last row, then leaves a gap."""
+    def table(self, title: str, frame: pd.DataFrame, *, wide_last: bool = False) -> tuple[int, int]:
+        """Title, header and rows; returns the header row and the last row, then leaves a gap.
+        With ``wide_last`` the last column (a list's Why) spans to the page's last column, wrapped."""
         self.line(title, BOLD_FONT)
         header = self.row
+        width = len(frame.columns)
         for col, name in enumerate(frame.columns, 1):
             self._put(header, col, str(name), HEADER_FONT, RESULT_HEADER_FILL)
+        if wide_last and width:
+            self._spread(header)
         formats = [_FORMATS.get(str(name)) for name in frame.columns]
         for offset, values in enumerate(frame.itertuples(index=False, name=None), 1):
             for col, (fmt, value) in enumerate(zip(formats, values, strict=True), 1):
-                self._put(header + offset, col, value, number_format=fmt)
+                wrapped = wide_last and col == width
+                self._put(header + offset, col, value, number_format=fmt, wrap=wrapped)
+                if wrapped:
+                    self._spread(header + offset, value)
+        for col, name in enumerate(frame.columns, 1):
+            if not (wide_last and col == width):
+                shown = [len(str(name)), *(len(_shown(v)) for v in frame.iloc[:, col - 1].tolist())]
+                self._lengths[col] = max(self._lengths.get(col, 0), *shown)
         last = header + len(frame)
         self.row = last + 2
         return header, last
 
+    def _spread(self, row: int, value: Any = None) -> None:
+        """The cell in column E merged to the page's last column; the row as tall as its wrapped text."""
+        self.ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=_LAST_COLUMN)
+        lines = min(text_lines(cell_value(value), _spread_width()), MAX_LINES)
+        if lines > 1:
+            self.ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+
+    def fit_widths(self) -> None:
+        """Table columns as wide as their longest header or value (within limits), chart columns even."""
+        for col in range(1, _LAST_COLUMN + 1):
+            least = _WIDTHS[col - 1] if col <= len(_WIDTHS) else _CHART_WIDTHS
+            wanted = self._lengths.get(col, 0) + 2 if col <= len(_WIDTHS) else 0
+            self.ws.column_dimensions[get_column_letter(col)].width = float(min(max(least, wanted), _MAX_WIDTH))
+
     def _put(
-        self, row: int, col: int, value: Any, font: Any = BODY_FONT, fill: Any = None, number_format: str | None = None
+        self,
+        row: int,
+        col: int,
+        value: Any,
+        font: Any = BODY_FONT,
+        fill: Any = None,
+        number_format: str | None = None,
+        *,
+        wrap: bool = False,
     ) -> None:
         """One cell; text stays text (never a formula), NaN stays empty."""
         cell = self.ws.cell(row=row, column=col)
@@ -158,10 +207,15 @@ class _Writer:
         quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
         if isinstance(value, str):
             cell.data_type = "s"
-        key = (id(font), id(fill), number_format, quoted)
+        text = isinstance(value, str) and fill is None and font is BODY_FONT
+        key = (id(font), id(fill), number_format, quoted, wrap, text)
         look = self._looks.get(key)
         if look is None:
             cell.font = font
+            # Text after a right-aligned number is indented, so '2 pursue 00025' reads as two cells.
+            cell.alignment = Alignment(
+                horizontal="left" if text else None, vertical="top", wrap_text=wrap or None, indent=1 if text else 0
+            )
             if fill is not None:
                 cell.fill = fill
             if number_format:
@@ -170,6 +224,19 @@ class _Writer:
             self._looks[key] = copy(cell._style)
         else:
             cell._style = copy(look)
+
+
+def _shown(value: Any) -> str:
+    """About what a cell shows: numbers with their formats' few decimals, text as it is."""
+    value = cell_value(value)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "" if value is None else str(value)
+
+
+def _spread_width() -> float:
+    """Width of a list's Why: column E to the page's last column."""
+    return _WIDTHS[4] + _WIDTHS[5] + _CHART_WIDTHS * (_LAST_COLUMN - len(_WIDTHS))
 
 
 def save_validation(source: Path, target: Path, report_for: Any) -> ValidationReport:

@@ -8,6 +8,7 @@ rather than rebuilt.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from copy import copy
 from pathlib import Path
@@ -22,7 +23,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from icp_sheets.core.names import header_key
 from icp_sheets.io.result_look import style_results
 from icp_sheets.io.tables import Table
-from icp_sheets.io.xlsx_writer import CellWriter, freeze_and_title, header_cell, name_column, result_column, setup_page
+from icp_sheets.io.xlsx_writer import (
+    PAGE_WIDTH,
+    CellWriter,
+    freeze_and_title,
+    header_cell,
+    name_column,
+    result_column,
+    setup_page,
+)
 
 
 def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:
@@ -99,6 +108,13 @@ def _reorder_rows(ws: Worksheet, rows: Sequence[int], order: Sequence[int]) -> N
             cell.hyperlink, cell.comment = link, note
 
 
+def pages_wide(ws: Worksheet) -> int:
+    """Pages across that keep the print readable (about 85% scale), as a written scored tab gets."""
+    found = [ws.column_dimensions.get(get_column_letter(i)) for i in range(1, ws.max_column + 1)]
+    widths = [d.width if d is not None and d.width else 8.43 for d in found]  # 8.43: Excel's default
+    return max(1, math.ceil(sum(widths) / PAGE_WIDTH))
+
+
 def fill_results(
     source: Path,
     target: Path,
@@ -138,6 +154,6 @@ def fill_results(
         _extend_tables(ws, last_row, max(columns.values(), default=1))
         style_results(ws, columns, sheet_rows, tiers)
         # A pasted export keeps its own look, but reads and prints with the company beside every row.
-        setup_page(ws)
+        setup_page(ws, pages_wide=pages_wide(ws))
         freeze_and_title(ws, name_column([c.value for c in ws[1]]))
     book.save(target)

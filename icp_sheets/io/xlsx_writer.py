@@ -36,7 +36,7 @@ from icp_sheets.core.models import (
     Settings,
 )
 from icp_sheets.core.names import header_key
-from icp_sheets.io.result_look import MAX_ROWS, add_colours, fitted_width
+from icp_sheets.io.result_look import MAX_ROWS, add_colours, fitted_width, input_width
 from icp_sheets.io.xlsx_cell_style import (
     BODY_FONT,
     LOCKED,
@@ -44,7 +44,6 @@ from icp_sheets.io.xlsx_cell_style import (
     CellWriter,
     ColumnSpec,
     RowXml,
-    cell_value,
     header_cell,
     result_column,
 )
@@ -263,12 +262,7 @@ def frame_rows(frame: pd.DataFrame) -> Iterable[Sequence[Any]]:
 
 def data_column(header: str, values: pd.Series, note: str = "") -> ColumnSpec:
     """An input column sized to its header and first values (a sample keeps big frames fast)."""
-    sample = values.head(200).tolist()
-    lengths = [len(str(v)) for v in sample if cell_value(v) is not None]
-    width = max(len(header) + 3, max(lengths, default=0) + 2)
-    if any(isinstance(v, dt.date) for v in sample):
-        width = max(width, 12)
-    return ColumnSpec(header, note, float(min(width, 40)))
+    return ColumnSpec(header, note, input_width(header, values.head(200).tolist()))
 
 
 def _fitted(spec: ColumnSpec, values: pd.Series) -> ColumnSpec:
