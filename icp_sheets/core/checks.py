@@ -10,9 +10,9 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 
-from icp_sheets.core import names
+from icp_sheets.core import names, reach
 from icp_sheets.core.conditions import fmt_number
-from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel
+from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel, Scale
 from icp_sheets.core.names import header_key
 from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.core.text_checks import text_band_problems
@@ -116,24 +116,18 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
         )
 
 
-def _best_points(bands: Sequence[Criterion]) -> float:
-    best = -math.inf
-    for c in bands:
-        best = max(best, c.condition.kind.best_points(c.condition, c.points))
-    if not any(c.condition.kind.catch_all for c in bands):
-        best = max(best, 0.0)
-    return best
-
-
 def reach_problems(model: IcpModel) -> Iterator[Problem]:
     """Tiers that no account can reach with these points."""
-    columns = model.scored_columns()
-    best_fit = sum(_best_points([c for c in model.criteria if c.column == col]) for col in columns)
-    best_timing = sum(max(s.points, 0.0) for s in model.signals)
     s = model.settings
+    best_fit, best_timing = reach.best_fit(model), reach.best_timing(model)
+    best_score = best_fit + best_timing
+    if s.scale is Scale.PERCENT:  # 0–100: the best account is 100 by definition
+        best_fit, best_timing, best_score = (
+            reach.PERCENT if b > 0 else 0.0 for b in (best_fit, best_timing, best_score)
+        )
     for name, best, need, what in (
-        (s.top_tier, best_fit + best_timing, s.top_tier_at, "score"),
-        (s.middle_tier, best_fit + best_timing, s.middle_tier_at, "score"),
+        (s.top_tier, best_score, s.top_tier_at, "score"),
+        (s.middle_tier, best_score, s.middle_tier_at, "score"),
         ("fit tier A", best_fit, s.fit_a_at, "fit"),
         ("timing tier 1", best_timing, s.timing_1_at, "timing"),
     ):
@@ -150,10 +144,9 @@ def reach_problems(model: IcpModel) -> Iterator[Problem]:
 def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Problem]:
     """Every warning about the model itself."""
     problems: list[Problem] = []
-    for column in model.scored_columns():
-        problems += band_problems(
-            [c for c in model.criteria if c.column == column], [d for d in model.disqualifiers if d.column == column]
-        )
+    for bands in model.band_sets():
+        column = bands[0].column
+        problems += band_problems(list(bands), [d for d in model.disqualifiers if d.column == column])
     count = len(model.scored_columns())
     if count > MAX_COLUMNS:
         problems.append(

@@ -28,6 +28,7 @@ from icp_sheets.core.models import (
     PRIORITY_CELLS,
     TIMING_TIERS,
     IcpModel,
+    Scale,
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS
@@ -37,6 +38,7 @@ from icp_sheets.sql import build as b
 from icp_sheets.sql import text
 from icp_sheets.sql.cells import Cell, civil_day
 from icp_sheets.sql.differences import differences
+from icp_sheets.sql.fit import BandSet, and_outputs, capped, column_outputs, fit_sql, scaled
 from icp_sheets.sql.frame import Frame
 
 CURRENT_DATE = "current_date"
@@ -91,8 +93,7 @@ def compile_model(
         spec = model.column(name)
         columns[name] = _Column(name, found.get(name), i, frame, Cell(frame, name, spec.read_as))
     day = _as_of(model, as_of)
-    for name in model.scored_columns():
-        _fit(model, columns[name])
+    sets = _band_sets(model, columns)
     for r, rule in enumerate(model.disqualifiers):
         _disqualifier(columns[rule.column], r, rule.condition, rule.column)
     for s, signal in enumerate(model.signals):
@@ -102,7 +103,7 @@ def compile_model(
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
     for column in columns.values():
         ctes += _column_ctes(column)
-    results = _results(model, list(columns.values()))
+    results = _results(model, list(columns.values()), sets)
     ctes += results.ctes()
     final = exp.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("t")), *(exp.column(c, table="r") for c in RESULT_COLUMNS)
@@ -131,33 +132,22 @@ def _as_of(model: IcpModel, as_of: AsOf) -> exp.Expr:
     return civil_day(*parts)
 
 
-def _fit(model: IcpModel, column: _Column) -> None:
-    """The column's bands: first match from the top counts; its points and its why."""
-    cell, frame = column.cell, column.frame
-    bands = [c for c in model.criteria if c.column == column.name]
-    matched = [(b.true(c.condition.kind.sql(c.condition, cell)), b.num(i)) for i, c in enumerate(bands)]
-    band = frame.add("band", b.case(matched, b.num(-1)))
-    points = [
-        (exp.EQ(this=band, expression=b.num(i)), c.condition.kind.sql_points(c.condition, c.points, cell))
-        for i, c in enumerate(bands)
-    ]
-    frame.add("fit", b.double(b.case(points, b.num(0))))
-    labels: list[tuple[exp.Expr, exp.Expr]] = [
-        (
-            exp.EQ(this=band, expression=b.num(i)),
-            c.condition.kind.sql_label(c.condition, column.name, cell, c.points, f"b{i}"),
-        )
-        for i, c in enumerate(bands)
-    ]
-    reads = {c.condition.kind.reads for c in bands}
-    unknown: list[exp.Expr] = [cell.blank]
-    if Reads.NUMBER in reads:
-        unknown.append(exp.Is(this=cell.number, expression=exp.null()))
-    if Reads.BOOL in reads:
-        unknown.append(exp.LT(this=cell.truth, expression=b.num(0)))
-    labels.append((b.any_of(*unknown), b.concat(f"{column.name} ", cell.unreadable_words)))
-    frame.add("fit_why", b.case(labels, b.lit("")))
-    column.outputs += ["fit", "fit_why"]
+def _band_sets(model: IcpModel, columns: dict[str, _Column]) -> list[BandSet]:
+    """Each band set's values in its column's frame (and its AND columns' frames)."""
+    sets = []
+    firsts: set[str] = set()
+    for j, bands in enumerate(model.band_sets()):
+        column = columns[bands[0].column]
+        anded = any(c.and_condition is not None for c in bands)
+        tag = str(j) if anded or column.name in firsts else ""  # AND values land in other columns' frames too
+        firsts.add(column.name)
+        band_set = BandSet(bands, tag, anded)
+        column.outputs += column_outputs(band_set, column.frame, column.cell, column.name)
+        for other in dict.fromkeys(c.and_column for c in bands if c.and_condition is not None):
+            target = columns[other]
+            target.outputs += and_outputs(band_set, target.frame, target.cell, other)
+        sets.append(band_set)
+    return sets
 
 
 def _unreadable(condition_reads: Reads, cell: Cell) -> exp.Expr:
@@ -272,7 +262,7 @@ def _decision(what: str, cell: Cell) -> exp.Expr:
     )
 
 
-def _results(model: IcpModel, columns: list[_Column]) -> Frame:
+def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet]) -> Frame:
     """Row results over the distinct combinations of the columns' values."""
     picked: list[exp.Expr] = [exp.column(c.key, table="icp_keys") for c in columns]
     for c in columns:
@@ -290,11 +280,16 @@ def _results(model: IcpModel, columns: list[_Column]) -> Frame:
         return frame.get(f"{by_name[column].key}_{what}")
 
     settings = model.settings
-    fit = _sum([out(name, "fit") for name in model.scored_columns()])
+    fit, fit_whys = fit_sql(model, sets, frame, out)
+    timing_whys: list[exp.Expr] = []
     timing = _sum([out(s.date_column, f"sp{i}") for i, s in enumerate(model.signals)])
+    timing = capped(frame, "timing", timing, settings.timing_cap, timing_whys)
+    fit, timing, score = scaled(model, fit, timing)
     fit_col = frame.add("icp_fit", b.double(fit))
     timing_col = frame.add("icp_timing", b.double(timing))
-    total = frame.add("icp_score", exp.Add(this=fit_col, expression=timing_col))
+    if settings.scale is Scale.POINTS:
+        score = exp.Add(this=fit_col, expression=timing_col)
+    total = frame.add("icp_score", score)
 
     rules = list(enumerate(model.disqualifiers))
     by_rule = frame.add("dq_rule", b.case([(out(d.column, f"dq{r}"), b.lit(d.reason)) for r, d in rules]))
@@ -340,8 +335,9 @@ def _results(model: IcpModel, columns: list[_Column]) -> Frame:
 
     parts: list[exp.Expr] = [frame.add("why_check", check_lead)]
     parts.append(frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit(""))))
-    parts += [out(name, "fit_why") for name in model.scored_columns()]
+    parts += fit_whys
     parts += [out(s.date_column, f"sw{i}") for i, s in enumerate(model.signals)]
+    parts += timing_whys
     frame.add("icp_why", _joined(parts))
     return frame
 
