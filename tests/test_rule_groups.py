@@ -26,21 +26,24 @@ from icp_sheets.io.template import write_template
 from icp_sheets.sql import compile_model, to_sql
 
 AS_OF = dt.date(2026, 6, 1)
-_ = None  # a blank cell
+N = None  # a blank cell
 
 # Column · Condition · Points · Layer · Note · Group · Cap · And column · And condition
 HUBSPOT_ICP = [
-    ["Employees", "between 50 and 249", 30, _, _, "Company size", 40, _, _],
-    ["Employees", "between 250 and 999", 40, _, _, "Company size", _, _, _],
-    ["Revenue", "at least 10M", 20, _, _, "Company size", _, _, _],
-    ["Industry", "one of Software, SaaS", 30, _, _, "Industry", 30, _, _],
-    ["Industry", "is Fintech", 20, _, _, "Industry", _, _, _],
-    ["Title", "mentions any of VP, Head of, Director", 25, _, _, "Persona", 40, _, _],
-    ["Department", "is Sales", 20, _, _, "Persona", _, _, _],
-    ["Title", "mentions any of Student, Intern", -15, _, _, "Negative", -20, _, _],
-    ["Email", "mentions any of gmail, yahoo", -10, _, _, "Negative", _, _, _],
+    ["Employees", "between 50 and 249", 30, N, N, "Company size", 40, N, N],
+    ["Employees", "between 250 and 999", 40, N, N, "Company size", N, N, N],
+    ["Revenue", "at least 10M", 20, N, N, "Company size", N, N, N],
+    ["Industry", "one of Software, SaaS", 30, N, N, "Industry", 30, N, N],
+    ["Industry", "is Fintech", 20, N, N, "Industry", N, N, N],
+    ["Title", "mentions any of VP, Head of, Director", 25, N, N, "Persona", 40, N, N],
+    ["Department", "is Sales", 20, N, N, "Persona", N, N, N],
+    ["Title", "mentions any of Student, Intern", -15, N, N, "Negative", -20, N, N],
+    ["Email", "mentions any of gmail, yahoo", -10, N, N, "Negative", N, N, N],
 ]
-HUBSPOT_SIGNALS = [["Pricing page", "Pricing visit", 30, 30, "linear"], ["Demo request", "Demo", 50, 60, "half-life 15 days"]]
+HUBSPOT_SIGNALS = [
+    ["Pricing page", "Pricing visit", 30, 30, "linear"],
+    ["Demo request", "Demo", 50, 60, "half-life 15 days"],
+]
 HUBSPOT_SETTINGS = Settings(
     as_of=AS_OF,
     fit_cap=100,
@@ -54,14 +57,14 @@ HUBSPOT_SETTINGS = Settings(
 )
 
 APOLLO_ICP = [
-    ["Employees", "between 11 and 50", 10, _, _, _, _, _, _],
-    ["Employees", "between 51 and 200", 20, _, _, _, _, _, _],
-    ["Employees", "between 201 and 500", 15, _, _, _, _, _, _],
-    ["Title", "mentions any of Product", 10, _, _, "Product", _, _, _],
-    ["Title", "mentions any of Manager", 15, _, _, "Manager", _, _, _],
-    ["Title", "mentions any of Director", 20, _, _, "Director", _, _, _],
-    ["Industry", "is Software", 10, _, _, _, _, "Employees", "between 51 and 200"],
-    ["Industry", "is Software", 5, _, _, _, _, _, _],
+    ["Employees", "between 11 and 50", 10, N, N, N, N, N, N],
+    ["Employees", "between 51 and 200", 20, N, N, N, N, N, N],
+    ["Employees", "between 201 and 500", 15, N, N, N, N, N, N],
+    ["Title", "mentions any of Product", 10, N, N, "Product", N, N, N],
+    ["Title", "mentions any of Manager", 15, N, N, "Manager", N, N, N],
+    ["Title", "mentions any of Director", 20, N, N, "Director", N, N, N],
+    ["Industry", "is Software", 10, N, N, N, N, "Employees", "between 51 and 200"],
+    ["Industry", "is Software", 5, N, N, N, N, N, N],
 ]
 APOLLO_SETTINGS = Settings(
     as_of=AS_OF,
@@ -98,8 +101,8 @@ def _days(n: int) -> str:
 HUBSPOT_ACCOUNTS = pd.DataFrame(
     [
         ["120", "20M", "Software", "VP Sales", "Sales", "ann@acme.com", _days(0), _days(15)],
-        ["300", "1M", "Fintech", "Marketing Intern", "Marketing", "x@gmail.com", _, _],
-        ["20", _, "Retail", "Head of Student Success", _, _, _days(10), _days(2)],
+        ["300", "1M", "Fintech", "Marketing Intern", "Marketing", "x@gmail.com", N, N],
+        ["20", N, "Retail", "Head of Student Success", N, N, _days(10), _days(2)],
     ],
     columns=["Employees", "Revenue", "Industry", "Title", "Department", "Email", "Pricing visit", "Demo"],
     dtype=object,
@@ -176,10 +179,10 @@ def _problems(icp: list[list[Any]], model_settings: Settings = APOLLO_SETTINGS) 
 
 def test_two_caps_for_one_group_and_half_an_and_are_refused_with_their_cells() -> None:
     icp = [
-        ["Title", "mentions VP", 5, _, _, "Persona", 10, _, _],
-        ["Department", "is Sales", 5, _, _, "persona", 20, _, _],
-        ["Industry", "is Software", 5, _, _, _, _, "Employees", _],
-        ["Industry", "is Fintech", 5, _, _, _, _, "Employees", "biggish"],
+        ["Title", "mentions VP", 5, N, N, "Persona", 10, N, N],
+        ["Department", "is Sales", 5, N, N, "persona", 20, N, N],
+        ["Industry", "is Software", 5, N, N, N, N, "Employees", N],
+        ["Industry", "is Fintech", 5, N, N, N, N, "Employees", "biggish"],
     ]
     assert _problems(icp) == [
         (ICP, 3, "Cap", "bad-thresholds"),
@@ -189,7 +192,7 @@ def test_two_caps_for_one_group_and_half_an_and_are_refused_with_their_cells() -
 
 
 def test_0_to_100_needs_a_most_points_so_an_uncapped_per_unit_is_refused() -> None:
-    assert _problems([["Seats", "per unit", 1, _, _, _, _, _, _]]) == [(SETTINGS, None, "Scale", "bad-thresholds")]
+    assert _problems([["Seats", "per unit", 1, N, N, N, N, N, N]]) == [(SETTINGS, None, "Scale", "bad-thresholds")]
 
 
 # Properties: caps hold and the 0–100 scale stays in range, whatever the rows and cells.
@@ -198,7 +201,7 @@ COLUMNS = {
     "Title": ["mentions any of VP, Head", "mentions all of Product, Manager", "mentions Sales", "is blank"],
     "Kind": ["is Software", "one of Fintech, SaaS", "is not Retail", "any other value"],
 }
-CELLS = {
+CELLS: dict[str, list[str | None]] = {
     "Size": ["10", "120", "800", "", "lots", "51-200", "5k"],
     "Title": ["VP Sales", "Product Manager", "Head of Sales Product", "", None, "Manager"],
     "Kind": ["Software", "saas", "Retail", "", "Fintech"],

@@ -43,6 +43,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     width: int = 18
+    list_of: str = ""  # the header whose drop-down list this column shares (its choices are that list's)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,13 @@ TABS: dict[str, TabLayout] = {
             Column("Group", describe(Criterion, "group"), width=16),
             Column("Cap", describe(Criterion, "cap"), width=8),
             Column("And column", describe(Criterion, "and_column"), width=16),
-            Column("And condition", describe(Criterion, "and_condition"), choices=CONDITION_CHOICES, width=28),
+            Column(
+                "And condition",
+                describe(Criterion, "and_condition"),
+                choices=CONDITION_CHOICES,
+                width=28,
+                list_of="Condition",
+            ),
         ),
         "Fit criteria: which accounts are worth the effort.",
     ),
