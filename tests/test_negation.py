@@ -93,9 +93,10 @@ def test_negations_score_and_explain_and_never_match_blank() -> None:
     results = score(model, accounts)
     assert results["icp_fit"].tolist() == [4, 0, 0]
     assert results["icp_why"].iloc[0] == (
-        "+1 Europe (not North America) · +2 Series A (not Seed/Public) · +1 Tech without Zoho/Pipedrive"
+        "Series A (not Seed/Public) (+2) · Europe (not North America) (+1) · Tech without Zoho/Pipedrive (+1)"
     )
-    assert results["icp_why"].iloc[2] == "Region blank · Stage blank · Tech blank"
+    assert results["icp_why"].iloc[2] == ""
+    assert results["icp_data_gaps"].iloc[2] == "Region blank · Stage blank · Tech blank"
 
 
 def test_negated_disqualifier_disqualifies_with_its_reason() -> None:
@@ -123,13 +124,13 @@ def test_narrower_negation_below_a_wider_one_never_counts_and_the_reverse_overla
     ]
     found = _found(_model("Stage", "not one of Seed, Public", "not one of Seed"))
     assert found == [
-        ("band-overlap", 3, "overlaps row 2 for every value except 'Public', 'Seed'; only row 2 counts there")
+        ("band-overlap", 3, "counts only for 'Public'; row(s) 2 above take every value except 'Public', 'Seed'")
     ]
 
 
-def test_positive_bands_overlapping_are_flagged() -> None:
+def test_positive_bands_partly_caught_above_say_what_they_count_for() -> None:
     found = _found(_model("Stage", "is Series A", "one of Series A, Series B"))
-    assert found == [("band-overlap", 3, "overlaps row 2 for 'Series A'; only row 2 counts there")]
+    assert found == [("band-overlap", 3, "counts only for 'Series B'; row(s) 2 above take 'Series A'")]
 
 
 def test_a_band_the_negated_anti_icp_disqualifies_never_counts() -> None:

@@ -116,16 +116,19 @@ def test_hubspot_style_groups_caps_total_limit_and_decay(tmp_path: Path) -> None
     #    pricing today 30 + demo one half-life ago 25 = 55.
     # 2: size 40, industry 20, persona 0, negative −15−10 held at −20: 40; no events.
     # 3: persona 25 ('Head of'), negative −15 ('Student'): 10; pricing 30×(1−10/30) = 20 and demo
-    #    50×0.5^(2/15) = 45.6 add to 65.6, held at the timing cap of 60.
+    #    50×0.5^(2/15) = 45.59 add to 65.59, held at the timing cap of 60.
     assert results["icp_fit"].tolist() == [100, 40, 10]
     assert results["icp_timing"].tolist() == pytest.approx([55, 0, 60])
     assert results["icp_priority"].tolist() == ["A1", "B3", "C1"]
     assert results["icp_tier"].tolist() == ["Pursue", "Nurture", "Nurture"]
     why = results["icp_why"].tolist()
-    assert "Company size capped at +40" in why[0] and "Persona capped at +40" in why[0]
-    assert "fit capped at +100" in why[0]
-    assert why[1].endswith("Negative capped at −20")
-    assert "timing capped at +60" in why[2]
+    assert why[0] == (
+        "Pricing page today (+30) · Demo request 15 days ago (+25) · Employees 50–249 (+30) · Software (+30)"
+        " · Title mentions VP (+25) · Revenue 10,000,000+ ('20M' read as 20,000,000) (+20) · Sales (+20)"
+        " · Persona 45 capped at 40 (−5) · Company size 50 capped at 40 (−10) · fit 110 capped at 100 (−10)"
+    )
+    assert "Negative -25 capped at -20 (+5)" in why[1]
+    assert "timing 65.59 capped at 60 (−5.59)" in why[2]
 
 
 APOLLO_ACCOUNTS = pd.DataFrame(
@@ -151,8 +154,8 @@ def test_apollo_style_exclusive_ranges_and_additive_title_keywords_on_0_to_100(t
     assert results["icp_score"].tolist() == results["icp_fit"].tolist()
     assert results["icp_priority"].tolist() == ["A3", "A3", "DQ", "B3"]
     assert results["icp_why"][0] == (
-        "+20 Employees 51–200 · +10 Title mentions Product · +15 Title mentions Manager"
-        " · +10 Software and Employees between 51 and 200"
+        "Employees 51–200 (+20) · Title mentions Manager (+15) · Title mentions Product (+10)"
+        " · Software and Employees between 51 and 200 (+10)"
     )
 
 
@@ -284,3 +287,21 @@ def test_random_grouped_models_score_the_same_in_duckdb(model: IcpModel, scale: 
     accounts = _cells(step)
     sql = to_sql(compile_model(model, headers=list(accounts.columns)).query, "duckdb", pretty=False)
     assert mismatches(score(model, accounts), run_duckdb(sql, accounts)) == []
+
+
+def test_a_first_match_band_is_explained_by_the_range_it_covers() -> None:
+    bands = [("below 50", 0.5), ("below 250", 2), ("below 1000", 1), ("any other value", 0)]
+    model = IcpModel(
+        settings=Settings(as_of=AS_OF, middle_tier_at=0, top_tier_at=1),
+        criteria=tuple(Criterion(column="Employees", condition=parse_condition(c), points=p) for c, p in bands),
+    )
+    accounts = pd.DataFrame({"Employees": ["10", "120", "249", "600", "5000"]}, dtype=object)
+    results = score(model, accounts)
+    assert results["icp_why"].tolist()[:4] == [
+        "Employees below 50 (+0.5)",
+        "Employees 50–249 (+2)",
+        "Employees 50–249 (+2)",
+        "Employees 250–999 (+1)",
+    ]
+    sql = to_sql(compile_model(model, headers=["Employees"]).query, "duckdb", pretty=False)
+    assert mismatches(results, run_duckdb(sql, accounts)) == []

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 
-from icp_sheets.core import names, reach
+from icp_sheets.core import band_ranges, names, reach
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel, Scale
 from icp_sheets.core.names import header_key
@@ -63,29 +63,35 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
     """
     ranged = [(c, iv) for c in bands if (iv := c.condition.interval()) is not None]
     column = bands[0].column
-    for i, (later, (low, low_open, high, high_open)) in enumerate(ranged):
-        for earlier, (e_low, e_low_open, e_high, e_high_open) in ranged[:i]:
-            covers_low = e_low < low or (e_low == low and (not e_low_open or low_open))
-            covers_high = high < e_high or (high == e_high and (not e_high_open or high_open))
-            if covers_low and covers_high:
-                yield _warn(
-                    Code.UNREACHABLE_BAND,
-                    f"never counts: row {earlier.row} above already catches "
-                    f"{_interval_text(low, high)}; remove it or move it up",
-                    names.ICP,
-                    later.row,
-                    column,
-                )
-                break
-            if _overlap((low, low_open, high, high_open), (e_low, e_low_open, e_high, e_high_open)):
-                overlap = _interval_text(max(low, e_low), min(high, e_high))
-                yield _warn(
-                    Code.BAND_OVERLAP,
-                    f"overlaps row {earlier.row} for {overlap}; only row {earlier.row} counts there",
-                    names.ICP,
-                    later.row,
-                    column,
-                )
+    taken: list[tuple[Criterion, tuple[float, bool, float, bool]]] = []
+    for band, pieces in zip(bands, band_ranges.covered(tuple(bands)), strict=True):
+        interval = band.condition.interval()
+        if pieces is None or interval is None:
+            continue
+        low, _, high, _ = interval
+        over = [e for e, e_interval in taken if _overlap(interval, e_interval)]
+        rows = ", ".join(str(e.row) for e in over)
+        if not pieces:
+            caught = f"row {rows} above already catches" if len(over) == 1 else f"rows {rows} above already catch"
+            yield _warn(
+                Code.UNREACHABLE_BAND,
+                f"never counts: {caught} {_interval_text(low, high)}; remove it or move it up",
+                names.ICP,
+                band.row,
+                column,
+            )
+        elif over:  # first match counts: a band partly caught above is how bands are written
+            yield Problem(
+                Code.BAND_OVERLAP,
+                f"counts only for {column} {band_ranges.words(pieces)}; the {'row' if len(over) == 1 else 'rows'} "
+                f"above ({rows}) take the rest of {_interval_text(low, high)}",
+                names.ICP,
+                band.row,
+                column,
+                severity=Severity.INFO,
+            )
+        if band.and_condition is None:
+            taken.append((band, interval))
     covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := d.condition.interval()) is not None]
     ordered = sorted(covered, key=lambda iv: (iv[0], iv[1]))
     reach: tuple[float, bool] | None = None

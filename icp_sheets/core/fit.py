@@ -13,8 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from icp_sheets.core.conditions import Reads, fmt_number, fmt_points
-from icp_sheets.core.distinct import ColumnValues
+from icp_sheets.core.band_ranges import shown as shown_conditions
+from icp_sheets.core.conditions import Reads, fmt_number
+from icp_sheets.core.distinct import ColumnValues, factorize
 from icp_sheets.core.explain import Explainer
 from icp_sheets.core.matching import band_points, label, reads, unknown_words
 from icp_sheets.core.models import Criterion, IcpModel, Scale
@@ -37,15 +38,25 @@ def fit_points(model: IcpModel, values_of: Callable[[str], ColumnValues], explai
     return capped(fit, model.settings.fit_cap, "fit", explain)
 
 
-def capped(points: np.ndarray, cap: float | None, name: str, explain: Explainer) -> np.ndarray:
-    """Points held to ``cap``; the rows it held say '<name> capped at +N'."""
+def capped(points: np.ndarray, cap: float | None, name: str, explain: Explainer, *, timing: bool = False) -> np.ndarray:
+    """Points held to ``cap``; the rows it held say what it took: 'Persona 45 capped at 40 (−5)'."""
     if cap is None:
         return points
     held = clip(points, cap)
     bit = held != points
-    if bit.any():
-        explain.add(bit.astype(np.int64), ["", f"{name} capped at {fmt_points(cap)}"])
+    if not bit.any():
+        return points
+    raw_codes, raws = factorize(np.round(points[bit], 6))
+    codes = np.zeros(len(points), dtype=np.int64)
+    codes[bit] = raw_codes + 1
+    labels = ["", *(cap_words(name, raw, cap) for raw in raws)]
+    explain.add(codes, labels, [np.nan, *(cap - raw for raw in raws)], timing=timing)
     return held
+
+
+def cap_words(name: str, raw: float, cap: float) -> str:
+    """'Persona 45 capped at 40': the group, what its rows added (to 2 decimals), its cap."""
+    return f"{name} {fmt_number(round(raw, 2))} capped at {fmt_number(cap)}"
 
 
 def scaled(model: IcpModel, fit: np.ndarray, timing: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -90,15 +101,16 @@ def _fit(criteria: list[Criterion], values_of: Callable[[str], ColumnValues], ex
     points, band = band_points(criteria, values, main, also)
     numbers = _numbers_if_needed(criteria, values)
     unknown = unknown_words(criteria, values)
+    shown = shown_conditions(criteria)
     column = criteria[0].column
     labels = []
     for entry, b in enumerate(band.tolist()):
         v = entry if main is None else int(main[entry])
         if b >= 0:
-            labels.append(label(criteria[b], values.raw[v], numbers[v], points[entry]))
+            labels.append(label(criteria[b], values.raw[v], numbers[v], shown[b]))
         else:
             labels.append(f"{column} {unknown[v]}" if unknown[v] else "")
-    explain.add(codes, labels)
+    explain.add(codes, labels, np.where(band >= 0, points, np.nan))
     return np.asarray(points[codes])
 
 

@@ -16,10 +16,11 @@ from icp_sheets.core.models import Criterion
 from icp_sheets.core.values import is_empty, shown
 
 
-def label(criterion: Criterion, raw: object, number: float, points: float) -> str:
-    """Why text for one criterion that counted for one distinct value."""
-    condition = criterion.condition
-    said = condition.kind.label(condition, criterion.column, raw, number, points, criterion.points)
+def label(criterion: Criterion, raw: object, number: float, shown: Condition | None = None) -> str:
+    """Why text for one criterion that counted for one distinct value (the explainer adds the points);
+    ``shown`` is the condition to say instead of the row's own (the range a band really covers)."""
+    condition = shown or criterion.condition
+    said = condition.kind.label(condition, criterion.column, raw, number, criterion.points)
     return f"{said}{and_words(criterion)}"
 
 

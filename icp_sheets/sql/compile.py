@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from icp_sheets.core.conditions import Reads, fmt_number
 from icp_sheets.core.distinct import day_number
-from icp_sheets.core.explain import SEPARATOR
+from icp_sheets.core.explain import SEPARATOR, Why
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
@@ -40,6 +40,7 @@ from icp_sheets.sql.cells import Cell, civil_day
 from icp_sheets.sql.differences import differences
 from icp_sheets.sql.fit import BandSet, and_outputs, capped, column_outputs, fit_sql, scaled
 from icp_sheets.sql.frame import Frame
+from icp_sheets.sql.reasons import GAP, TIMING, Reason, reason_order
 
 CURRENT_DATE = "current_date"
 AsOf = dt.date | Literal["current_date"] | None
@@ -76,14 +77,19 @@ def _tagged(value: exp.Expr) -> exp.Expr:
 
 
 def compile_model(
-    model: IcpModel, *, table: str = "accounts", headers: Sequence[str] | None = None, as_of: AsOf = None
+    model: IcpModel,
+    *,
+    table: str = "accounts",
+    headers: Sequence[str] | None = None,
+    as_of: AsOf = None,
+    why: Why = Why.SHORT,
 ) -> Compiled:
     """The SELECT that scores ``table`` as :func:`icp_sheets.core.scoring.score` scores a frame.
 
     ``headers`` are the table's columns (default: the model's own names); they are matched as
     ``score`` matches an export's headers. ``as_of`` overrides the model's as-of day;
     ``"current_date"`` counts signals back from the day the query runs (the default when the
-    model sets no day).
+    model sets no day). ``why`` says how much ``icp_why`` holds, as for ``score``.
     """
     found = resolve_columns(model, list(headers) if headers is not None else model.required_columns())
     source = exp.to_table(table).as_("t")
@@ -103,7 +109,7 @@ def compile_model(
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
     for column in columns.values():
         ctes += _column_ctes(column)
-    results = _results(model, list(columns.values()), sets)
+    results = _results(model, list(columns.values()), sets, why)
     ctes += results.ctes()
     final = exp.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("t")), *(exp.column(c, table="r") for c in RESULT_COLUMNS)
@@ -197,13 +203,14 @@ def _signal(column: _Column, s: int, signal: object, today: exp.Expr) -> None:
     unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.day, expression=exp.null()))
     label = b.case(
         [
-            (inside, b.concat(shown, f" {signal.name} ", ago)),
+            (inside, b.concat(f"{signal.name} ", ago, " (", shown, ")")),
             (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.v, "')")),
         ],
         b.lit(""),
     )
     frame.add(f"sw{s}", label)
-    column.outputs += [f"sp{s}", f"sw{s}"]
+    reason_order(frame, f"s{s}", b.case([(inside, points)]), TIMING)
+    column.outputs += [f"sp{s}", f"sw{s}", f"s{s}_grp", f"s{s}_key"]
 
 
 def _column_ctes(column: _Column) -> list[tuple[str, exp.Select]]:
@@ -262,7 +269,7 @@ def _decision(what: str, cell: Cell) -> exp.Expr:
     )
 
 
-def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet]) -> Frame:
+def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet], why: Why) -> Frame:
     """Row results over the distinct combinations of the columns' values."""
     picked: list[exp.Expr] = [exp.column(c.key, table="icp_keys") for c in columns]
     for c in columns:
@@ -280,10 +287,13 @@ def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet]) -> Fr
         return frame.get(f"{by_name[column].key}_{what}")
 
     settings = model.settings
-    fit, fit_whys = fit_sql(model, sets, frame, out)
-    timing_whys: list[exp.Expr] = []
+    fit, reasons = fit_sql(model, sets, frame, out)
+    reasons += [
+        Reason(out(s.date_column, f"sw{i}"), out(s.date_column, f"s{i}_grp"), out(s.date_column, f"s{i}_key"))
+        for i, s in enumerate(model.signals)
+    ]
     timing = _sum([out(s.date_column, f"sp{i}") for i, s in enumerate(model.signals)])
-    timing = capped(frame, "timing", timing, settings.timing_cap, timing_whys)
+    timing = capped(frame, "timing", "timing", timing, settings.timing_cap, reasons, TIMING)
     fit, timing, score = scaled(model, fit, timing)
     fit_col = frame.add("icp_fit", b.double(fit))
     timing_col = frame.add("icp_timing", b.double(timing))
@@ -333,16 +343,43 @@ def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet]) -> Fr
     ]
     frame.add("icp_action", b.case(actions, b.lit("")))
 
-    parts: list[exp.Expr] = [frame.add("why_check", check_lead)]
-    parts.append(frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit(""))))
-    parts += fit_whys
-    parts += [out(s.date_column, f"sw{i}") for i, s in enumerate(model.signals)]
-    parts += timing_whys
-    frame.add("icp_why", _joined(parts))
+    leads: list[exp.Expr] = [frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit("")))]
+    leads.append(frame.add("why_check", check_lead))
+    _why(frame, leads, reasons, why)
     return frame
 
 
-def _sum(values: list[exp.Column]) -> exp.Expr:
+def _why(frame: Frame, leads: list[exp.Expr], reasons: list[Reason], why: Why) -> None:
+    """Explainer.coded: the leads, then the reasons ranked by (group, key, model order); the gaps
+    (group GAP) go to icp_data_gaps and, with ``why`` full, after the rest in icp_why."""
+    said = [exp.NEQ(this=r.text, expression=b.lit("")) for r in reasons]
+    ranks = []
+    for i, mine in enumerate(reasons):
+        before = []
+        for j, other in enumerate(reasons):
+            if j == i:
+                continue
+            ahead = (exp.LTE if j < i else exp.LT)(this=other.key, expression=mine.key)
+            same = b.all_of(exp.EQ(this=other.group, expression=mine.group), ahead)
+            earlier = b.any_of(exp.LT(this=other.group, expression=mine.group), same)
+            before.append(b.case([(b.all_of(said[j], earlier), b.num(1))], b.num(0)))
+        ranks.append(frame.add(f"why_rank{i}", _sum(before)))
+    shown, gaps = [], []
+    for place in range(len(reasons)):
+        at = [(i, b.all_of(said[i], exp.EQ(this=rank, expression=b.num(place)))) for i, rank in enumerate(ranks)]
+        gap = [exp.EQ(this=reasons[i].group, expression=b.num(GAP)) for i in range(len(reasons))]
+        visible = [(b.all_of(here, b.not_(gap[i])) if why is Why.SHORT else here, reasons[i].text) for i, here in at]
+        shown.append(frame.add(f"why_at{place}", b.case(visible, b.lit(""))))
+        gaps.append(
+            frame.add(
+                f"gap_at{place}", b.case([(b.all_of(here, gap[i]), reasons[i].text) for i, here in at], b.lit(""))
+            )
+        )
+    frame.add("icp_why", _joined([*leads, *shown]))
+    frame.add("icp_data_gaps", _joined(gaps, said_once=False))
+
+
+def _sum(values: Sequence[exp.Expr]) -> exp.Expr:
     total: exp.Expr = b.num(0.0)
     for value in values:
         total = exp.Add(this=total, expression=value)
@@ -364,14 +401,14 @@ def _ends_with(text_col: exp.Expr, tail: exp.Expr) -> exp.Expr:
     )
 
 
-def _joined(parts: list[exp.Expr]) -> exp.Expr:
-    """Explainer.coded: the non-empty parts in order, a part left out when an earlier one says
-    it already (the same text, or '…: text')."""
+def _joined(parts: Sequence[exp.Expr], *, said_once: bool = True) -> exp.Expr:
+    """The non-empty parts in order; with ``said_once`` (explain._say), a part left out when an
+    earlier one says it already (the same text, or '…: text')."""
     pieces: list[exp.Expr] = []
     for k, part in enumerate(parts):
         said = [
             b.all_of(exp.NEQ(this=earlier, expression=part), b.not_(b.true(_ends_with(earlier, part))))
-            for earlier in parts[:k]
+            for earlier in (parts[:k] if said_once else [])
         ]
         keep = b.all_of(exp.NEQ(this=part, expression=b.lit("")), *said)
         pieces.append(b.case([(keep, b.concat(SEPARATOR, part))], b.lit("")))

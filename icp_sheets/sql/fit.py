@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from icp_sheets.core.conditions import Reads, fmt_points
+from icp_sheets.core.band_ranges import shown
+from icp_sheets.core.conditions import Condition, Reads, fmt_number
 from icp_sheets.core.matching import and_words
 from icp_sheets.core.models import Criterion, IcpModel, Scale
 from icp_sheets.core.reach import PERCENT, best_fit, best_timing
 from icp_sheets.sql import build as b
+from icp_sheets.sql import text
 from icp_sheets.sql.cells import Cell
 from icp_sheets.sql.frame import Frame
+from icp_sheets.sql.reasons import FIT, Reason, reason, reason_order
 
 Out = Callable[[str, str], exp.Column]  # (model column, output name) → its column in the results frame
 
@@ -44,8 +47,9 @@ def unknown_words(bands: Sequence[Criterion], cell: Cell, column: str) -> tuple[
     return b.any_of(*unknown), b.concat(f"{column} ", cell.unreadable_words)
 
 
-def _label(c: Criterion, column: str, cell: Cell, tag: str) -> exp.Expr:
-    said = c.condition.kind.sql_label(c.condition, column, cell, c.points, tag)
+def _label(c: Criterion, condition: Condition, column: str, cell: Cell, tag: str) -> exp.Expr:
+    """matching.label: the words for ``condition`` (the range the band covers), then its AND."""
+    said = condition.kind.sql_label(condition, column, cell, c.points, tag)
     return b.concat(said, and_words(c)) if c.and_condition is not None else said
 
 
@@ -54,10 +58,10 @@ def column_outputs(band_set: BandSet, frame: Frame, cell: Cell, column: str) -> 
     bands, tag = band_set.bands, band_set.tag
     if band_set.anded:
         names = []
-        for i, c in enumerate(bands):
+        for i, (c, said) in enumerate(zip(bands, shown(bands), strict=True)):
             frame.add(f"m{tag}_{i}", b.true(c.condition.kind.sql(c.condition, cell)))
             frame.add(f"p{tag}_{i}", b.double(c.condition.kind.sql_points(c.condition, c.points, cell)))
-            frame.add(f"l{tag}_{i}", _label(c, column, cell, f"b{tag}_{i}"))
+            frame.add(f"l{tag}_{i}", _label(c, said, column, cell, f"b{tag}_{i}"))
             names += [f"m{tag}_{i}", f"p{tag}_{i}", f"l{tag}_{i}"]
         unknown, unknown_why = unknown_words(bands, cell, column)
         frame.add(f"u{tag}", b.case([(unknown, unknown_why)], b.lit("")))
@@ -68,14 +72,20 @@ def column_outputs(band_set: BandSet, frame: Frame, cell: Cell, column: str) -> 
         (exp.EQ(this=band, expression=b.num(i)), c.condition.kind.sql_points(c.condition, c.points, cell))
         for i, c in enumerate(bands)
     ]
-    frame.add(f"fit{tag}", b.double(b.case(points, b.num(0))))
+    fit = frame.add(f"fit{tag}", b.double(b.case(points, b.num(0))))
+    counted = exp.GTE(this=band, expression=b.num(0))
+    points_shown = text.fmt_points(frame, f"fit{tag}_pt", fit)
     labels = [
-        (exp.EQ(this=band, expression=b.num(i)), _label(c, column, cell, f"b{tag}{'_' if tag else ''}{i}"))
-        for i, c in enumerate(bands)
+        (
+            exp.EQ(this=band, expression=b.num(i)),
+            b.concat(_label(c, said, column, cell, f"b{tag}{'_' if tag else ''}{i}"), " (", points_shown, ")"),
+        )
+        for i, (c, said) in enumerate(zip(bands, shown(bands), strict=True))
     ]
     unknown, unknown_why = unknown_words(bands, cell, column)
     frame.add(f"fit_why{tag}", b.case([*labels, (unknown, unknown_why)], b.lit("")))
-    return [f"fit{tag}", f"fit_why{tag}"]
+    reason_order(frame, f"fit{tag}", b.case([(counted, fit)]), FIT)
+    return [f"fit{tag}", f"fit_why{tag}", f"fit{tag}_grp", f"fit{tag}_key"]
 
 
 def and_outputs(band_set: BandSet, frame: Frame, cell: Cell, column: str) -> list[str]:
@@ -88,8 +98,8 @@ def and_outputs(band_set: BandSet, frame: Frame, cell: Cell, column: str) -> lis
     return names
 
 
-def _picked(band_set: BandSet, frame: Frame, out: Out) -> tuple[exp.Expr, exp.Expr]:
-    """(points, why) of an anded band set: its first row whose both conditions hold."""
+def _picked(band_set: BandSet, frame: Frame, out: Out) -> tuple[exp.Expr, Reason]:
+    """(points, reason) of an anded band set: its first row whose both conditions hold."""
     tag, column = band_set.tag, band_set.bands[0].column
     tests = []
     for i, c in enumerate(band_set.bands):
@@ -97,12 +107,14 @@ def _picked(band_set: BandSet, frame: Frame, out: Out) -> tuple[exp.Expr, exp.Ex
         tests.append(hit if c.and_condition is None else b.all_of(hit, out(c.and_column, f"a{tag}_{i}")))
     band = frame.add(f"band{tag}", b.case([(t, b.num(i)) for i, t in enumerate(tests)], b.num(-1)))
     chosen = [exp.EQ(this=band, expression=b.num(i)) for i in range(len(tests))]
-    points = frame.add(f"fit{tag}", b.case([(w, out(column, f"p{tag}_{i}")) for i, w in enumerate(chosen)], b.num(0.0)))
-    why = frame.add(
-        f"fit_why{tag}",
-        b.case([(w, out(column, f"l{tag}_{i}")) for i, w in enumerate(chosen)], out(column, f"u{tag}")),
+    points = frame.add(
+        f"fit{tag}", b.double(b.case([(w, out(column, f"p{tag}_{i}")) for i, w in enumerate(chosen)], b.num(0.0)))
     )
-    return points, why
+    points_shown = text.fmt_points(frame, f"fit{tag}_pt", points)
+    labels = [(w, b.concat(out(column, f"l{tag}_{i}"), " (", points_shown, ")")) for i, w in enumerate(chosen)]
+    why = frame.add(f"fit_why{tag}", b.case(labels, out(column, f"u{tag}")))
+    reason_order(frame, f"fit{tag}", b.case([(exp.GTE(this=band, expression=b.num(0)), points)]), FIT)
+    return points, reason(frame, f"fit{tag}", why)
 
 
 def _held(value: exp.Expr, cap: float | None) -> exp.Expr:
@@ -111,46 +123,56 @@ def _held(value: exp.Expr, cap: float | None) -> exp.Expr:
     return (exp.Least if cap >= 0 else exp.Greatest)(this=value, expressions=[b.num(cap)])
 
 
-def _note(frame: Frame, name: str, value: exp.Expr, cap: float | None, said: str) -> exp.Expr | None:
-    if cap is None:
-        return None
-    bit = (exp.GT if cap >= 0 else exp.LT)(this=value, expression=b.num(cap))
-    return frame.add(name, b.case([(bit, b.lit(f"{said} capped at {fmt_points(cap)}"))], b.lit("")))
-
-
-def fit_sql(model: IcpModel, sets: Sequence[BandSet], frame: Frame, out: Out) -> tuple[exp.Expr, list[exp.Expr]]:
-    """Raw fit after group caps and the fit cap, and the why parts in the core's order."""
-    whys: list[exp.Expr] = []
+def fit_sql(model: IcpModel, sets: Sequence[BandSet], frame: Frame, out: Out) -> tuple[exp.Expr, list[Reason]]:
+    """Raw fit after group caps and the fit cap, and its reasons in the core's order."""
+    reasons: list[Reason] = []
     groups: dict[str, tuple[str, exp.Expr]] = {}
     for band_set in sets:
         first = band_set.bands[0]
         if band_set.anded:
-            points, why = _picked(band_set, frame, out)
+            points, said = _picked(band_set, frame, out)
         else:
-            points, why = out(first.column, f"fit{band_set.tag}"), out(first.column, f"fit_why{band_set.tag}")
-        whys.append(why)
+            tag = band_set.tag
+            points = out(first.column, f"fit{tag}")
+            said = Reason(
+                out(first.column, f"fit_why{tag}"),
+                out(first.column, f"fit{tag}_grp"),
+                out(first.column, f"fit{tag}_key"),
+            )
+        reasons.append(said)
         key = first.group_key()
         name, before = groups.get(key, (first.group.strip() or first.column, None))
         groups[key] = (name, points if before is None else exp.Add(this=before, expression=points))
     caps = model.group_caps()
     fit: exp.Expr = b.num(0.0)
     for g, (key, (name, points)) in enumerate(groups.items()):
-        cap = caps.get(key)
-        summed = frame.add(f"g{g}", b.double(points)) if cap is not None else points
-        note = _note(frame, f"g{g}_why", summed, cap, name)
-        whys += [note] if note is not None else []
-        fit = exp.Add(this=fit, expression=_held(summed, cap))
-    return capped(frame, "fit", fit, model.settings.fit_cap, whys), whys
+        fit = exp.Add(this=fit, expression=capped(frame, f"g{g}", name, points, caps.get(key), reasons, FIT))
+    return capped(frame, "fit", "fit", fit, model.settings.fit_cap, reasons, FIT), reasons
 
 
-def capped(frame: Frame, name: str, value: exp.Expr, cap: float | None, whys: list[exp.Expr]) -> exp.Expr:
-    """``value`` held to ``cap``, its note appended to ``whys``."""
+def capped(
+    frame: Frame, tag: str, name: str, value: exp.Expr, cap: float | None, reasons: list[Reason], group: int
+) -> exp.Expr:
+    """``value`` held to ``cap``; its reason (fit.capped's words) appended to ``reasons``."""
     if cap is None:
         return value
-    raw = frame.add(f"{name}_raw", b.double(value))
-    note = _note(frame, f"{name}_cap_why", raw, cap, name)
-    assert note is not None
-    whys.append(note)
+    raw = frame.add(f"{tag}_raw", b.double(value))
+    six = frame.add(
+        f"{tag}_r6", exp.Div(this=text._half_even(exp.Mul(this=raw, expression=b.num(1e6))), expression=b.num(1e6))
+    )
+    two = exp.Div(this=text._half_even(exp.Mul(this=six, expression=b.num(100))), expression=b.num(100))
+    bit = (exp.GT if cap >= 0 else exp.LT)(this=raw, expression=b.num(cap))
+    worth = frame.add(f"{tag}_cut", b.case([(bit, exp.Sub(this=b.num(cap), expression=six))]))
+    words = b.concat(
+        f"{name} ",
+        text.fmt_number(frame, f"{tag}_rt", two),
+        f" capped at {fmt_number(cap)} (",
+        text.fmt_points(frame, f"{tag}_pt", worth),
+        ")",
+    )
+    why = frame.add(f"{tag}_why", b.case([(bit, words)], b.lit("")))
+    reason_order(frame, tag, worth, group)
+    reasons.append(reason(frame, tag, why))
     return _held(raw, cap)
 
 
