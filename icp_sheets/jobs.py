@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
@@ -49,7 +50,7 @@ class ScoreRun:
     model: IcpModel
     rows: int = 0
     contacts: int = 0
-    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why starts with 'Check:')
+    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why says 'Check:')
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
@@ -123,6 +124,7 @@ def score_accounts_file(
     csv_options: CsvOptions | None = None,
     on_read: Callable[[AccountsFile], None] = lambda _: None,
     sort: Sort | None = None,
+    why: Why = Why.SHORT,
 ) -> ScoreRun:
     """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
 
@@ -153,7 +155,7 @@ def score_accounts_file(
     else:
         if not read.match.ok:
             raise IcpError(errors(read.match.problems))
-        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes), frame.index)
+        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes, why=why), frame.index)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
@@ -200,6 +202,7 @@ def score_workbook(
     in_place: bool = False,
     stage: Stage = _quiet,
     sort: Sort | None = None,
+    why: Why = Why.SHORT,
 ) -> ScoreRun:
     """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked);
     the Accounts rows ranked by ``sort`` (default: :func:`default_sort`), contacts left as they are."""
@@ -227,7 +230,7 @@ def score_workbook(
     if accounts is not None and len(accounts.frame):
         # Scored with a 1904 workbook's plain day numbers counted from 1900; written back as they were.
         scored = signal_dates_in_1900(model, accounts)
-        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes)[1]
+        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, why=why)[1]
         frame = without_results(accounts.frame)
         filled = results
         if sort is not Sort.INPUT:

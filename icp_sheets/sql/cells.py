@@ -14,7 +14,7 @@ import re
 from sqlglot import exp
 
 from icp_sheets.core.formats import ReadAs
-from icp_sheets.core.values import FALSE_WORDS, MISSING_MARKERS, TRUE_WORDS
+from icp_sheets.core.values import FALSE_WORDS, FORMULA_STARTS, MISSING_MARKERS, TRUE_WORDS
 from icp_sheets.sql import build as b
 from icp_sheets.sql import text
 from icp_sheets.sql.frame import Frame
@@ -155,6 +155,13 @@ class Cell:
         return self.frame.once("shown", b.trim(cut))
 
     @property
+    def shown_quoted(self) -> exp.Column:
+        """:attr:`shown` in quotes when it starts like a formula (``'=Series B'``), as a value's
+        reason shows it, so no why starts with + - = @."""
+        formula = b.one_of(b.substring(self.shown, 1, 1), [c for c in FORMULA_STARTS if c.strip()])  # shown is trimmed
+        return self.frame.once("shown_q", b.case([(formula, b.concat("'", self.shown, "'"))], self.shown))
+
+    @property
     def norm(self) -> exp.Column:
         """norm_text: spaces collapsed, lower case ('' for an empty cell)."""
         collapsed = exp.RegexpReplace(this=self.trimmed, expression=b.lit(f"{WS}+"), replacement=b.lit(" "))
@@ -179,6 +186,16 @@ class Cell:
             listed = b.concat(",", b.regex_delete(_without_brackets(joined), _LIST_NOISE), ",")
             self.frame.add("items", b.func("coalesce", listed, b.lit("")))
         return exp.GT(this=b.position(self.frame.get("items"), f",{category_key(item)},"), expression=b.num(0))
+
+    def mentions(self, needle: str) -> exp.Expr:
+        """Whether the cell's words (values.word_text) hold ``needle``, itself a word_text."""
+        if "words" not in self.frame:
+            spaced: exp.Expr = self.norm
+            for mark in "\\[]^":
+                spaced = b.replace(spaced, mark, " ")
+            words = exp.RegexpReplace(this=spaced, expression=b.lit(_NOISE), replacement=b.lit(" "))
+            self.frame.add("words", b.concat(" ", words, " "))
+        return exp.GT(this=b.position(self.frame.get("words"), needle), expression=b.num(0))
 
     @property
     def truth(self) -> exp.Column:
