@@ -216,7 +216,7 @@ def _signal(column: _Column, s: int, signal: object, today: exp.Expr) -> None:
     label = b.case(
         [
             (inside, b.concat(f"{signal.name} ", ago, " (", shown, ")")),
-            (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.v, "')")),
+            (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
         ],
         b.lit(""),
     )
