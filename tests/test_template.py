@@ -118,6 +118,7 @@ def test_only_closed_lists_reject_other_text(book: Workbook) -> None:
     # 'between 50 and 200' is not in the Condition list, so that list may only suggest.
     assert strict == {
         "Condition": False,
+        "And condition": False,
         "Layer": True,
         "Decay": False,
         "Role": True,
