@@ -55,6 +55,12 @@ def summary(run: ScoreRun) -> str:
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
 @tab_option
 @columns_option
+@click.option(
+    "--events",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An Events log (.csv/.xlsx: the account key such as Domain, Event, Date, optional Value) for "
+    "Signals rows that read 'event'. Default: the workbook's Events tab.",
+)
 @click.option("--no-bom", is_flag=True, help="CSV output without the UTF-8 byte order mark Excel needs on Windows.")
 @click.option(
     "--delimiter",
@@ -73,6 +79,7 @@ def score(
     in_place: bool,
     tab: str | None,
     columns: bool,
+    events: Path | None,
     no_bom: bool,
     delimiter: str,
 ) -> None:
@@ -88,7 +95,9 @@ def score(
     console = Console(stderr=True)
     with stages(accounts or workbook, console) as stage:
         if accounts is None:
-            run = score_workbook(workbook, output, as_of=day, force=force, in_place=in_place, stage=stage, sort=order)
+            run = score_workbook(
+                workbook, output, as_of=day, force=force, in_place=in_place, stage=stage, sort=order, events=events
+            )
         else:
             if in_place:
                 raise click.UsageError("--in-place only applies to a workbook's own tabs; use -o for ACCOUNTS.")
@@ -106,6 +115,7 @@ def score(
                 csv_options=options,
                 sort=order,
                 on_read=lambda read: show_read(model, read, columns=columns),
+                events=events,
             )
             run.warnings = warnings
     report(run.warnings)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from icp_sheets.core import names
 from icp_sheets.core.conditions import fmt_number
-from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel
+from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel, Signal, SignalReads
 from icp_sheets.core.names import header_key
 from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.core.text_checks import text_band_problems
@@ -125,11 +125,22 @@ def _best_points(bands: Sequence[Criterion]) -> float:
     return best
 
 
+def _best_signal(signal: Signal) -> float:
+    """The most one signal can give an account: a count up to its cap, the log's events as many
+    as Max events lets count (a date cell is taken to hold one date, as it usually does)."""
+    if signal.points <= 0:
+        return 0.0
+    if signal.reads is SignalReads.PER_UNIT:
+        return signal.cap if signal.cap is not None else math.inf
+    events = signal.max_events or (1 if signal.reads is not SignalReads.EVENT or signal.at_least else math.inf)
+    return max(signal.points, 0.0) * events
+
+
 def reach_problems(model: IcpModel) -> Iterator[Problem]:
     """Tiers that no account can reach with these points."""
     columns = model.scored_columns()
     best_fit = sum(_best_points([c for c in model.criteria if c.column == col]) for col in columns)
-    best_timing = sum(max(s.points, 0.0) for s in model.signals)
+    best_timing = sum(_best_signal(s) for s in model.signals)
     s = model.settings
     for name, best, need, what in (
         (s.top_tier, best_fit + best_timing, s.top_tier_at, "score"),

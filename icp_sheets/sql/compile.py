@@ -28,16 +28,18 @@ from icp_sheets.core.models import (
     PRIORITY_CELLS,
     TIMING_TIERS,
     IcpModel,
+    SignalReads,
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS
-from icp_sheets.core.problems import Problem
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import _EPS, CHECK, resolve_columns
 from icp_sheets.sql import build as b
 from icp_sheets.sql import text
 from icp_sheets.sql.cells import Cell, civil_day
 from icp_sheets.sql.differences import differences
 from icp_sheets.sql.frame import Frame
+from icp_sheets.sql.signals import gate_column, gated, signal_columns
 
 CURRENT_DATE = "current_date"
 AsOf = dt.date | Literal["current_date"] | None
@@ -96,7 +98,21 @@ def compile_model(
     for r, rule in enumerate(model.disqualifiers):
         _disqualifier(columns[rule.column], r, rule.condition, rule.column)
     for s, signal in enumerate(model.signals):
-        _signal(columns[signal.date_column], s, signal, day)
+        if signal.reads is SignalReads.EVENT:
+            raise IcpError(
+                Problem(
+                    Code.SQL_DIFFERENCE,
+                    f"the signal '{signal.name}' counts events of the Events log, which `icp-sheets sql` does not "
+                    "compile yet; score it with `icp-sheets score --events FILE`",
+                    "Signals",
+                    signal.row,
+                )
+            )
+        column = columns[signal.date_column]
+        column.outputs += signal_columns(column.cell, s, signal, day)
+        if signal.counts_when is not None:
+            gate = columns[signal.counts_when.column]
+            gate.outputs.append(gate_column(gate.cell, s, signal))
     ctes: list[tuple[str, exp.Select]] = []
     keys = [b.alias(_key_of(c), c.key) for c in columns.values()]
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
@@ -182,39 +198,6 @@ def _disqualifier(column: _Column, r: int, condition: object, name: str) -> None
     column.outputs += [f"dq{r}", f"unk{r}", f"chk{r}"]
 
 
-def _signal(column: _Column, s: int, signal: object, today: exp.Expr) -> None:
-    from icp_sheets.core.models import Signal
-
-    assert isinstance(signal, Signal)
-    cell, frame = column.cell, column.frame
-    age = frame.add(f"age{s}", exp.Sub(this=today, expression=cell.day))
-    inside = frame.add(
-        f"in{s}",
-        b.true(
-            b.all_of(exp.GTE(this=age, expression=b.num(0)), exp.LTE(this=age, expression=b.num(signal.window_days)))
-        ),
-    )
-    points = frame.add(f"sp{s}", b.double(signal.decay.sql_points_after(signal.points, age, signal.window_days)))
-    shown = text.fmt_points(frame, f"s{s}_pt", points)
-    ago = b.case(
-        [
-            (exp.EQ(this=age, expression=b.num(0)), b.lit("today")),
-            (exp.EQ(this=age, expression=b.num(1)), b.lit("1 day ago")),
-        ],
-        b.concat(b.text_of(b.cast(age, "bigint")), " days ago"),
-    )
-    unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.day, expression=exp.null()))
-    label = b.case(
-        [
-            (inside, b.concat(shown, f" {signal.name} ", ago)),
-            (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.v, "')")),
-        ],
-        b.lit(""),
-    )
-    frame.add(f"sw{s}", label)
-    column.outputs += [f"sp{s}", f"sw{s}"]
-
-
 def _column_ctes(column: _Column) -> list[tuple[str, exp.Select]]:
     """Distinct values, the column's own decisions (decimal comma, day/month), then the frame."""
     name = column.frame.name
@@ -290,7 +273,8 @@ def _results(model: IcpModel, columns: list[_Column]) -> Frame:
 
     settings = model.settings
     fit = _sum([out(name, "fit") for name in model.scored_columns()])
-    timing = _sum([out(s.date_column, f"sp{i}") for i, s in enumerate(model.signals)])
+    gates = [out(s.counts_when.column, f"g{i}") if s.counts_when else None for i, s in enumerate(model.signals)]
+    timing = _sum([gated(gates[i], out(s.date_column, f"sp{i}"), b.num(0.0)) for i, s in enumerate(model.signals)])
     fit_col = frame.add("icp_fit", b.double(fit))
     timing_col = frame.add("icp_timing", b.double(timing))
     total = frame.add("icp_score", exp.Add(this=fit_col, expression=timing_col))
@@ -340,12 +324,12 @@ def _results(model: IcpModel, columns: list[_Column]) -> Frame:
     parts: list[exp.Expr] = [frame.add("why_check", check_lead)]
     parts.append(frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit(""))))
     parts += [out(name, "fit_why") for name in model.scored_columns()]
-    parts += [out(s.date_column, f"sw{i}") for i, s in enumerate(model.signals)]
+    parts += [gated(gates[i], out(s.date_column, f"sw{i}"), b.lit("")) for i, s in enumerate(model.signals)]
     frame.add("icp_why", _joined(parts))
     return frame
 
 
-def _sum(values: list[exp.Column]) -> exp.Expr:
+def _sum(values: list[exp.Expr]) -> exp.Expr:
     total: exp.Expr = b.num(0.0)
     for value in values:
         total = exp.Add(this=total, expression=value)

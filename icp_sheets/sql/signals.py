@@ -1,0 +1,107 @@
+"""One Signals row in SQL, as :mod:`icp_sheets.core.signals` scores it: points and why per value.
+
+A signal's points and words live in the frame of the column it reads (a date, a days-ago
+number or a count); its 'Counts when' gate is a true/false column in the gate column's
+frame, applied where the row results meet (:func:`gated`).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from icp_sheets.core.conditions import fmt_number
+from icp_sheets.core.events import AHEAD
+from icp_sheets.core.models import Signal, SignalReads
+from icp_sheets.sql import build as b
+from icp_sheets.sql import text
+from icp_sheets.sql.cells import Cell
+
+
+def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> list[str]:
+    """Add the signal's points (``sp{s}``) and why (``sw{s}``) to the cell's frame; their names."""
+    if signal.reads is SignalReads.PER_UNIT:
+        return _per_unit(cell, s, signal)
+    frame = cell.frame
+    if signal.reads is SignalReads.DAYS_AGO:
+        age = frame.add(f"age{s}", cell.number)
+        unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.number, expression=exp.null()))
+    else:
+        age = frame.add(f"age{s}", exp.Sub(this=today, expression=cell.day))
+        unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.day, expression=exp.null()))
+    tests: list[exp.Expr] = [exp.Not(this=exp.Is(this=age, expression=exp.null()))]
+    if not signal.count_ahead:
+        tests.append(exp.GTE(this=age, expression=b.num(0)))
+    if signal.window_days is not None:
+        tests.append(exp.LTE(this=age, expression=b.num(signal.window_days)))
+    inside = frame.add(f"in{s}", b.true(b.all_of(*tests)))
+    points = frame.add(
+        f"sp{s}",
+        b.double(signal.decay.sql_points_after(signal.points, age, signal.window_days, ahead=signal.count_ahead)),
+    )
+    shown = text.fmt_points(frame, f"s{s}_pt", points)
+    branches = [
+        (inside, b.concat(shown, f" {signal.name} ", _ago(frame, s, age))),
+        (b.true(exp.LT(this=age, expression=b.num(0))), b.lit(f"{signal.name} {AHEAD}")),
+        (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
+    ]
+    frame.add(f"sw{s}", b.case(branches, b.lit("")))
+    return [f"sp{s}", f"sw{s}"]
+
+
+def _ago(frame: object, s: int, age: exp.Expr) -> exp.Expr:
+    """age_words: 'today', '1 day ago', '12 days ago', '2.5 days ago', 'in 3 days'."""
+    from icp_sheets.sql.frame import Frame
+
+    assert isinstance(frame, Frame)
+    size = exp.Abs(this=age)
+    whole = exp.EQ(this=size, expression=b.floor(size))
+    count = b.case([(whole, b.text_of(b.cast(size, "bigint")))], text.fmt_number(frame, f"s{s}_ag", size))
+    return b.case(
+        [
+            (exp.EQ(this=age, expression=b.num(0)), b.lit("today")),
+            (exp.EQ(this=age, expression=b.num(1)), b.lit("1 day ago")),
+            (exp.EQ(this=age, expression=b.num(-1)), b.lit("in 1 day")),
+            (exp.LT(this=age, expression=b.num(0)), b.concat("in ", count, " days")),
+        ],
+        b.concat(count, " days ago"),
+    )
+
+
+def _per_unit(cell: Cell, s: int, signal: Signal) -> list[str]:
+    """A count: points per unit, capped both ways, and '+25.2 Hiring 6 × 4.2'."""
+    frame = cell.frame
+    raw = exp.Mul(this=cell.number, expression=b.num(signal.points))
+    value: exp.Expr = raw
+    if signal.cap is not None:
+        value = exp.Mul(
+            this=exp.Sign(this=raw), expression=exp.Least(this=exp.Abs(this=raw), expressions=[b.num(signal.cap)])
+        )
+    points = frame.add(f"sp{s}", b.double(b.func("coalesce", value, b.num(0.0))))
+    shown = text.fmt_points(frame, f"s{s}_pt", points)
+    number = text.fmt_number(frame, f"s{s}_n", cell.number)
+    unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.number, expression=exp.null()))
+    counted = b.all_of(
+        b.not_(exp.Is(this=cell.number, expression=exp.null())), exp.NEQ(this=cell.number, expression=b.num(0))
+    )
+    label = b.case(
+        [
+            (b.true(unreadable), b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
+            (b.true(counted), b.concat(shown, f" {signal.name} ", number, f" × {fmt_number(signal.points)}")),
+        ],
+        b.lit(""),
+    )
+    frame.add(f"sw{s}", label)
+    return [f"sp{s}", f"sw{s}"]
+
+
+def gate_column(cell: Cell, s: int, signal: Signal) -> str:
+    """The gate's true/false over the gate column's values (``g{s}``)."""
+    assert signal.counts_when is not None
+    condition = signal.counts_when.condition
+    cell.frame.add(f"g{s}", b.true(condition.kind.sql(condition, cell)))
+    return f"g{s}"
+
+
+def gated(gate: exp.Expr | None, value: exp.Expr, otherwise: exp.Expr) -> exp.Expr:
+    """``value`` where the gate holds (or there is none), else ``otherwise``."""
+    return value if gate is None else b.case([(gate, value)], otherwise)
