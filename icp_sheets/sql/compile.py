@@ -126,8 +126,9 @@ def compile_model(
     final = final.from_(source.copy())
     on = b.all_of(*(exp.EQ(this=exp.column(c.key, table="r"), expression=_key_of(c)) for c in columns.values()))
     final = final.join(exp.to_table(results.name).as_("r"), on=on, join_type="inner", copy=False)
+    small = {c.frame.name for c in columns.values()}
     for name, query in ctes:
-        final = final.with_(name, as_=query, copy=False)
+        final = final.with_(name, as_=query, materialized=True if name in small else None, copy=False)
     return Compiled(b.parenthesized(final), differences(model, headers is None))
 
 
