@@ -15,6 +15,7 @@ from icp_sheets.core.models import Signal, SignalReads
 from icp_sheets.sql import build as b
 from icp_sheets.sql import text
 from icp_sheets.sql.cells import Cell
+from icp_sheets.sql.frame import Frame
 
 
 def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> list[str]:
@@ -28,11 +29,11 @@ def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> list[
     else:
         age = frame.add(f"age{s}", exp.Sub(this=today, expression=cell.day))
         unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.day, expression=exp.null()))
-    tests: list[exp.Expr] = [exp.Not(this=exp.Is(this=age, expression=exp.null()))]
-    if not signal.count_ahead:
-        tests.append(exp.GTE(this=age, expression=b.num(0)))
+    tests: list[exp.Expr] = [] if signal.count_ahead else [exp.GTE(this=age, expression=b.num(0))]
     if signal.window_days is not None:
         tests.append(exp.LTE(this=age, expression=b.num(signal.window_days)))
+    if not tests:  # any age that is there
+        tests.append(exp.Not(this=exp.Is(this=age, expression=exp.null())))
     inside = frame.add(f"in{s}", b.true(b.all_of(*tests)))
     points = frame.add(
         f"sp{s}",
@@ -40,31 +41,31 @@ def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> list[
     )
     shown = text.fmt_points(frame, f"s{s}_pt", points)
     branches = [
-        (inside, b.concat(shown, f" {signal.name} ", _ago(frame, s, age))),
-        (b.true(exp.LT(this=age, expression=b.num(0))), b.lit(f"{signal.name} {AHEAD}")),
+        (inside, b.concat(shown, f" {signal.name} ", _ago(frame, s, age, signal))),
         (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
     ]
+    if not signal.count_ahead:
+        branches.insert(1, (b.true(exp.LT(this=age, expression=b.num(0))), b.lit(f"{signal.name} {AHEAD}")))
     frame.add(f"sw{s}", b.case(branches, b.lit("")))
     return [f"sp{s}", f"sw{s}"]
 
 
-def _ago(frame: object, s: int, age: exp.Expr) -> exp.Expr:
-    """age_words: 'today', '1 day ago', '12 days ago', '2.5 days ago', 'in 3 days'."""
-    from icp_sheets.sql.frame import Frame
-
-    assert isinstance(frame, Frame)
-    size = exp.Abs(this=age)
-    whole = exp.EQ(this=size, expression=b.floor(size))
-    count = b.case([(whole, b.text_of(b.cast(size, "bigint")))], text.fmt_number(frame, f"s{s}_ag", size))
-    return b.case(
-        [
-            (exp.EQ(this=age, expression=b.num(0)), b.lit("today")),
-            (exp.EQ(this=age, expression=b.num(1)), b.lit("1 day ago")),
-            (exp.EQ(this=age, expression=b.num(-1)), b.lit("in 1 day")),
-            (exp.LT(this=age, expression=b.num(0)), b.concat("in ", count, " days")),
-        ],
-        b.concat(count, " days ago"),
-    )
+def _ago(frame: Frame, s: int, age: exp.Expr, signal: Signal) -> exp.Expr:
+    """age_words: 'today', '1 day ago', '12 days ago', '2.5 days ago' (a days-ago number), 'in 3 days'
+    (an event counted before it happens)."""
+    size = exp.Abs(this=age) if signal.count_ahead else age
+    count = b.text_of(b.cast(size, "bigint"))
+    if signal.reads is SignalReads.DAYS_AGO:
+        whole = exp.EQ(this=size, expression=b.floor(size))
+        count = b.case([(whole, count)], text.fmt_number(frame, f"s{s}_ag", size))
+    branches: list[tuple[exp.Expr, exp.Expr]] = [
+        (exp.EQ(this=age, expression=b.num(0)), b.lit("today")),
+        (exp.EQ(this=age, expression=b.num(1)), b.lit("1 day ago")),
+    ]
+    if signal.count_ahead:
+        branches.append((exp.EQ(this=age, expression=b.num(-1)), b.lit("in 1 day")))
+        branches.append((exp.LT(this=age, expression=b.num(0)), b.concat("in ", count, " days")))
+    return b.case(branches, b.concat(count, " days ago"))
 
 
 def _per_unit(cell: Cell, s: int, signal: Signal) -> list[str]:
