@@ -27,6 +27,7 @@ CRITERIA = [
     ("Stack", "contains any of Salesforce, HubSpot", 2), ("Stack", "does not contain any of SAP, Oracle", 0.3),
     ("Partner", "is true", 1), ("Partner", "is false", -1),
     ("Notes", "is not blank", 0.05), ("Notes", "is blank", 0),
+    ("Title", "mentions all of Product, Manager", 3), ("Title", "mentions any of VP, C++, Head of, [Ops]", 1.25),
 ]  # fmt: skip
 DISQUALIFIERS = [("Employees", "above 5000", "Too big"), ("Stage", "one of Public", "Public company")]
 SIGNALS = [
@@ -83,6 +84,8 @@ POOLS: dict[str, list[str | None]] = {
     "Leader": ["01/05/2026", "15/05/2026", "02/05/2026", *_days(0, 10, 44, 45, 46), ""],
     "Switched": [*_days(0, 1), "", "2026-06-01T23:59:59+02:00"],
     "Notes": ["call back", "", None, "n/a", " "],
+    "Title": ["Senior Product Manager", "manager, product", "Production Manager", "VP Sales", "vp-sales", "C++ dev",
+              "C developer", "Head of Growth", "head-of", "Ops [EU]", "", None, "n/a", "Product\\Manager", "CVP"],
 }  # fmt: skip
 
 
@@ -125,6 +128,7 @@ CATALOG = {
     "Region": ["not one of APAC, LATAM", "is blank", "one of North America, Europe", "is not blank"],
     "Stack": ["contains any of Salesforce, HubSpot", "does not contain any of SAP, Oracle", "contains any of SAP"],
     "Partner": ["is true", "is false", "any other value"],
+    "Title": ["mentions any of Product, VP", "mentions all of Product, Manager", "mentions any of Head of, C++"],
 }  # fmt: skip
 DATE_COLUMNS = ["Funded", "Hired", "Leader", "Switched"]
 DECAYS = ["none", "linear", "half-life 30 days", "half-life 7 days, floor 0.25", "half-life 12.5 days"]

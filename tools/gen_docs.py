@@ -35,8 +35,8 @@ def reference() -> str:
     out += ["## Commands", ""]
     for name, command in sorted(cli.commands.items()):
         out += [f"### `icp-sheets {name}`", "", "```text", _help(name, command), "```", ""]
-    out += ["## Conditions", "", "| condition | example |", "|---|---|"]
-    out += [f"| `{op.value}` | `{kind.example}` |" for op, kind in KINDS.items()]
+    out += ["## Conditions", "", "| condition | example | meaning |", "|---|---|---|"]
+    out += [f"| `{op.value}` | `{kind.example}` | {kind.meaning} |" for op, kind in KINDS.items()]
     out += ["", "## Tabs and headers", ""]
     for tab in TABS.values():
         out += [f"### {tab.name}", "", tab.purpose, "", "| header | required | meaning |", "|---|---|---|"]

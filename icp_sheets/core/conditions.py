@@ -33,6 +33,7 @@ from icp_sheets.core.values import (
     shown,
     split_list,
     whole,
+    word_text,
 )
 
 if TYPE_CHECKING:  # the SQL of each kind is built only when asked for: the Excel functions never load sqlglot
@@ -55,6 +56,8 @@ class Op(StrEnum):
     NOT_ONE_OF = "not one of"
     CONTAINS_ANY = "contains any of"
     NOT_CONTAINS_ANY = "does not contain any of"
+    MENTIONS_ANY = "mentions any of"
+    MENTIONS_ALL = "mentions all of"
     IS_BLANK = "is blank"
     NOT_BLANK = "is not blank"
     IS_TRUE = "is true"
@@ -69,6 +72,7 @@ class Reads(StrEnum):
     NUMBER = "number"
     TEXT = "text"
     ITEMS = "items"
+    WORDS = "words"
     BLANK = "blank"
     BOOL = "yes/no"
     ANYTHING = "anything"
@@ -404,6 +408,66 @@ class _ContainsAny(_Values):
 
 
 @dataclass(frozen=True)
+class _Mentions(Kind):
+    """Mentions any of / all of: whole words inside free text (a job title, a description), in any case."""
+
+    reads: Reads = Reads.WORDS
+    every: bool = False  # all of: every keyword must be there
+
+    def parse(self, rest: str) -> Condition:
+        items = tuple(split_list(rest))
+        if not items:
+            raise ConditionError(f"'{self.op.value}' needs at least one word, like '{self.example}'")
+        if wordless := [item for item in items if not word_text(item).strip()]:
+            raise ConditionError(f"'{wordless[0]}' holds no word to look for; write words, like '{self.example}'")
+        return Condition(op=self.op, items=items)
+
+    def text(self, condition: Condition) -> str:
+        return f"{self.op.value} {', '.join(condition.items)}"
+
+    def found(self, condition: Condition, values: ColumnValues) -> list[np.ndarray]:
+        """Per keyword, which distinct values mention it."""
+        return [
+            np.fromiter((needle in text for text in values.words), dtype=bool, count=len(values))
+            for needle in _needles(condition.items)
+        ]
+
+    def matches(self, condition: Condition, values: ColumnValues) -> np.ndarray:
+        found = self.found(condition, values)
+        if not found:  # a mention of no word (only a model built in code has one) never matches
+            return np.zeros(len(values), dtype=bool)
+        return np.asarray(np.logical_and.reduce(found) if self.every else np.logical_or.reduce(found), dtype=bool)
+
+    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+        text = word_text(raw)
+        said = [item for item, needle in zip(condition.items, _needles(condition.items), strict=True) if needle in text]
+        return f"{fmt_points(points)} {column} mentions {(' + ' if self.every else '/').join(said)}"
+
+    def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
+        from icp_sheets.sql import build
+
+        found = [cell.mentions(needle) for needle in _needles(condition.items)]
+        return build.all_of(*found) if self.every and found else build.any_of(*found)
+
+    def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
+        from icp_sheets.sql import build
+
+        joiner = " + " if self.every else "/"
+        said = build.concat(
+            *(
+                build.case([(cell.mentions(needle), build.lit(joiner + item))], build.lit(""))
+                for item, needle in zip(condition.items, _needles(condition.items), strict=True)
+            )
+        )
+        return build.concat(f"{fmt_points(rate)} {column} mentions ", build.substring(said, len(joiner) + 1))
+
+
+@lru_cache(maxsize=1024)
+def _needles(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(word_text(item) for item in items)
+
+
+@dataclass(frozen=True)
 class _Flag(Kind):
     """Is blank / is not blank / is true / is false: a fact about the cell, said in one word."""
 
@@ -551,6 +615,19 @@ KINDS: dict[Op, Kind] = {
             ("does not contain", "does not contain any"),
             "The cell's list holds none of these; a blank cell is not matched.",
             negated=True,
+        ),
+        _Mentions(
+            Op.MENTIONS_ANY,
+            "mentions any of Product, Growth",
+            ("mentions", "mentions any"),
+            "Whole words inside the text, in any case: 'Product' matches 'Senior Product Manager', not 'Production'.",
+        ),
+        _Mentions(
+            Op.MENTIONS_ALL,
+            "mentions all of Product, Manager",
+            ("mentions all",),
+            "Every one of these words is in the text, in any order and any case.",
+            every=True,
         ),
         _Flag(
             Op.IS_BLANK,

@@ -21,7 +21,16 @@ import pandas as pd
 from icp_sheets.core import column_formats
 from icp_sheets.core.formats import AccountColumn
 from icp_sheets.core.problems import Problem
-from icp_sheets.core.values import DateError, category_key, is_blank, parse_bool, parse_date, parse_number, split_list
+from icp_sheets.core.values import (
+    DateError,
+    category_key,
+    is_blank,
+    parse_bool,
+    parse_date,
+    parse_number,
+    split_list,
+    word_text,
+)
 
 _EPOCH = dt.date(1970, 1, 1)
 SMALL = 512  # below this many values, a dict beats pandas' hashing machinery by a wide margin
@@ -134,6 +143,10 @@ class ColumnValues:
     @cached_property
     def text(self) -> np.ndarray:
         return np.array([category_key(v) for v in self.raw], dtype=object)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return [word_text(v) for v in self.raw]
 
     @cached_property
     def items(self) -> list[frozenset[str]]:

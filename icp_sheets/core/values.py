@@ -90,6 +90,13 @@ def category_key(value: Any) -> str:
     return _CATEGORY_NOISE.sub("", text) or text
 
 
+def word_text(value: Any) -> str:
+    """The cell's words, each between single spaces (`` senior product manager ``): how
+    'mentions' compares, so a keyword matches whole words in any case and a phrase matches
+    those words in a row. Words split where category keys drop noise (``C++`` stays one word)."""
+    return " " + " ".join(w for w in _CATEGORY_NOISE.split(norm_text(value)) if w) + " "
+
+
 def split_list(value: Any) -> list[str]:
     """Items of a list cell (tech stack, a 'one of' list): commas, semicolons, new lines."""
     if is_empty(value):

@@ -45,6 +45,7 @@ from icp_sheets.core.names import (
     header_key,
 )
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
+from icp_sheets.core.spelling import one_spelling
 from icp_sheets.core.values import (
     DateError,
     as_1900_serial,
@@ -566,19 +567,27 @@ def read_model(
             continue
         table = tables[actual]
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows, table.date_system), problems))
-    if not parts.get(ICP) and not errors(problems):
-        problems.append(Problem(Code.REQUIRED_CELL, "has no criteria; add at least one row", ICP))
+    if not parts.get(ICP) and not parts.get(SIGNALS) and not errors(problems):
+        problems.append(
+            Problem(
+                Code.REQUIRED_CELL,
+                "has no criteria and the Signals tab no signal; add at least one row to either",
+                ICP,
+            )
+        )
     if errors(problems):
         raise IcpError(problems)
     _duplicates(SIGNALS, [(s.name, s.row) for s in parts.get(SIGNALS, [])], "Signal", problems)
     _duplicates(PERSONAS, [(p.name, p.row) for p in parts.get(PERSONAS, [])], "Persona", problems)
-    model = IcpModel(
-        settings=parts[SETTINGS],
-        criteria=tuple(parts[ICP]),
-        disqualifiers=tuple(parts[ANTI_ICP]),
-        signals=tuple(parts[SIGNALS]),
-        personas=tuple(parts[PERSONAS]),
-        columns=tuple(parts.get(COLUMNS, ())),
+    model = one_spelling(
+        IcpModel(
+            settings=parts[SETTINGS],
+            criteria=tuple(parts[ICP]),
+            disqualifiers=tuple(parts[ANTI_ICP]),
+            signals=tuple(parts[SIGNALS]),
+            personas=tuple(parts[PERSONAS]),
+            columns=tuple(parts.get(COLUMNS, ())),
+        )
     )
     _unused_columns(model, problems)
     return model, problems

@@ -180,6 +180,16 @@ class Cell:
             self.frame.add("items", b.func("coalesce", listed, b.lit("")))
         return exp.GT(this=b.position(self.frame.get("items"), f",{category_key(item)},"), expression=b.num(0))
 
+    def mentions(self, needle: str) -> exp.Expr:
+        """Whether the cell's words (values.word_text) hold ``needle``, itself a word_text."""
+        if "words" not in self.frame:
+            spaced: exp.Expr = self.norm
+            for mark in "\\[]^":
+                spaced = b.replace(spaced, mark, " ")
+            words = exp.RegexpReplace(this=spaced, expression=b.lit(_NOISE), replacement=b.lit(" "))
+            self.frame.add("words", b.concat(" ", words, " "))
+        return exp.GT(this=b.position(self.frame.get("words"), needle), expression=b.num(0))
+
     @property
     def truth(self) -> exp.Column:
         """parse_bool: 1 for yes, 0 for no, -1 for anything else."""

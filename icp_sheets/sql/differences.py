@@ -43,7 +43,7 @@ def differences(model: IcpModel, guessed_headers: bool) -> list[Problem]:
     found: list[tuple[str, list[str]]] = []
     if Reads.NUMBER in reads:
         found.append((_NUMBERS, reads[Reads.NUMBER]))
-    texts = reads.get(Reads.TEXT, []) + reads.get(Reads.ITEMS, [])
+    texts = reads.get(Reads.TEXT, []) + reads.get(Reads.ITEMS, []) + reads.get(Reads.WORDS, [])
     if texts:
         found.append((_TEXT, texts))
     if model.signals:
