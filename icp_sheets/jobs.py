@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from icp_sheets.core.events import EVENTS, EventLog, read_log
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
@@ -50,7 +51,7 @@ class ScoreRun:
     model: IcpModel
     rows: int = 0
     contacts: int = 0
-    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why starts with 'Check:')
+    flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why says 'Check:')
     output: Path | None = None
     frame: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
@@ -122,6 +123,7 @@ def score_accounts_file(
     csv_options: CsvOptions | None = None,
     on_read: Callable[[AccountsFile], None] = lambda _: None,
     sort: Sort | None = None,
+    why: Why = Why.SHORT,
     events: Path | None = None,
 ) -> ScoreRun:
     """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
@@ -156,7 +158,7 @@ def score_accounts_file(
             raise IcpError(errors(read.match.problems))
         scoring = read.scoring_frame()
         log = _event_log(model, events, _events_tab(model, inputs), frame.loc[scoring.index])
-        results = _spread(score(model, scoring, as_of, notes=run.notes, events=log), frame.index)
+        results = _spread(score(model, scoring, as_of, notes=run.notes, why=why, events=log), frame.index)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
@@ -203,6 +205,7 @@ def score_workbook(
     in_place: bool = False,
     stage: Stage = _quiet,
     sort: Sort | None = None,
+    why: Why = Why.SHORT,
     events: Path | None = None,
 ) -> ScoreRun:
     """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked);
@@ -233,7 +236,7 @@ def score_workbook(
         # Scored with a 1904 workbook's plain day numbers counted from 1900; written back as they were.
         scored = signal_dates_in_1900(model, accounts)
         log = _event_log(model, events, _tab(tables, EVENTS), accounts.frame)
-        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, events=log)[1]
+        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, why=why, events=log)[1]
         frame = without_results(accounts.frame)
         filled = results
         if sort is not Sort.INPUT:

@@ -31,7 +31,7 @@ def test_an_anti_icp_row_disqualifies_the_crm_spelling(model: IcpModel, account:
     model = model.model_copy(update={"disqualifiers": (rule,)})
     results = score(model, account(industry="GOVERNMENT_ADMINISTRATION", employees=100, funding_stage="SERIES_B"))
     assert results.loc[0, "icp_dq"] == "Gov"
-    assert "+1 SERIES_B" in results.loc[0, "icp_why"]  # 'one of Series A, Series B, Series C' counted
+    assert "SERIES_B (+1)" in results.loc[0, "icp_why"]  # 'one of Series A, Series B, Series C' counted
 
 
 def test_is_compares_the_whole_cell_and_one_of_splits() -> None:
@@ -42,7 +42,7 @@ def test_is_compares_the_whole_cell_and_one_of_splits() -> None:
 
 def test_contains_any_of_matches_underscored_items(model: IcpModel, account: Callable[..., pd.DataFrame]) -> None:
     results = score(model, account(employees=100, tech_stack="HUB_SPOT; Gong"))
-    assert "+2 HubSpot" in results.loc[0, "icp_why"]  # the why names the ICP's own spelling
+    assert "HubSpot (+2)" in results.loc[0, "icp_why"]  # the why names the ICP's own spelling
     results = score(model, account(employees=100, tech_stack="Gong; Outreach"))
     assert "HubSpot" not in results.loc[0, "icp_why"]
 

@@ -166,10 +166,12 @@ def test_score_prints_the_summary_and_one_note_per_open_column(tmp_path: Path) -
 def test_the_why_says_how_a_band_was_read() -> None:
     frame = pd.DataFrame(example_accounts()).head(3)
     frame["Employees"] = ["51-200", "201-500 employees", "11-50"]
-    why = score(MODEL, frame)["icp_why"].tolist()
-    assert why[0].startswith("+2 Employees 50–200 ('51-200' read as 125.5, the midpoint)")
-    assert "+1 Employees 201–500 ('201-500 employees' read as 350.5, the midpoint)" in why[1]
-    assert "+0 Employees below 50 ('11-50' read as 30.5, the midpoint)" in why[2]
+    results = score(MODEL, frame)
+    why = results["icp_why"].tolist()
+    assert "Employees 50–200 ('51-200' read as 125.5, the midpoint) (+2)" in why[0]
+    assert "Employees 201–500 ('201-500 employees' read as 350.5, the midpoint) (+1)" in why[1]
+    assert "Employees below 50 ('11-50' read as 30.5, the midpoint) (+0)" in results["icp_data_gaps"][2]
+    assert "Employees" not in why[2]
 
 
 @given(st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)), min_size=1, max_size=30), st.booleans())

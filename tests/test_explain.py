@@ -1,4 +1,4 @@
-"""The why column joins the same texts whether a few rows are joined row by row or many at once."""
+"""The why and the data gaps read the same whether a few rows are combined row by row or many at once."""
 
 from __future__ import annotations
 
@@ -7,32 +7,53 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icp_sheets.core import explain
-from icp_sheets.core.explain import SEPARATOR, Explainer
+from icp_sheets.core.explain import SEPARATOR, Explained, Explainer, Why
 
-# Labels that repeat, say nothing, or repeat what a leading part said ("Check: X blank" then "X blank").
-LABELS = st.sampled_from(["", "+1 Fintech", "+2 Employees 50–200", "X blank", "Check: X blank", "−1 Zoho"])
-part = st.tuples(st.booleans(), st.lists(LABELS, min_size=1, max_size=4))
+# Labels that repeat, say nothing, or repeat what a leading part said ("Check: X blank" then "X blank"),
+# with points (NaN: a note such as "X blank").
+LABELS = st.sampled_from(
+    [
+        ("", 0.0),
+        ("Fintech", 1.0),
+        ("Employees 50–200", 2.0),
+        ("X blank", np.nan),
+        ("Check: X blank", np.nan),
+        ("Zoho", -1.0),
+        ("Region other", 0.0),
+    ]
+)
+part = st.tuples(st.sampled_from(["lead", "timing", "fit"]), st.lists(LABELS, min_size=1, max_size=4))
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 6), st.lists(part, max_size=6), st.data())
-def test_row_by_row_joins_what_the_vectorised_join_joins(
-    rows: int, parts: list[tuple[bool, list[str]]], data: st.DataObject
+@given(st.integers(1, 6), st.lists(part, max_size=6), st.sampled_from(list(Why)), st.data())
+def test_row_by_row_combines_what_the_vectorised_path_combines(
+    rows: int, parts: list[tuple[str, list[tuple[str, float]]]], why: Why, data: st.DataObject
 ) -> None:
     explainer = Explainer(rows)
-    for leads, labels in parts:
-        codes = np.array(data.draw(st.lists(st.integers(0, len(labels) - 1), min_size=rows, max_size=rows)))
-        (explainer.lead if leads else explainer.add)(codes, labels)
-    by_row = _texts(*explainer.coded())
+    for kind, labelled in parts:
+        codes = np.array(data.draw(st.lists(st.integers(0, len(labelled) - 1), min_size=rows, max_size=rows)))
+        labels = [text for text, _ in labelled]
+        if kind == "lead":
+            explainer.lead(codes, labels)
+        else:
+            explainer.add(codes, labels, [points for _, points in labelled], timing=kind == "timing")
+    by_row = _texts(explainer.coded(why))
     by_row_up_to, explain.BY_ROW = explain.BY_ROW, 0
     try:
-        vectorised = _texts(*explainer.coded())
+        vectorised = _texts(explainer.coded(why))
     finally:
         explain.BY_ROW = by_row_up_to
     assert by_row == vectorised
-    assert all(text == "" or not text.endswith(SEPARATOR) for text in by_row)
+    for why_text, gaps in zip(*by_row, strict=True):
+        assert all(text == "" or not text.endswith(SEPARATOR) for text in (why_text, gaps))
+        assert "(+0)" not in why_text or why is Why.FULL  # a zero-point reason is a gap in the short why
+        assert not why_text.startswith(("+", "-", "=", "@"))
 
 
-def _texts(codes: np.ndarray, distinct: np.ndarray) -> list[str]:
-    assert len(set(distinct.tolist())) == len(distinct)  # the why's categories must be unique
-    return [distinct[c] for c in codes.tolist()]
+def _texts(explained: Explained) -> tuple[list[str], list[str]]:
+    columns = []
+    for codes, distinct in (explained.why, explained.gaps):
+        assert len(set(distinct.tolist())) == len(distinct)  # categories must be unique
+        columns.append([distinct[c] for c in codes.tolist()])
+    return columns[0], columns[1]

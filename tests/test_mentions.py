@@ -79,7 +79,7 @@ def test_rows_typed_title_and_TITLE_are_one_column_of_bands() -> None:
     assert {c.column for c in model.criteria} == {"Title"}
     results = _score(model, ["VP, Product", "Product Owner", "Engineer"])
     assert results["icp_fit"].tolist() == [5, 2, 0]  # first match only: one column, not three
-    assert results["icp_why"].tolist()[:2] == ["+5 Title mentions VP + Product", "+2 Title mentions Product"]
+    assert results["icp_why"].tolist()[:2] == ["Title mentions VP + Product (+5)", "Title mentions Product (+2)"]
 
 
 def test_an_engagement_only_model_needs_no_icp_row() -> None:

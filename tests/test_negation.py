@@ -93,9 +93,10 @@ def test_negations_score_and_explain_and_never_match_blank() -> None:
     results = score(model, accounts)
     assert results["icp_fit"].tolist() == [4, 0, 0]
     assert results["icp_why"].iloc[0] == (
-        "+1 Europe (not North America) · +2 Series A (not Seed/Public) · +1 Tech without Zoho/Pipedrive"
+        "Series A (not Seed/Public) (+2) · Europe (not North America) (+1) · Tech without Zoho/Pipedrive (+1)"
     )
-    assert results["icp_why"].iloc[2] == "Region blank · Stage blank · Tech blank"
+    assert results["icp_why"].iloc[2] == ""
+    assert results["icp_data_gaps"].iloc[2] == "Region blank · Stage blank · Tech blank"
 
 
 def test_negated_disqualifier_disqualifies_with_its_reason() -> None:

@@ -118,7 +118,7 @@ def test_worked_examples_give_the_described_scores(model: Any) -> None:
         assert row["icp_fit"] == pytest.approx(fit, abs=1e-9), company
         assert row["icp_timing"] == pytest.approx(intent, abs=1e-9), company
         assert (row["icp_priority"], row["icp_action"]) == (tier, NOTES[tier]), company
-    assert got.loc["SYN-00001", "icp_why"].endswith("+25.2 Hiring 6 × 4.2 · +1.48 Tech adoption 117 days ago")
+    assert got.loc["SYN-00001", "icp_why"].startswith("Hiring 6 × 4.2 (+25.2) · Tech adoption 117 days ago (+1.48) · ")
 
 
 def _row(**cells: Any) -> dict[str, Any]:

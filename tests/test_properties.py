@@ -22,9 +22,12 @@ from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import table_from_values
 
 MODEL = example_model()
-rows = st.lists(st.fixed_dictionaries({c: cells for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
-# The signed points each rule adds in icp_why ("+2 Employees 50–200 · −1 Pipedrive"), read independently.
-POINTS = re.compile(r"(?:^|· )([+−]\d+(?:\.\d+)?) ")
+# Cells that would start a formula if they led the why: a value's reason quotes them.
+formula_like = st.sampled_from(["=Series B", "+HubSpot", "-", "@Zoho", "=North America", " -Salesforce"])
+rows = st.lists(st.fixed_dictionaries({c: cells | formula_like for c in ACCOUNT_COLUMNS}), min_size=1, max_size=8)
+# The signed points after each reason in icp_why ("Employees 50–200 (+2) · Pipedrive (−1)"), read independently.
+POINTS = re.compile(r"\(([+−]\d+(?:\.\d+)?)\)(?= · |$)")
+SIGNAL_NAMES = tuple(s.name for s in MODEL.signals)
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -34,13 +37,35 @@ def test_scoring_never_crashes_and_the_why_adds_up_to_the_score_and_the_tier(rec
     result = score(MODEL, pd.DataFrame(records, dtype=object))
     assert len(result) == len(records)
     s = MODEL.settings
-    for total, why, tier, dq in zip(result.icp_score, result.icp_why, result.icp_tier, result.icp_dq, strict=True):
+    columns = (result.icp_score, result.icp_why, result.icp_tier, result.icp_dq, result.icp_data_gaps)
+    for total, why, tier, dq, gaps in zip(*columns, strict=True):
         listed = [float(m.replace("−", "-")) for m in POINTS.findall(str(why))]
+        # The example model has no cap on the total; a per-unit cap shows as the capped points of its reason.
         assert total == pytest.approx(sum(listed), abs=0.005 * len(listed) + 1e-9), why
+        assert not str(why).startswith(("+", "-", "=", "@")), why
+        assert all(p == 0 for p in _points(gaps)), gaps
+        _assert_why_order(str(why), str(dq))
         expected = (
             s.top_tier if total >= s.top_tier_at else s.middle_tier if total >= s.middle_tier_at else DISQUALIFIED
         )
         assert tier == (DISQUALIFIED if dq else expected), (total, why, dq)
+
+
+def _points(text: object) -> list[float]:
+    return [float(m.replace("−", "-")) for m in POINTS.findall(str(text))]
+
+
+def _assert_why_order(why: str, dq: str) -> None:
+    """A disqualification first, then timing, then fit, each group with its largest points first."""
+    items = [item for item in why.split(" · ") if item]
+    if dq:
+        assert items[0] == f"Disqualified: {dq}", why
+    scored = [item for item in items if POINTS.search(item)]
+    timing = [item.startswith(SIGNAL_NAMES) for item in scored]
+    assert timing == sorted(timing, reverse=True), why
+    for group in (True, False):
+        points = [_points(item)[0] for item, t in zip(scored, timing, strict=True) if t is group]
+        assert points == sorted(points, reverse=True) and 0 not in points, why
 
 
 @FAST

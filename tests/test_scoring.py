@@ -11,6 +11,7 @@ import pytest
 
 from icp_sheets.core.conditions import parse_condition
 from icp_sheets.core.decays import Decay, DecayKind
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import Criterion, Disqualifier, IcpModel, Settings, Signal
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import score
@@ -69,7 +70,7 @@ def test_example_icp_golden(
     assert (result.icp_dq != "") == (tier == "Disqualified")
 
 
-def test_why_lists_every_rule_with_points(model: IcpModel, account: Any) -> None:
+def test_why_leads_with_timing_then_fit_largest_first_points_after(model: IcpModel, account: Any) -> None:
     row = account(
         employees=120,
         industry="Software",
@@ -79,8 +80,13 @@ def test_why_lists_every_rule_with_points(model: IcpModel, account: Any) -> None
         sales_hiring_date=days_ago(12),
         tech_switch_date=days_ago(200),
     )
-    why = score(model, row).iloc[0].icp_why
-    assert why == ("+2 Employees 50–200 · +1 Series B · +2 Salesforce · +1 North America · +1 Sales hiring 12 days ago")
+    result = score(model, row).iloc[0]
+    assert result.icp_why == (
+        "Sales hiring 12 days ago (+1) · Employees 50–200 (+2) · Salesforce (+2) · Series B (+1) · North America (+1)"
+    )
+    assert result.icp_data_gaps == ""  # every column read, and nothing counted for nothing
+    full = score(model, row, why=Why.FULL).iloc[0]
+    assert full.icp_why == result.icp_why  # nothing left out, so the full why says the same
 
 
 def test_why_names_blank_and_unreadable_cells_and_the_run_goes_on(model: IcpModel, account: Any) -> None:
@@ -93,11 +99,23 @@ def test_why_names_blank_and_unreadable_cells_and_the_run_goes_on(model: IcpMode
         ignore_index=True,
     )
     result = score(model, frame)
-    assert "Employees unreadable ('lots')" in result.icp_why[0]
-    assert "Sales hiring date unreadable ('next week')" in result.icp_why[0]
-    assert "Employees unknown ('n/a')" in result.icp_why[1]
-    assert "Tech stack blank" in result.icp_why[1]
+    assert result.icp_data_gaps[0].split(" · ") == [
+        "Employees unreadable ('lots')",
+        "Funding stage blank",
+        "Tech stack blank",
+        "Sales hiring date unreadable ('next week')",
+    ]
+    assert result.icp_why[0].endswith("North America (+1)")
+    assert "Check: Employees unreadable ('lots')" in result.icp_why[0]  # the Anti-ICP could not read it
+    assert "Sales hiring" not in result.icp_why[0] and "blank" not in result.icp_why[0]
+    assert "Employees unknown ('n/a')" in result.icp_data_gaps[1]
+    assert "Tech stack blank" in result.icp_data_gaps[1]
+    assert "Employees" not in result.icp_data_gaps[2]
     assert result.icp_fit.tolist() == [1, 0, 2]
+    full = score(model, frame, why=Why.FULL)
+    gaps = " · ".join(result.icp_data_gaps[0].split(" · ")[1:])  # the first is said by the check
+    assert full.icp_why[0] == f"{result.icp_why[0]} · {gaps}"
+    assert full.icp_data_gaps.tolist() == result.icp_data_gaps.tolist()
 
 
 def test_disqualification_reasons(model: IcpModel, account: Any) -> None:
@@ -130,6 +148,7 @@ def test_result_keeps_row_order_and_index(model: IcpModel) -> None:
         "icp_dq",
         "icp_why",
         "icp_action",
+        "icp_data_gaps",
     ]
 
 
@@ -166,8 +185,10 @@ def test_per_unit_with_cap_and_negative_points() -> None:
     model = _one_column_model(("per unit up to 100", 12))
     result = score(model, pd.DataFrame({"X": [0, 2, "3", 9, None, "many"]}, dtype=object))
     assert result.icp_fit.tolist() == [0, 24, 36, 100, 0, 0]
-    assert result.icp_why[1] == "+24 X 2 × 12"
-    assert "X unreadable ('many')" in result.icp_why[5]
+    assert result.icp_why[1] == "X 2 × 12 (+24)"
+    assert result.icp_why[3] == "X 9 × 12 (+100)"  # the cap shows as the capped points, so the why adds up
+    assert result.icp_why[0] == "" and result.icp_data_gaps[0] == "X 0 × 12 (+0)"
+    assert result.icp_data_gaps[5] == "X unreadable ('many')"
     negative = score(_one_column_model(("per unit up to 5", -2)), pd.DataFrame({"X": [1, 10]}))
     assert negative.icp_fit.tolist() == [-2, -5]
 
@@ -176,7 +197,7 @@ def test_bands_first_match_wins_and_any_other_catches_the_rest() -> None:
     model = _one_column_model(("one of Fintech", 3), ("one of Fintech, Software", 1), ("any other value", -1))
     result = score(model, pd.DataFrame({"X": ["Fintech", "Software", "Retail", None]}, dtype=object))
     assert result.icp_fit.tolist() == [3, 1, -1, -1]
-    assert result.icp_why[2] == "−1 X other (Retail)"
+    assert result.icp_why[2] == "X other (Retail) (−1)"
 
 
 def test_fractional_points_keep_full_precision() -> None:
@@ -232,7 +253,7 @@ def test_dates_in_mixed_forms_count_alike() -> None:
     ]
     result = score(model, pd.DataFrame({"When": cells}, dtype=object))
     assert result.icp_timing.tolist() == [4] * len(cells)
-    assert set(result.icp_why) == {"+4 Funding 3 days ago"}
+    assert set(result.icp_why) == {"Funding 3 days ago (+4)"}
 
 
 def test_anti_icp_on_a_column_the_icp_does_not_score() -> None:

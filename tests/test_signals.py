@@ -54,16 +54,16 @@ def test_a_gate_switches_a_signal_off_and_a_true_flag_without_a_day_is_worth_not
         ],
     )
     assert got["icp_timing"].tolist() == [7.0, 0.0, 0.0, 1.0]
-    assert got["icp_why"].tolist()[0] == "+7 Expansion 45 days ago"
-    assert got["icp_why"].tolist()[3] == "+1 Expansion 5000 days ago"  # the floor holds at any age
+    assert got["icp_why"].tolist()[0] == "Expansion 45 days ago (+7)"
+    assert got["icp_why"].tolist()[3] == "Expansion 5000 days ago (+1)"  # the floor holds at any age
 
 
 def test_a_count_gives_points_per_unit_up_to_its_cap() -> None:
     signal = Signal(name="Hiring", date_column="Open roles", points=12, reads=SignalReads.PER_UNIT, cap=100)
     got = _score(_model(signal), [{"Domain": "a", "Open roles": n} for n in (0, 1, 8, 9, 2.5, None, "lots")])
     assert got["icp_timing"].tolist() == [0, 12, 96, 100, 30, 0, 0]
-    assert got["icp_why"].tolist()[1:4] == ["+12 Hiring 1 × 12", "+96 Hiring 8 × 12", "+100 Hiring 9 × 12"]
-    assert got["icp_why"].tolist()[6] == "Open roles unreadable ('lots')"
+    assert got["icp_why"].tolist()[1:4] == ["Hiring 1 × 12 (+12)", "Hiring 8 × 12 (+96)", "Hiring 9 × 12 (+100)"]
+    assert got["icp_data_gaps"].tolist()[6] == "Open roles unreadable ('lots')"
 
 
 def test_several_dates_in_one_cell_each_count_and_max_events_keeps_the_latest() -> None:
@@ -72,9 +72,8 @@ def test_several_dates_in_one_cell_each_count_and_max_events_keeps_the_latest() 
     cell = f"{_ago(1)}; {_ago(10)}\n{_ago(20)}; {_ago(40)}"
     got = _score(_model(every, capped), [{"Domain": "a", "Attended": cell}, {"Domain": "b", "Attended": _ago(3)}])
     assert got["icp_timing"].tolist() == [6 + 4, 2 + 2]
-    assert (
-        got["icp_why"][0]
-        == "+6 Webinar ×3, latest 1 day ago · +4 Webinar (2) ×3 (the latest 2 count), latest 1 day ago"
+    assert got["icp_why"][0] == (
+        "Webinar ×3, latest 1 day ago (+6) · Webinar (2) ×3 (the latest 2 count), latest 1 day ago (+4)"
     )
 
 
@@ -82,7 +81,7 @@ def test_a_cell_with_a_date_that_cannot_be_read_is_unreadable_not_its_first_date
     signal = Signal(name="Funding", date_column="Funded", points=2, window_days=30)
     got = _score(_model(signal), [{"Domain": "a", "Funded": f"{_ago(1)}; someday"}])
     assert got["icp_timing"].tolist() == [0]
-    assert got["icp_why"][0] == f"Funded unreadable ('{_ago(1)}; someday')"
+    assert got["icp_data_gaps"][0] == f"Funded unreadable ('{_ago(1)}; someday')"
 
 
 def test_events_after_the_as_of_day_are_ignored_and_said() -> None:
@@ -92,7 +91,7 @@ def test_events_after_the_as_of_day_are_ignored_and_said() -> None:
     assert got["icp_timing"].tolist() == [0, 2]
     assert got["icp_why"].tolist() == [
         "Funding ignored: dated after the as-of day",
-        "+2 Funding 2 days ago · Funding ×2 ignored: dated after the as-of day",
+        "Funding 2 days ago (+2) · Funding ×2 ignored: dated after the as-of day",
     ]
 
 
@@ -123,7 +122,7 @@ def test_the_events_log_counts_per_occurrence_with_decay_and_a_cap() -> None:
     got = score(_model(visits), pd.DataFrame({"Domain": ["a.com", "b.com", "c.com"]}), events=log, notes=notes)
     assert got["icp_timing"].tolist() == [3 + 1.5 + 1.5, 0, 0]
     assert got["icp_why"].tolist() == [
-        "+6 Pricing page ×3, latest today",
+        "Pricing page ×3, latest today (+6)",
         "Pricing page ignored: dated after the as-of day",
         "",
     ]
@@ -147,7 +146,8 @@ def test_at_least_n_events_in_the_window_count_once() -> None:
     )
     got = score(_model(twice), pd.DataFrame({"Domain": ["a.com", "b.com"]}), events=log)
     assert got["icp_timing"].tolist() == [5, 0]
-    assert got["icp_why"].tolist() == ["+5 2+ pricing visits ×2, latest 1 day ago", "2+ pricing visits ×1, 2 needed"]
+    assert got["icp_why"].tolist() == ["2+ pricing visits ×2, latest 1 day ago (+5)", ""]
+    assert got["icp_data_gaps"].tolist() == ["", "2+ pricing visits ×1, 2 needed (+0)"]
 
 
 def test_an_event_signal_without_a_log_stops_with_what_to_do() -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sql_support import mismatches, postgres, postgres_missing, run_duckdb, run_postgres
 
 from bench.synthetic import accounts as synthetic_accounts
+from icp_sheets.core.explain import Why
 from icp_sheets.core.scoring import score
 from icp_sheets.example import AS_OF, example_accounts, example_model
 from icp_sheets.sql import compile_model, to_sql
@@ -32,10 +33,10 @@ NUMBERS = [
     "1000.0001", "500+", "−3", "12.5%", "abc-def", "5-", "10 - 20", "200", "201", "500", "501", "1001", "0",
 ]  # fmt: skip
 STAGES = ["Series A", "SERIES_B", "series-c", "Public", "Series D", "bootstrapped", "n/a", "", None, "Seed",
-          "Series  B ", "Café", "?"]  # fmt: skip
+          "Series  B ", "Café", "?", "=Series B", "-"]  # fmt: skip
 STACKS = ["Salesforce", "HubSpot; Gong", "salesforce, zoho", "Pipedrive\nHubSpot", "", None, "Sales force",
           "Zoho,,", "-", "HubSpot;Salesforce;Zoho", "SAP"]  # fmt: skip
-REGIONS = ["North America", "north-america", "Europe", "", None, "NORTH AMERICA", "tbd"]
+REGIONS = ["North America", "north-america", "Europe", "", None, "NORTH AMERICA", "tbd", "@Europe", "+North America"]
 INDUSTRIES = ["Government", "government", "Software", None, "", "n/a", "Gov"]
 DATES = [
     *_days(0, 1, 29, 30, 31, 59, 60, 61, 89, 90, 91, -1, 400),
@@ -95,6 +96,15 @@ def test_every_messy_cell_scores_the_same_in_duckdb() -> None:
     size = max(len(p) for p in POOLS.values())
     accounts = pd.DataFrame({c: [p[i % len(p)] for i in range(size)] for c, p in POOLS.items()}, dtype=object)
     assert mismatches(_core(accounts), run_duckdb(_duckdb_sql(), accounts)) == []
+
+
+def test_full_why_is_the_same_in_duckdb() -> None:
+    """--why full: the data gaps follow the rest in icp_why, in SQL as in the core."""
+    accounts = pd.DataFrame({c: [p[(i * 5) % len(p)] for i in range(40)] for c, p in POOLS.items()}, dtype=object)
+    want = score(MODEL, accounts, AS_OF, why=Why.FULL)
+    assert any(gaps and gaps in why for why, gaps in zip(want.icp_why, want.icp_data_gaps, strict=True))
+    sql = to_sql(compile_model(MODEL, as_of=AS_OF, why=Why.FULL).query, "duckdb", pretty=False)
+    assert mismatches(want, run_duckdb(sql, accounts)) == []
 
 
 @pytest.fixture(scope="module")

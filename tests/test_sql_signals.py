@@ -99,6 +99,6 @@ def test_each_signal_kind_scores_the_same_in_duckdb() -> None:
     want = score(model, accounts, AS_OF)
     assert want["icp_why"].str.contains("ignored: dated after the as-of day").any()
     assert want["icp_why"].str.contains("in 10 days").any()
-    assert want["icp_why"].str.contains("Roles unreadable").any()
+    assert want["icp_data_gaps"].str.contains("Roles unreadable").any()
     sql = to_sql(compile_model(model, headers=list(accounts.columns), as_of=AS_OF).query, "duckdb", pretty=False)
     assert mismatches(want, run_duckdb(sql, accounts)) == []

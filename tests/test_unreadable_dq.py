@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from icp_sheets.cli import cli
 from icp_sheets.core.conditions import parse_condition
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import Disqualifier, IcpModel, WhenUnreadable
 from icp_sheets.core.scoring import flagged, score
 from icp_sheets.example import example_accounts
@@ -86,7 +87,9 @@ def test_a_definite_match_on_another_row_wins_over_a_check(
 
 def test_an_unreadable_number_in_a_range_rule_is_flagged(model: IcpModel, account: Callable[..., pd.DataFrame]) -> None:
     results = score(model, account(employees="lots", industry="Software"))
-    assert results["icp_why"].iloc[0].startswith("Check: Employees unreadable ('lots')")
+    parts = results["icp_why"].iloc[0].split(" · ")
+    assert parts[0].startswith("Disqualified: Score")  # a disqualification stays first
+    assert parts[1] == "Check: Employees unreadable ('lots')"  # the check right after it
 
 
 def test_the_setting_is_read_from_the_workbook_and_the_summary_counts(tmp_path: Path) -> None:
@@ -120,6 +123,6 @@ def test_the_check_is_said_once_not_again_among_the_points(
     model: IcpModel, account: Callable[..., pd.DataFrame]
 ) -> None:
     """'Employees unknown' leads as a check; the fit part saying the same is not repeated after it."""
-    why = str(score(model, account(Employees="n/a"))["icp_why"].iloc[0])
-    assert why.startswith("Check: Employees unknown ('n/a')")
+    why = str(score(model, account(Employees="n/a"), why=Why.FULL)["icp_why"].iloc[0])
+    assert why.split(" · ")[1] == "Check: Employees unknown ('n/a')"  # after the floor's disqualification
     assert why.count("Employees unknown") == 1

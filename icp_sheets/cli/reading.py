@@ -1,10 +1,11 @@
-"""What `score` and `check` say about reading an accounts file: --tab, --columns and the notes."""
+"""What `score` and `check` say about reading an accounts file: --tab, --columns, --why and the notes."""
 
 from __future__ import annotations
 
 import click
 
 from icp_sheets.cli.app import report
+from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
 from icp_sheets.io.accounts import AccountsFile
 
@@ -13,6 +14,15 @@ tab_option = click.option(
 )
 columns_option = click.option(
     "--columns", is_flag=True, help="Print how each model column was found among the file's headers."
+)
+why_option = click.option(
+    "--why",
+    "why",
+    type=click.Choice([w.value for w in Why]),
+    default=Why.SHORT.value,
+    show_default=True,
+    help="short: icp_why says what decided the score (disqualification, timing, fit; largest points first) and "
+    "icp_data_gaps lists blank or unreadable cells and rules worth nothing; full: icp_why says all of it.",
 )
 
 

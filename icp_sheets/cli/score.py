@@ -10,7 +10,8 @@ from rich.console import Console
 
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.progress import stages
-from icp_sheets.cli.reading import columns_option, show_read, tab_option
+from icp_sheets.cli.reading import columns_option, show_read, tab_option, why_option
+from icp_sheets.core.explain import Why
 from icp_sheets.core.ranking import Sort
 from icp_sheets.io.csv_out import CsvOptions
 from icp_sheets.io.model_reader import load_model
@@ -23,7 +24,7 @@ def summary(run: ScoreRun) -> str:
         counts = ", ".join(f"{n:,} {tier}" for tier, n in run.tier_counts().items())
         parts.append(f"Scored {run.rows:,} accounts ({counts})")
     if run.flagged:
-        parts.append(f"{run.flagged:,} to check: an Anti-ICP cell could not be read (icp_why starts with 'Check:')")
+        parts.append(f"{run.flagged:,} to check: an Anti-ICP cell could not be read (icp_why says 'Check:')")
     if run.contacts:
         parts.append(f"matched {run.contacts:,} contacts to personas")
     text = "; ".join(parts) or "Nothing to score"
@@ -51,6 +52,7 @@ def summary(run: ScoreRun) -> str:
     "disqualified last) or input (as read). Default: priority for .xlsx, input for .csv (so it joins "
     "back to the source row by row) and for --in-place. Reordered rows keep their input row in icp_input_row.",
 )
+@why_option
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
 @tab_option
@@ -75,6 +77,7 @@ def score(
     output: Path | None,
     as_of: dt.datetime | None,
     sort: str | None,
+    why: str,
     force: bool,
     in_place: bool,
     tab: str | None,
@@ -86,7 +89,7 @@ def score(
     """Score ACCOUNTS (.csv/.xlsx) with the ICP in WORKBOOK; without ACCOUNTS, the workbook's own tabs.
 
     The output keeps every input column and row and adds icp_score, icp_fit, icp_timing,
-    icp_tier, icp_priority, icp_dq, icp_why and icp_action; contacts (a Title column) get
+    icp_tier, icp_priority, icp_dq, icp_why, icp_action and icp_data_gaps; contacts (a Title column) get
     icp_persona, icp_role and icp_angle. Inputs are never changed unless you pass --in-place.
     Every input cell is written back as it was read; CSV output gets a UTF-8 BOM (--no-bom drops it).
     """
@@ -96,7 +99,15 @@ def score(
     with stages(accounts or workbook, console) as stage:
         if accounts is None:
             run = score_workbook(
-                workbook, output, as_of=day, force=force, in_place=in_place, stage=stage, sort=order, events=events
+                workbook,
+                output,
+                as_of=day,
+                force=force,
+                in_place=in_place,
+                stage=stage,
+                sort=order,
+                why=Why(why),
+                events=events,
             )
         else:
             if in_place:
@@ -114,6 +125,7 @@ def score(
                 tab=tab,
                 csv_options=options,
                 sort=order,
+                why=Why(why),
                 on_read=lambda read: show_read(model, read, columns=columns),
                 events=events,
             )

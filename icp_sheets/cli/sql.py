@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from icp_sheets.cli.app import cli, report
+from icp_sheets.cli.reading import why_option
+from icp_sheets.core.explain import Why
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.sql.dialects import DIALECTS
 
@@ -28,9 +30,13 @@ from icp_sheets.sql.dialects import DIALECTS
     help="Write a dbt model instead: DIR/models/icp_scores.sql reading {{ ref('TABLE') }} (or {{ source('SCHEMA', "
     "'TABLE') }} for --table SCHEMA.TABLE) and DIR/models/schema.yml with the result columns and their tests.",
 )
-def sql(workbook: Path, dialect: str, table: str, as_of: str | None, output: Path | None, dbt: Path | None) -> None:
+@why_option
+def sql(
+    workbook: Path, dialect: str, table: str, as_of: str | None, output: Path | None, dbt: Path | None, why: str
+) -> None:
     """Print a SELECT that scores TABLE with the ICP in WORKBOOK: every input column plus icp_score,
-    icp_fit, icp_timing, icp_tier, icp_priority, icp_dq, icp_why and icp_action, as `score` computes them.
+    icp_fit, icp_timing, icp_tier, icp_priority, icp_dq, icp_why, icp_action and icp_data_gaps, as
+    `score` computes them.
 
     The table's columns are matched like an export's headers against the workbook's Accounts header.
     Warnings (stderr) say which kinds of cells this model reads that SQL reads differently; docs/sql.md
@@ -46,7 +52,7 @@ def sql(workbook: Path, dialect: str, table: str, as_of: str | None, output: Pat
         ) from None
     if dbt is not None and output is not None:
         raise click.UsageError("--dbt writes its own files; leave out -o.")
-    text, warnings = workbook_sql(workbook, dialect=dialect, table=table, as_of=day, dbt=dbt)
+    text, warnings = workbook_sql(workbook, dialect=dialect, table=table, as_of=day, dbt=dbt, why=Why(why))
     report(warnings)
     if dbt is not None:
         click.echo(f"Wrote the dbt model {dbt / 'models' / 'icp_scores.sql'} and its schema.yml", err=True)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.values import (
+    FORMULA_STARTS,
     NumberStyle,
     category_key,
     is_empty,
@@ -156,7 +157,7 @@ def read_as(raw: object, number: float) -> str:
 
 
 def fmt_points(points: float) -> str:
-    """Signed points as the why column shows them: +2, +0.5, −1 (a real minus sign)."""
+    """Signed points as the why column shows them, in brackets after a reason: +2, +0.5, −1 (a real minus sign)."""
     rounded = round(points, 2)
     text = fmt_number(abs(rounded)) if rounded else "0"
     return f"−{text}" if rounded < 0 else f"+{text}"
@@ -205,9 +206,9 @@ class Kind:
         """The most a row of this kind can give, for check's reachable-tier warning."""
         return rate
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        """Why text when a row of this kind counted for one distinct value."""
-        return f"{fmt_points(points)} {column} {self.op.value}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        """Why text (without its points) when a row of this kind counted for one distinct value."""
+        return f"{column} {self.op.value}"
 
     def interval(self, condition: Condition) -> Interval | None:
         return None
@@ -228,7 +229,7 @@ class Kind:
         """SQL of :meth:`label`; ``tag`` names the frame columns it needs."""
         from icp_sheets.sql import build
 
-        return build.lit(self.label(condition, column, None, math.nan, rate, rate))
+        return build.lit(self.label(condition, column, None, math.nan, rate))
 
 
 @dataclass(frozen=True)
@@ -273,8 +274,8 @@ class _Range(Kind):
         with np.errstate(invalid="ignore"):
             return (values.numbers >= low) & (values.numbers <= high)
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {self.range_words(condition)}{read_as(raw, number)}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        return f"{column} {self.range_words(condition)}{read_as(raw, number)}"
 
     def range_words(self, condition: Condition) -> str:
         return self.words_shown.format(low=fmt_number(condition.low), high=fmt_number(condition.high))
@@ -295,7 +296,7 @@ class _Range(Kind):
     def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
         from icp_sheets.sql import build
 
-        return build.concat(f"{fmt_points(rate)} {column} {self.range_words(condition)}", cell.read_as(tag))
+        return build.concat(f"{column} {self.range_words(condition)}", cell.read_as(tag))
 
 
 @dataclass(frozen=True)
@@ -349,13 +350,16 @@ class _Values(Kind):
         from icp_sheets.sql import build
 
         if self.negated:
-            return build.concat(f"{fmt_points(rate)} ", cell.shown, f" (not {'/'.join(condition.items)})")
-        return build.concat(f"{fmt_points(rate)} ", cell.shown)
+            return build.concat(cell.shown_quoted, f" (not {'/'.join(condition.items)})")
+        return cell.shown_quoted
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        text = shown(raw).strip()
+        if text.startswith(FORMULA_STARTS):  # the cell would lead the why like a formula: quote it
+            text = f"'{text}'"
         if self.negated:
-            return f"{fmt_points(points)} {shown(raw).strip()} (not {'/'.join(condition.items)})"
-        return f"{fmt_points(points)} {shown(raw).strip()}"
+            return f"{text} (not {'/'.join(condition.items)})"
+        return text
 
 
 @lru_cache(maxsize=1024)
@@ -393,18 +397,18 @@ class _ContainsAny(_Values):
         from icp_sheets.sql import build
 
         if self.negated:
-            return build.lit(self.label(condition, column, None, math.nan, rate, rate))
+            return build.lit(self.label(condition, column, None, math.nan, rate))
         listed = build.concat(
             *(build.case([(cell.has_item(item), build.lit("/" + item))], build.lit("")) for item in condition.items)
         )
-        return build.concat(f"{fmt_points(rate)} ", build.substring(listed, 2))
+        return build.substring(listed, 2)
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         if self.negated:
-            return f"{fmt_points(points)} {column} without {'/'.join(condition.items)}"
+            return f"{column} without {'/'.join(condition.items)}"
         present = {category_key(item) for item in split_list(raw)}
         hits = [item for item in condition.items if category_key(item) in present]
-        return f"{fmt_points(points)} {'/'.join(hits)}"
+        return "/".join(hits)
 
 
 @dataclass(frozen=True)
@@ -438,10 +442,10 @@ class _Mentions(Kind):
             return np.zeros(len(values), dtype=bool)
         return np.asarray(np.logical_and.reduce(found) if self.every else np.logical_or.reduce(found), dtype=bool)
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         text = word_text(raw)
         said = [item for item, needle in zip(condition.items, _needles(condition.items), strict=True) if needle in text]
-        return f"{fmt_points(points)} {column} mentions {(' + ' if self.every else '/').join(said)}"
+        return f"{column} mentions {(' + ' if self.every else '/').join(said)}"
 
     def sql(self, condition: Condition, cell: Cell) -> exp.Expr:
         from icp_sheets.sql import build
@@ -459,7 +463,7 @@ class _Mentions(Kind):
                 for item, needle in zip(condition.items, _needles(condition.items), strict=True)
             )
         )
-        return build.concat(f"{fmt_points(rate)} {column} mentions ", build.substring(said, len(joiner) + 1))
+        return build.concat(f"{column} mentions ", build.substring(said, len(joiner) + 1))
 
 
 @lru_cache(maxsize=1024)
@@ -492,8 +496,8 @@ class _Flag(Kind):
             return build.not_(cell.blank)
         return exp.EQ(this=cell.truth, expression=build.num(1 if self.test == "true" else 0))
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {self.said}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        return f"{column} {self.said}"
 
 
 @dataclass(frozen=True)
@@ -502,19 +506,17 @@ class _AnyOther(Kind):
 
     catch_all: ClassVar[bool] = True
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        sign = fmt_points(points)
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
         if is_empty(raw):
-            return f"{sign} {column} other"
-        return f"{sign} {column} other ({shown(raw).strip()})"
+            return f"{column} other"
+        return f"{column} other ({shown(raw).strip()})"
 
     def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
         from icp_sheets.sql import build
 
-        sign = fmt_points(rate)
         return build.case(
-            [(cell.empty, build.lit(f"{sign} {column} other"))],
-            build.concat(f"{sign} {column} other (", cell.shown, ")"),
+            [(cell.empty, build.lit(f"{column} other"))],
+            build.concat(f"{column} other (", cell.shown, ")"),
         )
 
 
@@ -559,9 +561,8 @@ class _PerUnit(Kind):
     def sql_label(self, condition: Condition, column: str, cell: Cell, rate: float, tag: str) -> exp.Expr:
         from icp_sheets.sql import build, text
 
-        points = text.fmt_points(cell.frame, f"{tag}_pp", self.sql_points(condition, rate, cell))
         number = text.fmt_number(cell.frame, f"{tag}_pn", cell.number)
-        return build.concat(points, f" {column} ", number, f" × {fmt_number(rate)}", cell.read_as(tag))
+        return build.concat(f"{column} ", number, f" × {fmt_number(rate)}", cell.read_as(tag))
 
     def points(self, condition: Condition, rate: float, numbers: np.ndarray) -> np.ndarray:
         raw = numbers * rate
@@ -571,8 +572,8 @@ class _PerUnit(Kind):
     def best_points(self, condition: Condition, rate: float) -> float:
         return condition.cap if condition.cap is not None else math.inf
 
-    def label(self, condition: Condition, column: str, raw: object, number: float, points: float, rate: float) -> str:
-        return f"{fmt_points(points)} {column} {fmt_number(number)} × {fmt_number(rate)}{read_as(raw, number)}"
+    def label(self, condition: Condition, column: str, raw: object, number: float, rate: float) -> str:
+        return f"{column} {fmt_number(number)} × {fmt_number(rate)}{read_as(raw, number)}"
 
 
 KINDS: dict[Op, Kind] = {

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icp_sheets.core.conditions import fmt_number, fmt_points
+from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.distinct import ColumnValues, factorize
 from icp_sheets.core.explain import Explainer
 from icp_sheets.core.models import Signal
@@ -103,7 +103,8 @@ def score(
     _explain(signal, total, found, latest, explain)
     ignored = np.bincount(owner[ahead], minlength=n)
     codes, counts = factorize(ignored)
-    explain.add(codes, [_ignored(signal, int(k)) for k in counts])
+    said = [_ignored(signal, int(k)) for k in counts]
+    explain.add(codes, said, [np.nan] * len(said), timing=True, kept=[bool(text) for text in said])
     return total
 
 
@@ -130,25 +131,26 @@ def _explain(signal: Signal, total: np.ndarray, found: np.ndarray, latest: np.nd
 
     rows = np.flatnonzero(found > 0)
     codes = np.zeros(len(total), dtype=np.int64)
-    labels = [""]
+    labels, worth = [""], [np.nan]
     if len(rows):
         keys = np.stack([np.round(total[rows], 2), found[rows], latest[rows]], axis=1)
         distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
         codes[rows] = np.asarray(inverse).reshape(-1) + 1
         for points, count, last in distinct.tolist():
-            labels.append(_label(signal, points, int(count), age_words(last) if np.isfinite(last) else ""))
-    explain.add(codes, labels)
+            labels.append(_label(signal, int(count), age_words(last) if np.isfinite(last) else ""))
+            worth.append(points)
+    explain.add(codes, labels, worth, timing=True)
 
 
-def _label(signal: Signal, points: float, count: int, last: str) -> str:
+def _label(signal: Signal, count: int, last: str) -> str:
     if signal.at_least is not None and count < signal.at_least:
         return f"{signal.name} ×{count}, {signal.at_least} needed"
     if count == 1:
-        return f"{fmt_points(points)} {signal.name} {last}"
+        return f"{signal.name} {last}"
     counted = ""
     if signal.max_events is not None and count > signal.max_events:
         counted = f" (the latest {signal.max_events} count)"
-    return f"{fmt_points(points)} {signal.name} ×{count}{counted}, latest {last}"
+    return f"{signal.name} ×{count}{counted}, latest {last}"
 
 
 def _ignored(signal: Signal, count: int) -> str:

@@ -1,85 +1,184 @@
-"""The why column: every reason that counted for a row, joined in a fixed order.
+"""The why a rep reads in ten seconds, and the data gaps beside it: built here and nowhere else.
 
-Reasons arrive as (row → reason code, reason texts) pairs, one per column or
-signal. Rows that share every reason share one text, so the text is built once
-per distinct combination and spread over rows; a million rows typically hold a
-few thousand combinations.
+``icp_why`` says what decided the row: a disqualification or a check first, then the
+timing reasons (the *why now*), then the fit reasons that scored, each group largest
+points first, points after the words (``Funding round 12 days ago (+1)``) so no cell
+starts with ``+ - = @``. Reasons worth nothing and cells that were blank or unreadable
+go to ``icp_data_gaps``; an event left out for being dated after the as-of day is a note the why
+itself shows (``Funding ignored: dated after the as-of day``). :attr:`Why.FULL` keeps every item in ``icp_why`` as well.
+
+Reasons arrive as (row → reason code, reason texts, points) per column or signal.
+Rows that share every reason share one text, so the texts are built once per distinct
+combination and spread over rows; a million rows typically hold a few thousand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 
 import numpy as np
 import pandas as pd
 
+from icp_sheets.core.conditions import fmt_points
 from icp_sheets.core.distinct import factorize
 
 SEPARATOR = " · "
-# Up to this many rows, reasons are joined row by row: numpy costs more than it saves there
-# (measured: one row 0.02 ms instead of 0.17 ms; even at 64 rows of distinct reasons).
+# Up to this many rows, reasons are combined row by row: numpy costs more than it saves there
+# (one edited row in Excel is scored on its own).
 BY_ROW = 64
 
 
+class Why(StrEnum):
+    """How much ``icp_why`` says."""
+
+    SHORT = "short"  # what decided the row; zero-point reasons and data gaps in icp_data_gaps
+    FULL = "full"  # every reason, the zero-point ones and the data gaps too (icp_data_gaps as well)
+
+
+class _Group(IntEnum):
+    """Where a reason goes, in the order the why shows them."""
+
+    LEAD = 0  # a disqualification or a check
+    TIMING = 1
+    FIT = 2
+    GAP = 3  # zero points, or a cell that could not be used
+
+
+@dataclass(frozen=True)
+class _Part:
+    codes: np.ndarray  # per row, into texts ('' = nothing to say)
+    texts: np.ndarray
+    points: np.ndarray  # per text; NaN for a note without points
+    group: _Group
+    kept: np.ndarray | None = None  # per text: a note without points that stays in its group, not a gap
+
+
+@dataclass(frozen=True)
+class Explained:
+    """Per-row codes into distinct texts, for the why and for the data gaps."""
+
+    why: tuple[np.ndarray, np.ndarray]
+    gaps: tuple[np.ndarray, np.ndarray]
+
+
 class Explainer:
-    """Collects per-row reasons and joins them into one text per row."""
+    """Collects per-row reasons and orders them into the why and the data gaps."""
 
     def __init__(self, rows: int) -> None:
         self.rows = rows
-        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self._parts: list[_Part] = []
 
-    def add(self, codes: np.ndarray, labels: Sequence[str]) -> None:
-        """Add one reason per row: ``labels[codes[row]]`` ('' means nothing to say)."""
+    def add(
+        self,
+        codes: np.ndarray,
+        labels: Sequence[str],
+        points: Sequence[float] | np.ndarray,
+        *,
+        timing: bool = False,
+        kept: Sequence[bool] | None = None,
+    ) -> None:
+        """One reason per row: ``labels[codes[row]]`` worth ``points[codes[row]]`` (NaN: a data gap,
+        unless ``kept`` says the label is a note the why itself shows, such as an ignored event)."""
         label_codes, distinct = factorize(labels)
-        self._parts.append((label_codes[codes], distinct))
+        worth = np.full(len(distinct), np.nan)
+        worth[label_codes] = np.asarray(points, dtype=float)
+        notes = None
+        if kept is not None:
+            notes = np.zeros(len(distinct), dtype=bool)
+            notes[label_codes] = np.asarray(kept, dtype=bool)
+        group = _Group.TIMING if timing else _Group.FIT
+        self._parts.append(_Part(label_codes[codes], distinct, worth, group, notes))
 
     def lead(self, codes: np.ndarray, labels: Sequence[str]) -> None:
-        """Like :meth:`add`, but this reason comes first (a disqualification, a check)."""
+        """A reason that comes before all others (a disqualification, then a check), in the order led."""
         label_codes, distinct = factorize(labels)
-        self._parts.insert(0, (label_codes[codes], distinct))
+        part = _Part(label_codes[codes], distinct, np.full(len(distinct), np.nan), _Group.LEAD)
+        self._parts.insert(sum(p.group is _Group.LEAD for p in self._parts), part)
 
-    def coded(self) -> tuple[np.ndarray, np.ndarray]:
-        """The joined reasons: each row's code into the distinct texts, and those texts.
+    def coded(self, why: Why = Why.SHORT) -> Explained:
+        """The why and the data gaps of every row.
 
-        Parts are merged one at a time, each merge joining texts only for the
-        distinct (so far, next part) pairs, so the cost follows the number of
-        distinct combinations, not the number of rows.
+        Parts are merged one at a time, each merge keeping only the distinct (so far,
+        next part) pairs, so the cost follows the number of distinct combinations, not
+        the number of rows; each combination's texts are then written once.
         """
         if self.rows <= BY_ROW:
-            return self._coded_by_row()
-        parts = list(self._parts)
+            return self._coded_by_row(why)
         combo = np.zeros(self.rows, dtype=np.int64)
-        texts = np.array([""], dtype=object)
-        for codes, distinct in parts:
-            combo, pairs = _factorize(combo * len(distinct) + codes, len(texts) * len(distinct))
-            before, after = texts[pairs // len(distinct)], distinct[pairs % len(distinct)]
-            texts = np.array(
-                [_joined(a, b) for a, b in zip(before, after, strict=True)],
-                dtype=object,
-            )
-        # Two combinations can read alike (a part that says nothing); categories must be unique.
-        text_codes, distinct_texts = factorize(texts)
-        return text_codes[combo], distinct_texts
+        members = np.empty(1, dtype=object)
+        members[0] = ()
+        for index, part in enumerate(self._parts):
+            width = len(part.texts)
+            combo, pairs = _factorize(combo * width + part.codes, len(members) * width)
+            before, label = members[pairs // width], pairs % width
+            members = np.empty(len(pairs), dtype=object)
+            members[:] = [
+                (*m, (index, int(code))) if part.texts[code] else m
+                for m, code in zip(before.tolist(), label.tolist(), strict=True)
+            ]
+        written = [self._written(m, why) for m in members.tolist()]
+        return Explained(
+            why=_coded(combo, [w[0] for w in written]),
+            gaps=_coded(combo, [w[1] for w in written]),
+        )
 
-    def _coded_by_row(self) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`coded` for a few rows: each row's combination of reasons looked up in a dict, its
-        text joined the first time it occurs. Numpy's per-call cost would dominate one edited row."""
-        columns = [codes.tolist() for codes, _ in self._parts]
-        labels = [distinct.tolist() for _, distinct in self._parts]
+    def _coded_by_row(self, why: Why) -> Explained:
+        """:meth:`coded` for a few rows: each row's combination looked up in a dict, its texts
+        written the first time it occurs."""
+        columns = [part.codes.tolist() for part in self._parts]
+        said = [[bool(text) for text in part.texts.tolist()] for part in self._parts]
         seen: dict[tuple[int, ...], int] = {}
-        texts: list[str] = []
+        written: list[tuple[str, str]] = []
         rows = np.empty(self.rows, dtype=np.intp)
         for row, combo in enumerate(zip(*columns, strict=True) if columns else [()] * self.rows):
             code = seen.get(combo)
             if code is None:
-                text = ""
-                for said, k in zip(labels, combo, strict=True):
-                    text = _joined(text, said[k])
-                code = seen[combo] = len(texts)
-                texts.append(text)
+                members = tuple((i, k) for i, k in enumerate(combo) if said[i][k])
+                code = seen[combo] = len(written)
+                written.append(self._written(members, why))
             rows[row] = code
-        text_codes, distinct_texts = factorize(texts)
-        return text_codes[rows], distinct_texts
+        return Explained(
+            why=_coded(rows, [w[0] for w in written]),
+            gaps=_coded(rows, [w[1] for w in written]),
+        )
+
+    def _written(self, members: tuple[tuple[int, int], ...], why: Why) -> tuple[str, str]:
+        """One combination's why and data gaps."""
+        items: list[tuple[int, float, int, str]] = []
+        for index, code in members:
+            part = self._parts[index]
+            text, points = str(part.texts[code]), float(part.points[code])
+            group = part.group
+            if group is not _Group.LEAD:
+                note = np.isnan(points) and part.kept is not None and bool(part.kept[code])
+                if not note and (np.isnan(points) or round(points, 2) == 0):
+                    group = _Group.GAP
+                if not np.isnan(points):
+                    text = f"{text} ({fmt_points(points)})"
+            # Ordered by the points as shown: reasons that read alike keep the model's order.
+            items.append((group, 0.0 if np.isnan(points) else -round(points, 2), index, text))
+        items.sort()
+        gaps = [text for group, _, _, text in items if group is _Group.GAP]
+        shown = items if why is Why.FULL else [item for item in items if item[0] is not _Group.GAP]
+        said: list[str] = []
+        for _, _, _, text in shown:
+            _say(said, text)
+        return SEPARATOR.join(said), SEPARATOR.join(gaps)
+
+
+def _say(said: list[str], more: str) -> None:
+    """Add ``more`` unless a lead already says it (``Check: Employees unknown ('n/a')`` leads, so
+    the full why does not repeat ``Employees unknown ('n/a')`` after it)."""
+    if not any(part == more or part.endswith(f": {more}") for part in said):
+        said.append(more)
+
+
+def _coded(combo: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row codes into unique texts: two combinations can read alike, categories must be unique."""
+    text_codes, distinct = factorize(texts)
+    return text_codes[combo], distinct
 
 
 def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
@@ -92,15 +191,3 @@ def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     uniques = np.flatnonzero(present)
     remap = np.cumsum(present) - 1
     return remap[key], uniques
-
-
-def _joined(said: str, more: str) -> str:
-    """``said`` and ``more``, unless ``said`` already says it (``Check: Employees unknown ('n/a')``
-    leads, so the fit part ``Employees unknown ('n/a')`` is not repeated after it)."""
-    if not more:
-        return said
-    if not said:
-        return more
-    if any(part == more or part.endswith(f": {more}") for part in said.split(SEPARATOR)):
-        return said
-    return f"{said}{SEPARATOR}{more}"

@@ -16,10 +16,10 @@ from icp_sheets.core.models import Criterion
 from icp_sheets.core.values import is_empty, shown
 
 
-def label(criterion: Criterion, raw: object, number: float, points: float) -> str:
-    """Why text for one criterion that counted for one distinct value."""
+def label(criterion: Criterion, raw: object, number: float) -> str:
+    """Why text for one criterion that counted for one distinct value (the explainer adds the points)."""
     condition = criterion.condition
-    return condition.kind.label(condition, criterion.column, raw, number, points, criterion.points)
+    return condition.kind.label(condition, criterion.column, raw, number, criterion.points)
 
 
 def band_points(criteria: list[Criterion], values: ColumnValues) -> tuple[np.ndarray, np.ndarray]:

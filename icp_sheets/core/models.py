@@ -208,7 +208,7 @@ class Narrative(Frozen):
 class WhenUnreadable(StrEnum):
     """What an Anti-ICP row that cannot read an account's cell does: never a silent pass."""
 
-    FLAG = "flag"  # keep the score; icp_why starts with 'Check: …'
+    FLAG = "flag"  # keep the score; icp_why says 'Check: …' (after a disqualification, if any)
     DISQUALIFY = "disqualify"  # disqualified, with the unreadable cell as the reason
 
 
@@ -236,7 +236,7 @@ class Settings(Frozen):
         WhenUnreadable.FLAG,
         description=(
             "An Anti-ICP row that cannot read an account's cell (blank, or 'Opted out' on a yes/no rule): 'flag' "
-            "keeps the score and starts icp_why with 'Check: …'; 'disqualify' disqualifies it. Blank = flag."
+            "keeps the score and leads icp_why with 'Check: …'; 'disqualify' disqualifies it. Blank = flag."
         ),
     )
     actions: dict[str, str] = Field(default_factory=dict, description="Action for each priority cell A1…C3")

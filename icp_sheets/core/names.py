@@ -25,7 +25,17 @@ MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS, COLUMNS)
 OPTIONAL_TABS = frozenset({COLUMNS})  # a workbook without it reads with the defaults (older workbooks)
 DATA_TABS = (ACCOUNTS, CONTACTS)
 
-RESULT_COLUMNS = ("icp_score", "icp_fit", "icp_timing", "icp_tier", "icp_priority", "icp_dq", "icp_why", "icp_action")
+RESULT_COLUMNS = (
+    "icp_score",
+    "icp_fit",
+    "icp_timing",
+    "icp_tier",
+    "icp_priority",
+    "icp_dq",
+    "icp_why",
+    "icp_action",
+    "icp_data_gaps",
+)
 RESULT_NOTES = {
     "icp_score": "Total score = fit + timing. Written by icp-sheets; do not type here.",
     "icp_fit": "Points from the ICP tab.",
@@ -33,8 +43,9 @@ RESULT_NOTES = {
     "icp_tier": "Tier from the Settings thresholds; Disqualified on an Anti-ICP match or below the floor.",
     "icp_priority": "Fit tier (A/B/C) + timing tier (1/2/3), or DQ.",
     "icp_dq": "Why the account is disqualified; empty when it is not.",
-    "icp_why": "Every rule that counted, with its points, and the cells that were blank or unreadable.",
+    "icp_why": "What decided the score: a disqualification first, then timing, then fit, largest points first.",
     "icp_action": "What to do next, from the priority matrix in Settings.",
+    "icp_data_gaps": "Cells that were blank or unreadable, and rules that counted for nothing.",
 }
 INPUT_ROW = "icp_input_row"  # written beside the results when the output's rows are reordered
 INPUT_ROW_NOTE = "The row this account had in the input before ranking; sort by it to get the input order back."

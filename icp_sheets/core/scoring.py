@@ -25,7 +25,7 @@ from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.conditions import Reads, fmt_number
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize, objects
 from icp_sheets.core.events import EVENTS, EventLog, read_log
-from icp_sheets.core.explain import Explainer
+from icp_sheets.core.explain import SEPARATOR, Explainer, Why
 from icp_sheets.core.formats import AccountColumn
 from icp_sheets.core.matching import band_points, cell_words, label, reads, unknown_reason, unreadable
 from icp_sheets.core.models import (
@@ -41,7 +41,7 @@ from icp_sheets.core.problems import IcpError, Problem, Severity, errors
 from icp_sheets.core.signals import score_signal
 
 _EPS = 1e-9
-CHECK = "Check: "  # leads icp_why when an Anti-ICP row could not read the account's cell
+CHECK = "Check: "  # leads icp_why (after a disqualification) when an Anti-ICP row could not read a cell
 
 
 def resolve_columns(model: IcpModel, columns: Sequence[object], *, tab: str | None = None) -> dict[str, str]:
@@ -106,13 +106,13 @@ def _as_of_days(model: IcpModel, as_of: dt.date | Sequence[dt.date] | pd.Series 
 def _fit(criteria: list[Criterion], values: ColumnValues, explain: Explainer) -> np.ndarray:
     points, band = band_points(criteria, values)
     labels = [
-        label(criteria[b], raw, num, pts) if b >= 0 else ""
-        for b, raw, num, pts in zip(band, values.raw, _numbers_if_needed(criteria, values), points, strict=True)
+        label(criteria[b], raw, num) if b >= 0 else ""
+        for b, raw, num in zip(band, values.raw, _numbers_if_needed(criteria, values), strict=True)
     ]
     reasons = unknown_reason(criteria, values, band)
     column = criteria[0].column
     labels = [lab or (f"{column} {why}" if why else "") for lab, why in zip(labels, reasons, strict=True)]
-    explain.add(values.codes, labels)
+    explain.add(values.codes, labels, np.where(band >= 0, points, np.nan))
     return values.per_row(points)
 
 
@@ -137,6 +137,7 @@ def score(
     as_of: dt.date | pd.Series | None = None,
     *,
     notes: list[Problem] | None = None,
+    why: Why = Why.SHORT,
     events: pd.DataFrame | EventLog | None = None,
 ) -> pd.DataFrame:
     """Results for every account row: the columns of ``names.RESULT_COLUMNS``, same index.
@@ -147,7 +148,8 @@ def score(
     keys, unreadable dates) go to ``notes``.
 
     ``as_of`` overrides the model's as-of date; a Series gives each row its own day
-    (validation scores each opportunity as of the day it was created). ``notes``, when
+    (validation scores each opportunity as of the day it was created). ``why`` says how
+    much ``icp_why`` holds (see :mod:`icp_sheets.core.explain`). ``notes``, when
     given, receives what the columns' values left open (once per column) and the summary
     of unreadable and blank cells per column.
     """
@@ -160,15 +162,15 @@ def score(
         return (accounts.iloc[:, i] if matrix is None else matrix[:, i]), dtypes[i]
 
     log = read_log(events, accounts) if isinstance(events, pd.DataFrame) else events
-    coded = _coded(plan, column, len(accounts), _as_of_days(model, as_of, len(accounts)), log)
+    coded = _coded(plan, column, len(accounts), _as_of_days(model, as_of, len(accounts)), why, log)
     if notes is not None:
         notes += list(log.problems) if log is not None else []
         present = {name: values for name, values in coded.columns.items() if name in plan.positions}
         notes += [note for values in present.values() for note in values.notes]
         notes += summarize(model, present)
     texts = {name: _categorical(*labelled) for name, labelled in coded.labelled.items()}
-    why = pd.Categorical.from_codes(*coded.why)
-    columns = {**coded.numbers, **texts, "icp_why": why}
+    explained = {name: pd.Categorical.from_codes(*pair) for name, pair in coded.explained.items()}
+    columns = {**coded.numbers, **texts, **explained}
     return pd.DataFrame({name: columns[name] for name in RESULT_COLUMNS}, index=accounts.index)
 
 
@@ -177,6 +179,7 @@ def score_rows(
     header: Sequence[object],
     rows: Sequence[Sequence[Any]],
     as_of: dt.date | Sequence[dt.date] | None = None,
+    why: Why = Why.SHORT,
 ) -> list[tuple[Any, ...]]:
     """:func:`score` for rows of plain cell values (as ``score`` reads a frame of dtype object):
     one tuple of results per row, in ``RESULT_COLUMNS`` order, equal to that frame's rows.
@@ -190,10 +193,10 @@ def score_rows(
     def column(i: int) -> tuple[np.ndarray, Any]:
         return objects([row[i] for row in rows]), object
 
-    coded = _coded(plan, column, n, _as_of_days(model, as_of, n))
+    coded = _coded(plan, column, n, _as_of_days(model, as_of, n), why)
     columns: dict[str, list[Any]] = {name: values.tolist() for name, values in coded.numbers.items()}
     texts: list[tuple[str, tuple[np.ndarray, Sequence[str] | np.ndarray]]] = [*coded.labelled.items()]
-    for name, (codes, labels) in [*texts, ("icp_why", coded.why)]:
+    for name, (codes, labels) in [*texts, *coded.explained.items()]:
         columns[name] = [labels[c] for c in codes.tolist()]
     return list(zip(*(columns[name] for name in RESULT_COLUMNS), strict=True))
 
@@ -201,11 +204,11 @@ def score_rows(
 @dataclass(frozen=True)
 class _Coded:
     """One scoring before it becomes a frame or tuples: numbers per row, and each text result as
-    per-row codes into its labels (which may repeat; the why's texts do not)."""
+    per-row codes into its labels (which may repeat; the why's and data gaps' texts do not)."""
 
     numbers: dict[str, np.ndarray]
     labelled: dict[str, tuple[np.ndarray, list[str]]]
-    why: tuple[np.ndarray, np.ndarray]
+    explained: dict[str, tuple[np.ndarray, np.ndarray]]  # icp_why and icp_data_gaps
     columns: dict[str, ColumnValues]  # every column read, in the model's order of required columns
 
 
@@ -214,6 +217,7 @@ def _coded(
     column: Callable[[int], tuple[pd.Series | np.ndarray, Any]],
     n: int,
     days: float | np.ndarray,
+    why: Why,
     log: EventLog | None = None,
 ) -> _Coded:
     """Every result of ``n`` rows; ``column(i)`` gives the i-th account column and its dtype."""
@@ -251,6 +255,7 @@ def _coded(
     explain.lead(dq_code, ["", *(f"Disqualified: {r}" for r in dq_reasons[1:])])
     if len(checks) > 1:
         explain.lead(check_code, ["", *(f"{CHECK}{c}" for c in checks[1:])])
+    explained = explain.coded(why)
     return _Coded(
         numbers={"icp_score": total, "icp_fit": fit, "icp_timing": timing},
         labelled={
@@ -259,7 +264,7 @@ def _coded(
             "icp_dq": (dq_code, dq_reasons),
             "icp_action": (priority_code, [settings.action(p) for p in priorities]),
         },
-        why=explain.coded(),
+        explained={"icp_why": explained.why, "icp_data_gaps": explained.gaps},
         columns={name: cache[name] for name in model.required_columns() if name in cache},
     )
 
@@ -285,6 +290,7 @@ def score_tab(
     *,
     row: int | None = 1,
     notes: list[Problem] | None = None,
+    why: Why = Why.SHORT,
     events: pd.DataFrame | EventLog | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`score` a tab's (or file's) accounts, their old result columns dropped: the accounts
@@ -295,7 +301,7 @@ def score_tab(
             p for p in match_columns(model, list(accounts.columns), tab=tab).problems if p.severity is Severity.WARNING
         ]
     try:
-        return accounts, score(model, accounts, as_of, notes=notes, events=events)
+        return accounts, score(model, accounts, as_of, notes=notes, why=why, events=events)
     except IcpError as exc:
         raise IcpError(
             [p if p.tab == EVENTS else Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]
@@ -303,10 +309,15 @@ def score_tab(
 
 
 def flagged(results: pd.DataFrame) -> int:
-    """Accounts whose icp_why starts with a check: an Anti-ICP row could not read their cell."""
+    """Accounts whose icp_why has a check (first, or right after a disqualification): an Anti-ICP
+    row could not read their cell."""
     why = results["icp_why"].astype("category")
-    checked = [i for i, text in enumerate(why.cat.categories) if str(text).startswith(CHECK)]
+    checked = [i for i, text in enumerate(why.cat.categories) if _checked(str(text))]
     return int(np.isin(why.cat.codes.to_numpy(), checked).sum()) if checked else 0
+
+
+def _checked(why: str) -> bool:
+    return any(part.startswith(CHECK) for part in why.split(SEPARATOR))
 
 
 def _disqualify(

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from icp_sheets.core import events
-from icp_sheets.core.conditions import fmt_number, fmt_points
+from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.distinct import ColumnValues
 from icp_sheets.core.explain import Explainer
 from icp_sheets.core.matching import cell_words
@@ -78,13 +78,14 @@ def _per_unit(signal: Signal, values: ColumnValues, gate: np.ndarray | None, exp
         if np.isnan(number) and not blank
         else ""
         if np.isnan(number) or number == 0
-        else f"{fmt_points(points)} {signal.name} {fmt_number(number)} × {rate}"
-        for raw_value, number, blank, points in zip(values.raw, numbers, values.blank, per_value, strict=True)
+        else f"{signal.name} {fmt_number(number)} × {rate}"
+        for raw_value, number, blank in zip(values.raw, numbers, values.blank, strict=True)
     ]
+    worth = np.where(np.isnan(numbers), np.nan, per_value)
     if gate is None:
-        explain.add(values.codes, labels)
+        explain.add(values.codes, labels, worth, timing=True)
         return values.per_row(per_value)
-    explain.add(np.where(gate, values.codes, len(labels)), [*labels, ""])
+    explain.add(np.where(gate, values.codes, len(labels)), [*labels, ""], [*worth, np.nan], timing=True)
     return np.where(gate, values.per_row(per_value), 0.0)
 
 
@@ -128,17 +129,23 @@ def _aged(
     present = np.flatnonzero(np.bincount(codes, minlength=none_code + 2 + len(values)))
     remap = np.zeros(none_code + 2 + len(values), dtype=np.int64)
     remap[present] = np.arange(len(present))
-    labels = []
+    labels, worth = [], []
     for code in present.tolist():
         if code < none_code:
-            labels.append(f"{fmt_points(table[code])} {signal.name} {age_words(float(ages[code]))}")
-        elif code == none_code:
-            labels.append("")
+            labels.append(f"{signal.name} {age_words(float(ages[code]))}")
+            worth.append(float(table[code]))
         elif code == none_code + 1:
             labels.append(f"{signal.name} {events.AHEAD}")
+            worth.append(np.nan)
         else:
-            labels.append(f"{signal.date_column} {cell_words(values.raw[code - none_code - 2], False)}")
-    explain.add(remap[codes], labels)
+            labels.append(
+                ""
+                if code == none_code
+                else f"{signal.date_column} {cell_words(values.raw[code - none_code - 2], False)}"
+            )
+            worth.append(np.nan)
+    kept = [code == none_code + 1 for code in present.tolist()]
+    explain.add(remap[codes], labels, worth, timing=True, kept=kept)
     return points
 
 

@@ -19,7 +19,7 @@ reason as text; a bad row in a block only spoils its own cell. The classic
 add-in's VBA cannot return error values (xlwings issue #776), so there the
 cell shows ``#ICP! reason``. One row answers with a plain value, a block with
 a column. Results are cached per row (see :mod:`icp_sheets.excel.row_cache`),
-so the eight result formulas of a row cost one scoring in any calculation
+so the nine result formulas of a row cost one scoring in any calculation
 order. Importing this module pulls in nothing Pyodide cannot load.
 """
 
@@ -382,7 +382,8 @@ def icp_dq(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> lis
 @func
 @_arguments(_ACCOUNT_ARGS, why=True)
 def icp_why(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
-    """Every rule that counted for each account row, with its points; or why that row has an error."""
+    """What decided each account row's score (disqualification, timing, then fit, largest points first);
+    or why that row has an error."""
     if isinstance(read_model_error(model), str):
         return [read_model_error(model)]
     return _result("icp_why", model, headers, rows, as_of)
@@ -403,6 +404,13 @@ def read_model_error(model: Any) -> str | None:
 def icp_action(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
     """What to do next with each account row, from the priority matrix in Settings."""
     return _result("icp_action", model, headers, rows, as_of)
+
+
+@func
+@_arguments(_ACCOUNT_ARGS)
+def icp_data_gaps(model: Any, headers: Any, rows: Any = None, as_of: Any = None) -> list[Any]:
+    """Cells of each account row that were blank or unreadable, and rules that counted for nothing."""
+    return _result("icp_data_gaps", model, headers, rows, as_of)
 
 
 # ---------------------------------------------------------------- contacts

@@ -4,8 +4,8 @@ Input cells go out as the text they were read as; CSV quotes are added only wher
 needs them (a delimiter, a quote or a line break in the cell). Text that a spreadsheet
 would run as a formula (starting with = + - @, a tab or a carriage return) gets a leading
 apostrophe, the usual CSV-injection defence (OWASP, "CSV Injection"); plain numbers such
-as "-5" are left alone. That includes the why text, which starts with its points
-("+2 Employees …"): Excel would otherwise read it as a formula. Scores are rounded to ten
+as "-5" are left alone. The why writes its points after each reason ("Employees 50–200 (+2)"),
+so it is guarded only when an account's own cell text leads it. Scores are rounded to ten
 decimals for display only; whole numbers are written without ".0". A UTF-8 byte order mark
 comes first unless asked not to: without it Excel on Windows shows UTF-8 as cp1252 mojibake.
 

@@ -14,7 +14,7 @@ import re
 from sqlglot import exp
 
 from icp_sheets.core.formats import ReadAs
-from icp_sheets.core.values import FALSE_WORDS, MISSING_MARKERS, TRUE_WORDS
+from icp_sheets.core.values import FALSE_WORDS, FORMULA_STARTS, MISSING_MARKERS, TRUE_WORDS
 from icp_sheets.sql import build as b
 from icp_sheets.sql import text
 from icp_sheets.sql.frame import Frame
@@ -153,6 +153,13 @@ class Cell:
             [(exp.LTE(this=b.length(self.v), expression=b.num(40)), self.v)], b.concat(b.substring(self.v, 1, 37), "…")
         )
         return self.frame.once("shown", b.trim(cut))
+
+    @property
+    def shown_quoted(self) -> exp.Column:
+        """:attr:`shown` in quotes when it starts like a formula (``'=Series B'``), as a value's
+        reason shows it, so no why starts with + - = @."""
+        formula = b.one_of(b.substring(self.shown, 1, 1), [c for c in FORMULA_STARTS if c.strip()])  # shown is trimmed
+        return self.frame.once("shown_q", b.case([(formula, b.concat("'", self.shown, "'"))], self.shown))
 
     @property
     def norm(self) -> exp.Column:

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from icp_sheets.core.conditions import Reads, fmt_number
 from icp_sheets.core.distinct import day_number
-from icp_sheets.core.explain import SEPARATOR
+from icp_sheets.core.explain import SEPARATOR, Why
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
@@ -44,6 +44,7 @@ from icp_sheets.sql.signals import gate_column, gated, signal_columns
 CURRENT_DATE = "current_date"
 AsOf = dt.date | Literal["current_date"] | None
 _FORMAT_COLUMNS = ("comma", "day_first")
+_TIMING, _FIT, _GAP = 1, 2, 3  # explain._Group of a reason
 
 
 @dataclass
@@ -76,14 +77,19 @@ def _tagged(value: exp.Expr) -> exp.Expr:
 
 
 def compile_model(
-    model: IcpModel, *, table: str = "accounts", headers: Sequence[str] | None = None, as_of: AsOf = None
+    model: IcpModel,
+    *,
+    table: str = "accounts",
+    headers: Sequence[str] | None = None,
+    as_of: AsOf = None,
+    why: Why = Why.SHORT,
 ) -> Compiled:
     """The SELECT that scores ``table`` as :func:`icp_sheets.core.scoring.score` scores a frame.
 
     ``headers`` are the table's columns (default: the model's own names); they are matched as
     ``score`` matches an export's headers. ``as_of`` overrides the model's as-of day;
     ``"current_date"`` counts signals back from the day the query runs (the default when the
-    model sets no day).
+    model sets no day). ``why`` says how much ``icp_why`` holds, as for ``score``.
     """
     found = resolve_columns(model, list(headers) if headers is not None else model.required_columns())
     source = exp.to_table(table).as_("t")
@@ -109,7 +115,9 @@ def compile_model(
                 )
             )
         column = columns[signal.date_column]
-        column.outputs += signal_columns(column.cell, s, signal, day)
+        made = signal_columns(column.cell, s, signal, day)
+        _reason_order(column.frame, f"s{s}", made.worth, _TIMING, made.note)
+        column.outputs += [*made.outputs, f"s{s}_grp", f"s{s}_key"]
         if signal.counts_when is not None:
             gate = columns[signal.counts_when.column]
             gate.outputs.append(gate_column(gate.cell, s, signal))
@@ -118,7 +126,7 @@ def compile_model(
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
     for column in columns.values():
         ctes += _column_ctes(column)
-    results = _results(model, list(columns.values()))
+    results = _results(model, list(columns.values()), why)
     ctes += results.ctes()
     final = exp.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("t")), *(exp.column(c, table="r") for c in RESULT_COLUMNS)
@@ -157,11 +165,14 @@ def _fit(model: IcpModel, column: _Column) -> None:
         (exp.EQ(this=band, expression=b.num(i)), c.condition.kind.sql_points(c.condition, c.points, cell))
         for i, c in enumerate(bands)
     ]
-    frame.add("fit", b.double(b.case(points, b.num(0))))
+    fit = frame.add("fit", b.double(b.case(points, b.num(0))))
+    counted = exp.GTE(this=band, expression=b.num(0))
+    shown = text.fmt_points(frame, "fit_pt", fit)
+    worth = b.case([(counted, fit)])
     labels: list[tuple[exp.Expr, exp.Expr]] = [
         (
             exp.EQ(this=band, expression=b.num(i)),
-            c.condition.kind.sql_label(c.condition, column.name, cell, c.points, f"b{i}"),
+            b.concat(c.condition.kind.sql_label(c.condition, column.name, cell, c.points, f"b{i}"), " (", shown, ")"),
         )
         for i, c in enumerate(bands)
     ]
@@ -173,7 +184,8 @@ def _fit(model: IcpModel, column: _Column) -> None:
         unknown.append(exp.LT(this=cell.truth, expression=b.num(0)))
     labels.append((b.any_of(*unknown), b.concat(f"{column.name} ", cell.unreadable_words)))
     frame.add("fit_why", b.case(labels, b.lit("")))
-    column.outputs += ["fit", "fit_why"]
+    _reason_order(frame, "fit", worth, _FIT)
+    column.outputs += ["fit", "fit_why", "fit_grp", "fit_key"]
 
 
 def _unreadable(condition_reads: Reads, cell: Cell) -> exp.Expr:
@@ -197,6 +209,18 @@ def _disqualifier(column: _Column, r: int, condition: object, name: str) -> None
     frame.add(f"unk{r}", b.all_of(b.true(_unreadable(condition.kind.reads, cell)), b.not_(hit)))
     frame.add(f"chk{r}", b.concat(f"{name} ", cell.unreadable_words))
     column.outputs += [f"dq{r}", f"unk{r}", f"chk{r}"]
+
+
+def _reason_order(frame: Frame, name: str, worth: exp.Expr, group: int, note: exp.Expr | None = None) -> None:
+    """Where a reason goes in the why (explain._Group, ``{name}_grp``) and its place in its group
+    (``{name}_key``: minus its points in hundredths, as shown); ``worth`` is NULL for a note, which
+    is a data gap unless ``note`` holds (an ignored event: the why shows it)."""
+    hundredths = frame.add(f"{name}_hd", text._half_even(exp.Mul(this=b.double(worth), expression=b.num(100))))
+    gap = b.any_of(exp.Is(this=hundredths, expression=exp.null()), exp.EQ(this=hundredths, expression=b.num(0)))
+    if note is not None:
+        gap = b.all_of(b.not_(note), gap)
+    frame.add(f"{name}_grp", b.case([(gap, b.num(_GAP))], b.num(group)))
+    frame.add(f"{name}_key", b.func("coalesce", exp.Neg(this=hundredths), b.num(0)))
 
 
 def _column_ctes(column: _Column) -> list[tuple[str, exp.Select]]:
@@ -255,7 +279,7 @@ def _decision(what: str, cell: Cell) -> exp.Expr:
     )
 
 
-def _results(model: IcpModel, columns: list[_Column]) -> Frame:
+def _results(model: IcpModel, columns: list[_Column], why: Why) -> Frame:
     """Row results over the distinct combinations of the columns' values."""
     picked: list[exp.Expr] = [exp.column(c.key, table="icp_keys") for c in columns]
     for c in columns:
@@ -322,15 +346,63 @@ def _results(model: IcpModel, columns: list[_Column]) -> Frame:
     ]
     frame.add("icp_action", b.case(actions, b.lit("")))
 
-    parts: list[exp.Expr] = [frame.add("why_check", check_lead)]
-    parts.append(frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit(""))))
-    parts += [out(name, "fit_why") for name in model.scored_columns()]
-    parts += [gated(gates[i], out(s.date_column, f"sw{i}"), b.lit("")) for i, s in enumerate(model.signals)]
-    frame.add("icp_why", _joined(parts))
+    leads: list[exp.Expr] = [frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit("")))]
+    leads.append(frame.add("why_check", check_lead))
+    reasons = [
+        _Reason(out(name, "fit_why"), out(name, "fit_grp"), out(name, "fit_key")) for name in model.scored_columns()
+    ]
+    reasons += [
+        _Reason(
+            gated(gates[i], out(s.date_column, f"sw{i}"), b.lit("")),
+            out(s.date_column, f"s{i}_grp"),
+            out(s.date_column, f"s{i}_key"),
+        )
+        for i, s in enumerate(model.signals)
+    ]
+    _why(frame, leads, reasons, why)
     return frame
 
 
-def _sum(values: list[exp.Expr]) -> exp.Expr:
+@dataclass(frozen=True)
+class _Reason:
+    """One fit column's or signal's why text, its group and its key inside the group."""
+
+    text: exp.Expr
+    group: exp.Expr
+    key: exp.Expr
+
+
+def _why(frame: Frame, leads: list[exp.Expr], reasons: list[_Reason], why: Why) -> None:
+    """Explainer.coded: the leads, then the reasons ranked by (group, key, model order); the gaps
+    (group _GAP) go to icp_data_gaps and, with ``why`` full, after the rest in icp_why."""
+    said = [exp.NEQ(this=r.text, expression=b.lit("")) for r in reasons]
+    ranks = []
+    for i, mine in enumerate(reasons):
+        before = []
+        for j, other in enumerate(reasons):
+            if j == i:
+                continue
+            ahead = (exp.LTE if j < i else exp.LT)(this=other.key, expression=mine.key)
+            same = b.all_of(exp.EQ(this=other.group, expression=mine.group), ahead)
+            earlier = b.any_of(exp.LT(this=other.group, expression=mine.group), same)
+            before.append(b.case([(b.all_of(said[j], earlier), b.num(1))], b.num(0)))
+        ranks.append(frame.add(f"why_rank{i}", _sum(before)))
+    shown, gaps = [], []
+    for place in range(len(reasons)):
+        at = [(i, b.all_of(said[i], exp.EQ(this=rank, expression=b.num(place)))) for i, rank in enumerate(ranks)]
+        gap = [exp.EQ(this=reasons[i].group, expression=b.num(_GAP)) for i in range(len(reasons))]
+        visible = [(b.all_of(here, b.not_(gap[i])) if why is Why.SHORT else here, reasons[i].text) for i, here in at]
+        shown.append(frame.add(f"why_at{place}", b.case(visible, b.lit(""))))
+        gaps.append(
+            frame.add(
+                f"gap_at{place}", b.case([(b.all_of(here, gap[i]), reasons[i].text) for i, here in at], b.lit(""))
+            )
+        )
+    frame.add("icp_why", _joined([*leads, *shown]))
+    frame.add("icp_data_gaps", _joined(gaps, said_once=False))
+
+
+def _sum(values: Sequence[exp.Expr]) -> exp.Expr:
     total: exp.Expr = b.num(0.0)
     for value in values:
         total = exp.Add(this=total, expression=value)
@@ -352,14 +424,14 @@ def _ends_with(text_col: exp.Expr, tail: exp.Expr) -> exp.Expr:
     )
 
 
-def _joined(parts: list[exp.Expr]) -> exp.Expr:
-    """Explainer.coded: the non-empty parts in order, a part left out when an earlier one says
-    it already (the same text, or '…: text')."""
+def _joined(parts: Sequence[exp.Expr], *, said_once: bool = True) -> exp.Expr:
+    """The non-empty parts in order; with ``said_once`` (explain._say), a part left out when an
+    earlier one says it already (the same text, or '…: text')."""
     pieces: list[exp.Expr] = []
     for k, part in enumerate(parts):
         said = [
             b.all_of(exp.NEQ(this=earlier, expression=part), b.not_(b.true(_ends_with(earlier, part))))
-            for earlier in parts[:k]
+            for earlier in (parts[:k] if said_once else [])
         ]
         keep = b.all_of(exp.NEQ(this=part, expression=b.lit("")), *said)
         pieces.append(b.case([(keep, b.concat(SEPARATOR, part))], b.lit("")))

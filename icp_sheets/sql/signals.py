@@ -7,6 +7,8 @@ frame, applied where the row results meet (:func:`gated`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 
 from icp_sheets.core.conditions import fmt_number
@@ -18,8 +20,17 @@ from icp_sheets.sql.cells import Cell
 from icp_sheets.sql.frame import Frame
 
 
-def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> list[str]:
-    """Add the signal's points (``sp{s}``) and why (``sw{s}``) to the cell's frame; their names."""
+@dataclass(frozen=True)
+class SignalSql:
+    """A signal's frame columns, the points its why shows (NULL: a note) and where the note is kept."""
+
+    outputs: list[str]
+    worth: exp.Expr
+    note: exp.Expr | None = None
+
+
+def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> SignalSql:
+    """Add the signal's points (``sp{s}``) and why (``sw{s}``) to the cell's frame."""
     if signal.reads is SignalReads.PER_UNIT:
         return _per_unit(cell, s, signal)
     frame = cell.frame
@@ -41,13 +52,15 @@ def signal_columns(cell: Cell, s: int, signal: Signal, today: exp.Expr) -> list[
     )
     shown = text.fmt_points(frame, f"s{s}_pt", points)
     branches = [
-        (inside, b.concat(shown, f" {signal.name} ", _ago(frame, s, age, signal))),
+        (inside, b.concat(f"{signal.name} ", _ago(frame, s, age, signal), " (", shown, ")")),
         (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
     ]
+    note = None
     if not signal.count_ahead:
-        branches.insert(1, (b.true(exp.LT(this=age, expression=b.num(0))), b.lit(f"{signal.name} {AHEAD}")))
+        note = frame.add(f"ah{s}", b.true(exp.LT(this=age, expression=b.num(0))))
+        branches.insert(1, (note, b.lit(f"{signal.name} {AHEAD}")))
     frame.add(f"sw{s}", b.case(branches, b.lit("")))
-    return [f"sp{s}", f"sw{s}"]
+    return SignalSql([f"sp{s}", f"sw{s}"], b.case([(inside, points)]), note)
 
 
 def _ago(frame: Frame, s: int, age: exp.Expr, signal: Signal) -> exp.Expr:
@@ -68,7 +81,7 @@ def _ago(frame: Frame, s: int, age: exp.Expr, signal: Signal) -> exp.Expr:
     return b.case(branches, b.concat(count, " days ago"))
 
 
-def _per_unit(cell: Cell, s: int, signal: Signal) -> list[str]:
+def _per_unit(cell: Cell, s: int, signal: Signal) -> SignalSql:
     """A count: points per unit, capped both ways, and '+25.2 Hiring 6 × 4.2'."""
     frame = cell.frame
     raw = exp.Mul(this=cell.number, expression=b.num(signal.points))
@@ -87,12 +100,15 @@ def _per_unit(cell: Cell, s: int, signal: Signal) -> list[str]:
     label = b.case(
         [
             (b.true(unreadable), b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
-            (b.true(counted), b.concat(shown, f" {signal.name} ", number, f" × {fmt_number(signal.points)}")),
+            (
+                b.true(counted),
+                b.concat(f"{signal.name} ", number, f" × {fmt_number(signal.points)} (", shown, ")"),
+            ),
         ],
         b.lit(""),
     )
     frame.add(f"sw{s}", label)
-    return [f"sp{s}", f"sw{s}"]
+    return SignalSql([f"sp{s}", f"sw{s}"], b.case([(b.not_(exp.Is(this=cell.number, expression=exp.null())), points)]))
 
 
 def gate_column(cell: Cell, s: int, signal: Signal) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from icp_sheets.core.explain import Why
 from icp_sheets.core.names import ACCOUNTS, find_tab
 from icp_sheets.core.problems import Problem
 from icp_sheets.io.model_reader import load_model
@@ -25,14 +26,20 @@ def accounts_header(path: Path) -> list[str] | None:
 
 
 def workbook_sql(
-    path: Path, *, dialect: str = "duckdb", table: str = "accounts", as_of: AsOf = None, dbt: Path | None = None
+    path: Path,
+    *,
+    dialect: str = "duckdb",
+    table: str = "accounts",
+    as_of: AsOf = None,
+    dbt: Path | None = None,
+    why: Why = Why.SHORT,
 ) -> tuple[str, list[Problem]]:
     """The SELECT scoring ``table`` with the workbook's ICP, and the warnings: the workbook's own
     and what SQL reads differently from the core for this model. With ``dbt``, the query is also
     written there as a dbt model (``table`` becomes its ref or source)."""
     model, warnings = load_model(path)
     name = PLACEHOLDER if dbt is not None else table
-    compiled = compile_model(model, table=name, headers=accounts_header(path), as_of=as_of)
+    compiled = compile_model(model, table=name, headers=accounts_header(path), as_of=as_of, why=why)
     text = to_sql(compiled.query, dialect)
     if dbt is not None:
         write_dbt(dbt, text, table, model)
