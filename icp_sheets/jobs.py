@@ -27,15 +27,17 @@ from icp_sheets.core.names import (
     without_results,
 )
 from icp_sheets.core.personas import match_personas
-from icp_sheets.core.problems import Code, IcpError, Problem, errors
+from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
 from icp_sheets.core.ranking import Sort, rank_order
 from icp_sheets.core.scoring import flagged, score, score_tab
 from icp_sheets.io.accounts import AccountsFile, read_accounts, signal_dates_in_1900
 from icp_sheets.io.csv_out import CsvOptions, write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
+from icp_sheets.io.parquet_files import PARQUET_SUFFIXES, is_parquet, write_parquet
 from icp_sheets.io.tables import Table, read_table, read_workbook, read_xlsx_tabs
 from icp_sheets.io.workbook_values import typed_for_workbook
+from icp_sheets.sql.engine import Engine, NotForDuckdb, Source, duckdb_choice, refused, score_with_duckdb, tier_counts
 
 Stage = Callable[[str], None]
 
@@ -57,8 +59,12 @@ class ScoreRun:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # how the columns read: open formats, the summary
     accounts_file: AccountsFile | None = None
+    tiers: dict[str, int] | None = None  # counted while streaming, when no frame is kept (DuckDB)
+    engine: str = "pandas"
 
     def tier_counts(self) -> dict[str, int]:
+        if self.tiers is not None:
+            return self.tiers
         if self.frame is None or "icp_tier" not in self.frame:
             return {}
         counts = self.frame["icp_tier"].value_counts(sort=False)
@@ -76,7 +82,7 @@ def with_results(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
 def default_sort(output: Path, *, in_place: bool = False) -> Sort:
     """Ranked for a workbook a rep opens; input order for CSV (it joins back to its source row by
     row) and for a workbook scored in place (the user's own tab is never reordered unasked)."""
-    return Sort.INPUT if in_place or output.suffix.casefold() == ".csv" else Sort.PRIORITY
+    return Sort.INPUT if in_place or output.suffix.casefold() == ".csv" or is_parquet(output) else Sort.PRIORITY
 
 
 def ranked_rows(frame: pd.DataFrame, results: pd.DataFrame, rows: Sequence[int], sort: Sort) -> pd.DataFrame:
@@ -106,8 +112,8 @@ def check_output(
                 Code.REFUSED_WRITE, "already exists; pass --force to replace it or choose another -o", tab=str(output)
             )
         )
-    if output.suffix.casefold() not in (".csv", ".xlsx"):
-        raise IcpError(Problem(Code.UNREADABLE_FILE, "must end in .csv or .xlsx", tab=str(output)))
+    if output.suffix.casefold() not in (".csv", ".xlsx", *PARQUET_SUFFIXES):
+        raise IcpError(Problem(Code.UNREADABLE_FILE, "must end in .csv, .xlsx or .parquet", tab=str(output)))
 
 
 def score_accounts_file(
@@ -123,20 +129,27 @@ def score_accounts_file(
     csv_options: CsvOptions | None = None,
     on_read: Callable[[AccountsFile], None] = lambda _: None,
     sort: Sort | None = None,
+    engine: Engine = Engine.PANDAS,
     why: Why = Why.SHORT,
     events: Path | None = None,
 ) -> ScoreRun:
-    """Score a .csv/.xlsx of accounts (or match a contact list) into a new .csv/.xlsx.
+    """Score a .csv/.xlsx/.parquet of accounts (or match a contact list) into a new .csv/.xlsx/.parquet.
 
     ``inputs`` are the run's other files (the workbook): the output may be none of them;
     ``on_read`` sees how the file was read before anything can stop the run.
     Every input cell goes out as it came in; blank rows get blank results (in their place in
-    input order, last when ranked). ``sort`` defaults to :func:`default_sort`. ``events`` is an
+    input order, last when ranked). ``sort`` defaults to :func:`default_sort`. ``engine`` may
+    hand the file to DuckDB (:func:`~icp_sheets.sql.engine.duckdb_choice`). ``events`` is an
     Events log file (.csv/.xlsx) for Signals rows that read 'event'.
     """
     output = output or default_output(accounts)
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
+    source = duckdb_choice(model, accounts, output, sort_input=sort in (None, Sort.INPUT), engine=engine)
+    if source is not None:
+        run = _scored_by_duckdb(model, source, output, as_of, csv_options, why, stage, strict=engine is Engine.DUCKDB)
+        if run is not None:
+            return run
     stage("Reading")
     read = read_accounts(model, accounts, tab)
     on_read(read)
@@ -174,12 +187,45 @@ def score_accounts_file(
         if output.suffix.casefold() == ".csv":
             options = csv_options or CsvOptions()
             write_csv(run.frame, partial, headers=export.headers, bom=options.bom, delimiter=options.delimiter)
+        elif is_parquet(output):
+            write_parquet(run.frame, partial)
         else:
             from icp_sheets.io.xlsx_writer import write_scored_xlsx  # openpyxl only when writing xlsx
 
             shown = typed_for_workbook(run.frame, len(export.headers)) if export.text else run.frame
             write_scored_xlsx(partial, shown, result_columns, settings=model.settings)
     run.output = output
+    return run
+
+
+def _scored_by_duckdb(
+    model: IcpModel,
+    source: Source,
+    output: Path,
+    as_of: dt.date | None,
+    csv_options: CsvOptions | None,
+    why: Why,
+    stage: Stage,
+    *,
+    strict: bool,
+) -> ScoreRun | None:
+    """The file scored by DuckDB, or None when DuckDB stopped reading it and pandas should (auto)."""
+    stage("Scoring with DuckDB")
+    try:
+        with replacing(output) as partial:
+            scored = score_with_duckdb(model, source, partial, as_of=as_of, csv_options=csv_options, why=why)
+    except NotForDuckdb as why:
+        if strict:
+            raise IcpError(refused(source.path, str(why))) from None
+        return None
+    note = Problem(
+        Code.HOW_READ,
+        "scored by DuckDB, which does not list how each column's values read: --engine pandas does",
+        tab=source.path.name,
+        severity=Severity.INFO,
+    )
+    run = ScoreRun(model, rows=scored.rows, flagged=scored.flagged, output=output, notes=[note], engine="duckdb")
+    run.tiers = tier_counts(model, scored)
     return run
 
 
@@ -261,7 +307,7 @@ def score_workbook(
     from icp_sheets.io.workbook_results import fill_results
 
     with replacing(output) as partial:
-        fill_results(workbook, partial, fills, orders)
+        fill_results(workbook, partial, fills, orders, (model.settings.top_tier, model.settings.middle_tier))
     run.output = output
     return run
 

@@ -16,13 +16,15 @@ from icp_sheets.core.ranking import Sort
 from icp_sheets.io.csv_out import CsvOptions
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.jobs import ScoreRun, score_accounts_file, score_workbook
+from icp_sheets.sql.engine import Engine
 
 
 def summary(run: ScoreRun) -> str:
     parts = []
     if run.rows:
         counts = ", ".join(f"{n:,} {tier}" for tier, n in run.tier_counts().items())
-        parts.append(f"Scored {run.rows:,} accounts ({counts})")
+        engine = " with DuckDB" if run.engine == "duckdb" else ""
+        parts.append(f"Scored {run.rows:,} accounts{engine} ({counts})")
     if run.flagged:
         parts.append(f"{run.flagged:,} to check: an Anti-ICP cell could not be read (icp_why says 'Check:')")
     if run.contacts:
@@ -38,7 +40,7 @@ def summary(run: ScoreRun) -> str:
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write: .csv or .xlsx. Default: INPUT.scored.csv/.xlsx beside the input.",
+    help="Where to write: .csv, .xlsx or .parquet. Default: INPUT.scored.csv/.xlsx/.parquet beside the input.",
 )
 @click.option(
     "--as-of",
@@ -51,6 +53,16 @@ def summary(run: ScoreRun) -> str:
     help="Row order: priority (A1, A2 … C3, then score; disqualified last), score (highest first; "
     "disqualified last) or input (as read). Default: priority for .xlsx, input for .csv (so it joins "
     "back to the source row by row) and for --in-place. Reordered rows keep their input row in icp_input_row.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice([e.value for e in Engine]),
+    default=Engine.AUTO.value,
+    show_default=True,
+    help="Who scores ACCOUNTS: pandas (in memory, the fastest), duckdb (the `icp-sheets sql` query run by "
+    "DuckDB on the .csv/.parquet file itself: the same output in input order, memory bounded near 2 GB, "
+    "about twice as long) or auto (DuckDB when pandas would need over half the machine's memory, about "
+    "8 times the file's size, and DuckDB reads the file exactly as pandas does).",
 )
 @why_option
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -77,6 +89,7 @@ def score(
     output: Path | None,
     as_of: dt.datetime | None,
     sort: str | None,
+    engine: str,
     why: str,
     force: bool,
     in_place: bool,
@@ -125,6 +138,7 @@ def score(
                 tab=tab,
                 csv_options=options,
                 sort=order,
+                engine=Engine(engine),
                 why=Why(why),
                 on_read=lambda read: show_read(model, read, columns=columns),
                 events=events,

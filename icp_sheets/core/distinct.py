@@ -134,8 +134,8 @@ class ColumnValues:
 
     @cached_property
     def numbers(self) -> np.ndarray:
-        if self.numeric_dtype:
-            return self._floats
+        if self.numeric_dtype:  # an infinite number is unreadable, as parse_number reads it
+            return np.where(np.isinf(self._floats), np.nan, self._floats)
         comma = self._decide(column_formats.decimal_comma) is True
         parsed = (parse_number(v, decimal_comma=comma) for v in self.raw)
         return np.fromiter((np.nan if n is None else n for n in parsed), dtype=np.float64, count=len(self.raw))

@@ -19,7 +19,7 @@ from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import find_column
 from icp_sheets.core.problems import Code, Problem, Severity
-from icp_sheets.io.exports import Export, read_export
+from icp_sheets.io.exports import Export, HeaderScore, read_export
 from icp_sheets.io.tables import Table, dates_in_1900
 
 
@@ -63,15 +63,20 @@ class AccountsFile:
 def read_accounts(model: IcpModel, path: Path, tab: str | None = None) -> AccountsFile:
     """Read ``path`` for ``model``: header row and tab by its columns, every column matched."""
     needed = model.required_columns()
-
-    def header_score(row: Sequence[object]) -> int:
-        return len(match_columns(model, ["" if c is None else str(c) for c in row]).found)
-
-    export = read_export(path, tab=tab, score=header_score, wanted=len(needed))
+    export = read_export(path, tab=tab, score=header_score(model), wanted=len(needed))
     match = match_columns(model, export.headers, tab=export.table.name)
     has_title = find_column(export.table.frame.columns, "Title") is not None
     dates = tuple(s.date_column for s in model.signals)
     return AccountsFile(export, match, has_title and not match.found, has_title, dates)
+
+
+def header_score(model: IcpModel) -> HeaderScore:
+    """How many of the model's columns a row of headers holds: the header row is the best one."""
+
+    def score(row: Sequence[object]) -> int:
+        return len(match_columns(model, ["" if c is None else str(c) for c in row]).found)
+
+    return score
 
 
 def signal_dates_in_1900(model: IcpModel, table: Table) -> pd.DataFrame:

@@ -122,6 +122,27 @@ def _lines(columns: Sequence[pa.Array], delimiter: str) -> pa.Buffer:
     return rows.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
 
 
+class CsvWriter:
+    """CSV written in pieces: the byte order mark and header first, then row batches as they come,
+    each formatted exactly as :func:`write_csv` formats a whole frame (a streamed result and a frame
+    in memory give the same bytes)."""
+
+    def __init__(self, sink: BinaryIO, names: Sequence[str], *, bom: bool = True, delimiter: str = ",") -> None:
+        self.sink, self.delimiter = sink, delimiter
+        if bom:
+            sink.write(codecs.BOM_UTF8)
+        if names:
+            header = quote_needed(guard_text(pa.array(list(names), type=pa.string())), delimiter)
+            sink.write(_lines([pa.array([h.as_py()]) for h in header], delimiter))
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if not frame.shape[1]:
+            return
+        columns = [quote_needed(_text(frame.iloc[:, i]), self.delimiter) for i in range(frame.shape[1])]
+        for start in range(0, len(frame), _CHUNK):
+            self.sink.write(_lines([c.slice(start, _CHUNK) for c in columns], self.delimiter))
+
+
 def write_csv(
     frame: pd.DataFrame,
     target: Path | BinaryIO | None = None,
@@ -135,25 +156,17 @@ def write_csv(
     ``headers`` are the header cells to write (the input's, duplicates included), else the
     frame's labels; input columns come first, so any labels past ``headers`` are written as they are.
     """
-    names = [*(headers or []), *map(str, frame.columns[len(headers or []) :])]
-    columns = [quote_needed(_text(frame.iloc[:, i]), delimiter) for i in range(frame.shape[1])]
-    header = [quote_needed(guard_text(pa.array(names, type=pa.string())), delimiter)]
+    names = csv_names(frame.columns, headers) if frame.shape[1] else []
     if isinstance(target, Path):
         with target.open("wb") as sink:
-            _write(sink, header, columns, delimiter, bom)
+            CsvWriter(sink, names, bom=bom, delimiter=delimiter).write(frame)
     else:
-        _write(target if target is not None else sys.stdout.buffer, header, columns, delimiter, bom)
+        CsvWriter(target if target is not None else sys.stdout.buffer, names, bom=bom, delimiter=delimiter).write(frame)
 
 
-def _write(sink: BinaryIO, header: list[pa.Array], columns: list[pa.Array], delimiter: str, bom: bool) -> None:
-    if bom:
-        sink.write(codecs.BOM_UTF8)
-    if not columns:
-        return
-    sink.write(_lines([pa.array([h.as_py()]) for h in header[0]], delimiter))
-    rows = len(columns[0])
-    for start in range(0, rows, _CHUNK):
-        sink.write(_lines([c.slice(start, _CHUNK) for c in columns], delimiter))
+def csv_names(labels: Sequence[object], headers: Sequence[str] | None) -> list[str]:
+    """The header cells: the input's as written (duplicates and blanks too), then the added labels."""
+    return [*(headers or []), *map(str, list(labels)[len(headers or []) :])]
 
 
 @dataclass(frozen=True)

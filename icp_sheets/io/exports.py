@@ -23,6 +23,7 @@ from icp_sheets.core.names import close_tab, find_tab
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 from icp_sheets.core.values import is_empty
 from icp_sheets.io.csv_in import read_csv_cells
+from icp_sheets.io.parquet_files import is_parquet, parquet_frame
 from icp_sheets.io.tables import Table, check_content, date_system, unique_headers
 from icp_sheets.io.text_files import SAMPLE_RECORDS, read_text_export
 
@@ -42,7 +43,7 @@ class Export:
     notes: tuple[Problem, ...]
 
 
-def _best_header(rows: Sequence[Sequence[object]], score: HeaderScore | None) -> tuple[int, int]:
+def best_header(rows: Sequence[Sequence[object]], score: HeaderScore | None) -> tuple[int, int]:
     """(index, hits) of the first row holding the most model columns; row 0 when none holds any."""
     if score is None:
         return 0, 0
@@ -66,7 +67,7 @@ def _header_note(name: str, index: int) -> list[Problem]:
 
 def _read_csv(path: Path, score: HeaderScore | None) -> Export:
     text = read_text_export(path.read_bytes())
-    index, _ = _best_header(text.sample, score)
+    index, _ = best_header(text.sample, score)
     cells = read_csv_cells(path.name, text, index)
     labels = unique_headers(cells.headers)
     table = pa.Table.from_arrays(cells.columns, names=labels) if labels else pa.table({})
@@ -94,7 +95,7 @@ def _blank_text(columns: list[pa.Array]) -> np.ndarray:
 
 def _read_tab(name: str, sheet: Any, score: HeaderScore | None) -> tuple[Export, int]:
     values: list[list[Any]] = sheet.to_python(skip_empty_area=False)
-    index, hits = _best_header(values, score)
+    index, hits = best_header(values, score)
     rows = values[index + 1 :]
     header = list(values[index]) if values else []
     width = max([len(header), *(len(r) for r in rows)], default=0)
@@ -142,7 +143,7 @@ def _read_book(path: Path, tab: str | None, score: HeaderScore | None, wanted: i
 
 
 def read_export(path: Path, *, tab: str | None = None, score: HeaderScore | None = None, wanted: int = 0) -> Export:
-    """An accounts or contacts export from .csv/.txt/.tsv or a workbook tab.
+    """An accounts or contacts export from .csv/.txt/.tsv, a workbook tab or a Parquet file.
 
     ``score`` says how many of the model's ``wanted`` columns a row of headers holds: it finds
     the header row (and, without ``tab``, the tab).
@@ -156,8 +157,13 @@ def read_export(path: Path, *, tab: str | None = None, score: HeaderScore | None
         if tab is not None:
             raise IcpError(Problem(Code.MISSING_TAB, "is a text file and has no tabs; drop --tab", tab=path.name))
         return _read_csv(path, score)
+    if is_parquet(path):
+        table, headers, blank = parquet_frame(path)
+        return Export(table, headers, False, blank, ())
     if suffix in BOOK_SUFFIXES:
         export = _read_book(path, tab, score, wanted)
         table = replace(export.table, date_system=date_system(path))
         return replace(export, table=table)
-    raise IcpError(Problem(Code.UNREADABLE_FILE, "is neither .csv nor .xlsx; export it as one of those", tab=path.name))
+    raise IcpError(
+        Problem(Code.UNREADABLE_FILE, "is not .csv, .xlsx or .parquet; export it as one of those", tab=path.name)
+    )

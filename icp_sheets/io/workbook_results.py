@@ -16,9 +16,11 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icp_sheets.core.names import header_key
+from icp_sheets.io.result_look import style_results
 from icp_sheets.io.tables import Table
 from icp_sheets.io.xlsx_writer import CellWriter, freeze_and_title, header_cell, name_column, result_column, setup_page
 
@@ -42,13 +44,37 @@ def _result_columns(ws: Worksheet, headers: list[str]) -> dict[str, int]:
 
 
 def _extend_tables(ws: Worksheet, last_row: int, last_column: int) -> None:
-    """Grow an Excel table on the tab so new result columns and rows stay inside it."""
+    """Grow an Excel table on the tab so new result columns and rows stay inside it; its column
+    names follow the header cells (Excel calls a file broken when they differ, as after a paste)."""
     for table in ws.tables.values():
         min_col, min_row, max_col, max_row = range_boundaries(table.ref)
         if min_row == 1 and min_col == 1:
-            table.ref = f"A1:{get_column_letter(max(max_col, last_column))}{max(max_row, last_row)}"
+            width = max(max_col, last_column)
+            table.ref = f"A1:{get_column_letter(width)}{max(max_row, last_row)}"
             if table.autoFilter is not None:
                 table.autoFilter.ref = table.ref
+            kept = list(table.tableColumns)
+            for i, name in enumerate(_column_names(ws, width), 1):
+                if i > len(kept):
+                    kept.append(TableColumn(id=i, name=name))
+                kept[i - 1].name = name
+            table.tableColumns = kept
+
+
+def _column_names(ws: Worksheet, width: int) -> list[str]:
+    """The table's column names: the header texts, a blank or repeated one made unique as Excel does."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for index in range(1, width + 1):
+        value = ws.cell(1, index).value
+        base = str(value).strip() if value is not None and str(value).strip() else f"Column{index}"
+        name, n = base, 1
+        while name.casefold() in seen:
+            n += 1
+            name = f"{base}{n}"
+        seen.add(name.casefold())
+        names.append(name)
+    return names
 
 
 def _reorder_rows(ws: Worksheet, rows: Sequence[int], order: Sequence[int]) -> None:
@@ -78,12 +104,15 @@ def fill_results(
     target: Path,
     results: Mapping[str, tuple[Table, pd.DataFrame]],
     orders: Mapping[str, Sequence[int]] | None = None,
+    tiers: Sequence[str] = (),
 ) -> None:
     """Copy ``source`` to ``target`` with each tab's result columns filled row by row.
 
     ``results`` maps a tab name to the table that was read from it (for the sheet
     row of each frame row) and the result frame (same order as the table). ``orders``
     ranks a tab: its rows are moved so the row at position ``order[k]`` lands k-th.
+    ``tiers`` (best first) name the tier colours. The result columns are styled wherever they
+    are (:mod:`icp_sheets.io.result_look`); the user's columns keep their look.
     """
     book = load_workbook(source)
     for tab, (table, frame) in results.items():
@@ -104,10 +133,10 @@ def fill_results(
                     continue
                 cell.value = made.value
                 cell.data_type = made.data_type
-                cell.number_format = made.number_format
-                cell.quotePrefix = made.quotePrefix
+                cell._style = copy(made._style)  # font, fill, wrap, number format, quote prefix: the result look
         last_row = int(table.rows.max()) if len(table.rows) else 1
         _extend_tables(ws, last_row, max(columns.values(), default=1))
+        style_results(ws, columns, sheet_rows, tiers)
         # A pasted export keeps its own look, but reads and prints with the company beside every row.
         setup_page(ws)
         freeze_and_title(ws, name_column([c.value for c in ws[1]]))

@@ -58,11 +58,11 @@ POINTS_FORMAT = "0.0#"  # full precision is kept in the cell; two decimals are s
 
 RESULT_NOTES_ALL: dict[str, str] = {**RESULT_NOTES, **CONTACT_RESULT_NOTES, INPUT_ROW: INPUT_ROW_NOTE}
 _POINT_RESULTS = frozenset({"icp_score", "icp_fit", "icp_timing"})
-_WRAPPED_RESULTS = frozenset({"icp_why", "icp_action", "icp_dq", "icp_angle"})
+WRAPPED_RESULTS = frozenset({"icp_why", "icp_action", "icp_dq", "icp_angle", "icp_data_gaps"})
 RESULT_WIDTHS = {
     "icp_score": 10, "icp_fit": 9, "icp_timing": 11, "icp_tier": 13, "icp_priority": 12,
     "icp_dq": 30, "icp_why": 70, "icp_action": 46, "icp_persona": 18, "icp_role": 20,
-    "icp_angle": 60, INPUT_ROW: 14,
+    "icp_angle": 60, "icp_data_gaps": 40, INPUT_ROW: 14,
 }  # fmt: skip
 
 
@@ -87,7 +87,7 @@ def result_column(header: str) -> ColumnSpec:
         RESULT_NOTES_ALL.get(header, "Written by icp-sheets; do not type here."),
         RESULT_WIDTHS.get(header, 14),
         result=True,
-        wrap=header in _WRAPPED_RESULTS,
+        wrap=header in WRAPPED_RESULTS,
         number_format=POINTS_FORMAT if header in _POINT_RESULTS else None,
     )
 

@@ -20,14 +20,12 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -35,18 +33,12 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
 from icp_sheets.core.models import (
-    DISQUALIFIED,
-    DQ_PRIORITY,
-    FIT_TIERS,
-    PRIORITY_CELLS,
-    TIMING_TIERS,
     Settings,
 )
 from icp_sheets.core.names import header_key
+from icp_sheets.io.result_look import MAX_ROWS, add_colours, fitted_width
 from icp_sheets.io.xlsx_cell_style import (
     BODY_FONT,
-    FONT_NAME,
-    FONT_SIZE,
     LOCKED,
     UNLOCKED,
     CellWriter,
@@ -76,20 +68,7 @@ __all__ = [
 _TABLE_NAME_BAD = re.compile(r"[^A-Za-z0-9_]")
 _LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*([RrCc]\d*)?)$")
 PAGE_WIDTH = 180  # column-width units printed across one landscape page (about 85% scale)
-MAX_ROWS = 1_048_576
 ZIP64_CELLS = 5_000_000  # below this a sheet stays under 2 GiB even at ~400 bytes of XML per cell
-
-
-# Light fills with dark text of the same hue: readable in print and for colour-blind readers
-# because the text itself (tier name, A1…C3) carries the meaning.
-def _colours(fill: str, text: str) -> tuple[PatternFill, Font]:
-    return PatternFill("solid", fgColor=fill), Font(name=FONT_NAME, size=FONT_SIZE, color=text)
-
-
-_GREEN = _colours("C6EFCE", "006100")
-_AMBER = _colours("FFEB9C", "9C5700")
-_GREY = _colours("E7E6E6", "3A3838")
-_RED = _colours("FFC7CE", "9C0006")
 
 
 @dataclass(frozen=True)
@@ -146,30 +125,6 @@ def _add_validations(ws: Any, spec: SheetSpec) -> None:
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{MAX_ROWS}")
         ws.data_validations.append(validation)
-
-
-def _rank_colours(priority: str) -> tuple[PatternFill, Font]:
-    rank = FIT_TIERS.index(priority[0]) + TIMING_TIERS.index(priority[1])
-    return _GREEN if rank <= 1 else _AMBER if rank == 2 else _GREY
-
-
-def _add_conditional_formats(ws: Any, spec: SheetSpec) -> None:
-    headers = [c.header for c in spec.columns]
-    rules: dict[str, list[tuple[str, tuple[PatternFill, Font]]]] = {}
-    if spec.tiers:
-        top, middle = spec.tiers[0], spec.tiers[1] if len(spec.tiers) > 1 else ""
-        rules["icp_tier"] = [(top, _GREEN), (middle, _AMBER), (DISQUALIFIED, _RED)]
-    priorities = [(cell, _rank_colours(cell)) for cell in PRIORITY_CELLS]
-    rules["icp_priority"] = [*priorities, (DQ_PRIORITY, _RED)]
-    for header, values in rules.items():
-        if header not in headers:
-            continue
-        letter = get_column_letter(headers.index(header) + 1)
-        for value, (fill, font) in values:
-            if value:
-                quoted = '"' + value.replace('"', '""') + '"'
-                rule = CellIsRule(operator="equal", formula=[quoted], fill=fill, font=font)
-                ws.conditional_formatting.add(f"{letter}2:{letter}{MAX_ROWS}", rule)
 
 
 def new_workbook() -> Workbook:
@@ -245,7 +200,7 @@ class XlsxBook:
         if spec.protect:
             protect(ws)
         _add_validations(ws, spec)
-        _add_conditional_formats(ws, spec)
+        add_colours(ws, {c.header: i for i, c in enumerate(spec.columns, 1)}, spec.tiers)
         if _valid_table_headers(spec):
             _add_table(ws, spec, n_rows + 1)
         ws.append([header_cell(ws, column) for column in spec.columns])
@@ -316,6 +271,11 @@ def data_column(header: str, values: pd.Series, note: str = "") -> ColumnSpec:
     return ColumnSpec(header, note, float(min(width, 40)))
 
 
+def _fitted(spec: ColumnSpec, values: pd.Series) -> ColumnSpec:
+    """A result column as wide as its header and values need, within limits (a sample keeps big frames fast)."""
+    return replace(spec, width=fitted_width(spec.header, values.head(2000).tolist()))
+
+
 def write_scored_xlsx(
     path: str | Path,
     frame: pd.DataFrame,
@@ -330,7 +290,8 @@ def write_scored_xlsx(
     frame = frame.rename(columns=str)
     results = set(result_columns)
     columns = tuple(
-        result_column(h) if h in results else data_column(h, frame.iloc[:, i]) for i, h in enumerate(frame.columns)
+        _fitted(result_column(h), frame.iloc[:, i]) if h in results else data_column(h, frame.iloc[:, i])
+        for i, h in enumerate(frame.columns)
     )
     settings = settings or Settings.model_validate({})
     tiers = (settings.top_tier, settings.middle_tier)
