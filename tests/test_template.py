@@ -117,9 +117,16 @@ def test_only_closed_lists_reject_other_text(book: Workbook) -> None:
             strict[header] = bool(validation.showErrorMessage)
     # 'between 50 and 200' is not in the Condition list, so that list may only suggest.
     assert strict == {
-        "Condition": False, "Layer": True, "Decay": False, "Role": True, "Required": True, "Format": True,
-        "Reads": False, "Dated after as-of": True,
-    }  # fmt: skip
+        "Condition": False,
+        "And condition": False,
+        "Layer": True,
+        "Decay": False,
+        "Role": True,
+        "Required": True,
+        "Format": True,
+        "Reads": False,
+        "Dated after as-of": True,
+    }
 
 
 @pytest.mark.parametrize("tab", LIST_TABS)
