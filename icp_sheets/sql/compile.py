@@ -433,7 +433,7 @@ def _ends_with(text_col: exp.Expr, tail: exp.Expr) -> exp.Expr:
 
 
 def _joined(parts: Sequence[exp.Expr], *, said_once: bool = True) -> exp.Expr:
-    """The non-empty parts in order; with ``said_once`` (explain._say), a part left out when an
+    """The non-empty parts in order; with ``said_once`` (explain.said), a part left out when an
     earlier one says it already (the same text, or '…: text')."""
     pieces: list[exp.Expr] = []
     for k, part in enumerate(parts):
