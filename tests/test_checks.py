@@ -53,7 +53,10 @@ def test_the_seed_rubric_without_its_zero_band_has_a_gap(model: IcpModel) -> Non
         (("at most 49", "between 50 and 200"), []),
         (("below 50", "between 60 and 200"), [("band-gap", None, "no band scores 50–59")]),
         (("between 0.5 and 1", "between 1.5 and 2"), [("band-gap", None, "no band scores 1–1.5")]),
-        (("between 50 and 200", "between 150 and 300"), [("band-overlap", 3, "overlaps row 2 for 150–200")]),
+        (("between 50 and 200", "between 150 and 300"), [("band-overlap", 3, "counts only for Employees 201–300")]),
+        (("below 50", "below 250", "at least 250"), [("band-overlap", 3, "counts only for Employees 50–249")]),
+        (("below 50", "between 50 and 100", "between 20 and 80"), [("unreachable-band", 4, "never counts: rows 2, "
+                                                                     "3 above already catch 20–80")]),
         (("at least 10", "between 20 and 30"), [("unreachable-band", 3, "never counts: row 2 above already "
                                                  "catches 20–30")]),
         (("below 50", "at least 50"), []),

@@ -124,13 +124,13 @@ def test_narrower_negation_below_a_wider_one_never_counts_and_the_reverse_overla
     ]
     found = _found(_model("Stage", "not one of Seed, Public", "not one of Seed"))
     assert found == [
-        ("band-overlap", 3, "overlaps row 2 for every value except 'Public', 'Seed'; only row 2 counts there")
+        ("band-overlap", 3, "counts only for 'Public'; row(s) 2 above take every value except 'Public', 'Seed'")
     ]
 
 
-def test_positive_bands_overlapping_are_flagged() -> None:
+def test_positive_bands_partly_caught_above_say_what_they_count_for() -> None:
     found = _found(_model("Stage", "is Series A", "one of Series A, Series B"))
-    assert found == [("band-overlap", 3, "overlaps row 2 for 'Series A'; only row 2 counts there")]
+    assert found == [("band-overlap", 3, "counts only for 'Series B'; row(s) 2 above take 'Series A'")]
 
 
 def test_a_band_the_negated_anti_icp_disqualifies_never_counts() -> None:

@@ -116,7 +116,15 @@ def test_only_closed_lists_reject_other_text(book: Workbook) -> None:
             header = ws.cell(1, cell_range.min_col).value
             strict[header] = bool(validation.showErrorMessage)
     # 'between 50 and 200' is not in the Condition list, so that list may only suggest.
-    assert strict == {"Condition": False, "Layer": True, "Decay": False, "Role": True, "Required": True, "Format": True}
+    assert strict == {
+        "Condition": False,
+        "And condition": False,
+        "Layer": True,
+        "Decay": False,
+        "Role": True,
+        "Required": True,
+        "Format": True,
+    }
 
 
 @pytest.mark.parametrize("tab", LIST_TABS)

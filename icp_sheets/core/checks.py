@@ -10,9 +10,9 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 
-from icp_sheets.core import names
+from icp_sheets.core import band_ranges, names, reach
 from icp_sheets.core.conditions import fmt_number
-from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel
+from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel, Scale
 from icp_sheets.core.names import header_key
 from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.core.text_checks import text_band_problems
@@ -63,29 +63,35 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
     """
     ranged = [(c, iv) for c in bands if (iv := c.condition.interval()) is not None]
     column = bands[0].column
-    for i, (later, (low, low_open, high, high_open)) in enumerate(ranged):
-        for earlier, (e_low, e_low_open, e_high, e_high_open) in ranged[:i]:
-            covers_low = e_low < low or (e_low == low and (not e_low_open or low_open))
-            covers_high = high < e_high or (high == e_high and (not e_high_open or high_open))
-            if covers_low and covers_high:
-                yield _warn(
-                    Code.UNREACHABLE_BAND,
-                    f"never counts: row {earlier.row} above already catches "
-                    f"{_interval_text(low, high)}; remove it or move it up",
-                    names.ICP,
-                    later.row,
-                    column,
-                )
-                break
-            if _overlap((low, low_open, high, high_open), (e_low, e_low_open, e_high, e_high_open)):
-                overlap = _interval_text(max(low, e_low), min(high, e_high))
-                yield _warn(
-                    Code.BAND_OVERLAP,
-                    f"overlaps row {earlier.row} for {overlap}; only row {earlier.row} counts there",
-                    names.ICP,
-                    later.row,
-                    column,
-                )
+    taken: list[tuple[Criterion, tuple[float, bool, float, bool]]] = []
+    for band, pieces in zip(bands, band_ranges.covered(tuple(bands)), strict=True):
+        interval = band.condition.interval()
+        if pieces is None or interval is None:
+            continue
+        low, _, high, _ = interval
+        over = [e for e, e_interval in taken if _overlap(interval, e_interval)]
+        rows = ", ".join(str(e.row) for e in over)
+        if not pieces:
+            caught = f"row {rows} above already catches" if len(over) == 1 else f"rows {rows} above already catch"
+            yield _warn(
+                Code.UNREACHABLE_BAND,
+                f"never counts: {caught} {_interval_text(low, high)}; remove it or move it up",
+                names.ICP,
+                band.row,
+                column,
+            )
+        elif over:  # first match counts: a band partly caught above is how bands are written
+            yield Problem(
+                Code.BAND_OVERLAP,
+                f"counts only for {column} {band_ranges.words(pieces)}; the {'row' if len(over) == 1 else 'rows'} "
+                f"above ({rows}) take the rest of {_interval_text(low, high)}",
+                names.ICP,
+                band.row,
+                column,
+                severity=Severity.INFO,
+            )
+        if band.and_condition is None:
+            taken.append((band, interval))
     covered = [iv for _, iv in ranged] + [iv for d in disqualifiers if (iv := d.condition.interval()) is not None]
     ordered = sorted(covered, key=lambda iv: (iv[0], iv[1]))
     reach: tuple[float, bool] | None = None
@@ -116,24 +122,18 @@ def band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqualifi
         )
 
 
-def _best_points(bands: Sequence[Criterion]) -> float:
-    best = -math.inf
-    for c in bands:
-        best = max(best, c.condition.kind.best_points(c.condition, c.points))
-    if not any(c.condition.kind.catch_all for c in bands):
-        best = max(best, 0.0)
-    return best
-
-
 def reach_problems(model: IcpModel) -> Iterator[Problem]:
     """Tiers that no account can reach with these points."""
-    columns = model.scored_columns()
-    best_fit = sum(_best_points([c for c in model.criteria if c.column == col]) for col in columns)
-    best_timing = sum(max(s.points, 0.0) for s in model.signals)
     s = model.settings
+    best_fit, best_timing = reach.best_fit(model), reach.best_timing(model)
+    best_score = best_fit + best_timing
+    if s.scale is Scale.PERCENT:  # 0–100: the best account is 100 by definition
+        best_fit, best_timing, best_score = (
+            reach.PERCENT if b > 0 else 0.0 for b in (best_fit, best_timing, best_score)
+        )
     for name, best, need, what in (
-        (s.top_tier, best_fit + best_timing, s.top_tier_at, "score"),
-        (s.middle_tier, best_fit + best_timing, s.middle_tier_at, "score"),
+        (s.top_tier, best_score, s.top_tier_at, "score"),
+        (s.middle_tier, best_score, s.middle_tier_at, "score"),
         ("fit tier A", best_fit, s.fit_a_at, "fit"),
         ("timing tier 1", best_timing, s.timing_1_at, "timing"),
     ):
@@ -150,10 +150,9 @@ def reach_problems(model: IcpModel) -> Iterator[Problem]:
 def check_model(model: IcpModel, *, today: dt.date | None = None) -> list[Problem]:
     """Every warning about the model itself."""
     problems: list[Problem] = []
-    for column in model.scored_columns():
-        problems += band_problems(
-            [c for c in model.criteria if c.column == column], [d for d in model.disqualifiers if d.column == column]
-        )
+    for bands in model.band_sets():
+        column = bands[0].column
+        problems += band_problems(list(bands), [d for d in model.disqualifiers if d.column == column])
     count = len(model.scored_columns())
     if count > MAX_COLUMNS:
         problems.append(

@@ -16,26 +16,48 @@ from icp_sheets.core.models import Criterion
 from icp_sheets.core.values import is_empty, shown
 
 
-def label(criterion: Criterion, raw: object, number: float) -> str:
-    """Why text for one criterion that counted for one distinct value (the explainer adds the points)."""
-    condition = criterion.condition
-    return condition.kind.label(condition, criterion.column, raw, number, criterion.points)
+def label(criterion: Criterion, raw: object, number: float, shown: Condition | None = None) -> str:
+    """Why text for one criterion that counted for one distinct value (the explainer adds the points);
+    ``shown`` is the condition to say instead of the row's own (the range a band really covers)."""
+    condition = shown or criterion.condition
+    said = condition.kind.label(condition, criterion.column, raw, number, criterion.points)
+    return f"{said}{and_words(criterion)}"
 
 
-def band_points(criteria: list[Criterion], values: ColumnValues) -> tuple[np.ndarray, np.ndarray]:
-    """Points per distinct value and the index of the band that counted (-1 for none).
+def and_words(criterion: Criterion) -> str:
+    """' and Industry is Software' for a row with an AND condition, else nothing."""
+    if criterion.and_condition is None:
+        return ""
+    return f" and {criterion.and_column} {criterion.and_condition.text()}"
 
-    Bands are tried top to bottom; the first match counts and the rest are skipped.
+
+def band_points(
+    criteria: list[Criterion],
+    values: ColumnValues,
+    main: np.ndarray | None = None,
+    also: list[np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points per entry and the index of the band that counted (-1 for none).
+
+    Entries are the column's distinct values, or with ``main`` (each entry's distinct value)
+    the distinct combinations with the columns of AND conditions; ``also`` says, per row of
+    ``criteria``, which entries meet its AND condition. Bands are tried top to bottom; the
+    first match counts and the rest are skipped.
     """
-    points = np.zeros(len(values))
-    band = np.full(len(values), -1, dtype=np.int32)
+    size = len(values) if main is None else len(main)
+    points = np.zeros(size)
+    band = np.full(size, -1, dtype=np.int32)
+    numbers_of = values.numbers if main is None or not reads(criteria, Reads.NUMBER) else values.numbers[main]
     for i, criterion in enumerate(criteria):
         condition = criterion.condition
-        hit = condition.matches(values) & (band < 0)
+        matched = condition.matches(values)
+        hit = (matched if main is None else matched[main]) & (band < 0)
+        if also is not None:
+            hit &= also[i]
         if not hit.any():
             continue
         band[hit] = i
-        numbers = values.numbers[hit] if condition.kind.reads is Reads.NUMBER else np.zeros(int(hit.sum()))
+        numbers = numbers_of[hit] if condition.kind.reads is Reads.NUMBER else np.zeros(int(hit.sum()))
         points[hit] = condition.kind.points(condition, criterion.points, numbers)
     return points, band
 
@@ -67,15 +89,13 @@ def cell_words(raw: object, blank: bool) -> str:
     return "blank" if is_empty(raw) else f"unknown ('{shown(raw).strip()}')"
 
 
-def unknown_reason(criteria: list[Criterion], values: ColumnValues, band: np.ndarray) -> list[str]:
-    """For values no band caught: 'blank', "unreadable ('lots')", or '' when simply not in the ICP."""
+def unknown_words(criteria: list[Criterion], values: ColumnValues) -> list[str]:
+    """Per distinct value: 'blank', "unreadable ('lots')" when the bands cannot read it, else ''."""
     needs_number = reads(criteria, Reads.NUMBER)
     needs_bool = reads(criteria, Reads.BOOL)
     reasons = []
     for i, raw in enumerate(values.raw):
-        if band[i] >= 0:
-            reasons.append("")
-        elif values.blank[i] or (needs_number and np.isnan(values.numbers[i])) or (needs_bool and values.bools[i] < 0):
+        if values.blank[i] or (needs_number and np.isnan(values.numbers[i])) or (needs_bool and values.bools[i] < 0):
             reasons.append(cell_words(raw, bool(values.blank[i])))
         else:
             reasons.append("")

@@ -60,6 +60,43 @@ class Criterion(Frozen):
     )
     note: str = Field("", description="Why this row is in the ICP, in your words: the evidence behind it.")
     row: int | None = Field(None, description="Sheet row it was read from, for messages")
+    group: str = Field(
+        "",
+        description=(
+            "Optional: rows of a column in the same group are bands (first match counts); rows in different "
+            "groups add up, e.g. one group per title keyword. Blank = the column's own group."
+        ),
+    )
+    cap: float | None = Field(
+        None,
+        description=(
+            "Optional: the most points the row's group adds (its rows on every column together); a negative cap "
+            "is the most it takes away. Write it on one row of the group."
+        ),
+    )
+    and_column: str = Field("", description="Optional: another account column the row also needs, e.g. 'Industry'.")
+    and_condition: Condition | None = Field(
+        None, description="With 'And column': the condition that column must also meet, e.g. 'is Software'."
+    )
+
+    @model_validator(mode="after")
+    def _and_pair(self) -> Criterion:
+        if bool(self.and_column.strip()) != (self.and_condition is not None):
+            raise ValueError("'And column' and 'And condition' go together: fill in both or neither")
+        return self
+
+    def group_key(self) -> str:
+        """Which cap the row's points fall under: its group, or its column's own."""
+        return f"group {norm_group(self.group)}" if self.group.strip() else f"column {column_key(self.column)}"
+
+    def band_key(self) -> tuple[str, str]:
+        """Rows with the same band key are bands of one another: first match from the top counts."""
+        return column_key(self.column), norm_group(self.group)
+
+
+def norm_group(name: str) -> str:
+    """Group names compare like headers: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
 
 
 class Disqualifier(Frozen):
@@ -122,6 +159,13 @@ class Narrative(Frozen):
     urgency: str = Field("", description="Why it cannot wait.")
 
 
+class Scale(StrEnum):
+    """How icp_fit, icp_timing and icp_score are shown, and the thresholds read."""
+
+    POINTS = "points"  # the points as they add up
+    PERCENT = "0-100"  # 100 = the most points the model can give after caps
+
+
 class WhenUnreadable(StrEnum):
     """What an Anti-ICP row that cannot read an account's cell does: never a silent pass."""
 
@@ -149,6 +193,17 @@ class Settings(Frozen):
     fit_b_at: float = Field(2, description="Fit points from which fit tier is B; below is C.")
     timing_1_at: float = Field(2, description="Signal points from which timing tier is 1.")
     timing_2_at: float = Field(1, description="Signal points from which timing tier is 2; below is 3.")
+    fit_cap: float | None = Field(
+        None, description="Optional: the most fit points an account can have, whatever its rows add up to."
+    )
+    timing_cap: float | None = Field(None, description="Optional: the most timing (signal) points an account can have.")
+    scale: Scale = Field(
+        Scale.POINTS,
+        description=(
+            "'points' (blank) shows scores as points; '0-100' shows fit, timing and score as a share of the most "
+            "the model can give after caps (100), never below 0. Thresholds are in the scale chosen."
+        ),
+    )
     when_unreadable: WhenUnreadable = Field(
         WhenUnreadable.FLAG,
         description=(
@@ -217,6 +272,21 @@ class IcpModel(Frozen):
         key = column_key(name)
         return next((c for c in self.columns if column_key(c.name) == key), AccountColumn(name=name))
 
+    def band_sets(self) -> list[tuple[Criterion, ...]]:
+        """The rows that are bands of one another (one column, one group), in first-row order."""
+        sets: dict[tuple[str, str], list[Criterion]] = {}
+        for criterion in self.criteria:
+            sets.setdefault(criterion.band_key(), []).append(criterion)
+        return [tuple(rows) for rows in sets.values()]
+
+    def group_caps(self) -> dict[str, float]:
+        """Each capped group's cap (by group key); the first row that states one sets it."""
+        caps: dict[str, float] = {}
+        for criterion in self.criteria:
+            if criterion.cap is not None:
+                caps.setdefault(criterion.group_key(), criterion.cap)
+        return caps
+
     def scored_columns(self) -> list[str]:
         """Distinct account columns the fit criteria read, in first-use order."""
         return list(dict.fromkeys(c.column for c in self.criteria))
@@ -224,6 +294,7 @@ class IcpModel(Frozen):
     def required_columns(self) -> list[str]:
         """Every account column scoring needs: criteria, disqualifiers, signal dates."""
         columns = [c.column for c in self.criteria]
+        columns += [c.and_column for c in self.criteria if c.and_column]
         columns += [d.column for d in self.disqualifiers]
         columns += [s.date_column for s in self.signals]
         return list(dict.fromkeys(columns))

@@ -22,16 +22,16 @@ import pandas as pd
 
 from icp_sheets.core.column_summary import summarize
 from icp_sheets.core.columns import ColumnMatch, match_columns
-from icp_sheets.core.conditions import Reads, fmt_number
+from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize, objects
 from icp_sheets.core.explain import SEPARATOR, Explainer, Why
+from icp_sheets.core.fit import capped, fit_points, scaled
 from icp_sheets.core.formats import AccountColumn
-from icp_sheets.core.matching import band_points, cell_words, label, reads, unknown_reason, unreadable
+from icp_sheets.core.matching import cell_words, unreadable
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
     PRIORITY_CELLS,
-    Criterion,
     IcpModel,
     Signal,
     WhenUnreadable,
@@ -100,25 +100,6 @@ def _as_of_days(model: IcpModel, as_of: dt.date | Sequence[dt.date] | pd.Series 
         return np.asarray(days)
     day = as_of if isinstance(as_of, dt.date) else model.settings.as_of or dt.date.today()
     return float(day_number(day))
-
-
-def _fit(criteria: list[Criterion], values: ColumnValues, explain: Explainer) -> np.ndarray:
-    points, band = band_points(criteria, values)
-    labels = [
-        label(criteria[b], raw, num) if b >= 0 else ""
-        for b, raw, num in zip(band, values.raw, _numbers_if_needed(criteria, values), strict=True)
-    ]
-    reasons = unknown_reason(criteria, values, band)
-    column = criteria[0].column
-    labels = [lab or (f"{column} {why}" if why else "") for lab, why in zip(labels, reasons, strict=True)]
-    explain.add(values.codes, labels, np.where(band >= 0, points, np.nan))
-    return values.per_row(points)
-
-
-def _numbers_if_needed(criteria: list[Criterion], values: ColumnValues) -> np.ndarray:
-    if reads(criteria, Reads.NUMBER):
-        return values.numbers
-    return np.zeros(len(values))
 
 
 def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, explain: Explainer) -> np.ndarray:
@@ -267,17 +248,15 @@ def _coded(
         return cache[name]
 
     explain = Explainer(n)
-    fit = np.zeros(n)
-    for name in model.scored_columns():
-        bands = [c for c in model.criteria if c.column == name]
-        fit += _fit(bands, values_of(name), explain)
+    fit = fit_points(model, values_of, explain)
 
     timing = np.zeros(n)
     for signal in model.signals:
         timing += _signal(signal, values_of(signal.date_column), days, explain)
+    timing = capped(timing, model.settings.timing_cap, "timing", explain, timing=True)
 
     settings = model.settings
-    total = fit + timing
+    fit, timing, total = scaled(model, fit, timing)
     dq_code, dq_reasons, check_code, checks = _disqualify(model, values_of, total)
     disqualified = dq_code > 0
     tier_code = np.where(disqualified, 2, _tiers(total, [settings.top_tier_at, settings.middle_tier_at]))

@@ -19,6 +19,7 @@ def one_spelling(model: IcpModel) -> IcpModel:
         return first.setdefault(column_key(name), name)
 
     criteria = tuple(c.model_copy(update={"column": spelt(c.column)}) for c in model.criteria)
+    criteria = tuple(c.model_copy(update={"and_column": spelt(c.and_column)}) if c.and_column else c for c in criteria)
     disqualifiers = tuple(d.model_copy(update={"column": spelt(d.column)}) for d in model.disqualifiers)
     signals = tuple(s.model_copy(update={"date_column": spelt(s.date_column)}) for s in model.signals)
     return model.model_copy(update={"criteria": criteria, "disqualifiers": disqualifiers, "signals": signals})

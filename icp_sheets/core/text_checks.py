@@ -94,14 +94,19 @@ def text_band_problems(bands: Sequence[Criterion], disqualifiers: Sequence[Disqu
         if unreachable:
             yield _warn(Code.UNREACHABLE_BAND, f"never counts: {unreachable}", band.row, column)
         else:
-            for earlier, earlier_values in above:
-                if shared := earlier_values & values:
-                    yield _warn(
-                        Code.BAND_OVERLAP,
-                        f"overlaps row {earlier.row} for {_listed(shared, shown)}; only row {earlier.row} counts there",
-                        band.row,
-                        column,
-                    )
+            over = [(e, shared) for e, v in above if (shared := v & values)]
+            if over:  # first match counts: a band partly caught above is how bands are written
+                rows = ", ".join(str(e.row) for e, _ in over)
+                rest = values & TextSet(caught.keys, not caught.rest)
+                yield Problem(
+                    Code.BAND_OVERLAP,
+                    f"counts only for {_listed(rest, shown)}; row(s) {rows} above take "
+                    f"{_listed(values & caught, shown)}",
+                    names.ICP,
+                    band.row,
+                    column,
+                    severity=Severity.INFO,
+                )
         above.append((band, values))
         caught |= values
 

@@ -24,6 +24,7 @@ from icp_sheets.core.models import (
     Narrative,
     Persona,
     Role,
+    Scale,
     Settings,
     Signal,
     WhenUnreadable,
@@ -42,6 +43,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     width: int = 18
+    list_of: str = ""  # the header whose drop-down list this column shares (its choices are that list's)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,16 @@ TABS: dict[str, TabLayout] = {
                 width=15,
             ),
             Column("Note", describe(Criterion, "note"), width=52),
+            Column("Group", describe(Criterion, "group"), width=16),
+            Column("Cap", describe(Criterion, "cap"), width=8),
+            Column("And column", describe(Criterion, "and_column"), width=16),
+            Column(
+                "And condition",
+                describe(Criterion, "and_condition"),
+                choices=CONDITION_CHOICES,
+                width=28,
+                list_of="Condition",
+            ),
         ),
         "Fit criteria: which accounts are worth the effort.",
     ),
@@ -191,6 +203,11 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     SettingRow("Fit tier B from", "fit_b_at", describe(Settings, "fit_b_at"), "number", True),
     SettingRow("Timing tier 1 from", "timing_1_at", describe(Settings, "timing_1_at"), "number", True),
     SettingRow("Timing tier 2 from", "timing_2_at", describe(Settings, "timing_2_at"), "number", True),
+    SettingRow("Fit cap", "fit_cap", describe(Settings, "fit_cap"), "number"),
+    SettingRow("Timing cap", "timing_cap", describe(Settings, "timing_cap"), "number"),
+    SettingRow(
+        "Scale", "scale", describe(Settings, "scale"), "choice", choices=tuple(choice.value for choice in Scale)
+    ),
     *(
         SettingRow(
             f"Action {cell}",
@@ -236,7 +253,18 @@ def _points(value: float) -> float | int:
 
 _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
     ICP: lambda m: [
-        [c.column, c.condition.text(), _points(c.points), c.layer.value if c.layer else "", c.note] for c in m.criteria
+        [
+            c.column,
+            c.condition.text(),
+            _points(c.points),
+            c.layer.value if c.layer else "",
+            c.note,
+            c.group,
+            "" if c.cap is None else _points(c.cap),
+            c.and_column,
+            c.and_condition.text() if c.and_condition else "",
+        ]
+        for c in m.criteria
     ],
     ANTI_ICP: lambda m: [[d.column, d.condition.text(), d.reason] for d in m.disqualifiers],
     SIGNALS: lambda m: [[s.name, s.date_column, _points(s.points), s.window_days, s.decay.text()] for s in m.signals],

@@ -45,6 +45,7 @@ from icp_sheets.core.names import (
     header_key,
 )
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
+from icp_sheets.core.reach import scale_problem
 from icp_sheets.core.spelling import one_spelling
 from icp_sheets.core.values import (
     DateError,
@@ -172,24 +173,65 @@ class _TabReader:
 def _read_icp(reader: _TabReader) -> list[Criterion]:
     layers = {layer.value: layer for layer in Layer} | {"behavioral": Layer.BEHAVIOURAL}
     out = []
+    caps: dict[str, tuple[float, int]] = {}
     for row, cells in reader.rows():
         column = reader.required(cells, row, "Column", "type the account column this row scores, e.g. 'Employees'")
         condition = reader.condition(cells, row)
         points = reader.number(cells, row, "Points", "2 or -1")
         layer = reader.choice(cells["Layer"], row, "Layer", layers)
-        if column is None or condition is None or points is None:
+        cap = None if is_blank(cells["Cap"]) else reader.number(cells, row, "Cap", "30, or -20 for a negative group")
+        and_column, and_condition = _and_condition(reader, cells, row)
+        if column is None or condition is None or points is None or and_column is None:
             continue
-        out.append(
-            Criterion(
-                column=str(column).strip(),
-                condition=condition,
-                points=points,
-                layer=layer,
-                note=reader.text(cells["Note"]),
-                row=row,
-            )
+        if cap is None and not is_blank(cells["Cap"]):
+            continue
+        criterion = Criterion(
+            column=str(column).strip(),
+            condition=condition,
+            points=points,
+            layer=layer,
+            note=reader.text(cells["Note"]),
+            row=row,
+            group=reader.text(cells["Group"]),
+            cap=cap,
+            and_column=and_column,
+            and_condition=and_condition,
         )
+        if cap is not None:
+            first = caps.setdefault(criterion.group_key(), (cap, row))
+            if first[0] != cap:
+                reader.problem(
+                    Code.BAD_THRESHOLDS,
+                    f"caps this group at {fmt_number(cap)} but row {first[1]} caps it at {fmt_number(first[0])}; "
+                    "write the cap on one row of the group",
+                    row,
+                    "Cap",
+                    cells["Cap"],
+                )
+        out.append(criterion)
     return out
+
+
+def _and_condition(reader: _TabReader, cells: Mapping[str, Any], row: int) -> tuple[str | None, Any]:
+    """('', None) without an AND; (column, condition) with one; (None, None) after a problem."""
+    column, text = cells["And column"], cells["And condition"]
+    if is_blank(column) and is_blank(text):
+        return "", None
+    if is_blank(column) or is_blank(text):
+        missing = "And column" if is_blank(column) else "And condition"
+        reader.problem(
+            Code.REQUIRED_CELL,
+            "is blank; an AND needs both the other column and its condition, e.g. 'Industry' and 'is Software'",
+            row,
+            missing,
+        )
+        return None, None
+    try:
+        return str(column).strip(), parse_condition(text)
+    except ConditionError as exc:
+        code = Code.UNKNOWN_CONDITION if exc.unknown else Code.BAD_CONDITION
+        reader.problem(code, str(exc), row, "And condition", text)
+        return None, None
 
 
 def _read_anti(reader: _TabReader) -> list[Disqualifier]:
@@ -563,6 +605,9 @@ def read_model(
         raise IcpError(problems)
     _duplicates(SIGNALS, [(s.name, s.row) for s in parts.get(SIGNALS, [])], "Signal", problems)
     _duplicates(PERSONAS, [(p.name, p.row) for p in parts.get(PERSONAS, [])], "Persona", problems)
+    scale = scale_problem(IcpModel(settings=parts[SETTINGS], criteria=tuple(parts[ICP]), signals=tuple(parts[SIGNALS])))
+    if scale is not None:
+        raise IcpError([*problems, Problem(Code.BAD_THRESHOLDS, scale, SETTINGS, column="Scale")])
     model = one_spelling(
         IcpModel(
             settings=parts[SETTINGS],

@@ -240,7 +240,7 @@ def _choice_lists(model: IcpModel) -> dict[str, list[tuple[str, str]]]:
     lists: dict[str, list[tuple[str, str]]] = {}
     for tab in MODEL_TABS:
         for column in layout.TABS[tab].columns:
-            if column.choices and column.header not in lists:
+            if column.choices and not column.list_of and column.header not in lists:
                 lists[column.header] = [(choice, _explain(column.header, choice)) for choice in column.choices]
     return lists
 
@@ -304,7 +304,7 @@ def _model_tab(tab: str, lists: Mapping[str, str]) -> SheetSpec:
         ColumnSpec(c.header, c.note, c.width, wrap=True, locked=settings and c.header != "Value", left=True)
         for c in tab_layout.columns
     )
-    validations = {c.header: lists[c.header] for c in tab_layout.columns if c.choices}
+    validations = {c.header: lists[c.list_of or c.header] for c in tab_layout.columns if c.choices}
     return SheetSpec(
         tab,
         columns,

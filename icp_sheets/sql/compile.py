@@ -28,6 +28,7 @@ from icp_sheets.core.models import (
     PRIORITY_CELLS,
     TIMING_TIERS,
     IcpModel,
+    Scale,
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS
@@ -37,12 +38,13 @@ from icp_sheets.sql import build as b
 from icp_sheets.sql import text
 from icp_sheets.sql.cells import Cell, civil_day
 from icp_sheets.sql.differences import differences
+from icp_sheets.sql.fit import BandSet, and_outputs, capped, column_outputs, fit_sql, scaled
 from icp_sheets.sql.frame import Frame
+from icp_sheets.sql.reasons import GAP, TIMING, Reason, reason_order
 
 CURRENT_DATE = "current_date"
 AsOf = dt.date | Literal["current_date"] | None
 _FORMAT_COLUMNS = ("comma", "day_first")
-_TIMING, _FIT, _GAP = 1, 2, 3  # explain._Group of a reason
 
 
 @dataclass
@@ -97,8 +99,7 @@ def compile_model(
         spec = model.column(name)
         columns[name] = _Column(name, found.get(name), i, frame, Cell(frame, name, spec.read_as))
     day = _as_of(model, as_of)
-    for name in model.scored_columns():
-        _fit(model, columns[name])
+    sets = _band_sets(model, columns)
     for r, rule in enumerate(model.disqualifiers):
         _disqualifier(columns[rule.column], r, rule.condition, rule.column)
     for s, signal in enumerate(model.signals):
@@ -108,7 +109,7 @@ def compile_model(
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
     for column in columns.values():
         ctes += _column_ctes(column)
-    results = _results(model, list(columns.values()), why)
+    results = _results(model, list(columns.values()), sets, why)
     ctes += results.ctes()
     final = exp.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("t")), *(exp.column(c, table="r") for c in RESULT_COLUMNS)
@@ -137,37 +138,22 @@ def _as_of(model: IcpModel, as_of: AsOf) -> exp.Expr:
     return civil_day(*parts)
 
 
-def _fit(model: IcpModel, column: _Column) -> None:
-    """The column's bands: first match from the top counts; its points and its why."""
-    cell, frame = column.cell, column.frame
-    bands = [c for c in model.criteria if c.column == column.name]
-    matched = [(b.true(c.condition.kind.sql(c.condition, cell)), b.num(i)) for i, c in enumerate(bands)]
-    band = frame.add("band", b.case(matched, b.num(-1)))
-    points = [
-        (exp.EQ(this=band, expression=b.num(i)), c.condition.kind.sql_points(c.condition, c.points, cell))
-        for i, c in enumerate(bands)
-    ]
-    fit = frame.add("fit", b.double(b.case(points, b.num(0))))
-    counted = exp.GTE(this=band, expression=b.num(0))
-    shown = text.fmt_points(frame, "fit_pt", fit)
-    worth = b.case([(counted, fit)])
-    labels: list[tuple[exp.Expr, exp.Expr]] = [
-        (
-            exp.EQ(this=band, expression=b.num(i)),
-            b.concat(c.condition.kind.sql_label(c.condition, column.name, cell, c.points, f"b{i}"), " (", shown, ")"),
-        )
-        for i, c in enumerate(bands)
-    ]
-    reads = {c.condition.kind.reads for c in bands}
-    unknown: list[exp.Expr] = [cell.blank]
-    if Reads.NUMBER in reads:
-        unknown.append(exp.Is(this=cell.number, expression=exp.null()))
-    if Reads.BOOL in reads:
-        unknown.append(exp.LT(this=cell.truth, expression=b.num(0)))
-    labels.append((b.any_of(*unknown), b.concat(f"{column.name} ", cell.unreadable_words)))
-    frame.add("fit_why", b.case(labels, b.lit("")))
-    _reason_order(frame, "fit", worth, _FIT)
-    column.outputs += ["fit", "fit_why", "fit_grp", "fit_key"]
+def _band_sets(model: IcpModel, columns: dict[str, _Column]) -> list[BandSet]:
+    """Each band set's values in its column's frame (and its AND columns' frames)."""
+    sets = []
+    firsts: set[str] = set()
+    for j, bands in enumerate(model.band_sets()):
+        column = columns[bands[0].column]
+        anded = any(c.and_condition is not None for c in bands)
+        tag = str(j) if anded or column.name in firsts else ""  # AND values land in other columns' frames too
+        firsts.add(column.name)
+        band_set = BandSet(bands, tag, anded)
+        column.outputs += column_outputs(band_set, column.frame, column.cell, column.name)
+        for other in dict.fromkeys(c.and_column for c in bands if c.and_condition is not None):
+            target = columns[other]
+            target.outputs += and_outputs(band_set, target.frame, target.cell, other)
+        sets.append(band_set)
+    return sets
 
 
 def _unreadable(condition_reads: Reads, cell: Cell) -> exp.Expr:
@@ -223,17 +209,8 @@ def _signal(column: _Column, s: int, signal: object, today: exp.Expr) -> None:
         b.lit(""),
     )
     frame.add(f"sw{s}", label)
-    _reason_order(frame, f"s{s}", b.case([(inside, points)]), _TIMING)
+    reason_order(frame, f"s{s}", b.case([(inside, points)]), TIMING)
     column.outputs += [f"sp{s}", f"sw{s}", f"s{s}_grp", f"s{s}_key"]
-
-
-def _reason_order(frame: Frame, name: str, worth: exp.Expr, group: int) -> None:
-    """Where a reason goes in the why (explain._Group, ``{name}_grp``) and its place in its group
-    (``{name}_key``: minus its points in hundredths, as shown); ``worth`` is NULL for a note."""
-    hundredths = frame.add(f"{name}_hd", text._half_even(exp.Mul(this=b.double(worth), expression=b.num(100))))
-    gap = b.any_of(exp.Is(this=hundredths, expression=exp.null()), exp.EQ(this=hundredths, expression=b.num(0)))
-    frame.add(f"{name}_grp", b.case([(gap, b.num(_GAP))], b.num(group)))
-    frame.add(f"{name}_key", b.func("coalesce", exp.Neg(this=hundredths), b.num(0)))
 
 
 def _column_ctes(column: _Column) -> list[tuple[str, exp.Select]]:
@@ -292,7 +269,7 @@ def _decision(what: str, cell: Cell) -> exp.Expr:
     )
 
 
-def _results(model: IcpModel, columns: list[_Column], why: Why) -> Frame:
+def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet], why: Why) -> Frame:
     """Row results over the distinct combinations of the columns' values."""
     picked: list[exp.Expr] = [exp.column(c.key, table="icp_keys") for c in columns]
     for c in columns:
@@ -310,11 +287,19 @@ def _results(model: IcpModel, columns: list[_Column], why: Why) -> Frame:
         return frame.get(f"{by_name[column].key}_{what}")
 
     settings = model.settings
-    fit = _sum([out(name, "fit") for name in model.scored_columns()])
+    fit, reasons = fit_sql(model, sets, frame, out)
+    reasons += [
+        Reason(out(s.date_column, f"sw{i}"), out(s.date_column, f"s{i}_grp"), out(s.date_column, f"s{i}_key"))
+        for i, s in enumerate(model.signals)
+    ]
     timing = _sum([out(s.date_column, f"sp{i}") for i, s in enumerate(model.signals)])
+    timing = capped(frame, "timing", "timing", timing, settings.timing_cap, reasons, TIMING)
+    fit, timing, score = scaled(model, fit, timing)
     fit_col = frame.add("icp_fit", b.double(fit))
     timing_col = frame.add("icp_timing", b.double(timing))
-    total = frame.add("icp_score", exp.Add(this=fit_col, expression=timing_col))
+    if settings.scale is Scale.POINTS:
+        score = exp.Add(this=fit_col, expression=timing_col)
+    total = frame.add("icp_score", score)
 
     rules = list(enumerate(model.disqualifiers))
     by_rule = frame.add("dq_rule", b.case([(out(d.column, f"dq{r}"), b.lit(d.reason)) for r, d in rules]))
@@ -360,29 +345,13 @@ def _results(model: IcpModel, columns: list[_Column], why: Why) -> Frame:
 
     leads: list[exp.Expr] = [frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit("")))]
     leads.append(frame.add("why_check", check_lead))
-    reasons = [
-        _Reason(out(name, "fit_why"), out(name, "fit_grp"), out(name, "fit_key")) for name in model.scored_columns()
-    ]
-    reasons += [
-        _Reason(out(s.date_column, f"sw{i}"), out(s.date_column, f"s{i}_grp"), out(s.date_column, f"s{i}_key"))
-        for i, s in enumerate(model.signals)
-    ]
     _why(frame, leads, reasons, why)
     return frame
 
 
-@dataclass(frozen=True)
-class _Reason:
-    """One fit column's or signal's why text, its group and its key inside the group."""
-
-    text: exp.Expr
-    group: exp.Expr
-    key: exp.Expr
-
-
-def _why(frame: Frame, leads: list[exp.Expr], reasons: list[_Reason], why: Why) -> None:
+def _why(frame: Frame, leads: list[exp.Expr], reasons: list[Reason], why: Why) -> None:
     """Explainer.coded: the leads, then the reasons ranked by (group, key, model order); the gaps
-    (group _GAP) go to icp_data_gaps and, with ``why`` full, after the rest in icp_why."""
+    (group GAP) go to icp_data_gaps and, with ``why`` full, after the rest in icp_why."""
     said = [exp.NEQ(this=r.text, expression=b.lit("")) for r in reasons]
     ranks = []
     for i, mine in enumerate(reasons):
@@ -398,7 +367,7 @@ def _why(frame: Frame, leads: list[exp.Expr], reasons: list[_Reason], why: Why) 
     shown, gaps = [], []
     for place in range(len(reasons)):
         at = [(i, b.all_of(said[i], exp.EQ(this=rank, expression=b.num(place)))) for i, rank in enumerate(ranks)]
-        gap = [exp.EQ(this=reasons[i].group, expression=b.num(_GAP)) for i in range(len(reasons))]
+        gap = [exp.EQ(this=reasons[i].group, expression=b.num(GAP)) for i in range(len(reasons))]
         visible = [(b.all_of(here, b.not_(gap[i])) if why is Why.SHORT else here, reasons[i].text) for i, here in at]
         shown.append(frame.add(f"why_at{place}", b.case(visible, b.lit(""))))
         gaps.append(
