@@ -85,12 +85,14 @@ def default_sort(output: Path, *, in_place: bool = False) -> Sort:
     return Sort.INPUT if in_place or output.suffix.casefold() == ".csv" or is_parquet(output) else Sort.PRIORITY
 
 
-def ranked_rows(frame: pd.DataFrame, results: pd.DataFrame, rows: Sequence[int], sort: Sort) -> pd.DataFrame:
+def ranked_rows(
+    frame: pd.DataFrame, results: pd.DataFrame, rows: Sequence[int], sort: Sort, priorities: Sequence[str]
+) -> pd.DataFrame:
     """``frame`` (inputs and results) in ``sort`` order; reordered, it carries each row's input
     row number in ``icp_input_row`` so the input order can always be restored."""
     if sort is Sort.INPUT:
         return frame
-    order = rank_order(results, sort)
+    order = rank_order(results, sort, priorities)
     out = frame.copy(deep=False)
     out[find_column(out.columns, INPUT_ROW) or INPUT_ROW] = list(rows)
     return out.iloc[order]
@@ -179,7 +181,7 @@ def score_accounts_file(
             result_columns = (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)
         run.rows = int(keep.sum())
     run.frame = with_results(frame, results)
-    run.frame = ranked_rows(run.frame, results, export.table.rows.tolist(), sort)
+    run.frame = ranked_rows(run.frame, results, export.table.rows.tolist(), sort, model.grading().priorities)
     if sort is not Sort.INPUT:
         result_columns = (*result_columns, INPUT_ROW)
     stage("Writing")
@@ -287,7 +289,7 @@ def score_workbook(
         filled = results
         if sort is not Sort.INPUT:
             filled = results.assign(**{INPUT_ROW: accounts.rows})
-            orders[accounts.name] = rank_order(results, sort).tolist()
+            orders[accounts.name] = rank_order(results, sort, model.grading().priorities).tolist()
         fills[accounts.name] = (accounts, filled)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from icp_sheets.core import band_ranges, names, reach
 from icp_sheets.core.conditions import fmt_number
-from icp_sheets.core.models import PRIORITY_CELLS, Criterion, Disqualifier, IcpModel, Scale
+from icp_sheets.core.models import Criterion, Disqualifier, IcpModel, Scale
 from icp_sheets.core.names import header_key
 from icp_sheets.core.problems import Code, Problem, Severity
 from icp_sheets.core.text_checks import text_band_problems
@@ -131,11 +131,13 @@ def reach_problems(model: IcpModel) -> Iterator[Problem]:
         best_fit, best_timing, best_score = (
             reach.PERCENT if b > 0 else 0.0 for b in (best_fit, best_timing, best_score)
         )
-    for name, best, need, what in (
-        (s.top_tier, best_score, s.top_tier_at, "score"),
-        (s.middle_tier, best_score, s.middle_tier_at, "score"),
-        ("fit tier A", best_fit, s.fit_a_at, "fit"),
-        ("timing tier 1", best_timing, s.timing_1_at, "timing"),
+    graded = model.grading()
+    tab = names.GRADES if model.grades.tiers else names.SETTINGS
+    for name, best, need, what, where in (
+        (s.top_tier, best_score, s.top_tier_at, "score", names.SETTINGS),
+        (s.middle_tier, best_score, s.middle_tier_at, "score", names.SETTINGS),
+        (f"fit tier {graded.fit[0]}", best_fit, graded.fit_at[0], "fit", tab),
+        (f"timing tier {graded.timing[0]}", best_timing, graded.timing_at[0], "timing", tab),
     ):
         if best < need:
             yield _warn(
@@ -143,7 +145,7 @@ def reach_problems(model: IcpModel) -> Iterator[Problem]:
                 f"no account can reach {name}: it needs a {what} of "
                 f"{fmt_number(need)} but the best possible is {fmt_number(best)}; lower the threshold "
                 "or raise points",
-                names.SETTINGS,
+                where,
             )
 
 
@@ -236,8 +238,17 @@ def duplicate_problems(model: IcpModel) -> Iterator[Problem]:
 
 def action_problems(model: IcpModel) -> Iterator[Problem]:
     """Priority cells a rep would land on with no next step written."""
-    blank = [cell for cell in PRIORITY_CELLS if not model.settings.action(cell).strip()]
-    if blank:
+    graded = model.grading()
+    blank = list(dict.fromkeys(p for p, a in zip(graded.priorities, graded.actions, strict=True) if not a.strip()))
+    if blank and (model.grades.cells or model.grades.tiers):  # Settings has Action rows for A1…C3 only
+        yield _warn(
+            Code.MISSING_ACTION,
+            f"no action for priority {', '.join(blank)}; reps with such an account see no next step: "
+            "write one in the Action column of the Matrix tab",
+            names.MATRIX,
+            column="Action",
+        )
+    elif blank:
         yield _warn(
             Code.MISSING_ACTION,
             f"no action for priority {', '.join(blank)}; reps with such an account see no next step: "

@@ -55,6 +55,9 @@ class _Part:
     kept: np.ndarray | None = None  # per text: a note without points that stays in its group, not a gap
 
 
+_Item = tuple[_Group, float, int, str]  # group, minus the points as shown, part, text
+
+
 @dataclass(frozen=True)
 class Explained:
     """Per-row codes into distinct texts, for the why and for the data gaps."""
@@ -69,6 +72,7 @@ class Explainer:
     def __init__(self, rows: int) -> None:
         self.rows = rows
         self._parts: list[_Part] = []
+        self._items: dict[tuple[int, int], _Item] = {}
 
     def add(
         self,
@@ -90,12 +94,14 @@ class Explainer:
             notes[label_codes] = np.asarray(kept, dtype=bool)
         group = _Group.TIMING if timing else _Group.FIT
         self._parts.append(_Part(label_codes[codes], distinct, worth, group, notes))
+        self._items.clear()  # keyed by part position
 
     def lead(self, codes: np.ndarray, labels: Sequence[str]) -> None:
         """A reason that comes before all others (a disqualification, then a check), in the order led."""
         label_codes, distinct = factorize(labels)
         part = _Part(label_codes[codes], distinct, np.full(len(distinct), np.nan), _Group.LEAD)
         self._parts.insert(sum(p.group is _Group.LEAD for p in self._parts), part)
+        self._items.clear()  # keyed by part position, which an insert shifts
 
     def coded(self, why: Why = Why.SHORT) -> Explained:
         """The why and the data gaps of every row.
@@ -146,8 +152,18 @@ class Explainer:
 
     def _written(self, members: tuple[tuple[int, int], ...], why: Why) -> tuple[str, str]:
         """One combination's why and data gaps."""
-        items: list[tuple[int, float, int, str]] = []
-        for index, code in members:
+        cached = self._items
+        items = sorted([cached.get(m) or self._item(*m) for m in members])
+        gaps = [text for group, _, _, text in items if group is _Group.GAP]
+        shown = [text for group, _, _, text in items if why is Why.FULL or group is not _Group.GAP]
+        return SEPARATOR.join(said(shown)), SEPARATOR.join(gaps)
+
+    def _item(self, index: int, code: int) -> _Item:
+        """A reason as the why sorts and shows it, worked out once per distinct reason (a million
+        rows hold tens of thousands of combinations of a few hundred reasons)."""
+        key = (index, code)
+        item = self._items.get(key)
+        if item is None:
             part = self._parts[index]
             text, points = str(part.texts[code]), float(part.points[code])
             group = part.group
@@ -158,21 +174,25 @@ class Explainer:
                 if not np.isnan(points):
                     text = f"{text} ({fmt_points(points)})"
             # Ordered by the points as shown: reasons that read alike keep the model's order.
-            items.append((group, 0.0 if np.isnan(points) else -round(points, 2), index, text))
-        items.sort()
-        gaps = [text for group, _, _, text in items if group is _Group.GAP]
-        shown = items if why is Why.FULL else [item for item in items if item[0] is not _Group.GAP]
-        said: list[str] = []
-        for _, _, _, text in shown:
-            _say(said, text)
-        return SEPARATOR.join(said), SEPARATOR.join(gaps)
+            item = self._items[key] = (group, 0.0 if np.isnan(points) else -round(points, 2), index, text)
+        return item
 
 
-def _say(said: list[str], more: str) -> None:
-    """Add ``more`` unless a lead already says it (``Check: Employees unknown ('n/a')`` leads, so
-    the full why does not repeat ``Employees unknown ('n/a')`` after it)."""
-    if not any(part == more or part.endswith(f": {more}") for part in said):
-        said.append(more)
+def said(texts: Sequence[str]) -> list[str]:
+    """The texts in order, each left out when an earlier one says it already: the same text, or a
+    lead that ends with it (``Check: Employees unknown ('n/a')`` leads, so the full why does not
+    repeat ``Employees unknown ('n/a')`` after it)."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    leads: list[str] = []  # kept texts holding ': ', the only ones that can end with ': ' + a text
+    for text in texts:
+        if text in seen or any(lead.endswith(f": {text}") for lead in leads):
+            continue
+        kept.append(text)
+        seen.add(text)
+        if ": " in text:
+            leads.append(text)
+    return kept
 
 
 def _coded(combo: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -71,11 +71,6 @@ def scaled(model: IcpModel, fit: np.ndarray, timing: np.ndarray) -> tuple[np.nda
     return on_scale(fit, most_fit), on_scale(timing, most_timing), total
 
 
-def most_points_words(model: IcpModel) -> str:
-    """What 100 is on the 0–100 scale, in words for Settings and check."""
-    return f"100 = {fmt_number(best_fit(model))} fit points, {fmt_number(best_timing(model))} timing points"
-
-
 def _fit(criteria: list[Criterion], values_of: Callable[[str], ColumnValues], explain: Explainer) -> np.ndarray:
     """Points per row of one band set, its why added to ``explain``.
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from icp_sheets.core.conditions import Condition
 from icp_sheets.core.decays import Decay, DecayKind
 from icp_sheets.core.formats import AccountColumn, column_key
+from icp_sheets.core.grades import DEFAULT_FIT, DEFAULT_TIMING, Grades, Grading, grading, mistakes
+from icp_sheets.core.grades import DQ_PRIORITY as DQ_PRIORITY  # where every surface has imported it from
 
 
 class Frozen(BaseModel):
@@ -225,11 +227,10 @@ class Persona(Frozen):
     row: int | None = None
 
 
-FIT_TIERS = ("A", "B", "C")
-TIMING_TIERS = ("1", "2", "3")
+FIT_TIERS = DEFAULT_FIT
+TIMING_TIERS = DEFAULT_TIMING
 PRIORITY_CELLS = tuple(f + t for f in FIT_TIERS for t in TIMING_TIERS)
 DISQUALIFIED = "Disqualified"
-DQ_PRIORITY = "DQ"
 
 
 class Narrative(Frozen):
@@ -326,11 +327,6 @@ class Settings(Frozen):
             raise ValueError("tier A / 1 must start at or above tier B / 2")
         return self
 
-    def action(self, priority: str) -> str:
-        if priority == DQ_PRIORITY:
-            return "Do not pursue; revisit only if the disqualifying fact changes."
-        return self.actions.get(priority, "")
-
 
 def describe(model: type[BaseModel], field: str) -> str:
     """A field's description: the words the template's header notes, the docs and the JSON schema share."""
@@ -349,6 +345,18 @@ class IcpModel(Frozen):
     signals: tuple[Signal, ...] = ()
     personas: tuple[Persona, ...] = ()
     columns: tuple[AccountColumn, ...] = ()
+    grades: Grades = Field(default_factory=Grades)
+
+    @model_validator(mode="after")
+    def _graded(self) -> IcpModel:
+        found = mistakes(self.settings, self.grades)
+        if found:
+            raise ValueError(f"{found[0].tab} tab: {found[0].column} {found[0].message}")
+        return self
+
+    def grading(self) -> Grading:
+        """The fit and timing tiers and the priority matrix scoring uses (Grades tabs over Settings)."""
+        return grading(self.settings, self.grades)
 
     def column(self, name: str) -> AccountColumn:
         """The Columns tab's row for ``name`` (any case or spacing), or the default: required, no aliases."""

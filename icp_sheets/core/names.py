@@ -19,10 +19,12 @@ SIGNALS = "Signals"
 PERSONAS = "Personas"
 SETTINGS = "Settings"
 COLUMNS = "Columns"
+GRADES = "Grades"
+MATRIX = "Matrix"
 ACCOUNTS = "Accounts"
 CONTACTS = "Contacts"
-MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS, COLUMNS)
-OPTIONAL_TABS = frozenset({COLUMNS})  # a workbook without it reads with the defaults (older workbooks)
+MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS, COLUMNS, GRADES, MATRIX)
+OPTIONAL_TABS = frozenset({COLUMNS, GRADES, MATRIX})  # a workbook without them reads with the defaults (older ones)
 DATA_TABS = (ACCOUNTS, CONTACTS)
 
 RESULT_COLUMNS = (

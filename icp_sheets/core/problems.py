@@ -43,6 +43,7 @@ class Code(StrEnum):
     DEFAULT_SETTING = "default-setting"
     DUPLICATE = "duplicate"
     BAD_THRESHOLDS = "bad-thresholds"
+    BAD_GRADES = "bad-grades"
     BAND_GAP = "band-gap"
     BAND_OVERLAP = "band-overlap"
     UNREACHABLE_BAND = "unreachable-band"
@@ -92,6 +93,7 @@ CODE_HELP: dict[Code, str] = {
     Code.DEFAULT_SETTING: "An optional setting is blank, so its default is used (listed by check).",
     Code.DUPLICATE: "The same name is used twice where names must be unique.",
     Code.BAD_THRESHOLDS: "Tier thresholds are in the wrong order.",
+    Code.BAD_GRADES: "A tier list on the Grades tab or a cell of the Matrix tab cannot be used (order, count, names).",
     Code.BAND_GAP: "Numbers between two bands of a column score nothing.",
     Code.BAND_OVERLAP: "Two bands of a column overlap; only the upper row counts.",
     Code.UNREACHABLE_BAND: "A band can never count because the rows above catch everything.",

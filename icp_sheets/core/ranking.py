@@ -6,6 +6,7 @@ workbook, a CSV and the demo list agree on who comes first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 import numpy as np
@@ -22,11 +23,12 @@ class Sort(StrEnum):
     SCORE = "score"  # score, then fit, then timing; disqualified, then blank rows last
 
 
-def rank_order(results: pd.DataFrame, sort: Sort) -> np.ndarray:
+def rank_order(results: pd.DataFrame, sort: Sort, priorities: Sequence[str] = PRIORITY_CELLS) -> np.ndarray:
     """Row positions in the order ``sort`` asks for; ties keep their input order.
 
     ``results`` has the result columns of :func:`icp_sheets.core.scoring.score`; rows
-    without a result (blank input rows) go last, after the disqualified ones.
+    without a result (blank input rows) go last, after the disqualified ones. ``priorities`` are
+    the model's matrix cells best first (``IcpModel.grading().priorities``).
     """
     n = len(results)
     if sort is Sort.INPUT:
@@ -41,7 +43,7 @@ def rank_order(results: pd.DataFrame, sort: Sort) -> np.ndarray:
     timing = np.nan_to_num(pd.to_numeric(results["icp_timing"], errors="coerce").to_numpy(dtype=float))
     keys = [np.arange(n), -timing, -fit, -np.nan_to_num(scores)]
     if sort is Sort.PRIORITY:
-        cell = {name: i for i, name in enumerate(PRIORITY_CELLS)}
+        cell = {name: i for i, name in reversed(list(enumerate(priorities)))}  # a repeated name: its best cell
         keys.append(np.array([cell.get(str(p), len(cell)) for p in priority]))
     keys.append(group)
     return np.lexsort(keys)  # the last key sorts first

@@ -28,11 +28,11 @@ from icp_sheets.core.events import EVENTS, EventLog, read_log
 from icp_sheets.core.explain import SEPARATOR, Explainer, Why
 from icp_sheets.core.fit import capped, fit_points, scaled
 from icp_sheets.core.formats import AccountColumn
+from icp_sheets.core.grades import DQ_ACTION, EPS, tier_codes
 from icp_sheets.core.matching import cell_words, unreadable
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
-    PRIORITY_CELLS,
     IcpModel,
     WhenUnreadable,
 )
@@ -40,7 +40,7 @@ from icp_sheets.core.names import RESULT_COLUMNS, without_results
 from icp_sheets.core.problems import IcpError, Problem, Severity, errors
 from icp_sheets.core.signals import score_signal
 
-_EPS = 1e-9
+_EPS = EPS
 CHECK = "Check: "  # leads icp_why (after a disqualification) when an Anti-ICP row could not read a cell
 
 
@@ -101,15 +101,6 @@ def _as_of_days(model: IcpModel, as_of: dt.date | Sequence[dt.date] | pd.Series 
         return np.asarray(days)
     day = as_of if isinstance(as_of, dt.date) else model.settings.as_of or dt.date.today()
     return float(day_number(day))
-
-
-def _tiers(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
-    """0 for the best tier, 1 for the next, … (thresholds best first, compared with a hair of slack
-    so 0.1 + 0.2 still reaches a threshold of 0.3)."""
-    tier = np.full(len(values), len(thresholds), dtype=np.int64)
-    for i, threshold in reversed(list(enumerate(thresholds))):
-        tier[values >= threshold - _EPS] = i
-    return tier
 
 
 def score(
@@ -226,11 +217,12 @@ def _coded(
     fit, timing, total = scaled(model, fit, timing)
     dq_code, dq_reasons, check_code, checks = _disqualify(model, values_of, total)
     disqualified = dq_code > 0
-    tier_code = np.where(disqualified, 2, _tiers(total, [settings.top_tier_at, settings.middle_tier_at]))
-    fit_code = _tiers(fit, [settings.fit_a_at, settings.fit_b_at])
-    timing_code = _tiers(timing, [settings.timing_1_at, settings.timing_2_at])
-    priority_code = np.where(disqualified, len(PRIORITY_CELLS), fit_code * 3 + timing_code)
-    priorities = [*PRIORITY_CELLS, DQ_PRIORITY]
+    tier_code = np.where(disqualified, 2, tier_codes(total, [settings.top_tier_at, settings.middle_tier_at]))
+    graded = model.grading()
+    fit_code = tier_codes(fit, graded.fit_at)
+    timing_code = tier_codes(timing, graded.timing_at)
+    priority_code = np.where(disqualified, len(graded.priorities), fit_code * len(graded.timing) + timing_code)
+    priorities = [*graded.priorities, DQ_PRIORITY]
     explain.lead(dq_code, ["", *(f"Disqualified: {r}" for r in dq_reasons[1:])])
     if len(checks) > 1:
         explain.lead(check_code, ["", *(f"{CHECK}{c}" for c in checks[1:])])
@@ -241,7 +233,7 @@ def _coded(
             "icp_tier": (tier_code, [settings.top_tier, settings.middle_tier, DISQUALIFIED]),
             "icp_priority": (priority_code, priorities),
             "icp_dq": (dq_code, dq_reasons),
-            "icp_action": (priority_code, [settings.action(p) for p in priorities]),
+            "icp_action": (priority_code, [*graded.actions, DQ_ACTION]),
         },
         explained={"icp_why": explained.why, "icp_data_gaps": explained.gaps},
         columns={name: cache[name] for name in model.required_columns() if name in cache},

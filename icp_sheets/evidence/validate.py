@@ -17,7 +17,7 @@ import pandas as pd
 
 from icp_sheets.core.checks import check_model
 from icp_sheets.core.distinct import ColumnValues
-from icp_sheets.core.models import DISQUALIFIED, DQ_PRIORITY, PRIORITY_CELLS, IcpModel
+from icp_sheets.core.models import DISQUALIFIED, DQ_PRIORITY, IcpModel
 from icp_sheets.core.names import find_column
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import score
@@ -142,7 +142,9 @@ def validate(
     s = model.settings
     tiers = (s.top_tier, s.middle_tier, DISQUALIFIED)
     by_tier = _groups(results["icp_tier"], tiers, decided, won, base)
-    by_priority = _groups(results["icp_priority"], (*PRIORITY_CELLS, DQ_PRIORITY), decided, won, base)
+    by_priority = _groups(
+        results["icp_priority"], (*dict.fromkeys(model.grading().priorities), DQ_PRIORITY), decided, won, base
+    )
     bands, band_order = score_bands(results["icp_score"].to_numpy())
     by_band = _groups(bands, band_order, decided, won, base)
 

@@ -15,6 +15,7 @@ from typing import Any
 from icp_sheets.core import decays
 from icp_sheets.core.conditions import KINDS, fmt_number
 from icp_sheets.core.formats import AccountColumn, ReadAs
+from icp_sheets.core.grades import Axis, Cell, Tier
 from icp_sheets.core.models import (
     PRIORITY_CELLS,
     Criterion,
@@ -33,7 +34,7 @@ from icp_sheets.core.models import (
 )
 
 # The "X as X" imports serve only sheets/sync.py until it imports them from core.names (issue 12 owns it).
-from icp_sheets.core.names import ANTI_ICP, COLUMNS, ICP, MODEL_TABS, PERSONAS, SETTINGS, SIGNALS
+from icp_sheets.core.names import ANTI_ICP, COLUMNS, GRADES, ICP, MATRIX, MODEL_TABS, PERSONAS, SETTINGS, SIGNALS
 from icp_sheets.core.values import whole
 
 
@@ -172,6 +173,25 @@ TABS: dict[str, TabLayout] = {
         ),
         "What each account column is called in your exports, and how to read it.",
     ),
+    GRADES: TabLayout(
+        GRADES,
+        (
+            Column("Grade", describe(Tier, "axis"), True, tuple(axis.value for axis in Axis), width=10),
+            Column("Tier", describe(Tier, "label"), True, width=18),
+            Column("From", describe(Tier, "at"), width=12),
+        ),
+        "Your own fit and timing tiers, 2 to 6 each, best first; leave it empty for A/B/C and 1/2/3 from Settings.",
+    ),
+    MATRIX: TabLayout(
+        MATRIX,
+        (
+            Column("Fit tier", describe(Cell, "fit"), True, width=14),
+            Column("Timing tier", describe(Cell, "timing"), True, width=14),
+            Column("Priority", describe(Cell, "priority"), True, width=12),
+            Column("Action", describe(Cell, "action"), width=60),
+        ),
+        "The priority and action of each fit tier × timing tier; leave it empty for A1…C3 and the Settings' actions.",
+    ),
 }
 
 
@@ -284,6 +304,8 @@ _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
         [c.name, ", ".join(c.also_called), YES_NO[not c.required], c.read_as.value if c.read_as else ""]
         for c in m.columns
     ],
+    GRADES: lambda m: [[t.axis.value, t.label, "" if t.at is None else _points(t.at)] for t in m.grades.tiers],
+    MATRIX: lambda m: [[c.fit, c.timing, c.priority, c.action] for c in m.grades.cells],
 }
 
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from icp_sheets.core.conditions import ConditionError, fmt_number, parse_condition
 from icp_sheets.core.decays import Decay
 from icp_sheets.core.formats import AccountColumn, ReadAs, column_key
+from icp_sheets.core.grades import Axis, Cell, Grades, Tier, mistakes
 from icp_sheets.core.models import (
     Criterion,
     Disqualifier,
@@ -33,7 +34,9 @@ from icp_sheets.core.names import (
     ANTI_ICP,
     COLUMNS,
     DATA_TABS,
+    GRADES,
     ICP,
+    MATRIX,
     MODEL_TABS,
     OPTIONAL_TABS,
     PERSONAS,
@@ -495,6 +498,54 @@ def _format(reader: _TabReader, value: Any, row: int) -> ReadAs | bool | None:
     return False
 
 
+def _read_grades(reader: _TabReader) -> list[Tier]:
+    axes = {axis.value: axis for axis in Axis} | {"intent": Axis.TIMING, "engagement": Axis.TIMING}
+    out = []
+    for row, cells in reader.rows():
+        axis = reader.choice(cells["Grade"], row, "Grade", axes)
+        if axis is None and is_blank(cells["Grade"]):
+            reader.problem(Code.REQUIRED_CELL, "is blank; type fit or timing", row, "Grade")
+        label = reader.required(cells, row, "Tier", "name the tier, e.g. 'very good' or 'A'")
+        at = None if is_blank(cells["From"]) else reader.number(cells, row, "From", "85")
+        if axis is None or label is None or (at is None and not is_blank(cells["From"])):
+            continue
+        out.append(Tier(axis=axis, label=str(label).strip(), at=at, row=row))
+    return out
+
+
+def _read_matrix(reader: _TabReader) -> list[Cell]:
+    out = []
+    for row, cells in reader.rows():
+        fit = reader.required(cells, row, "Fit tier", "type a fit tier from the Grades tab, e.g. 'A'")
+        timing = reader.required(cells, row, "Timing tier", "type a timing tier from the Grades tab, e.g. '1'")
+        priority = reader.required(cells, row, "Priority", "name the priority reps see, e.g. 'A1'")
+        if fit is None or timing is None or priority is None:
+            continue
+        out.append(
+            Cell(
+                fit=shown(fit).strip(),
+                timing=shown(timing).strip(),
+                priority=shown(priority).strip(),
+                action=reader.text(cells["Action"]),
+                row=row,
+            )
+        )
+    return out
+
+
+def _graded(parts: Mapping[str, Any], problems: list[Problem]) -> Grades:
+    """The Grades and Matrix tabs, checked against each other and the Settings. An axis the Grades
+    tab lists needs no Settings thresholds, so their 'missing' errors no longer apply."""
+    grades = Grades(tiers=tuple(parts.get(GRADES, ())), cells=tuple(parts.get(MATRIX, ())))
+    unused = {"fit_a_at", "fit_b_at"} if grades.listed(Axis.FIT) else set()
+    unused |= {"timing_1_at", "timing_2_at"} if grades.listed(Axis.TIMING) else set()
+    labels = {s.label for s in layout.SETTING_ROWS if s.path in unused}
+    problems[:] = [p for p in problems if not (p.code is Code.MISSING_SETTING and p.column in labels)]
+    settings = parts.get(SETTINGS, Settings())
+    problems += [Problem(Code.BAD_GRADES, m.message, m.tab, m.row, m.column) for m in mistakes(settings, grades)]
+    return grades
+
+
 _TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
     ICP: _read_icp,
     ANTI_ICP: _read_anti,
@@ -502,6 +553,8 @@ _TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
     PERSONAS: _read_personas,
     SETTINGS: _read_settings,
     COLUMNS: _read_columns,
+    GRADES: _read_grades,
+    MATRIX: _read_matrix,
 }
 
 
@@ -609,6 +662,7 @@ def read_model(
             continue
         table = tables[actual]
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows, table.date_system), problems))
+    grades = _graded(parts, problems)
     if not parts.get(ICP) and not parts.get(SIGNALS) and not errors(problems):
         problems.append(
             Problem(
@@ -632,6 +686,7 @@ def read_model(
             signals=tuple(parts[SIGNALS]),
             personas=tuple(parts[PERSONAS]),
             columns=tuple(parts.get(COLUMNS, ())),
+            grades=grades,
         )
     )
     _unused_columns(model, problems)

@@ -40,7 +40,9 @@ from icp_sheets.core.names import (
     CONTACT_RESULT_COLUMNS,
     CONTACT_RESULT_NOTES,
     CONTACTS,
+    GRADES,
     ICP,
+    MATRIX,
     MODEL_TABS,
     PERSONAS,
     RESULT_COLUMNS,
@@ -80,7 +82,7 @@ TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
 TABLE_NAMES = {
     ICP: "FitCriteria", ANTI_ICP: "AntiICP", SIGNALS: "Signals",
     PERSONAS: "Personas", SETTINGS: "SettingsTable", COLUMNS: "AccountColumns",
-    ACCOUNTS: "Accounts", CONTACTS: "Contacts",
+    GRADES: "Grades", MATRIX: "PriorityMatrix", ACCOUNTS: "Accounts", CONTACTS: "Contacts",
 }  # fmt: skip
 INPUT_TAB_COLOR = "1F4E79"
 DATA_TAB_COLOR = "375623"
@@ -210,7 +212,14 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                     "or a vendor's.",
                 ),
                 (
-                    f"7. {ACCOUNTS}, {CONTACTS}",
+                    f"7. {GRADES}, {MATRIX}",
+                    "Optional, for teams whose grades are not A/B/C × 1/2/3: list your own fit and timing "
+                    "tiers on Grades (2 to 6 each, best first, each with the score it starts from) and give "
+                    "every pair of tiers a priority and an action on Matrix (MadKudu's A–E from a 4×4 "
+                    "grid). Left empty, the Settings thresholds and actions apply.",
+                ),
+                (
+                    f"8. {ACCOUNTS}, {CONTACTS}",
                     "Paste your account export under the headers. Keep the column names your ICP rows use "
                     "(or a name on the Columns tab); extra columns are kept as they are. Contacts need at "
                     "least a Title.",

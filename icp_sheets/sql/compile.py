@@ -21,12 +21,10 @@ from sqlglot import exp
 from icp_sheets.core.conditions import Reads, fmt_number
 from icp_sheets.core.distinct import day_number
 from icp_sheets.core.explain import SEPARATOR, Why
+from icp_sheets.core.grades import DQ_ACTION
 from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
-    FIT_TIERS,
-    PRIORITY_CELLS,
-    TIMING_TIERS,
     IcpModel,
     Scale,
     SignalReads,
@@ -324,13 +322,19 @@ def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet], why: 
         b.lit(DISQUALIFIED),
     )
     frame.add("icp_tier", tier)
-    letter = _grade(fit_col, [settings.fit_a_at, settings.fit_b_at], FIT_TIERS)
-    digit = _grade(timing_col, [settings.timing_1_at, settings.timing_2_at], TIMING_TIERS)
-    priority = frame.add("icp_priority", b.case([(out_dq, b.lit(DQ_PRIORITY))], b.concat(letter, digit)))
-    actions = [
-        (exp.EQ(this=priority, expression=b.lit(p)), b.lit(settings.action(p))) for p in (*PRIORITY_CELLS, DQ_PRIORITY)
-    ]
-    frame.add("icp_action", b.case(actions, b.lit("")))
+    graded = model.grading()
+    fit_tier = frame.add("fit_tier", _grade(fit_col, graded.fit_at))
+    timing_tier = frame.add("timing_tier", _grade(timing_col, graded.timing_at))
+    cell = frame.add(
+        "cell", exp.Add(this=exp.Mul(this=fit_tier, expression=b.num(len(graded.timing))), expression=timing_tier)
+    )
+
+    def by_cell(labels: Sequence[str], dq: str) -> exp.Expr:
+        branches = [(exp.EQ(this=cell, expression=b.num(i)), b.lit(label)) for i, label in enumerate(labels)]
+        return b.case([(out_dq, b.lit(dq)), *branches], b.lit(""))
+
+    frame.add("icp_priority", by_cell(graded.priorities, DQ_PRIORITY))
+    frame.add("icp_action", by_cell(graded.actions, DQ_ACTION))
 
     leads: list[exp.Expr] = [frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit("")))]
     leads.append(frame.add("why_check", check_lead))
@@ -375,11 +379,10 @@ def _sum(values: Sequence[exp.Expr]) -> exp.Expr:
     return total
 
 
-def _grade(value: exp.Expr, thresholds: list[float], names: Sequence[str]) -> exp.Expr:
-    branches = [
-        (exp.GTE(this=value, expression=b.num(t - _EPS)), b.lit(n)) for t, n in zip(thresholds, names, strict=False)
-    ]
-    return b.case(branches, b.lit(names[len(thresholds)]))
+def _grade(value: exp.Expr, thresholds: Sequence[float]) -> exp.Expr:
+    """grades.tier_codes: 0 for the best tier, 1 for the next, …"""
+    branches = [(exp.GTE(this=value, expression=b.num(t - _EPS)), b.num(i)) for i, t in enumerate(thresholds)]
+    return b.case(branches, b.num(len(thresholds)))
 
 
 def _ends_with(text_col: exp.Expr, tail: exp.Expr) -> exp.Expr:
@@ -391,7 +394,7 @@ def _ends_with(text_col: exp.Expr, tail: exp.Expr) -> exp.Expr:
 
 
 def _joined(parts: Sequence[exp.Expr], *, said_once: bool = True) -> exp.Expr:
-    """The non-empty parts in order; with ``said_once`` (explain._say), a part left out when an
+    """The non-empty parts in order; with ``said_once`` (explain.said), a part left out when an
     earlier one says it already (the same text, or '…: text')."""
     pieces: list[exp.Expr] = []
     for k, part in enumerate(parts):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from icp_sheets.core.models import DISQUALIFIED, DQ_PRIORITY, PRIORITY_CELLS, IcpModel
+from icp_sheets.core.models import DISQUALIFIED, DQ_PRIORITY, IcpModel
 from icp_sheets.core.names import RESULT_COLUMNS, RESULT_NOTES
 
 MODEL = "icp_scores"
@@ -37,7 +37,7 @@ def schema_yml(model: IcpModel) -> str:
     settings = model.settings
     tests = {
         "icp_tier": [settings.top_tier, settings.middle_tier, DISQUALIFIED],
-        "icp_priority": [*PRIORITY_CELLS, DQ_PRIORITY],
+        "icp_priority": [*model.grading().priorities, DQ_PRIORITY],
     }
     lines = ["version: 2", "", "models:", f"  - name: {MODEL}", f"    description: {json.dumps(_about(model))}"]
     lines.append("    columns:")
