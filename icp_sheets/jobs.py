@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from icp_sheets.core.events import EVENTS, EventLog, read_log
 from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
@@ -34,7 +35,7 @@ from icp_sheets.io.csv_out import CsvOptions, write_csv
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.parquet_files import PARQUET_SUFFIXES, is_parquet, write_parquet
-from icp_sheets.io.tables import Table, read_workbook
+from icp_sheets.io.tables import Table, read_table, read_workbook, read_xlsx_tabs
 from icp_sheets.io.workbook_values import typed_for_workbook
 from icp_sheets.sql.engine import Engine, NotForDuckdb, Source, duckdb_choice, refused, score_with_duckdb, tier_counts
 
@@ -132,6 +133,7 @@ def score_accounts_file(
     sort: Sort | None = None,
     engine: Engine = Engine.PANDAS,
     why: Why = Why.SHORT,
+    events: Path | None = None,
 ) -> ScoreRun:
     """Score a .csv/.xlsx/.parquet of accounts (or match a contact list) into a new .csv/.xlsx/.parquet.
 
@@ -139,7 +141,8 @@ def score_accounts_file(
     ``on_read`` sees how the file was read before anything can stop the run.
     Every input cell goes out as it came in; blank rows get blank results (in their place in
     input order, last when ranked). ``sort`` defaults to :func:`default_sort`. ``engine`` may
-    hand the file to DuckDB (:func:`~icp_sheets.sql.engine.duckdb_choice`).
+    hand the file to DuckDB (:func:`~icp_sheets.sql.engine.duckdb_choice`). ``events`` is an
+    Events log file (.csv/.xlsx) for Signals rows that read 'event'.
     """
     output = output or default_output(accounts)
     check_output(accounts, output, force=force, inputs=inputs)
@@ -168,7 +171,9 @@ def score_accounts_file(
     else:
         if not read.match.ok:
             raise IcpError(errors(read.match.problems))
-        results = _spread(score(model, read.scoring_frame(), as_of, notes=run.notes, why=why), frame.index)
+        scoring = read.scoring_frame()
+        log = _event_log(model, events, _events_tab(model, inputs), frame.loc[scoring.index])
+        results = _spread(score(model, scoring, as_of, notes=run.notes, why=why, events=log), frame.index)
         result_columns = RESULT_COLUMNS
         run.flagged = flagged(results.loc[keep])
         if read.has_title:
@@ -249,9 +254,11 @@ def score_workbook(
     stage: Stage = _quiet,
     sort: Sort | None = None,
     why: Why = Why.SHORT,
+    events: Path | None = None,
 ) -> ScoreRun:
     """Score the workbook's own Accounts and Contacts tabs into a copy (or in place when asked);
-    the Accounts rows ranked by ``sort`` (default: :func:`default_sort`), contacts left as they are."""
+    the Accounts rows ranked by ``sort`` (default: :func:`default_sort`), contacts left as they are.
+    Signals rows that read 'event' count the ``events`` file, else the workbook's Events tab."""
     output = workbook if in_place else (output or default_output(workbook, ".xlsx"))
     check_output(workbook, output, force=force, in_place=in_place)
     if output.suffix.casefold() != ".xlsx":
@@ -276,7 +283,8 @@ def score_workbook(
     if accounts is not None and len(accounts.frame):
         # Scored with a 1904 workbook's plain day numbers counted from 1900; written back as they were.
         scored = signal_dates_in_1900(model, accounts)
-        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, why=why)[1]
+        log = _event_log(model, events, _tab(tables, EVENTS), accounts.frame)
+        results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, why=why, events=log)[1]
         frame = without_results(accounts.frame)
         filled = results
         if sort is not Sort.INPUT:
@@ -304,6 +312,24 @@ def score_workbook(
         fill_results(workbook, partial, fills, orders, (model.settings.top_tier, model.settings.middle_tier))
     run.output = output
     return run
+
+
+def _events_tab(model: IcpModel, workbooks: Sequence[Path]) -> Table | None:
+    """The model workbook's Events tab, read only when a signal counts events."""
+    if not model.reads_events() or not workbooks:
+        return None
+    return _tab(read_xlsx_tabs(workbooks[0], [EVENTS])[0], EVENTS)
+
+
+def _event_log(model: IcpModel, path: Path | None, tab: Table | None, accounts: pd.DataFrame) -> EventLog | None:
+    """The Events log of a file (first) or the workbook's Events tab, matched to ``accounts``;
+    None when no signal counts events."""
+    if not model.reads_events():
+        return None
+    if path is not None:
+        table = read_table(path)
+        return read_log(table.frame, accounts, source=table.name)
+    return None if tab is None else read_log(tab.frame, accounts, source=tab.name)
 
 
 def _tab(tables: dict[str, Table], name: str) -> Table | None:

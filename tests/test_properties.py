@@ -73,6 +73,7 @@ def _assert_why_order(why: str, dq: str) -> None:
 def test_a_signal_inside_its_window_never_lowers_a_score(records: list[dict[str, Any]], age: int, column: str) -> None:
     before = score(MODEL, pd.DataFrame(records, dtype=object))
     window = next(s.window_days for s in MODEL.signals if s.date_column == column)
+    assert window is not None  # the Example ICP's signals all have a window
     for record in records:
         record[column] = AS_OF - dt.timedelta(days=min(age, window))
     after = score(MODEL, pd.DataFrame(records, dtype=object))

@@ -124,6 +124,8 @@ def test_only_closed_lists_reject_other_text(book: Workbook) -> None:
         "Role": True,
         "Required": True,
         "Format": True,
+        "Reads": False,
+        "Dated after as-of": True,
         "Grade": False,  # 'intent' reads as timing too
     }
 

@@ -69,6 +69,12 @@ def summary(run: ScoreRun) -> str:
 @click.option("--in-place", is_flag=True, help="Write the results into WORKBOOK itself (only without ACCOUNTS).")
 @tab_option
 @columns_option
+@click.option(
+    "--events",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An Events log (.csv/.xlsx: the account key such as Domain, Event, Date, optional Value) for "
+    "Signals rows that read 'event'. Default: the workbook's Events tab.",
+)
 @click.option("--no-bom", is_flag=True, help="CSV output without the UTF-8 byte order mark Excel needs on Windows.")
 @click.option(
     "--delimiter",
@@ -89,6 +95,7 @@ def score(
     in_place: bool,
     tab: str | None,
     columns: bool,
+    events: Path | None,
     no_bom: bool,
     delimiter: str,
 ) -> None:
@@ -105,7 +112,15 @@ def score(
     with stages(accounts or workbook, console) as stage:
         if accounts is None:
             run = score_workbook(
-                workbook, output, as_of=day, force=force, in_place=in_place, stage=stage, sort=order, why=Why(why)
+                workbook,
+                output,
+                as_of=day,
+                force=force,
+                in_place=in_place,
+                stage=stage,
+                sort=order,
+                why=Why(why),
+                events=events,
             )
         else:
             if in_place:
@@ -126,6 +141,7 @@ def score(
                 engine=Engine(engine),
                 why=Why(why),
                 on_read=lambda read: show_read(model, read, columns=columns),
+                events=events,
             )
             run.warnings = warnings
     report(run.warnings)

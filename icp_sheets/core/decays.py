@@ -32,7 +32,7 @@ CHOICES: dict[str, str] = {
     "none": "Full points inside the window, nothing after.",
     "linear": "Points fall evenly to 0 at the end of the window.",
     "half-life 30 days": "Points halve every 30 days (any number of days works).",
-    "half-life 30 days, floor 0.25": "Halving, but never below 0.25 while inside the window.",
+    "half-life 30 days, floor 0.25": "Halving, but never below 0.25 while inside the window (any age if blank).",
 }
 _HALF_LIFE = re.compile(
     r"^half[- ]?life\s+(?P<days>[\d.,]+)\s*(?:days?|d)?\s*(?:[,;]?\s*floor\s+(?P<floor>[\d.,]+))?$", re.I
@@ -64,39 +64,43 @@ class Decay(BaseModel):
         return cls(kind=DecayKind.HALF_LIFE, half_life_days=days, floor=floor)
 
     def factor(self, days: float, window: float) -> float:
-        """Share of the points left after ``days`` (0 ≤ days ≤ window)."""
+        """Share of the points left after ``days`` (0 ≤ days ≤ window; a half-life also before 0)."""
         if self.kind is DecayKind.LINEAR:
-            return 1.0 - days / window if window > 0 else 1.0
+            return 1.0 - days / window if 0 < window < math.inf else 1.0
         if self.kind is DecayKind.HALF_LIFE and self.half_life_days:
             return math.pow(0.5, days / self.half_life_days)
         return 1.0
 
-    def points_after(self, points: float, days: float, window: int) -> float:
-        """Points ``days`` after the event: decayed, held at the floor, nothing outside the window."""
-        if days < 0 or days > window:
+    def points_after(self, points: float, days: float, window: float, *, ahead: bool = False) -> float:
+        """Points ``days`` after the event: decayed, held at the floor, nothing outside the window
+        (``window`` may be infinite: forever). ``ahead`` counts an event not yet happened too."""
+        if (days < 0 and not ahead) or days > window:
             return 0.0
         value = points * self.factor(days, window)
         if self.floor is not None and points >= 0:
             value = max(value, self.floor)
         return value
 
-    def sql_points_after(self, points: float, days: exp.Expr, window: int) -> exp.Expr:
-        """SQL of :meth:`points_after` for ``days`` (a whole number of days as a double)."""
+    def sql_points_after(self, points: float, days: exp.Expr, window: int | None, *, ahead: bool = False) -> exp.Expr:
+        """SQL of :meth:`points_after` for ``days`` (a number of days as a double; window None = forever)."""
         from sqlglot import exp
 
         from icp_sheets.sql import build
 
         value: exp.Expr = build.num(points)
-        if self.kind is DecayKind.LINEAR and window > 0:
+        if self.kind is DecayKind.LINEAR and window:
             value = exp.Mul(this=value, expression=exp.Sub(this=build.num(1.0), expression=build.div(days, window)))
         elif self.kind is DecayKind.HALF_LIFE and self.half_life_days:
             share = exp.Pow(this=build.num(0.5), expression=build.div(days, self.half_life_days))
             value = exp.Mul(this=value, expression=share)
         if self.floor is not None and points >= 0:
             value = exp.Greatest(this=value, expressions=[build.num(self.floor)])
-        inside = build.all_of(
-            exp.GTE(this=days, expression=build.num(0)), exp.LTE(this=days, expression=build.num(window))
-        )
+        tests: list[exp.Expr] = [] if ahead else [exp.GTE(this=days, expression=build.num(0))]
+        if window is not None:
+            tests.append(exp.LTE(this=days, expression=build.num(window)))
+        if not tests:  # forever, and ahead too: any age that is there
+            tests.append(exp.Not(this=exp.Is(this=days, expression=exp.null())))
+        inside = build.all_of(*tests)
         return build.case([(build.true(inside), value)], build.num(0.0))
 
     def text(self) -> str:

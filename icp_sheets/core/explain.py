@@ -4,7 +4,8 @@
 timing reasons (the *why now*), then the fit reasons that scored, each group largest
 points first, points after the words (``Funding round 12 days ago (+1)``) so no cell
 starts with ``+ - = @``. Reasons worth nothing and cells that were blank or unreadable
-go to ``icp_data_gaps``. :attr:`Why.FULL` keeps every item in ``icp_why`` as well.
+go to ``icp_data_gaps``; an event left out for being dated after the as-of day is a note the why
+itself shows (``Funding ignored: dated after the as-of day``). :attr:`Why.FULL` keeps every item in ``icp_why`` as well.
 
 Reasons arrive as (row → reason code, reason texts, points) per column or signal.
 Rows that share every reason share one text, so the texts are built once per distinct
@@ -51,6 +52,10 @@ class _Part:
     texts: np.ndarray
     points: np.ndarray  # per text; NaN for a note without points
     group: _Group
+    kept: np.ndarray | None = None  # per text: a note without points that stays in its group, not a gap
+
+
+_Item = tuple[_Group, float, int, str]  # group, minus the points as shown, part, text
 
 
 @dataclass(frozen=True)
@@ -67,21 +72,36 @@ class Explainer:
     def __init__(self, rows: int) -> None:
         self.rows = rows
         self._parts: list[_Part] = []
+        self._items: dict[tuple[int, int], _Item] = {}
 
     def add(
-        self, codes: np.ndarray, labels: Sequence[str], points: Sequence[float] | np.ndarray, *, timing: bool = False
+        self,
+        codes: np.ndarray,
+        labels: Sequence[str],
+        points: Sequence[float] | np.ndarray,
+        *,
+        timing: bool = False,
+        kept: Sequence[bool] | None = None,
     ) -> None:
-        """One reason per row: ``labels[codes[row]]`` worth ``points[codes[row]]`` (NaN: a data gap)."""
+        """One reason per row: ``labels[codes[row]]`` worth ``points[codes[row]]`` (NaN: a data gap,
+        unless ``kept`` says the label is a note the why itself shows, such as an ignored event)."""
         label_codes, distinct = factorize(labels)
         worth = np.full(len(distinct), np.nan)
         worth[label_codes] = np.asarray(points, dtype=float)
-        self._parts.append(_Part(label_codes[codes], distinct, worth, _Group.TIMING if timing else _Group.FIT))
+        notes = None
+        if kept is not None:
+            notes = np.zeros(len(distinct), dtype=bool)
+            notes[label_codes] = np.asarray(kept, dtype=bool)
+        group = _Group.TIMING if timing else _Group.FIT
+        self._parts.append(_Part(label_codes[codes], distinct, worth, group, notes))
+        self._items.clear()  # keyed by part position
 
     def lead(self, codes: np.ndarray, labels: Sequence[str]) -> None:
         """A reason that comes before all others (a disqualification, then a check), in the order led."""
         label_codes, distinct = factorize(labels)
         part = _Part(label_codes[codes], distinct, np.full(len(distinct), np.nan), _Group.LEAD)
         self._parts.insert(sum(p.group is _Group.LEAD for p in self._parts), part)
+        self._items.clear()  # keyed by part position, which an insert shifts
 
     def coded(self, why: Why = Why.SHORT) -> Explained:
         """The why and the data gaps of every row.
@@ -132,32 +152,47 @@ class Explainer:
 
     def _written(self, members: tuple[tuple[int, int], ...], why: Why) -> tuple[str, str]:
         """One combination's why and data gaps."""
-        items: list[tuple[int, float, int, str]] = []
-        for index, code in members:
+        cached = self._items
+        items = sorted([cached.get(m) or self._item(*m) for m in members])
+        gaps = [text for group, _, _, text in items if group is _Group.GAP]
+        shown = [text for group, _, _, text in items if why is Why.FULL or group is not _Group.GAP]
+        return SEPARATOR.join(said(shown)), SEPARATOR.join(gaps)
+
+    def _item(self, index: int, code: int) -> _Item:
+        """A reason as the why sorts and shows it, worked out once per distinct reason (a million
+        rows hold tens of thousands of combinations of a few hundred reasons)."""
+        key = (index, code)
+        item = self._items.get(key)
+        if item is None:
             part = self._parts[index]
             text, points = str(part.texts[code]), float(part.points[code])
             group = part.group
             if group is not _Group.LEAD:
-                if np.isnan(points) or round(points, 2) == 0:
+                note = np.isnan(points) and part.kept is not None and bool(part.kept[code])
+                if not note and (np.isnan(points) or round(points, 2) == 0):
                     group = _Group.GAP
                 if not np.isnan(points):
                     text = f"{text} ({fmt_points(points)})"
             # Ordered by the points as shown: reasons that read alike keep the model's order.
-            items.append((group, 0.0 if np.isnan(points) else -round(points, 2), index, text))
-        items.sort()
-        gaps = [text for group, _, _, text in items if group is _Group.GAP]
-        shown = items if why is Why.FULL else [item for item in items if item[0] is not _Group.GAP]
-        said: list[str] = []
-        for _, _, _, text in shown:
-            _say(said, text)
-        return SEPARATOR.join(said), SEPARATOR.join(gaps)
+            item = self._items[key] = (group, 0.0 if np.isnan(points) else -round(points, 2), index, text)
+        return item
 
 
-def _say(said: list[str], more: str) -> None:
-    """Add ``more`` unless a lead already says it (``Check: Employees unknown ('n/a')`` leads, so
-    the full why does not repeat ``Employees unknown ('n/a')`` after it)."""
-    if not any(part == more or part.endswith(f": {more}") for part in said):
-        said.append(more)
+def said(texts: Sequence[str]) -> list[str]:
+    """The texts in order, each left out when an earlier one says it already: the same text, or a
+    lead that ends with it (``Check: Employees unknown ('n/a')`` leads, so the full why does not
+    repeat ``Employees unknown ('n/a')`` after it)."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    leads: list[str] = []  # kept texts holding ': ', the only ones that can end with ': ' + a text
+    for text in texts:
+        if text in seen or any(lead.endswith(f": {text}") for lead in leads):
+            continue
+        kept.append(text)
+        seen.add(text)
+        if ": " in text:
+            leads.append(text)
+    return kept
 
 
 def _coded(combo: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

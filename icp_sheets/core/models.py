@@ -9,12 +9,13 @@ them with :func:`describe`), the docs' tab tables and the JSON schema
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from icp_sheets.core.conditions import Condition
-from icp_sheets.core.decays import Decay
+from icp_sheets.core.decays import Decay, DecayKind
 from icp_sheets.core.formats import AccountColumn, column_key
 from icp_sheets.core.grades import DEFAULT_FIT, DEFAULT_TIMING, Grades, Grading, grading, mistakes
 from icp_sheets.core.grades import DQ_PRIORITY as DQ_PRIORITY  # where every surface has imported it from
@@ -110,13 +111,40 @@ class Disqualifier(Frozen):
     row: int | None = None
 
 
+class SignalReads(StrEnum):
+    """What a signal's column holds: the event's date, its age in days, a count, or an event name."""
+
+    DATE = "date"  # one date, or several in one cell (each is an event)
+    DAYS_AGO = "days ago"  # the age of the event in days, as a number
+    PER_UNIT = "per unit"  # a count: points per unit, no date (open roles: 12 a role up to 100)
+    EVENT = "event"  # the name of an event in the Events log
+
+
+class Gate(Frozen):
+    """'Counts when': a condition on another column that must hold for a signal to count."""
+
+    column: str = Field(description="The account column the gate reads, e.g. 'Expansion signal'.")
+    condition: Condition = Field(description="What that column must meet, e.g. 'is true'.")
+
+    def text(self) -> str:
+        return f"{self.column} {self.condition.text()}"
+
+
 class Signal(Frozen):
     """A trigger event: points while the event is recent enough."""
 
     name: str = Field(description="The event, e.g. 'Funding round'.")
-    date_column: str = Field(description="The account column holding the event's date.")
-    points: float = Field(description="Points on the day of the event.")
-    window_days: int = Field(ge=0, description="How many days after the event it still counts.")
+    date_column: str = Field(
+        description=(
+            "The account column holding the event's date (several dates in one cell, separated by ';', are each "
+            "an event), its age in days, or a count, as Reads says; for Reads 'event', the event's name in the "
+            "Events log."
+        )
+    )
+    points: float = Field(description="Points on the day of the event; for 'per unit', points per unit.")
+    window_days: int | None = Field(
+        None, ge=0, description="How many days after the event it still counts. Blank = forever."
+    )
     decay: Decay = Field(
         default_factory=Decay,
         description=(
@@ -124,10 +152,65 @@ class Signal(Frozen):
             "optional ', floor F'."
         ),
     )
+    reads: SignalReads = Field(
+        SignalReads.DATE,
+        description=(
+            "What the column holds: 'date' (blank = date), 'days ago' (the event's age in days), 'per unit' or "
+            "'per unit up to 100' (a count, points per unit, no date) or 'event' (an event of the Events log)."
+        ),
+    )
+    cap: float | None = Field(None, ge=0, description="Most points a 'per unit' signal gives")
+    counts_when: Gate | None = Field(
+        None,
+        description=(
+            "Optional: a condition on another column that must hold for the signal to count, e.g. "
+            "'Expansion signal is true'."
+        ),
+    )
+    max_events: int | None = Field(
+        None, ge=1, description="Optional: at most this many events count (the most recent); blank = all."
+    )
+    at_least: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Optional: the signal counts only when at least this many events fall in the window, and then once, "
+            "from the most recent (e.g. 2 pricing-page visits in the last 14 days)."
+        ),
+    )
+    count_ahead: bool = Field(
+        False,
+        description=(
+            "An event dated after the as-of day (or a negative days-ago): 'ignore' (blank; icp_why says so) or "
+            "'count' (the decay runs backwards, above the full points)."
+        ),
+    )
     row: int | None = None
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Signal:
+        counting = self.reads in (SignalReads.DATE, SignalReads.EVENT)
+        if self.reads is SignalReads.PER_UNIT and (self.decay.kind is not DecayKind.NONE or self.window_days):
+            raise ValueError("a 'per unit' signal counts a number, not a date: leave Window and Decay blank")
+        if self.cap is not None and self.reads is not SignalReads.PER_UNIT:
+            raise ValueError("only a 'per unit' signal takes a cap ('per unit up to 100')")
+        if (self.max_events is not None or self.at_least is not None) and not counting:
+            raise ValueError("'Max events' and 'At least' count events: use them with Reads 'date' or 'event'")
+        if self.decay.kind is DecayKind.LINEAR and self.window_days is None:
+            raise ValueError("a 'linear' decay falls to 0 at the end of the window: give the window in days")
+        return self
+
     def points_after(self, days: float) -> float:
-        return self.decay.points_after(self.points, days, self.window_days)
+        """Points ``days`` after the event (negative: before it happened, when the signal counts those)."""
+        window = math.inf if self.window_days is None else self.window_days
+        if days < 0 and not self.count_ahead:
+            return 0.0
+        return self.decay.points_after(self.points, days, window, ahead=self.count_ahead)
+
+    def columns(self) -> list[str]:
+        """The account columns this signal reads (its own, unless it reads the Events log, and its gate's)."""
+        own = [] if self.reads is SignalReads.EVENT else [self.date_column]
+        return own + ([self.counts_when.column] if self.counts_when is not None else [])
 
 
 class Persona(Frozen):
@@ -304,8 +387,12 @@ class IcpModel(Frozen):
         columns = [c.column for c in self.criteria]
         columns += [c.and_column for c in self.criteria if c.and_column]
         columns += [d.column for d in self.disqualifiers]
-        columns += [s.date_column for s in self.signals]
+        columns += [c for s in self.signals for c in s.columns()]
         return list(dict.fromkeys(columns))
+
+    def reads_events(self) -> bool:
+        """Whether a Signals row counts events of the Events log."""
+        return any(s.reads is SignalReads.EVENT for s in self.signals)
 
     def to_text(self) -> str:
         """Compact, stable JSON text, for a model cell or a file."""

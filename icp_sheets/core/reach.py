@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from icp_sheets.core.models import Criterion, IcpModel, Scale
+from icp_sheets.core.models import Criterion, IcpModel, Scale, Signal, SignalReads
 
 PERCENT = 100.0
 
@@ -51,7 +51,18 @@ def best_fit(model: IcpModel) -> float:
 
 def best_timing(model: IcpModel) -> float:
     """The most timing points: every signal at its best on the same day, then the timing cap."""
-    return _clip(sum(max(s.points, 0.0) for s in model.signals), model.settings.timing_cap)
+    return _clip(sum(_best_signal(s) for s in model.signals), model.settings.timing_cap)
+
+
+def _best_signal(signal: Signal) -> float:
+    """The most one signal can give an account: a count up to its cap, the log's events as many
+    as Max events lets count (a date cell is taken to hold one date, as it usually does)."""
+    if signal.points <= 0:
+        return 0.0
+    if signal.reads is SignalReads.PER_UNIT:
+        return signal.cap if signal.cap is not None else math.inf
+    events = signal.max_events or (1 if signal.reads is not SignalReads.EVENT or signal.at_least else math.inf)
+    return signal.points * events
 
 
 def scale_problem(model: IcpModel) -> str | None:

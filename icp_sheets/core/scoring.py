@@ -24,6 +24,7 @@ from icp_sheets.core.column_summary import summarize
 from icp_sheets.core.columns import ColumnMatch, match_columns
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.distinct import SMALL, ColumnValues, day_number, factorize, objects
+from icp_sheets.core.events import EVENTS, EventLog, read_log
 from icp_sheets.core.explain import SEPARATOR, Explainer, Why
 from icp_sheets.core.fit import capped, fit_points, scaled
 from icp_sheets.core.formats import AccountColumn
@@ -33,11 +34,11 @@ from icp_sheets.core.models import (
     DISQUALIFIED,
     DQ_PRIORITY,
     IcpModel,
-    Signal,
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS, without_results
 from icp_sheets.core.problems import IcpError, Problem, Severity, errors
+from icp_sheets.core.signals import score_signal
 
 _EPS = EPS
 CHECK = "Check: "  # leads icp_why (after a disqualification) when an Anti-ICP row could not read a cell
@@ -102,49 +103,6 @@ def _as_of_days(model: IcpModel, as_of: dt.date | Sequence[dt.date] | pd.Series 
     return float(day_number(day))
 
 
-def _signal(signal: Signal, values: ColumnValues, as_of: float | np.ndarray, explain: Explainer) -> np.ndarray:
-    """Points per row for one signal; the why shows points and age, or an unreadable date."""
-    event = values.per_row(values.day_numbers)
-    with np.errstate(invalid="ignore"):
-        age = as_of - event
-        inside = (age >= 0) & (age <= signal.window_days)
-    age_days = np.where(inside, age, -1).astype(np.int64)
-    table = _points_by_age(signal)
-    points = np.where(inside, table[np.maximum(age_days, 0)], 0.0)  # outside the window age_days is -1
-    # Label codes: 0..window = age in days; window+1 = no event; window+2+k = unreadable value k.
-    none_code = signal.window_days + 1
-    codes = np.where(inside, age_days, none_code)
-    unreadable = values.per_row(values.date_unreadable)
-    if unreadable.any():
-        codes = np.where(unreadable, none_code + 1 + values.codes, codes)
-    # Label only the codes that occur: one row needs one label, a million rows at most a few hundred.
-    present = np.flatnonzero(np.bincount(codes, minlength=none_code + 1 + len(values)))
-    remap = np.zeros(none_code + 1 + len(values), dtype=np.int64)
-    remap[present] = np.arange(len(present))
-    labels = [_signal_label(signal, int(code), values) for code in present]
-    worth = [table[code] if code <= signal.window_days else np.nan for code in present.tolist()]
-    explain.add(remap[codes], labels, worth, timing=True)
-    return points
-
-
-def _signal_label(signal: Signal, code: int, values: ColumnValues) -> str:
-    if code <= signal.window_days:
-        return f"{signal.name} {_age(code)}"
-    if code == signal.window_days + 1:
-        return ""
-    return f"{signal.date_column} {cell_words(values.raw[code - signal.window_days - 2], False)}"
-
-
-@lru_cache(maxsize=256)
-def _points_by_age(signal: Signal) -> np.ndarray:
-    """Points on each day of the window (index = age in days); signals are immutable, so cached."""
-    return np.array([signal.points_after(d) for d in range(signal.window_days + 1)])
-
-
-def _age(days: int) -> str:
-    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
-
-
 def score(
     model: IcpModel,
     accounts: pd.DataFrame,
@@ -152,8 +110,14 @@ def score(
     *,
     notes: list[Problem] | None = None,
     why: Why = Why.SHORT,
+    events: pd.DataFrame | EventLog | None = None,
 ) -> pd.DataFrame:
     """Results for every account row: the columns of ``names.RESULT_COLUMNS``, same index.
+
+    ``events`` is the Events log (account key, Event, Date, optional Value) that Signals rows
+    reading 'event' count, as a table (its key column must be one of ``accounts``') or already
+    matched to these rows (:func:`~icp_sheets.core.events.read_log`); its warnings (unknown
+    keys, unreadable dates) go to ``notes``.
 
     ``as_of`` overrides the model's as-of date; a Series gives each row its own day
     (validation scores each opportunity as of the day it was created). ``why`` says how
@@ -169,8 +133,10 @@ def score(
     def column(i: int) -> tuple[pd.Series | np.ndarray, Any]:
         return (accounts.iloc[:, i] if matrix is None else matrix[:, i]), dtypes[i]
 
-    coded = _coded(plan, column, len(accounts), _as_of_days(model, as_of, len(accounts)), why)
+    log = read_log(events, accounts) if isinstance(events, pd.DataFrame) else events
+    coded = _coded(plan, column, len(accounts), _as_of_days(model, as_of, len(accounts)), why, log)
     if notes is not None:
+        notes += list(log.problems) if log is not None else []
         present = {name: values for name, values in coded.columns.items() if name in plan.positions}
         notes += [note for values in present.values() for note in values.notes]
         notes += summarize(model, present)
@@ -224,6 +190,7 @@ def _coded(
     n: int,
     days: float | np.ndarray,
     why: Why,
+    log: EventLog | None = None,
 ) -> _Coded:
     """Every result of ``n`` rows; ``column(i)`` gives the i-th account column and its dtype."""
     model = plan.model
@@ -243,7 +210,7 @@ def _coded(
 
     timing = np.zeros(n)
     for signal in model.signals:
-        timing += _signal(signal, values_of(signal.date_column), days, explain)
+        timing += score_signal(signal, values_of, days, explain, log)
     timing = capped(timing, model.settings.timing_cap, "timing", explain, timing=True)
 
     settings = model.settings
@@ -295,6 +262,7 @@ def score_tab(
     row: int | None = 1,
     notes: list[Problem] | None = None,
     why: Why = Why.SHORT,
+    events: pd.DataFrame | EventLog | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`score` a tab's (or file's) accounts, their old result columns dropped: the accounts
     scored and their results. Problems name the tab and ``row`` (the header row, where columns live)."""
@@ -304,9 +272,11 @@ def score_tab(
             p for p in match_columns(model, list(accounts.columns), tab=tab).problems if p.severity is Severity.WARNING
         ]
     try:
-        return accounts, score(model, accounts, as_of, notes=notes, why=why)
+        return accounts, score(model, accounts, as_of, notes=notes, why=why, events=events)
     except IcpError as exc:
-        raise IcpError([Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]) from None
+        raise IcpError(
+            [p if p.tab == EVENTS else Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]
+        ) from None
 
 
 def flagged(results: pd.DataFrame) -> int:

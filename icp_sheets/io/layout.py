@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from icp_sheets.core import decays
-from icp_sheets.core.conditions import KINDS
+from icp_sheets.core.conditions import KINDS, fmt_number
 from icp_sheets.core.formats import AccountColumn, ReadAs
 from icp_sheets.core.grades import Axis, Cell, Tier
 from icp_sheets.core.models import (
@@ -28,6 +28,7 @@ from icp_sheets.core.models import (
     Scale,
     Settings,
     Signal,
+    SignalReads,
     WhenUnreadable,
     describe,
 )
@@ -62,6 +63,8 @@ CONDITION_CHOICES = tuple(op.value for op in KINDS)
 YES_NO = ("yes", "no")
 FORMAT_CHOICES = tuple(word.value for word in ReadAs)
 DECAY_CHOICES = tuple(decays.CHOICES)
+READS_CHOICES = ("date", "days ago", "per unit", "per unit up to 100", "event")
+AHEAD_CHOICES = ("ignore", "count")
 
 TABS: dict[str, TabLayout] = {
     ICP: TabLayout(
@@ -131,6 +134,11 @@ TABS: dict[str, TabLayout] = {
                 DECAY_CHOICES,
                 width=28,
             ),
+            Column("Reads", describe(Signal, "reads"), False, READS_CHOICES, width=18),
+            Column("Counts when", describe(Signal, "counts_when"), False, width=28),
+            Column("Max events", describe(Signal, "max_events"), False, width=11),
+            Column("At least", describe(Signal, "at_least"), False, width=10),
+            Column("Dated after as-of", describe(Signal, "count_ahead"), False, AHEAD_CHOICES, width=17),
         ),
         "Trigger events: when to reach out.",
     ),
@@ -287,7 +295,7 @@ _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
         for c in m.criteria
     ],
     ANTI_ICP: lambda m: [[d.column, d.condition.text(), d.reason] for d in m.disqualifiers],
-    SIGNALS: lambda m: [[s.name, s.date_column, _points(s.points), s.window_days, s.decay.text()] for s in m.signals],
+    SIGNALS: lambda m: [_signal_row(s) for s in m.signals],
     PERSONAS: lambda m: [
         [p.name, p.role.value, ", ".join(p.title_keywords), p.department, p.seniority, p.angle] for p in m.personas
     ],
@@ -299,6 +307,16 @@ _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
     GRADES: lambda m: [[t.axis.value, t.label, "" if t.at is None else _points(t.at)] for t in m.grades.tiers],
     MATRIX: lambda m: [[c.fit, c.timing, c.priority, c.action] for c in m.grades.cells],
 }
+
+
+def _signal_row(s: Signal) -> list[Any]:
+    reads = "" if s.reads is SignalReads.DATE else s.reads.value
+    if s.cap is not None:
+        reads = f"{reads} up to {fmt_number(s.cap)}"
+    window = "" if s.window_days is None else s.window_days
+    gate = s.counts_when.text() if s.counts_when is not None else ""
+    extra = [reads, gate, s.max_events or "", s.at_least or "", AHEAD_CHOICES[1] if s.count_ahead else ""]
+    return [s.name, s.date_column, _points(s.points), window, s.decay.text(), *extra]
 
 
 def _setting_cell(value: Any) -> Any:

@@ -62,6 +62,7 @@ from icp_sheets.core.values import (
     split_list,
 )
 from icp_sheets.io import layout
+from icp_sheets.io.signal_cells import signal_options
 from icp_sheets.io.tables import Table, read_xlsx_tabs
 
 _ROLE_SYNONYMS = {
@@ -264,34 +265,49 @@ def _read_signals(reader: _TabReader) -> list[Signal]:
         name = reader.required(cells, row, "Signal", "name the event, e.g. 'Funding round'")
         column = reader.required(cells, row, "Date column", "type the account column holding the event date")
         points = reader.number(cells, row, "Points", "1")
-        window = reader.number(cells, row, "Window (days)", "90")
-        if window is not None and (window < 0 or not float(window).is_integer()):
-            reader.problem(
-                Code.UNREADABLE_NUMBER,
-                f"'{shown(cells['Window (days)'])}' must be a whole number of days, 0 or more, such as 90",
-                row,
-                "Window (days)",
-                cells["Window (days)"],
-            )
-            window = None
+        window = _window(reader, cells, row)
         try:
             decay = Decay.parse(cells["Decay"])
         except ValueError as exc:
             reader.problem(Code.UNKNOWN_VALUE, str(exc), row, "Decay", cells["Decay"])
             continue
-        if name is None or column is None or points is None or window is None:
+        options = signal_options(reader, cells, row)
+        if name is None or column is None or points is None or window is False or options is None:
             continue
-        out.append(
-            Signal(
+        try:
+            signal = Signal(
                 name=str(name).strip(),
                 date_column=str(column).strip(),
                 points=points,
-                window_days=int(window),
+                window_days=window,
                 decay=decay,
                 row=row,
+                **options,
             )
-        )
+        except ValidationError as exc:
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            reader.problem(Code.BAD_CONDITION, message, row, "Reads", cells["Reads"])
+            continue
+        out.append(signal)
     return out
+
+
+def _window(reader: _TabReader, cells: Mapping[str, Any], row: int) -> int | bool | None:
+    """Whole days (blank = forever), or False when unreadable (reported)."""
+    value = cells["Window (days)"]
+    if is_blank(value):
+        return None
+    window = parse_number(value)
+    if window is None or window < 0 or not float(window).is_integer():
+        reader.problem(
+            Code.UNREADABLE_NUMBER,
+            f"'{shown(value)}' must be a whole number of days, 0 or more, such as 90 (blank: forever)",
+            row,
+            "Window (days)",
+            value,
+        )
+        return False
+    return int(window)
 
 
 def _read_personas(reader: _TabReader) -> list[Persona]:

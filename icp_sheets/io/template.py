@@ -89,7 +89,7 @@ DATA_TAB_COLOR = "375623"
 START_TAB_COLOR = "C55A11"
 # Drop-downs whose list is the whole truth; the others suggest (a condition has numbers after the
 # word, a decay may have any half-life), so their validation only informs.
-STRICT_LISTS = frozenset({"Layer", "Role", "Required", "Format"})
+STRICT_LISTS = frozenset({"Layer", "Role", "Required", "Format", "Dated after as-of"})
 CONTACT_NOTES = {
     "title": "The job title; matched against the title keywords on the Personas tab.",
     "department": "Optional: narrows the persona match when the Personas tab names a department.",

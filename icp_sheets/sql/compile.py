@@ -27,10 +27,11 @@ from icp_sheets.core.models import (
     DQ_PRIORITY,
     IcpModel,
     Scale,
+    SignalReads,
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS
-from icp_sheets.core.problems import Problem
+from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import _EPS, CHECK, resolve_columns
 from icp_sheets.sql import build as b
 from icp_sheets.sql import text
@@ -39,6 +40,7 @@ from icp_sheets.sql.differences import differences
 from icp_sheets.sql.fit import BandSet, and_outputs, capped, column_outputs, fit_sql, scaled
 from icp_sheets.sql.frame import Frame
 from icp_sheets.sql.reasons import GAP, TIMING, Reason, reason_order
+from icp_sheets.sql.signals import gate_column, gated, signal_columns
 
 CURRENT_DATE = "current_date"
 AsOf = dt.date | Literal["current_date"] | None
@@ -101,7 +103,23 @@ def compile_model(
     for r, rule in enumerate(model.disqualifiers):
         _disqualifier(columns[rule.column], r, rule.condition, rule.column)
     for s, signal in enumerate(model.signals):
-        _signal(columns[signal.date_column], s, signal, day)
+        if signal.reads is SignalReads.EVENT:
+            raise IcpError(
+                Problem(
+                    Code.SQL_DIFFERENCE,
+                    f"the signal '{signal.name}' counts events of the Events log, which `icp-sheets sql` does not "
+                    "compile yet; score it with `icp-sheets score --events FILE`",
+                    "Signals",
+                    signal.row,
+                )
+            )
+        column = columns[signal.date_column]
+        made = signal_columns(column.cell, s, signal, day)
+        reason_order(column.frame, f"s{s}", made.worth, TIMING, made.note)
+        column.outputs += [*made.outputs, f"s{s}_grp", f"s{s}_key"]
+        if signal.counts_when is not None:
+            gate = columns[signal.counts_when.column]
+            gate.outputs.append(gate_column(gate.cell, s, signal))
     ctes: list[tuple[str, exp.Select]] = []
     keys = [b.alias(_key_of(c), c.key) for c in columns.values()]
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
@@ -175,40 +193,6 @@ def _disqualifier(column: _Column, r: int, condition: object, name: str) -> None
     frame.add(f"unk{r}", b.all_of(b.true(_unreadable(condition.kind.reads, cell)), b.not_(hit)))
     frame.add(f"chk{r}", b.concat(f"{name} ", cell.unreadable_words))
     column.outputs += [f"dq{r}", f"unk{r}", f"chk{r}"]
-
-
-def _signal(column: _Column, s: int, signal: object, today: exp.Expr) -> None:
-    from icp_sheets.core.models import Signal
-
-    assert isinstance(signal, Signal)
-    cell, frame = column.cell, column.frame
-    age = frame.add(f"age{s}", exp.Sub(this=today, expression=cell.day))
-    inside = frame.add(
-        f"in{s}",
-        b.true(
-            b.all_of(exp.GTE(this=age, expression=b.num(0)), exp.LTE(this=age, expression=b.num(signal.window_days)))
-        ),
-    )
-    points = frame.add(f"sp{s}", b.double(signal.decay.sql_points_after(signal.points, age, signal.window_days)))
-    shown = text.fmt_points(frame, f"s{s}_pt", points)
-    ago = b.case(
-        [
-            (exp.EQ(this=age, expression=b.num(0)), b.lit("today")),
-            (exp.EQ(this=age, expression=b.num(1)), b.lit("1 day ago")),
-        ],
-        b.concat(b.text_of(b.cast(age, "bigint")), " days ago"),
-    )
-    unreadable = b.all_of(b.not_(cell.blank), exp.Is(this=cell.day, expression=exp.null()))
-    label = b.case(
-        [
-            (inside, b.concat(f"{signal.name} ", ago, " (", shown, ")")),
-            (unreadable, b.concat(f"{signal.date_column} unreadable ('", cell.shown, "')")),
-        ],
-        b.lit(""),
-    )
-    frame.add(f"sw{s}", label)
-    reason_order(frame, f"s{s}", b.case([(inside, points)]), TIMING)
-    column.outputs += [f"sp{s}", f"sw{s}", f"s{s}_grp", f"s{s}_key"]
 
 
 def _column_ctes(column: _Column) -> list[tuple[str, exp.Select]]:
@@ -286,11 +270,16 @@ def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet], why: 
 
     settings = model.settings
     fit, reasons = fit_sql(model, sets, frame, out)
+    gates = [out(s.counts_when.column, f"g{i}") if s.counts_when else None for i, s in enumerate(model.signals)]
     reasons += [
-        Reason(out(s.date_column, f"sw{i}"), out(s.date_column, f"s{i}_grp"), out(s.date_column, f"s{i}_key"))
+        Reason(
+            gated(gates[i], out(s.date_column, f"sw{i}"), b.lit("")),
+            out(s.date_column, f"s{i}_grp"),
+            out(s.date_column, f"s{i}_key"),
+        )
         for i, s in enumerate(model.signals)
     ]
-    timing = _sum([out(s.date_column, f"sp{i}") for i, s in enumerate(model.signals)])
+    timing = _sum([gated(gates[i], out(s.date_column, f"sp{i}"), b.num(0.0)) for i, s in enumerate(model.signals)])
     timing = capped(frame, "timing", "timing", timing, settings.timing_cap, reasons, TIMING)
     fit, timing, score = scaled(model, fit, timing)
     fit_col = frame.add("icp_fit", b.double(fit))
@@ -405,7 +394,7 @@ def _ends_with(text_col: exp.Expr, tail: exp.Expr) -> exp.Expr:
 
 
 def _joined(parts: Sequence[exp.Expr], *, said_once: bool = True) -> exp.Expr:
-    """The non-empty parts in order; with ``said_once`` (explain._say), a part left out when an
+    """The non-empty parts in order; with ``said_once`` (explain.said), a part left out when an
     earlier one says it already (the same text, or '…: text')."""
     pieces: list[exp.Expr] = []
     for k, part in enumerate(parts):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from icp_sheets.core.conditions import Reads
 from icp_sheets.core.formats import ReadAs
-from icp_sheets.core.models import IcpModel
+from icp_sheets.core.models import IcpModel, SignalReads
 from icp_sheets.core.problems import Code, Problem, Severity
 
 _NUMBERS = (
@@ -21,7 +21,10 @@ _TEXT = (
     "text: case is folded with LOWER (the core's casefold also turns 'ß' into 'ss'), and symbols other "
     "than ASCII punctuation and common quotes and dashes count in comparisons"
 )
-_DATES = "dates: the time after an ISO date is checked for its shape only; ISO week dates are not read"
+_DATES = (
+    "dates: the time after an ISO date is checked for its shape only; ISO week dates are not read; a cell "
+    "listing several dates ('2026-02-28; 2026-02-16') is unreadable in the SQL, while the core counts each date"
+)
 _SPACES = "spaces: only spaces, tabs, line breaks and no-break spaces are trimmed"
 _TYPED = (
     "a column the warehouse types as numbers, booleans or timestamps is read from the engine's text for it "
@@ -47,7 +50,9 @@ def differences(model: IcpModel, guessed_headers: bool) -> list[Problem]:
     if texts:
         found.append((_TEXT, texts))
     if model.signals:
-        found.append((_DATES, [s.date_column for s in model.signals]))
+        dated = [s.date_column for s in model.signals if s.reads is SignalReads.DATE]
+        if dated:
+            found.append((_DATES, dated))
     every = model.required_columns()
     found.append((_SPACES, every))
     found.append((_TYPED, every))

@@ -290,6 +290,8 @@ def duckdb_choice(model: IcpModel, path: Path, output: Path, *, sort_input: bool
     if engine is Engine.AUTO and path.exists() and path.stat().st_size < AUTO_FROM_BYTES:
         return None
     try:
+        if model.reads_events():
+            raise NotForDuckdb("the Events log is counted by pandas (the SQL does not read it yet)")
         if output.suffix.casefold() != ".csv" and not is_parquet(output):
             raise NotForDuckdb("DuckDB writes .csv and .parquet; a workbook is written by pandas")
         if not sort_input:
