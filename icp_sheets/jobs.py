@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from icp_sheets.core.buying_group import DOMAIN_HEADERS, EMAIL_HEADERS, buying_group, find_keys
 from icp_sheets.core.events import EVENTS, EventLog, read_log
 from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
     ACCOUNTS,
+    CONTACT_ACCOUNT_COLUMNS,
     CONTACT_RESULT_COLUMNS,
     CONTACTS,
+    GROUP_COLUMNS,
     INPUT_ROW,
     RESULT_COLUMNS,
     find_column,
     find_tab,
+    header_key,
     without_results,
 )
 from icp_sheets.core.personas import match_personas
@@ -32,6 +37,7 @@ from icp_sheets.core.ranking import Sort, rank_order
 from icp_sheets.core.scoring import flagged, score, score_tab
 from icp_sheets.io.accounts import AccountsFile, read_accounts, signal_dates_in_1900
 from icp_sheets.io.csv_out import CsvOptions, write_csv
+from icp_sheets.io.exports import Export, read_export
 from icp_sheets.io.files import check_writable, refuse_inputs, replacing
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.parquet_files import PARQUET_SUFFIXES, is_parquet, write_parquet
@@ -53,6 +59,9 @@ class ScoreRun:
     model: IcpModel
     rows: int = 0
     contacts: int = 0
+    unmatched: int = 0  # contacts matched to no account (their icp_account says so)
+    grouped: bool = False  # contacts were matched to the accounts: the buying group was written
+    contacts_output: Path | None = None  # where --contacts FILE's contacts went, when not a tab of ``output``
     flagged: int = 0  # accounts an Anti-ICP row could not read (icp_why says 'Check:')
     output: Path | None = None
     frame: pd.DataFrame | None = None
@@ -134,6 +143,7 @@ def score_accounts_file(
     engine: Engine = Engine.PANDAS,
     why: Why = Why.SHORT,
     events: Path | None = None,
+    contacts: Path | None = None,
 ) -> ScoreRun:
     """Score a .csv/.xlsx/.parquet of accounts (or match a contact list) into a new .csv/.xlsx/.parquet.
 
@@ -142,11 +152,21 @@ def score_accounts_file(
     Every input cell goes out as it came in; blank rows get blank results (in their place in
     input order, last when ranked). ``sort`` defaults to :func:`default_sort`. ``engine`` may
     hand the file to DuckDB (:func:`~icp_sheets.sql.engine.duckdb_choice`). ``events`` is an
-    Events log file (.csv/.xlsx) for Signals rows that read 'event'.
+    Events log file (.csv/.xlsx) for Signals rows that read 'event'. ``contacts`` is a contact
+    list matched to the accounts (:func:`~icp_sheets.core.buying_group.buying_group`): written as
+    the workbook's Contacts tab, or beside a .csv/.parquet ``output`` (:func:`contacts_output`).
     """
     output = output or default_output(accounts)
     check_output(accounts, output, force=force, inputs=inputs)
     check_writable(output)
+    contacts_path = None if contacts is None else contacts_output(output, contacts)
+    if contacts is not None and contacts_path is not None:
+        check_output(contacts, contacts_path, force=force, inputs=[accounts, output, *inputs])
+    if sort is Sort.PROSPECTING and contacts is None:
+        raise IcpError(_unprospected(accounts.name))
+    engine = Engine.PANDAS if contacts is not None and engine is Engine.AUTO else engine
+    if contacts is not None and engine is Engine.DUCKDB:
+        raise IcpError(refused(accounts, "contacts are matched to accounts by pandas"))
     source = duckdb_choice(model, accounts, output, sort_input=sort in (None, Sort.INPUT), engine=engine)
     if source is not None:
         run = _scored_by_duckdb(model, source, output, as_of, csv_options, why, stage, strict=engine is Engine.DUCKDB)
@@ -160,6 +180,15 @@ def score_accounts_file(
     run = ScoreRun(model, accounts_file=read)
     if read.contacts and sort not in (None, Sort.INPUT):
         raise IcpError(errors([_unsortable(read.name, sort)]))
+    if read.contacts and contacts is not None:
+        raise IcpError(
+            Problem(
+                Code.BAD_ARGUMENT,
+                "is a contact list (a Title column and none of the model's columns), so there are no accounts to "
+                "match --contacts to; pass the accounts file",
+                tab=read.name,
+            )
+        )
     sort = Sort.INPUT if read.contacts else sort or default_sort(output)
     stage("Scoring")
     result_columns: tuple[str, ...]
@@ -180,24 +209,122 @@ def score_accounts_file(
             results = pd.concat([results, _spread(match_personas(model, frame.loc[keep]), frame.index)], axis=1)
             result_columns = (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)
         run.rows = int(keep.sum())
+    contact_frame: pd.DataFrame | None = None
+    people: Export | None = None
+    if contacts is not None:
+        people = read_contacts(contacts)
+        group, own = _grouped(model, frame, results, people.table, run, people.blank)
+        group = group.astype(object)
+        group.loc[~keep] = None  # a blank row has no buying group, as it has no score
+        results = pd.concat([results, group], axis=1)
+        result_columns = (*result_columns, *GROUP_COLUMNS)
+        contact_frame = with_results(people.table.frame, own)
     run.frame = with_results(frame, results)
     run.frame = ranked_rows(run.frame, results, export.table.rows.tolist(), sort, model.grading().priorities)
     if sort is not Sort.INPUT:
         result_columns = (*result_columns, INPUT_ROW)
     stage("Writing")
+    more = None if contact_frame is None else (CONTACTS, contact_frame, _CONTACT_RESULTS)
     with replacing(output) as partial:
-        if output.suffix.casefold() == ".csv":
-            options = csv_options or CsvOptions()
-            write_csv(run.frame, partial, headers=export.headers, bom=options.bom, delimiter=options.delimiter)
-        elif is_parquet(output):
-            write_parquet(run.frame, partial)
-        else:
-            from icp_sheets.io.xlsx_writer import write_scored_xlsx  # openpyxl only when writing xlsx
-
-            shown = typed_for_workbook(run.frame, len(export.headers)) if export.text else run.frame
-            write_scored_xlsx(partial, shown, result_columns, settings=model.settings)
+        _write(partial, output, run.frame, export, result_columns, model, csv_options, None if contacts_path else more)
+    if contact_frame is not None and contacts_path is not None:
+        with replacing(contacts_path) as partial:
+            _write(partial, contacts_path, contact_frame, people, _CONTACT_RESULTS, model, csv_options, None)
+        run.contacts_output = contacts_path
     run.output = output
     return run
+
+
+_CONTACT_RESULTS = (*CONTACT_RESULT_COLUMNS, *CONTACT_ACCOUNT_COLUMNS)
+
+
+def _write(
+    partial: Path,
+    output: Path,
+    frame: pd.DataFrame,
+    export: Export | None,
+    result_columns: Sequence[str],
+    model: IcpModel,
+    csv_options: CsvOptions | None,
+    more: tuple[str, pd.DataFrame, Sequence[str]] | None,
+) -> None:
+    """One scored table (``export``: how it was read, for its header and text cells) to ``partial``;
+    ``more`` is a second tab (name, frame, result columns) of a workbook."""
+    headers = export.headers if export is not None else tuple(str(c) for c in frame.columns)
+    if output.suffix.casefold() == ".csv":
+        options = csv_options or CsvOptions()
+        write_csv(frame, partial, headers=headers, bom=options.bom, delimiter=options.delimiter)
+    elif is_parquet(output):
+        write_parquet(frame, partial)
+    else:
+        from icp_sheets.io.xlsx_writer import write_scored_xlsx  # openpyxl only when writing xlsx
+
+        shown = typed_for_workbook(frame, len(headers)) if export is not None and export.text else frame
+        write_scored_xlsx(partial, shown, result_columns, settings=model.settings, more=more)
+
+
+def contacts_output(output: Path, contacts: Path) -> Path | None:
+    """Where --contacts FILE's scored contacts go: the Contacts tab of an .xlsx ``output`` (None),
+    else CONTACTS.scored.csv/.parquet beside ``output``."""
+    if output.suffix.casefold() == ".xlsx":
+        return None
+    return output.with_name(f"{contacts.stem}.scored{output.suffix}")
+
+
+def read_contacts(path: Path) -> Export:
+    """A contact list, its header row found by the usual contact headers."""
+    known = {header_key(h) for h in ("Title", "Job title", "Name", *DOMAIN_HEADERS, *EMAIL_HEADERS)}
+    return read_export(path, score=lambda row: sum(header_key(c) in known for c in row if c is not None), wanted=2)
+
+
+def _grouped(
+    model: IcpModel,
+    accounts: pd.DataFrame,
+    results: pd.DataFrame,
+    contacts: Table,
+    run: ScoreRun,
+    blank: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accounts' buying group (icp_buying_group, icp_contacts) and the contacts' own results
+    (persona, and their account's key, priority, tier and score); blank contact rows get none."""
+    frame = without_results(contacts.frame, _CONTACT_RESULTS)
+    filled = ~pd.Series(blank, index=frame.index) if blank is not None else pd.Series(True, index=frame.index)
+    personas = match_personas(model, frame.loc[filled])
+    group = buying_group(
+        model,
+        accounts,
+        results,
+        frame.loc[filled],
+        personas,
+        contact_rows=contacts.rows[filled.to_numpy()],
+        contacts_tab=contacts.name,
+    )
+    run.contacts, run.unmatched, run.grouped = len(personas), group.unmatched, True
+    run.warnings += group.problems
+    return group.accounts, _spread(pd.concat([personas, group.contacts], axis=1), frame.index)
+
+
+def _groupable(model: IcpModel, accounts: pd.DataFrame, contacts: Table, run: ScoreRun) -> bool:
+    """Whether the workbook's contacts can be matched to its accounts; if not, a warning says what
+    to add (the contacts are still matched to personas)."""
+    try:
+        find_keys(model, list(accounts.columns), list(contacts.frame.columns))
+    except IcpError as exc:
+        run.warnings += [
+            replace(p, severity=Severity.WARNING, message=f"{p.message} (no buying group is written until then)")
+            for p in exc.problems
+        ]
+        return False
+    return True
+
+
+def _unprospected(name: str) -> Problem:
+    return Problem(
+        Code.BAD_ARGUMENT,
+        "--sort prospecting ranks accounts by the buying-group roles their contacts miss; pass --contacts "
+        "FILE (or score a workbook with a Contacts tab), or choose another --sort",
+        tab=name,
+    )
 
 
 def _scored_by_duckdb(
@@ -280,21 +407,29 @@ def score_workbook(
     orders: dict[str, list[int]] = {}
     sort = sort or default_sort(output, in_place=in_place)
     accounts = _tab(tables, ACCOUNTS)
+    contacts = _tab(tables, CONTACTS)
+    if contacts is None or not len(contacts.frame) or not find_column(contacts.frame.columns, "Title"):
+        contacts = None
     if accounts is not None and len(accounts.frame):
         # Scored with a 1904 workbook's plain day numbers counted from 1900; written back as they were.
         scored = signal_dates_in_1900(model, accounts)
         log = _event_log(model, events, _tab(tables, EVENTS), accounts.frame)
         results = score_tab(model, accounts.name, scored, as_of, notes=run.notes, why=why, events=log)[1]
         frame = without_results(accounts.frame)
+        run.flagged = flagged(results)
+        if contacts is not None and _groupable(model, frame, contacts, run):
+            group, own = _grouped(model, frame, results, contacts, run)
+            results = pd.concat([results, group], axis=1)
+            fills[contacts.name] = (contacts, own)
+        if sort is Sort.PROSPECTING and not run.grouped:
+            raise IcpError(_unprospected(accounts.name))
         filled = results
         if sort is not Sort.INPUT:
             filled = results.assign(**{INPUT_ROW: accounts.rows})
             orders[accounts.name] = rank_order(results, sort, model.grading().priorities).tolist()
         fills[accounts.name] = (accounts, filled)
-        run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
-    contacts = _tab(tables, CONTACTS)
-    if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+    if contacts is not None and contacts.name not in fills:
         fills[contacts.name] = (contacts, match_personas(model, contacts.frame))
         run.contacts = len(contacts.frame)
     if not fills:

@@ -14,7 +14,7 @@ import click
 from icp_sheets.cli import cli
 from icp_sheets.core.aliases import vendor_table
 from icp_sheets.core.conditions import KINDS
-from icp_sheets.core.names import RESULT_NOTES
+from icp_sheets.core.names import CONTACT_ACCOUNT_NOTES, CONTACT_RESULT_NOTES, GROUP_NOTES, RESULT_NOTES
 from icp_sheets.core.problems import CODE_HELP, EXIT_HELP, EXIT_OF, Exit
 from icp_sheets.io.layout import SETTING_ROWS, TABS
 
@@ -46,6 +46,11 @@ def reference() -> str:
     out += [f"| {s.label} | {s.note} |" for s in SETTING_ROWS]
     out += ["", "## Result columns", "", "| column | meaning |", "|---|---|"]
     out += [f"| `{name}` | {note} |" for name, note in RESULT_NOTES.items()]
+    out += ["", "With contacts (the Contacts tab, or `score --contacts FILE`), each account also gets:", ""]
+    out += ["| column | meaning |", "|---|---|"]
+    out += [f"| `{name}` | {note} |" for name, note in GROUP_NOTES.items()]
+    out += ["", "Contacts get:", "", "| column | meaning |", "|---|---|"]
+    out += [f"| `{name}` | {note} |" for name, note in {**CONTACT_RESULT_NOTES, **CONTACT_ACCOUNT_NOTES}.items()]
     out += ["", "## Vendor aliases", "", "Headers an export may use for a model column of that name", ""]
     out += ["| model column | export header | exports |", "|---|---|---|"]
     out += [f"| {column} | `{header}` | {vendors} |" for column, header, vendors in vendor_table()]

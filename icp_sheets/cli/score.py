@@ -29,8 +29,12 @@ def summary(run: ScoreRun) -> str:
         parts.append(f"{run.flagged:,} to check: an Anti-ICP cell could not be read (icp_why says 'Check:')")
     if run.contacts:
         parts.append(f"matched {run.contacts:,} contacts to personas")
+    if run.grouped:
+        unmatched = f" ({run.unmatched:,} matched no account: icp_account says so)" if run.unmatched else ""
+        parts.append(f"{run.contacts - run.unmatched:,} contacts to their accounts{unmatched}")
     text = "; ".join(parts) or "Nothing to score"
-    return f"{text} → {run.output}"
+    also = f" and {run.contacts_output}" if run.contacts_output else ""
+    return f"{text} → {run.output}{also}"
 
 
 @cli.command()
@@ -51,8 +55,10 @@ def summary(run: ScoreRun) -> str:
     "--sort",
     type=click.Choice([s.value for s in Sort]),
     help="Row order: priority (A1, A2 … C3, then score; disqualified last), score (highest first; "
-    "disqualified last) or input (as read). Default: priority for .xlsx, input for .csv (so it joins "
-    "back to the source row by row) and for --in-place. Reordered rows keep their input row in icp_input_row.",
+    "disqualified last), prospecting (as priority, but in each cell the accounts whose contacts miss the most "
+    "buying-group roles first; needs contacts) or input (as read). Default: priority for .xlsx, input for .csv "
+    "(so it joins back to the source row by row) and for --in-place. Reordered rows keep their input row in "
+    "icp_input_row.",
 )
 @click.option(
     "--engine",
@@ -75,6 +81,14 @@ def summary(run: ScoreRun) -> str:
     help="An Events log (.csv/.xlsx: the account key such as Domain, Event, Date, optional Value) for "
     "Signals rows that read 'event'. Default: the workbook's Events tab.",
 )
+@click.option(
+    "--contacts",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A contact list (.csv/.xlsx with Title and Domain or Email) matched to ACCOUNTS: the accounts get "
+    "icp_buying_group and icp_contacts; the contacts their persona and their account's icp_priority, icp_tier "
+    "and icp_score, written as the Contacts tab of an .xlsx OUTPUT or as CONTACTS.scored.csv beside OUTPUT. "
+    "Without ACCOUNTS, the workbook's Contacts tab is used.",
+)
 @click.option("--no-bom", is_flag=True, help="CSV output without the UTF-8 byte order mark Excel needs on Windows.")
 @click.option(
     "--delimiter",
@@ -96,6 +110,7 @@ def score(
     tab: str | None,
     columns: bool,
     events: Path | None,
+    contacts: Path | None,
     no_bom: bool,
     delimiter: str,
 ) -> None:
@@ -103,7 +118,9 @@ def score(
 
     The output keeps every input column and row and adds icp_score, icp_fit, icp_timing,
     icp_tier, icp_priority, icp_dq, icp_why, icp_action and icp_data_gaps; contacts (a Title column) get
-    icp_persona, icp_role and icp_angle. Inputs are never changed unless you pass --in-place.
+    icp_persona, icp_role and icp_angle. With contacts (--contacts or the Contacts tab), accounts get
+    icp_buying_group and icp_contacts, and contacts icp_account, icp_priority, icp_tier and icp_score.
+    Inputs are never changed unless you pass --in-place.
     Every input cell is written back as it was read; CSV output gets a UTF-8 BOM (--no-bom drops it).
     """
     day = as_of.date() if as_of else None
@@ -111,6 +128,8 @@ def score(
     console = Console(stderr=True)
     with stages(accounts or workbook, console) as stage:
         if accounts is None:
+            if contacts is not None:
+                raise click.UsageError("--contacts goes with ACCOUNTS; without it the workbook's Contacts tab is used.")
             run = score_workbook(
                 workbook,
                 output,
@@ -142,8 +161,9 @@ def score(
                 why=Why(why),
                 on_read=lambda read: show_read(model, read, columns=columns),
                 events=events,
+                contacts=contacts,
             )
-            run.warnings = warnings
+            run.warnings = [*warnings, *run.warnings]
     report(run.warnings)
     report(run.notes, notes=columns)
     click.echo(summary(run), err=True)

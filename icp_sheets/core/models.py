@@ -217,7 +217,10 @@ class Persona(Frozen):
     """A person inside an account, matched from a contact's job title."""
 
     name: str = Field(description="A name for the person, e.g. 'Sales leader'.")
-    role: Role = Field(description="Their part in the deal.")
+    role: Role = Field(
+        description="Their part in the deal; each role but 'other' is a seat of the account's buying group "
+        "(icp_buying_group)."
+    )
     title_keywords: tuple[str, ...] = Field(
         description="Words in a job title that mean this persona, separated by commas."
     )
@@ -316,6 +319,13 @@ class Settings(Frozen):
         description=(
             "How many rows of a tab one sync may delete without --allow-delete. Blank: 10 rows or 20% of the "
             "tab, whichever is larger. Only the workbook sets this."
+        ),
+    )
+    contacts_key: str = Field(
+        "",
+        description=(
+            "Optional: the column the Accounts and Contacts both carry that says whose contact it is, e.g. "
+            "'Account ID'. Blank: Domain (a contact's e-mail domain stands in for a blank Domain)."
         ),
     )
 

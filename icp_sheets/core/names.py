@@ -57,6 +57,19 @@ CONTACT_RESULT_NOTES = {
     "icp_role": "The persona's part in the deal.",
     "icp_angle": "How to open the conversation.",
 }
+# Written when contacts are scored with their accounts (the Contacts tab, or score --contacts FILE).
+GROUP_COLUMNS = ("icp_buying_group", "icp_contacts")
+GROUP_NOTES = {
+    "icp_buying_group": "Which roles of the buying group (Personas tab › Role) the account's contacts cover: ✓ or ✗.",
+    "icp_contacts": "How many contacts the account has (the same e-mail twice counts once).",
+}
+CONTACT_ACCOUNT_COLUMNS = ("icp_account", "icp_priority", "icp_tier", "icp_score")
+CONTACT_ACCOUNT_NOTES = {
+    "icp_account": "The account this contact belongs to (its matched key), or why none matched.",
+    "icp_priority": "The account's priority: the contact is worked with their account.",
+    "icp_tier": "The account's tier.",
+    "icp_score": "The account's total score.",
+}
 
 _KEY_SPACE = re.compile(r"\s+")
 
@@ -98,7 +111,9 @@ def find_column(columns: pd.DataFrame | Iterable[object], name: str) -> str | No
     return None
 
 
-def without_results(frame: pd.DataFrame, result_columns: Iterable[str] = RESULT_COLUMNS) -> pd.DataFrame:
+def without_results(
+    frame: pd.DataFrame, result_columns: Iterable[str] = (*RESULT_COLUMNS, *GROUP_COLUMNS)
+) -> pd.DataFrame:
     """The frame without result columns from an earlier run: they must never feed the next score."""
     results = {header_key(c) for c in (*result_columns, INPUT_ROW)}
     return frame[[c for c in frame.columns if header_key(c) not in results]]

@@ -68,6 +68,7 @@ class Code(StrEnum):
     SYNC_CONFLICTS = "sync-conflicts"
     SYNC_GUARDED = "sync-guarded"
     SQL_DIFFERENCE = "sql-difference"
+    UNMATCHED_CONTACT = "unmatched-contact"
 
 
 CODE_HELP: dict[Code, str] = {
@@ -117,6 +118,10 @@ CODE_HELP: dict[Code, str] = {
     Code.SHEETS_BUSY: "Another sync or refresh holds the sheet's lease while it writes; nothing was written.",
     Code.SYNC_CONFLICTS: "The sync finished but cells changed on both sides were left for a person to decide.",
     Code.SYNC_GUARDED: "A sync would delete many rows, or a tab or the icp_id column is missing; nothing was written.",
+    Code.UNMATCHED_CONTACT: (
+        "Contacts whose Domain (or e-mail domain, or Settings › Contacts key) no account has, or is blank; they "
+        "are kept, and their icp_account says so."
+    ),
     Code.SQL_DIFFERENCE: "`icp-sheets sql`: a kind of cell this model reads that SQL reads differently from the core.",
 }
 

@@ -265,6 +265,7 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         describe(Settings, "sync_deletion_limit"),
         "number",
     ),
+    SettingRow("Contacts key", "contacts_key", describe(Settings, "contacts_key")),
 )
 
 

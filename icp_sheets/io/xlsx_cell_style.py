@@ -30,7 +30,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from icp_sheets.core.names import CONTACT_RESULT_NOTES, INPUT_ROW, INPUT_ROW_NOTE, RESULT_NOTES
+from icp_sheets.core.names import (
+    CONTACT_ACCOUNT_NOTES,
+    CONTACT_RESULT_NOTES,
+    GROUP_NOTES,
+    INPUT_ROW,
+    INPUT_ROW_NOTE,
+    RESULT_NOTES,
+)
 from icp_sheets.core.values import EXCEL_EPOCH, FORMULA_STARTS
 
 # Arial: Excel and Google Sheets have it everywhere, and LibreOffice renders it with the
@@ -56,13 +63,20 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 POINTS_FORMAT = "0.0#"  # full precision is kept in the cell; two decimals are shown
 
-RESULT_NOTES_ALL: dict[str, str] = {**RESULT_NOTES, **CONTACT_RESULT_NOTES, INPUT_ROW: INPUT_ROW_NOTE}
+RESULT_NOTES_ALL: dict[str, str] = {
+    **CONTACT_ACCOUNT_NOTES,  # a contact's icp_priority … are its account's; an account's own notes win below
+    **RESULT_NOTES,
+    **CONTACT_RESULT_NOTES,
+    **GROUP_NOTES,
+    INPUT_ROW: INPUT_ROW_NOTE,
+}
 _POINT_RESULTS = frozenset({"icp_score", "icp_fit", "icp_timing"})
-WRAPPED_RESULTS = frozenset({"icp_why", "icp_action", "icp_dq", "icp_angle", "icp_data_gaps"})
+WRAPPED_RESULTS = frozenset({"icp_why", "icp_action", "icp_dq", "icp_angle", "icp_data_gaps", "icp_buying_group"})
 RESULT_WIDTHS = {
     "icp_score": 10, "icp_fit": 9, "icp_timing": 11, "icp_tier": 13, "icp_priority": 12,
     "icp_dq": 30, "icp_why": 70, "icp_action": 46, "icp_persona": 18, "icp_role": 20,
-    "icp_angle": 60, "icp_data_gaps": 40, INPUT_ROW: 14,
+    "icp_angle": 60, "icp_data_gaps": 40, INPUT_ROW: 14, "icp_buying_group": 56, "icp_contacts": 12,
+    "icp_account": 24,
 }  # fmt: skip
 
 

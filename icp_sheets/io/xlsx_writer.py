@@ -276,22 +276,29 @@ def write_scored_xlsx(
     result_columns: Sequence[str],
     sheet_name: str = "Accounts",
     settings: Settings | None = None,
+    more: tuple[str, pd.DataFrame, Sequence[str]] | None = None,
 ) -> None:
     """Write a scored table: input columns as they came, result columns formatted.
 
-    ``settings`` names the tiers for the colours (the defaults otherwise).
+    ``settings`` names the tiers for the colours (the defaults otherwise); ``more`` is a second
+    tab (name, frame, result columns), e.g. the contacts scored with the accounts.
     """
+    settings = settings or Settings.model_validate({})
+    tiers = (settings.top_tier, settings.middle_tier)
+    book = XlsxBook()
+    for name, table, results in [(sheet_name, frame, result_columns), *([more] if more else [])]:
+        _scored_sheet(book, name, table, results, tiers)
+    book.save(path)
+
+
+def _scored_sheet(
+    book: XlsxBook, name: str, frame: pd.DataFrame, result_columns: Sequence[str], tiers: Sequence[str]
+) -> None:
     frame = frame.rename(columns=str)
     results = set(result_columns)
     columns = tuple(
         _fitted(result_column(h), frame.iloc[:, i]) if h in results else data_column(h, frame.iloc[:, i])
         for i, h in enumerate(frame.columns)
     )
-    settings = settings or Settings.model_validate({})
-    tiers = (settings.top_tier, settings.middle_tier)
-    spec = SheetSpec(
-        sheet_name, columns, table_name(sheet_name), tiers=tiers, frozen_columns=name_column(frame.columns)
-    )
-    book = XlsxBook()
+    spec = SheetSpec(name, columns, table_name(name), tiers=tiers, frozen_columns=name_column(frame.columns))
     book.add_table_sheet(spec, frame_rows(frame), len(frame))
-    book.save(path)
