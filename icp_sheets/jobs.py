@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from icp_sheets.core.buying_group import DOMAIN_HEADERS, EMAIL_HEADERS, buying_group, find_keys
+from icp_sheets.core.buying_group import DOMAIN_HEADERS, EMAIL_HEADERS, contact_results, find_keys
 from icp_sheets.core.events import EVENTS, EventLog, read_log
 from icp_sheets.core.explain import Why
 from icp_sheets.core.models import IcpModel
@@ -287,21 +287,13 @@ def _grouped(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The accounts' buying group (icp_buying_group, icp_contacts) and the contacts' own results
     (persona, and their account's key, priority, tier and score); blank contact rows get none."""
-    frame = without_results(contacts.frame, _CONTACT_RESULTS)
-    filled = ~pd.Series(blank, index=frame.index) if blank is not None else pd.Series(True, index=frame.index)
-    personas = match_personas(model, frame.loc[filled])
-    group = buying_group(
-        model,
-        accounts,
-        results,
-        frame.loc[filled],
-        personas,
-        contact_rows=contacts.rows[filled.to_numpy()],
-        contacts_tab=contacts.name,
+    filled = np.ones(len(contacts.frame), dtype=bool) if blank is None else ~np.asarray(blank, dtype=bool)
+    group, own = contact_results(
+        model, accounts, results, contacts.frame.loc[filled], rows=contacts.rows[filled], tab=contacts.name
     )
-    run.contacts, run.unmatched, run.grouped = len(personas), group.unmatched, True
+    run.contacts, run.unmatched, run.grouped = int(filled.sum()), group.unmatched, True
     run.warnings += group.problems
-    return group.accounts, _spread(pd.concat([personas, group.contacts], axis=1), frame.index)
+    return group.accounts, _spread(own, contacts.frame.index)
 
 
 def _groupable(model: IcpModel, accounts: pd.DataFrame, contacts: Table, run: ScoreRun) -> bool:

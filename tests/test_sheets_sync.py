@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sheets_support import KEY
 
-from icp_sheets.core.names import ACCOUNTS, CONTACTS, DATA_TABS, ICP, MODEL_TABS, RESULT_COLUMNS
+from icp_sheets.core.names import ACCOUNTS, CONTACTS, DATA_TABS, GROUP_COLUMNS, ICP, MODEL_TABS, RESULT_COLUMNS
 from icp_sheets.example import ACCOUNT_COLUMNS, example_accounts
 from icp_sheets.io.template import write_template
 from icp_sheets.sheets.client import Connection, connect
@@ -425,6 +425,8 @@ def test_a_missing_sheet_says_what_to_do(tmp_path: Path, fake: FakeSheets) -> No
 def test_refresh_scores_new_accounts_like_score_and_writes_only_results(
     pushed: Path, fake: FakeSheets, conn: Connection, tmp_path: Path
 ) -> None:
+    # The first refresh adds the buying-group columns to every (tagged) row: one write more than the budget's.
+    refresh(conn)
     n = len(fake.store.grid(KEY, ACCOUNTS))
     for i, value in enumerate(
         ["Fresh Forge", "fresh.example", "Software", "150", "North America", "Series B", "Salesforce", "2026-11-10"]
@@ -436,7 +438,7 @@ def test_refresh_scores_new_accounts_like_score_and_writes_only_results(
     assert fake.total <= BUDGET
     assert result.accounts == len(example_accounts()) + 1
     after = fake.store.grid(KEY, ACCOUNTS)
-    results = {column(after, c) for c in RESULT_COLUMNS}
+    results = {column(after, c) for c in (*RESULT_COLUMNS, *GROUP_COLUMNS)}
     width = len(after[0])
     for old, new in zip(before, after, strict=True):  # human-typed columns untouched
         old, new = old + [""] * (width - len(old)), new + [""] * (width - len(new))
@@ -455,7 +457,7 @@ def test_refresh_scores_new_accounts_like_score_and_writes_only_results(
     for row in after[1:]:
         row = row + [""] * (width - len(row))  # a row's empty last cells (no data gaps) are not sent back
         want = expected[row[0]]
-        for name in RESULT_COLUMNS:
+        for name in (*RESULT_COLUMNS, *GROUP_COLUMNS):
             got = row[column(after, name)]
             exp = want[header.index(name)]
             assert blank_as_none(got) == blank_as_none(exp), (row[0], name)
@@ -469,6 +471,14 @@ def test_refresh_matches_contacts_to_personas(pushed: Path, fake: FakeSheets, co
     persona = column(contacts, "icp_persona")
     maya = next(r for r in contacts if r[0] == "Maya Chen")
     assert maya[persona] == "Sales leader"
+    # the buying group as score writes it: each contact carries its account's priority
+    accounts = fake.store.grid(KEY, ACCOUNTS)
+    priority = {r[column(accounts, "Domain")]: r[column(accounts, "icp_priority")] for r in accounts[1:]}
+    carried = [(r[column(contacts, "icp_account")], r[column(contacts, "icp_priority")]) for r in contacts[1:] if r]
+    assert carried and all(priority[domain] == p for domain, p in carried)
+    group = column(accounts, "icp_buying_group")
+    brightlane = next(r for r in accounts if r[0] == "Brightlane Analytics")
+    assert brightlane[group] == "economic buyer ✓ · champion ✓ · technical gatekeeper ✗"
 
 
 # ----------------------------------------------------------------------------- the command line

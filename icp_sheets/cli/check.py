@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from icp_sheets.cli import progress
 from icp_sheets.cli.app import cli, report
 from icp_sheets.cli.reading import columns_option, show_read, tab_option
 from icp_sheets.core.checks import check_model
@@ -38,20 +39,23 @@ def check(workbook: Path, accounts: Path | None, tab: str | None, columns: bool)
         warnings.append(dataclasses.replace(size_problem(model, None, size), severity=Severity.WARNING))
     counts, market, contacts = None, None, None
     if accounts is not None:
-        try:
-            read = read_accounts(model, accounts, tab)
-            show_read(model, read, columns=columns)
-            if not read.contacts and not read.match.ok:
-                raise IcpError(errors(read.match.problems))
-        except IcpError:
-            report(warnings, notes=True)  # the model's own warnings, then what `score` would stop on
-            raise
-        if read.contacts:
-            contacts = int((~read.export.blank).sum())
-        else:
-            frame = read.scoring_frame()
-            counts = score(model, frame, notes=warnings)["icp_tier"].value_counts(sort=False)
-            market = market_check(model, frame)
+        with progress.stages(accounts, progress.bar_console(), progress.STAGES[:2]) as stage:
+            stage(progress.STAGES[0])
+            try:
+                read = read_accounts(model, accounts, tab)
+                show_read(model, read, columns=columns)
+                if not read.contacts and not read.match.ok:
+                    raise IcpError(errors(read.match.problems))
+            except IcpError:
+                report(warnings, notes=True)  # the model's own warnings, then what `score` would stop on
+                raise
+            if read.contacts:
+                contacts = int((~read.export.blank).sum())
+            else:
+                stage(progress.STAGES[1])
+                frame = read.scoring_frame()
+                counts = score(model, frame, notes=warnings)["icp_tier"].value_counts(sort=False)
+                market = market_check(model, frame)
     report(warnings, notes=True)
     count = len(actionable(warnings))
     s = model.settings

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from icp_sheets.cli import progress
 from icp_sheets.cli.app import cli, report
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.values import split_list
@@ -116,12 +117,19 @@ def learn_command(
             )
         )
     target = _target(workbook, output, "learned", customers, force=force)
-    table = read_table(customers, tab)
-    rules = LearnRules(min_best=min_best, min_worst=min_best)
-    with _in_table(table.name):
-        found = learn(
-            table.frame, outcome=outcome_column, outcomes=_mapping(good, bad), rules=rules, exclude=split_list(ignore)
-        )
+    with progress.stages(customers, progress.bar_console(), ("Reading", "Learning")) as stage:
+        stage("Reading")
+        table = read_table(customers, tab)
+        rules = LearnRules(min_best=min_best, min_worst=min_best)
+        stage("Learning")
+        with _in_table(table.name):
+            found = learn(
+                table.frame,
+                outcome=outcome_column,
+                outcomes=_mapping(good, bad),
+                rules=rules,
+                exclude=split_list(ignore),
+            )
     for line in found.lines():
         click.echo(line)
     if found.refusal:
@@ -171,18 +179,19 @@ def validate_command(
     target = _target(workbook, output, "validated", outcomes, force=force, in_place=in_place)
     model, warnings = load_model(workbook)
     report(warnings)
-    table = read_table(outcomes, tab)
-    frame = table.frame.set_axis(table.rows)  # lists name the sheet row people can find
-    created: str | bool = False if no_created else created_column or True
-    mapping = _mapping(good, bad)
-    with _in_table(table.name), replacing(target) as partial:
-        result = save_validation(
-            workbook,
-            partial,
-            lambda previous: validate(
-                model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous
-            ),
-        )
+    with progress.stages(outcomes, progress.bar_console(), ("Reading", "Scoring")) as stage:
+        stage("Reading")
+        table = read_table(outcomes, tab)
+        frame = table.frame.set_axis(table.rows)  # lists name the sheet row people can find
+        created: str | bool = False if no_created else created_column or True
+        mapping = _mapping(good, bad)
+
+        def scored(previous: Any) -> Any:
+            stage("Scoring")
+            return validate(model, frame, outcome=outcome_column, created=created, mapping=mapping, previous=previous)
+
+        with _in_table(table.name), replacing(target) as partial:
+            result = save_validation(workbook, partial, scored)
     for line in result.lines():
         click.echo(line)
     click.echo(f"Wrote the {TAB} tab → {target}", err=True)

@@ -6,10 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from icp_sheets.cli import progress
 from icp_sheets.cli.app import cli, report
-from icp_sheets.cli.progress import stages
 from icp_sheets.cli.reading import columns_option, show_read, tab_option, why_option
 from icp_sheets.core.explain import Why
 from icp_sheets.core.ranking import Sort
@@ -125,8 +124,8 @@ def score(
     """
     day = as_of.date() if as_of else None
     order = Sort(sort) if sort else None
-    console = Console(stderr=True)
-    with stages(accounts or workbook, console) as stage:
+    console = progress.bar_console()
+    with progress.stages(accounts or workbook, console) as stage:
         if accounts is None:
             if contacts is not None:
                 raise click.UsageError("--contacts goes with ACCOUNTS; without it the workbook's Contacts tab is used.")

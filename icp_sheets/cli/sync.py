@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from icp_sheets.cli import progress
 from icp_sheets.cli.app import cli, report
 from icp_sheets.core.problems import Code, IcpError, Problem
 
@@ -157,15 +158,17 @@ def sync(
     else:
         raise click.UsageError(f"expected [{'|'.join(MODES[1:])}] WORKBOOK, got {' '.join(args)!r}")
     conn, used = _connect(sheet, workbook, credentials, api_url)
-    result = run_sync(
-        workbook,
-        conn,
-        Mode(mode),
-        prefer=Side(prefer) if prefer else None,
-        remember=used if sheet else None,
-        allow_delete=allow_delete,
-        wait=_wait_seconds(wait),
-    )
+    with progress.requests("Syncing" if mode != "status" else "Comparing", progress.bar_console()) as sent:
+        result = run_sync(
+            workbook,
+            conn,
+            Mode(mode),
+            prefer=Side(prefer) if prefer else None,
+            remember=used if sheet else None,
+            allow_delete=allow_delete,
+            wait=_wait_seconds(wait),
+            on_request=sent,
+        )
     for line in result.lines():
         click.echo(line)
     verb = "Would sync" if result.mode is Mode.STATUS else ("Synced" if result.wrote else "Checked")
@@ -201,14 +204,16 @@ def refresh(
 ) -> None:
     """Score the accounts in the Google Sheet with the ICP kept in that sheet.
 
-    Writes only the result columns (icp_score … icp_action, and icp_persona/role/angle on
-    Contacts); columns people type in are never written. WORKBOOK is only used to find the
-    sheet in its Settings when --sheet is not given.
+    Writes only the result columns (icp_score … icp_data_gaps, and icp_persona/role/angle on
+    Contacts; with contacts, icp_buying_group and icp_contacts on Accounts and each contact's
+    icp_account, icp_priority, icp_tier and icp_score); columns people type in are never written.
+    WORKBOOK is only used to find the sheet in its Settings when --sheet is not given.
     """
     _require_gspread()
     from icp_sheets.sheets.refresh import refresh as run_refresh
 
     conn, _ = _connect(sheet, workbook, credentials, api_url)
-    result = run_refresh(conn, as_of=as_of.date() if as_of else None, wait=_wait_seconds(wait))
-    report(result.warnings)
+    with progress.requests("Refreshing", progress.bar_console()) as sent:
+        result = run_refresh(conn, as_of=as_of.date() if as_of else None, wait=_wait_seconds(wait), on_request=sent)
+    report([*result.warnings, *result.grouping])
     click.echo(result.line())

@@ -18,7 +18,16 @@ import pandas as pd
 
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import IcpModel, Role
-from icp_sheets.core.names import ACCOUNTS, CONTACT_ACCOUNT_COLUMNS, CONTACTS, GROUP_COLUMNS, find_column
+from icp_sheets.core.names import (
+    ACCOUNTS,
+    CONTACT_ACCOUNT_COLUMNS,
+    CONTACT_RESULT_COLUMNS,
+    CONTACTS,
+    GROUP_COLUMNS,
+    find_column,
+    without_results,
+)
+from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity
 
 DOMAIN_HEADERS = ("Domain", "Website", "Web site", "Company domain", "Website URL", "URL")
@@ -186,6 +195,25 @@ def buying_group(
             )
         )
     return BuyingGroup(group, own, int(matched.sum()), int((~matched).sum()), tuple(problems))
+
+
+def contact_results(
+    model: IcpModel,
+    accounts: pd.DataFrame,
+    results: pd.DataFrame,
+    contacts: pd.DataFrame,
+    *,
+    rows: Sequence[int] | np.ndarray | None = None,
+    tab: str = CONTACTS,
+) -> tuple[BuyingGroup, pd.DataFrame]:
+    """What every surface writes for contacts scored with their accounts: the buying group, and each
+    contact's persona (:func:`~icp_sheets.core.personas.match_personas`) and account columns,
+    in the order of ``CONTACT_RESULT_COLUMNS`` then ``CONTACT_ACCOUNT_COLUMNS``. Result columns an
+    earlier run left on the contacts never feed this one."""
+    frame = without_results(contacts, (*CONTACT_RESULT_COLUMNS, *CONTACT_ACCOUNT_COLUMNS))
+    personas = match_personas(model, frame)
+    group = buying_group(model, accounts, results, frame, personas, contact_rows=rows, contacts_tab=tab)
+    return group, pd.concat([personas, group.contacts], axis=1)
 
 
 def _take(values: np.ndarray, owner: np.ndarray, missing: object) -> np.ndarray:

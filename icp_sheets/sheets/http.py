@@ -22,7 +22,8 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -99,6 +100,9 @@ def retry_after_seconds(response: requests.Response | None) -> float | None:
         return None
 
 
+RequestHook = Callable[[str, str], None]  # (method, URL) of each request as it is sent, retries included
+
+
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with a bounded, careful retry policy (see the module docstring)."""
 
@@ -125,6 +129,17 @@ class RetryingHTTPClient(HTTPClient):
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.sent = 0  # requests sent, retries included
+        self.on_request: RequestHook | None = None  # told of each request as it is sent
+
+    @contextmanager
+    def reporting(self, hook: RequestHook | None) -> Iterator[None]:
+        """Tell ``hook`` of every request sent inside the block (a progress bar counts them)."""
+        before = self.on_request
+        self.on_request = hook or before
+        try:
+            yield
+        finally:
+            self.on_request = before
 
     def backoff(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(max_wait, base * 2**attempt)]."""
@@ -138,6 +153,8 @@ class RetryingHTTPClient(HTTPClient):
         while True:
             tries += 1
             self.sent += 1
+            if self.on_request is not None:
+                self.on_request(method.upper(), endpoint)
             try:
                 return super().request(method, endpoint, *args, **kwargs)
             except APIError as err:

@@ -14,7 +14,9 @@ someone sorted, added or deleted rows meanwhile, the scores are worked out
 again; the results of each row that carries its id as metadata (every row a sync wrote) are then
 written to that row by its metadata, so a sort or deletion in the last moment cannot put a score on
 another company's row either. Only cells of the
-result columns (``RESULT_COLUMNS``, ``CONTACT_RESULT_COLUMNS``)
+result columns (``RESULT_COLUMNS``, ``CONTACT_RESULT_COLUMNS``, and with contacts the buying group's
+``GROUP_COLUMNS`` and ``CONTACT_ACCOUNT_COLUMNS``, from the same
+:func:`~icp_sheets.core.buying_group.contact_results` as ``score``)
 that change are written, RAW; the result columns carry a warning-only
 protection.
 
@@ -29,11 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from icp_sheets.core.buying_group import contact_results
 from icp_sheets.core.column_formats import locale_reading
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import (
@@ -41,20 +44,21 @@ from icp_sheets.core.names import (
     CONTACT_RESULT_COLUMNS,
     CONTACTS,
     DATA_TABS,
+    GROUP_COLUMNS,
     MODEL_TABS,
     RESULT_COLUMNS,
     find_column,
     find_tab,
 )
 from icp_sheets.core.personas import match_personas
-from icp_sheets.core.problems import Problem
+from icp_sheets.core.problems import IcpError, Problem, Severity
 from icp_sheets.core.scoring import score_tab
 from icp_sheets.core.values import whole
 from icp_sheets.io.model_reader import read_model
 from icp_sheets.io.tables import Table, table_from_values
 from icp_sheets.sheets.client import Connection
 from icp_sheets.sheets.grid import Grid, header_key, is_default
-from icp_sheets.sheets.http import SheetsError
+from icp_sheets.sheets.http import RequestHook, SheetsError
 from icp_sheets.sheets.identity import Tag
 from icp_sheets.sheets.lease import writer
 from icp_sheets.sheets.merge import Value, same
@@ -86,6 +90,7 @@ class RefreshReport:
     requests: int = 0
     tiers: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    grouping: list[Problem] = field(default_factory=list)  # contacts matched to no account, and such
     note: str | None = None  # a lease that could not be released
 
     def line(self) -> str:
@@ -139,12 +144,20 @@ def _results_cells(
     return cells, header
 
 
-def refresh(conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0) -> RefreshReport:
+def refresh(
+    conn: Connection, *, as_of: dt.date | None = None, wait: float = 0.0, on_request: RequestHook | None = None
+) -> RefreshReport:
     """Score the sheet's accounts (and match its contacts) and write the result columns.
 
     Holds the sheet's lease (:mod:`.lease`) from its last read to its write when it has results
     to write; when another sync or refresh holds it, refuses, or waits up to ``wait`` seconds.
+    ``on_request`` is told of each request as it is sent (the CLI's progress bar).
     """
+    with conn.http.reporting(on_request):
+        return _refresh(conn, as_of, wait)
+
+
+def _refresh(conn: Connection, as_of: dt.date | None, wait: float) -> RefreshReport:
     sent_before = conn.http.sent
     metadata = fetch_metadata(conn)
     in_sheet = [s["properties"]["title"] for s in metadata.get("sheets", [])]
@@ -239,17 +252,28 @@ def _results(
     frame, results = score_tab(with_locale(model, accounts.frame, props), ACCOUNTS, accounts.frame, as_of)
     report.accounts = len(frame)
     report.tiers = {str(k): int(v) for k, v in results["icp_tier"].value_counts(sort=False).items() if v}
-    changed, header = _results_cells(grids[ACCOUNTS], accounts, results, RESULT_COLUMNS)
-    cells[ACCOUNTS] = changed
-    shapes.append(_shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
-    if CONTACTS in grids:
-        contacts = table_from_values(CONTACTS, grids[CONTACTS])
-        if len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+    account_columns: tuple[str, ...] = RESULT_COLUMNS
+    contacts = table_from_values(CONTACTS, grids[CONTACTS]) if CONTACTS in grids else None
+    if contacts is not None and len(contacts.frame) and find_column(contacts.frame.columns, "Title"):
+        people = contacts.frame
+        filled = ~(people.isna() | people.eq("")).all(axis=1).to_numpy()  # an emptied row is no contact
+        try:
+            group, found = contact_results(model, frame, results, people.loc[filled], rows=contacts.rows[filled])
+            matched = found.reindex(people.index)
+        except IcpError as exc:  # no key to match by: personas only, and say what to add
+            report.grouping = [replace(p, severity=Severity.WARNING) for p in exc.problems]
             matched = match_personas(model, contacts.frame)[list(CONTACT_RESULT_COLUMNS)]
-            changed, header = _results_cells(grids[CONTACTS], contacts, matched, CONTACT_RESULT_COLUMNS)
-            cells[CONTACTS] = changed
-            shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
-            report.contacts = len(contacts.frame)
+        else:
+            report.grouping = list(group.problems)
+            results = pd.concat([results, group.accounts], axis=1)
+            account_columns = (*RESULT_COLUMNS, *GROUP_COLUMNS)
+        changed, header = _results_cells(grids[CONTACTS], contacts, matched, list(matched.columns))
+        cells[CONTACTS] = changed
+        shapes.append(_shape(CONTACTS, len(grids[CONTACTS]), header, tags))
+        report.contacts = len(contacts.frame)
+    changed, header = _results_cells(grids[ACCOUNTS], accounts, results[list(account_columns)], account_columns)
+    cells[ACCOUNTS] = changed
+    shapes.insert(0, _shape(ACCOUNTS, max(len(grids[ACCOUNTS]), 1), header, tags))
     return cells, shapes
 
 

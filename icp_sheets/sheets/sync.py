@@ -41,7 +41,15 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_URL
 
 from icp_sheets.core.names import ACCOUNTS as ACCOUNTS_TAB
-from icp_sheets.core.names import CONTACT_RESULT_COLUMNS, CONTACTS, DATA_TABS, MODEL_TABS, RESULT_COLUMNS
+from icp_sheets.core.names import (
+    CONTACT_ACCOUNT_COLUMNS,
+    CONTACT_RESULT_COLUMNS,
+    CONTACTS,
+    DATA_TABS,
+    GROUP_COLUMNS,
+    MODEL_TABS,
+    RESULT_COLUMNS,
+)
 from icp_sheets.io.layout import TABS
 from icp_sheets.sheets import journal
 from icp_sheets.sheets.a1 import quote_title, rect
@@ -59,7 +67,7 @@ from icp_sheets.sheets.grid import (
     rectangles,
 )
 from icp_sheets.sheets.guards import DELETE_LIMIT_SETTING, Guard, SyncGuarded, Why, deletion_limit, names
-from icp_sheets.sheets.http import OutcomeUnknown, SheetsError
+from icp_sheets.sheets.http import OutcomeUnknown, RequestHook, SheetsError
 from icp_sheets.sheets.identity import (
     Repair,
     Tag,
@@ -101,7 +109,10 @@ from icp_sheets.sheets.trust import (
 from icp_sheets.sheets.workbook_io import WorkbookSide
 
 SYNC_TABS: tuple[str, ...] = (*MODEL_TABS, *DATA_TABS)
-RESULT_TABS = {ACCOUNTS_TAB: RESULT_COLUMNS, CONTACTS: CONTACT_RESULT_COLUMNS}
+RESULT_TABS = {
+    ACCOUNTS_TAB: (*RESULT_COLUMNS, *GROUP_COLUMNS),
+    CONTACTS: (*CONTACT_RESULT_COLUMNS, *CONTACT_ACCOUNT_COLUMNS),
+}
 PROTECTION_NOTE = "icp-sheets: results, written by 'icp-sheets refresh'"
 MAX_ROUNDS = 3
 # The two reads of :mod:`.sheet_cells`: formulas and serial numbers, then results and dates as text.
@@ -334,7 +345,7 @@ def _pair_fresh(wk: Keyed, sk: Keyed) -> None:
     """A row only one side knows by id (a first sync, or an id column someone deleted), with the
     same content as a row only the other side knows, is the same row; the side that had no id
     for it takes the other's."""
-    tool_owned = {header_key(c) for c in (*RESULT_COLUMNS, *CONTACT_RESULT_COLUMNS)}
+    tool_owned = {header_key(c) for columns in RESULT_TABS.values() for c in columns}
     columns = [c for c in wk.table.columns if c in sk.table.columns and header_key(c) not in tool_owned]
     pool: dict[tuple[Any, ...], list[str]] = {}
     for key in sk.table.order:
@@ -715,6 +726,7 @@ def sync(
     remember: str | None = None,
     allow_delete: bool = False,
     wait: float = 0.0,
+    on_request: RequestHook | None = None,
 ) -> SyncReport:
     """Sync ``workbook`` with the sheet behind ``conn``: read, plan on a settled state, guard, write.
 
@@ -723,7 +735,21 @@ def sync(
     unless ``allow_delete``; ``status`` lists the same guards instead of raising. A sync that has
     something to write holds the sheet's lease (:mod:`.lease`) from its last read to its last write;
     when another sync or refresh holds it, it refuses, or waits up to ``wait`` seconds.
+    ``on_request`` is told of each request as it is sent (the CLI's progress bar).
     """
+    with conn.http.reporting(on_request):
+        return _sync(workbook, conn, mode, prefer, remember, allow_delete, wait)
+
+
+def _sync(
+    workbook: Path,
+    conn: Connection,
+    mode: Mode,
+    prefer: Side | None,
+    remember: str | None,
+    allow_delete: bool,
+    wait: float,
+) -> SyncReport:
     sent_before = conn.http.sent
     inputs = _inputs(workbook, conn, remember)
     with writer(conn, "sync", wait=wait) as lease:
