@@ -10,7 +10,7 @@ Every contact is kept: one whose key no account has says so in ``icp_account``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,7 +180,7 @@ def buying_group(
         values = results[column].astype(object).to_numpy() if column in results else np.full(len(accounts), None)
         carried[column] = _take(values, owner, None)
     own = pd.DataFrame(carried, index=contacts.index)
-    problems += _unmatched(contacts_tab, keys, contacts, contact_key, matched, blank, rows)
+    problems += _unmatched(contacts_tab, keys, contact_key, matched, blank, rows)
     if duplicate.any():
         first = int(rows[np.flatnonzero(duplicate)[0]])
         problems.append(
@@ -264,44 +264,35 @@ def _label(roles: Sequence[Role], code: int) -> str:
 
 
 def _unmatched(
-    tab: str,
-    keys: Keys,
-    contacts: pd.DataFrame,
-    key: pd.Series,
-    matched: np.ndarray,
-    blank: np.ndarray,
-    rows: np.ndarray,
+    tab: str, keys: Keys, key: pd.Series, matched: np.ndarray, blank: np.ndarray, rows: np.ndarray
 ) -> list[Problem]:
     """The contacts no account took, counted, with the first of each kind named."""
-    out = []
-    unknown = np.flatnonzero(~matched & ~blank)
-    if len(unknown):
-        first = int(unknown[0])
-        out.append(
-            Problem(
-                Code.UNMATCHED_CONTACT,
-                f"{fmt_number(len(unknown))} contacts name a {keys.label} no account has (first: "
-                f"'{key.iloc[first]}', row {int(rows[first])}); they are kept with icp_account '{NO_ACCOUNT}': "
-                "fix the key or add the account",
-                tab,
-                int(rows[first]),
-                keys.contact or keys.email,
-                key.iloc[first],
-                Severity.WARNING,
-            )
+    kinds: tuple[tuple[np.ndarray, Callable[[int], str]], ...] = (
+        (
+            np.flatnonzero(~matched & ~blank),
+            lambda i: (
+                f"name a {keys.label} no account has (first: '{key.iloc[i]}', row {int(rows[i])}); they are "
+                f"kept with icp_account '{NO_ACCOUNT}': fix the key or add the account"
+            ),
+        ),
+        (
+            np.flatnonzero(blank),
+            lambda i: (
+                f"have no {keys.label} (first: row {int(rows[i])}); they are kept with icp_account "
+                f"'no {keys.label}': fill it to count them with their account"
+            ),
+        ),
+    )
+    return [
+        Problem(
+            Code.UNMATCHED_CONTACT,
+            f"{fmt_number(len(found))} contacts {said(int(found[0]))}",
+            tab,
+            int(rows[found[0]]),
+            keys.contact or keys.email,
+            key.iloc[int(found[0])] or None,
+            Severity.WARNING,
         )
-    empty = np.flatnonzero(blank)
-    if len(empty):
-        first = int(empty[0])
-        out.append(
-            Problem(
-                Code.UNMATCHED_CONTACT,
-                f"{fmt_number(len(empty))} contacts have no {keys.label} (first: row {int(rows[first])}); they are "
-                f"kept with icp_account 'no {keys.label}': fill it to count them with their account",
-                tab,
-                int(rows[first]),
-                keys.contact or keys.email,
-                severity=Severity.WARNING,
-            )
-        )
-    return out
+        for found, said in kinds
+        if len(found)
+    ]
