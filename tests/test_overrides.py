@@ -45,7 +45,7 @@ def _override(column: str, condition: str, reason: str = "Strategic account list
 
 def test_the_tab_is_read_with_each_label_spelt_as_the_model_spells_it(tmp_path: Path) -> None:
     # Column · Condition · Fit tier · Timing tier · Tier · Priority · Reason
-    typed = [
+    typed: list[list[Any]] = [
         ["Industry", "is Software", " a ", N, N, N, "Strategic"],
         ["Region", "is Europe", N, 1, "pursue", "b2", "EU"],
     ]
