@@ -44,6 +44,7 @@ from icp_sheets.core.names import (
     ICP,
     MATRIX,
     MODEL_TABS,
+    OVERRIDE,
     PERSONAS,
     RESULT_COLUMNS,
     RESULT_NOTES,
@@ -82,7 +83,7 @@ TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
 TABLE_NAMES = {
     ICP: "FitCriteria", ANTI_ICP: "AntiICP", SIGNALS: "Signals",
     PERSONAS: "Personas", SETTINGS: "SettingsTable", COLUMNS: "AccountColumns",
-    GRADES: "Grades", MATRIX: "PriorityMatrix", ACCOUNTS: "Accounts", CONTACTS: "Contacts",
+    GRADES: "Grades", MATRIX: "PriorityMatrix", OVERRIDE: "Overrides", ACCOUNTS: "Accounts", CONTACTS: "Contacts",
 }  # fmt: skip
 INPUT_TAB_COLOR = "1F4E79"
 DATA_TAB_COLOR = "375623"
@@ -219,7 +220,14 @@ def _start_sections(model: IcpModel, live: list[tuple[str, str]]) -> list[tuple[
                     "grid). Left empty, the Settings thresholds and actions apply.",
                 ),
                 (
-                    f"8. {ACCOUNTS}, {CONTACTS}",
+                    f"8. {OVERRIDE}",
+                    "Optional: accounts whose grade you force whatever their points, e.g. 'Strategic account "
+                    "· is true · A' pins a strategic account list to fit tier A. Each row names a column, a condition, "
+                    "the fit tier, timing tier, tier or priority it forces and the reason reps see in icp_why. "
+                    "Disqualified accounts stay disqualified. Left empty, nothing is forced.",
+                ),
+                (
+                    f"9. {ACCOUNTS}, {CONTACTS}",
                     "Paste your account export under the headers. Keep the column names your ICP rows use "
                     "(or a name on the Columns tab); extra columns are kept as they are. Contacts need at "
                     "least a Title.",
