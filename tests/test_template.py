@@ -267,7 +267,7 @@ def test_committed_template_matches_the_code(template_path: Path) -> None:
 
 
 def test_generating_twice_gives_the_same_bytes(template_path: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again.xlsx"
+    again = tmp_path / template_path.name  # the same name: Start here's commands name the file
     write_example_workbook(again)
     assert again.read_bytes() == template_path.read_bytes()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from icp_sheets.core.aliases import VENDOR_ALIASES
 from icp_sheets.core.formats import column_key
 from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import OVERRIDE
 from icp_sheets.core.problems import Code, Problem, Severity
 
 
@@ -128,6 +129,17 @@ def _missing(model: IcpModel, name: str, free: dict[str, str], listed: str, tab:
             column=name,
             severity=Severity.WARNING,
         )
+    overriding = _only_overrides(model, name)
+    if overriding is not None:  # the Override row is where the name was typed, and most likely mistyped
+        return Problem(
+            Code.MISSING_COLUMN,
+            f"'{name}' is not a column of the accounts ({width}); {hint}fix this row's Column, or add the "
+            "column to the accounts",
+            tab=OVERRIDE,
+            row=overriding,
+            column="Column",
+            value=name,
+        )
     return Problem(
         Code.MISSING_COLUMN,
         f"the accounts have no column '{name}', which the model reads ({width}); {hint}rename that header to '{name}' "
@@ -135,3 +147,13 @@ def _missing(model: IcpModel, name: str, free: dict[str, str], listed: str, tab:
         tab=tab,
         column=name,
     )
+
+
+def _only_overrides(model: IcpModel, name: str) -> int | None:
+    """The first Override row reading ``name`` when only Override rows read it (else None)."""
+    key = column_key(name)
+    rows = [o.row for o in model.overrides if column_key(o.column) == key]
+    scoring = model.model_copy(update={"overrides": ()}).required_columns()
+    if not rows or any(column_key(c) == key for c in scoring):
+        return None
+    return rows[0]

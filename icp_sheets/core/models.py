@@ -19,6 +19,8 @@ from icp_sheets.core.decays import Decay, DecayKind
 from icp_sheets.core.formats import AccountColumn, column_key
 from icp_sheets.core.grades import DEFAULT_FIT, DEFAULT_TIMING, Grades, Grading, grading, mistakes
 from icp_sheets.core.grades import DQ_PRIORITY as DQ_PRIORITY  # where every surface has imported it from
+from icp_sheets.core.overrides import Override
+from icp_sheets.core.overrides import mistakes as override_mistakes
 
 
 class Frozen(BaseModel):
@@ -337,7 +339,8 @@ def describe(model: type[BaseModel], field: str) -> str:
 
 
 class IcpModel(Frozen):
-    """A validated ICP: fit criteria, disqualifiers, signals, personas, settings and column names."""
+    """A validated ICP: fit criteria, disqualifiers, signals, personas, settings, column names, grades and
+    overrides."""
 
     settings: Settings = Field(default_factory=Settings)
     criteria: tuple[Criterion, ...] = ()
@@ -346,13 +349,20 @@ class IcpModel(Frozen):
     personas: tuple[Persona, ...] = ()
     columns: tuple[AccountColumn, ...] = ()
     grades: Grades = Field(default_factory=Grades)
+    overrides: tuple[Override, ...] = ()
 
     @model_validator(mode="after")
     def _graded(self) -> IcpModel:
         found = mistakes(self.settings, self.grades)
+        if not found:
+            found += override_mistakes(self.overrides, self.grading(), self.tiers())
         if found:
             raise ValueError(f"{found[0].tab} tab: {found[0].column} {found[0].message}")
         return self
+
+    def tiers(self) -> tuple[str, str]:
+        """The tiers an account that is not disqualified can be in, best first."""
+        return self.settings.top_tier, self.settings.middle_tier
 
     def grading(self) -> Grading:
         """The fit and timing tiers and the priority matrix scoring uses (Grades tabs over Settings)."""
@@ -383,11 +393,12 @@ class IcpModel(Frozen):
         return list(dict.fromkeys(c.column for c in self.criteria))
 
     def required_columns(self) -> list[str]:
-        """Every account column scoring needs: criteria, disqualifiers, signal dates."""
+        """Every account column scoring needs: criteria, disqualifiers, signal dates, overrides."""
         columns = [c.column for c in self.criteria]
         columns += [c.and_column for c in self.criteria if c.and_column]
         columns += [d.column for d in self.disqualifiers]
         columns += [c for s in self.signals for c in s.columns()]
+        columns += [o.column for o in self.overrides]
         return list(dict.fromkeys(columns))
 
     def reads_events(self) -> bool:

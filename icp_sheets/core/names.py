@@ -21,10 +21,11 @@ SETTINGS = "Settings"
 COLUMNS = "Columns"
 GRADES = "Grades"
 MATRIX = "Matrix"
+OVERRIDE = "Override"
 ACCOUNTS = "Accounts"
 CONTACTS = "Contacts"
-MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS, COLUMNS, GRADES, MATRIX)
-OPTIONAL_TABS = frozenset({COLUMNS, GRADES, MATRIX})  # a workbook without them reads with the defaults (older ones)
+MODEL_TABS = (ICP, ANTI_ICP, SIGNALS, PERSONAS, SETTINGS, COLUMNS, GRADES, MATRIX, OVERRIDE)
+OPTIONAL_TABS = frozenset({COLUMNS, GRADES, MATRIX, OVERRIDE})  # without them: the defaults (older workbooks)
 DATA_TABS = (ACCOUNTS, CONTACTS)
 
 RESULT_COLUMNS = (

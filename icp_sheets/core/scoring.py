@@ -36,7 +36,8 @@ from icp_sheets.core.models import (
     IcpModel,
     WhenUnreadable,
 )
-from icp_sheets.core.names import RESULT_COLUMNS, without_results
+from icp_sheets.core.names import OVERRIDE, RESULT_COLUMNS, without_results
+from icp_sheets.core.overrides import Forced, Target, force
 from icp_sheets.core.problems import IcpError, Problem, Severity, errors
 from icp_sheets.core.signals import score_signal
 
@@ -221,11 +222,20 @@ def _coded(
     graded = model.grading()
     fit_code = tier_codes(fit, graded.fit_at)
     timing_code = tier_codes(timing, graded.timing_at)
-    priority_code = np.where(disqualified, len(graded.priorities), fit_code * len(graded.timing) + timing_code)
-    priorities = [*graded.priorities, DQ_PRIORITY]
     explain.lead(dq_code, ["", *(f"Disqualified: {r}" for r in dq_reasons[1:])])
     if len(checks) > 1:
         explain.lead(check_code, ["", *(f"{CHECK}{c}" for c in checks[1:])])
+    forced_priority = None
+    if model.overrides:
+        forced = overridden(model, values_of, ~disqualified, explain)
+        fit_code = _where_forced(forced.codes[Target.FIT_TIER], fit_code)
+        timing_code = _where_forced(forced.codes[Target.TIMING_TIER], timing_code)
+        tier_code = _where_forced(forced.codes[Target.TIER], tier_code)
+        forced_priority = forced.codes[Target.PRIORITY]
+    priority_code = np.where(disqualified, len(graded.priorities), fit_code * len(graded.timing) + timing_code)
+    if forced_priority is not None:
+        priority_code = _where_forced(forced_priority, priority_code)
+    priorities = [*graded.priorities, DQ_PRIORITY]
     explained = explain.coded(why)
     return _Coded(
         numbers={"icp_score": total, "icp_fit": fit, "icp_timing": timing},
@@ -238,6 +248,32 @@ def _coded(
         explained={"icp_why": explained.why, "icp_data_gaps": explained.gaps},
         columns={name: cache[name] for name in model.required_columns() if name in cache},
     )
+
+
+def overridden(
+    model: IcpModel, values_of: Callable[[str], ColumnValues], open_rows: np.ndarray, explain: Explainer
+) -> Forced:
+    """The Override tab's rows applied to the rows not disqualified, each forcing said in the why
+    (after the disqualification and the check leads). A forced tier is its index in the tiers, a
+    forced priority the index of the matrix's first cell of that name."""
+    graded = model.grading()
+    lists = {
+        Target.FIT_TIER: list(graded.fit),
+        Target.TIMING_TIER: list(graded.timing),
+        Target.TIER: list(model.tiers()),
+        Target.PRIORITY: list(graded.priorities),
+    }
+    forced = force(model.overrides, values_of, open_rows, lambda target, label: lists[target].index(label))
+    for target in Target:
+        winner = forced.winners[target]
+        if (winner >= 0).any():
+            words = [o.words(target) if o.forced(target) else "" for o in model.overrides]
+            explain.lead(winner + 1, ["", *words])
+    return forced
+
+
+def _where_forced(forced: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    return np.where(forced >= 0, forced, codes)
 
 
 def _categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
@@ -275,7 +311,7 @@ def score_tab(
         return accounts, score(model, accounts, as_of, notes=notes, why=why, events=events)
     except IcpError as exc:
         raise IcpError(
-            [p if p.tab == EVENTS else Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]
+            [p if p.tab in (EVENTS, OVERRIDE) else Problem(p.code, p.message, tab, row, p.column) for p in exc.problems]
         ) from None
 
 

@@ -2,7 +2,7 @@
 
 Headers of an export are matched without case or punctuation (:func:`column_key`); the model
 tabs' column names are matched the same way, so rows typed ``Title`` and ``title`` form one band
-set instead of two. The first spelling from the top (ICP, then Anti-ICP, then Signals) is kept.
+set instead of two. The first spelling from the top (ICP, then Anti-ICP, then Signals, then Override) is kept.
 """
 
 from __future__ import annotations
@@ -22,4 +22,7 @@ def one_spelling(model: IcpModel) -> IcpModel:
     criteria = tuple(c.model_copy(update={"and_column": spelt(c.and_column)}) if c.and_column else c for c in criteria)
     disqualifiers = tuple(d.model_copy(update={"column": spelt(d.column)}) for d in model.disqualifiers)
     signals = tuple(s.model_copy(update={"date_column": spelt(s.date_column)}) for s in model.signals)
-    return model.model_copy(update={"criteria": criteria, "disqualifiers": disqualifiers, "signals": signals})
+    overrides = tuple(o.model_copy(update={"column": spelt(o.column)}) for o in model.overrides)
+    return model.model_copy(
+        update={"criteria": criteria, "disqualifiers": disqualifiers, "signals": signals, "overrides": overrides}
+    )

@@ -34,7 +34,19 @@ from icp_sheets.core.models import (
 )
 
 # The "X as X" imports serve only sheets/sync.py until it imports them from core.names (issue 12 owns it).
-from icp_sheets.core.names import ANTI_ICP, COLUMNS, GRADES, ICP, MATRIX, MODEL_TABS, PERSONAS, SETTINGS, SIGNALS
+from icp_sheets.core.names import (
+    ANTI_ICP,
+    COLUMNS,
+    GRADES,
+    ICP,
+    MATRIX,
+    MODEL_TABS,
+    OVERRIDE,
+    PERSONAS,
+    SETTINGS,
+    SIGNALS,
+)
+from icp_sheets.core.overrides import Override, Target, header
 from icp_sheets.core.values import whole
 
 
@@ -192,6 +204,20 @@ TABS: dict[str, TabLayout] = {
         ),
         "The priority and action of each fit tier × timing tier; leave it empty for A1…C3 and the Settings' actions.",
     ),
+    OVERRIDE: TabLayout(
+        OVERRIDE,
+        (
+            Column("Column", describe(Override, "column"), True, width=18),
+            Column("Condition", describe(Override, "condition"), True, CONDITION_CHOICES, width=28),
+            Column(header(Target.FIT_TIER), describe(Override, "fit_tier"), width=14),
+            Column(header(Target.TIMING_TIER), describe(Override, "timing_tier"), width=14),
+            Column(header(Target.TIER), describe(Override, "tier"), width=12),
+            Column(header(Target.PRIORITY), describe(Override, "priority"), width=12),
+            Column("Reason", describe(Override, "reason"), True, width=44),
+        ),
+        "Accounts whose grade is forced after scoring, whatever their points (a strategic account list); "
+        "leave it empty for none. Disqualified accounts stay disqualified.",
+    ),
 }
 
 
@@ -306,6 +332,7 @@ _ROWS: dict[str, Callable[[IcpModel], list[list[Any]]]] = {
     ],
     GRADES: lambda m: [[t.axis.value, t.label, "" if t.at is None else _points(t.at)] for t in m.grades.tiers],
     MATRIX: lambda m: [[c.fit, c.timing, c.priority, c.action] for c in m.grades.cells],
+    OVERRIDE: lambda m: [[o.column, o.condition.text(), *(o.forced(t) for t in Target), o.reason] for o in m.overrides],
 }
 
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from icp_sheets.core.conditions import ConditionError, fmt_number, parse_condition
 from icp_sheets.core.decays import Decay
 from icp_sheets.core.formats import AccountColumn, ReadAs, column_key
-from icp_sheets.core.grades import Axis, Cell, Grades, Tier, mistakes
+from icp_sheets.core.grades import Axis, Cell, Grades, Tier, grading, mistakes
 from icp_sheets.core.models import (
     Criterion,
     Disqualifier,
@@ -39,6 +39,7 @@ from icp_sheets.core.names import (
     MATRIX,
     MODEL_TABS,
     OPTIONAL_TABS,
+    OVERRIDE,
     PERSONAS,
     SETTINGS,
     SIGNALS,
@@ -47,6 +48,7 @@ from icp_sheets.core.names import (
     find_tab,
     header_key,
 )
+from icp_sheets.core.overrides import Override, Target, canonical, choices, header
 from icp_sheets.core.problems import Code, IcpError, Problem, Severity, errors
 from icp_sheets.core.reach import scale_problem
 from icp_sheets.core.spelling import one_spelling
@@ -546,6 +548,80 @@ def _graded(parts: Mapping[str, Any], problems: list[Problem]) -> Grades:
     return grades
 
 
+def _read_overrides(reader: _TabReader) -> list[Override]:
+    """The Override rows as typed; their labels are checked against the grades by :func:`_overridden`."""
+    out = []
+    for row, cells in reader.rows():
+        column = reader.required(cells, row, "Column", "type the account column this row reads, e.g. 'Strategic'")
+        condition = reader.condition(cells, row)
+        forced = {t: "" if is_blank(cells[header(t)]) else shown(cells[header(t)]).strip() for t in Target}
+        if not any(forced.values()):
+            reader.problem(
+                Code.REQUIRED_CELL,
+                "forces nothing; fill in the fit tier, timing tier, tier or priority these accounts get",
+                row,
+                header(Target.FIT_TIER),
+            )
+        if column is None or condition is None or not any(forced.values()):
+            continue
+        reason = reader.text(cells["Reason"])
+        if not reason:
+            reason = f"{str(column).strip()} {condition.text()}"
+            reader.problem(
+                Code.REQUIRED_CELL,
+                f"is blank; reps will see '{reason}' as the override's reason; write it in your words",
+                row,
+                "Reason",
+                severity=Severity.WARNING,
+            )
+        out.append(
+            Override(
+                column=str(column).strip(),
+                condition=condition,
+                fit_tier=forced[Target.FIT_TIER],
+                timing_tier=forced[Target.TIMING_TIER],
+                tier=forced[Target.TIER],
+                priority=forced[Target.PRIORITY],
+                reason=reason,
+                row=row,
+            )
+        )
+    return out
+
+
+def _overridden(parts: Mapping[str, Any], grades: Grades, problems: list[Problem]) -> list[Override]:
+    """The Override rows with each forced label spelt as the model spells it (any case or spacing
+    is accepted); a label the model does not have is an error naming its cell and the choices."""
+    settings = parts.get(SETTINGS, Settings())
+    if mistakes(settings, grades):
+        return []  # the Grades and Matrix tabs' own errors come first
+    graded = grading(settings, grades)
+    tiers = (settings.top_tier, settings.middle_tier)
+    out = []
+    for override in parts.get(OVERRIDE, ()):
+        fields: dict[str, str] = {}
+        for target in Target:
+            label = override.forced(target)
+            allowed = choices(graded, tiers, target)
+            spelt = canonical(label, allowed) if label else ""
+            if spelt is None:
+                listed = ", ".join(f"'{a}'" for a in allowed)
+                problems.append(
+                    Problem(
+                        Code.UNKNOWN_VALUE,
+                        f"'{label}' is not a {target.value} of this model; type one of {listed}",
+                        OVERRIDE,
+                        override.row,
+                        header(target),
+                        label,
+                    )
+                )
+                spelt = label
+            fields[target.name.lower()] = spelt
+        out.append(override.model_copy(update=fields))
+    return out
+
+
 _TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
     ICP: _read_icp,
     ANTI_ICP: _read_anti,
@@ -555,6 +631,7 @@ _TAB_READERS: dict[str, Callable[[_TabReader], Any]] = {
     COLUMNS: _read_columns,
     GRADES: _read_grades,
     MATRIX: _read_matrix,
+    OVERRIDE: _read_overrides,
 }
 
 
@@ -663,6 +740,7 @@ def read_model(
         table = tables[actual]
         parts[tab] = read(_TabReader(Table(tab, table.frame, table.rows, table.date_system), problems))
     grades = _graded(parts, problems)
+    overrides = _overridden(parts, grades, problems)
     if not parts.get(ICP) and not parts.get(SIGNALS) and not errors(problems):
         problems.append(
             Problem(
@@ -687,6 +765,7 @@ def read_model(
             personas=tuple(parts[PERSONAS]),
             columns=tuple(parts.get(COLUMNS, ())),
             grades=grades,
+            overrides=tuple(overrides),
         )
     )
     _unused_columns(model, problems)

@@ -30,6 +30,7 @@ from icp_sheets.core.names import (
     ICP,
     MATRIX,
     MODEL_TABS,
+    OVERRIDE,
     PERSONAS,
     RESULT_COLUMNS,
     RESULT_NOTES,
@@ -294,7 +295,14 @@ _GUIDE = [
         "actions apply.",
     ),
     (
-        f"8. {ACCOUNTS}, {CONTACTS}",
+        f"8. {OVERRIDE}",
+        "Optional: accounts whose grade you force whatever their points, e.g. 'Strategic account · is true · A' "
+        "pins a strategic account list to fit tier A. Each row names a column, a condition, the fit tier, timing "
+        "tier, tier or priority it forces and the reason reps see in icp_why. Disqualified accounts stay "
+        "disqualified. Left empty, nothing is forced.",
+    ),
+    (
+        f"9. {ACCOUNTS}, {CONTACTS}",
         "Paste your account export under the headers. Keep the column names your ICP rows use (or a name on the "
         "Columns tab); extra columns are kept as they are. Contacts need at least a Title.",
     ),

@@ -38,6 +38,7 @@ from icp_sheets.core.names import (
     ICP,
     MATRIX,
     MODEL_TABS,
+    OVERRIDE,
     PERSONAS,
     RESULT_COLUMNS,
     SETTINGS,
@@ -55,7 +56,7 @@ TEMPLATE_TIME = dt.datetime(2026, 1, 1)  # fixed so the file is reproducible
 TABLE_NAMES = {
     ICP: "FitCriteria", ANTI_ICP: "AntiICP", SIGNALS: "Signals",
     PERSONAS: "Personas", SETTINGS: "SettingsTable", COLUMNS: "AccountColumns",
-    GRADES: "Grades", MATRIX: "PriorityMatrix", ACCOUNTS: "Accounts", CONTACTS: "Contacts",
+    GRADES: "Grades", MATRIX: "PriorityMatrix", OVERRIDE: "Overrides", ACCOUNTS: "Accounts", CONTACTS: "Contacts",
 }  # fmt: skip
 INPUT_TAB_COLOR = "1F4E79"
 DATA_TAB_COLOR = "375623"

@@ -31,10 +31,11 @@ from icp_sheets.core.models import (
     WhenUnreadable,
 )
 from icp_sheets.core.names import RESULT_COLUMNS
+from icp_sheets.core.overrides import Target
 from icp_sheets.core.problems import Code, IcpError, Problem
 from icp_sheets.core.scoring import _EPS, CHECK, resolve_columns
 from icp_sheets.sql import build as b
-from icp_sheets.sql import text
+from icp_sheets.sql import overrides, text
 from icp_sheets.sql.cells import Cell, civil_day
 from icp_sheets.sql.differences import differences
 from icp_sheets.sql.fit import BandSet, and_outputs, capped, column_outputs, fit_sql, scaled
@@ -120,6 +121,9 @@ def compile_model(
         if signal.counts_when is not None:
             gate = columns[signal.counts_when.column]
             gate.outputs.append(gate_column(gate.cell, s, signal))
+    for r, override in enumerate(model.overrides):
+        column = columns[override.column]
+        column.outputs.append(overrides.hit_column(column.frame, column.cell, model, r))
     ctes: list[tuple[str, exp.Select]] = []
     keys = [b.alias(_key_of(c), c.key) for c in columns.values()]
     ctes.append(("icp_keys", exp.select(*keys).distinct().from_(source.copy())))
@@ -313,31 +317,46 @@ def _results(model: IcpModel, columns: list[_Column], sets: list[BandSet], why: 
     )
     frame.add("icp_dq", b.func("coalesce", reason, b.lit("")))
     out_dq = b.not_(exp.Is(this=reason, expression=exp.null()))
+    open_row = exp.Is(this=reason, expression=exp.null())
+    graded = model.grading()
+    tiers = {Target.FIT_TIER: list(graded.fit), Target.TIMING_TIER: list(graded.timing)}
+
+    def forced(target: Target) -> list[tuple[exp.Expr, exp.Expr]]:
+        """The overrides forcing ``target``: the label, or for a tier list its index."""
+        made = overrides.branches(model, out, open_row, target)
+        if target in tiers:
+            return [(when, b.num(tiers[target].index(label))) for when, label in made]
+        return [(when, b.lit(label)) for when, label in made]
+
     tier = b.case(
         [
             (out_dq, b.lit(DISQUALIFIED)),
+            *forced(Target.TIER),
             (exp.GTE(this=total, expression=b.num(settings.top_tier_at - _EPS)), b.lit(settings.top_tier)),
             (exp.GTE(this=total, expression=b.num(settings.middle_tier_at - _EPS)), b.lit(settings.middle_tier)),
         ],
         b.lit(DISQUALIFIED),
     )
     frame.add("icp_tier", tier)
-    graded = model.grading()
-    fit_tier = frame.add("fit_tier", _grade(fit_col, graded.fit_at))
-    timing_tier = frame.add("timing_tier", _grade(timing_col, graded.timing_at))
+    fit_tier = frame.add("fit_tier", b.case(forced(Target.FIT_TIER), _grade(fit_col, graded.fit_at)))
+    timing_tier = frame.add("timing_tier", b.case(forced(Target.TIMING_TIER), _grade(timing_col, graded.timing_at)))
+    pinned = overrides.branches(model, out, open_row, Target.PRIORITY)
     cell = frame.add(
         "cell", exp.Add(this=exp.Mul(this=fit_tier, expression=b.num(len(graded.timing))), expression=timing_tier)
     )
 
-    def by_cell(labels: Sequence[str], dq: str) -> exp.Expr:
+    def by_cell(labels: Sequence[str], dq: str, pins: Sequence[tuple[exp.Expr, exp.Expr]]) -> exp.Expr:
         branches = [(exp.EQ(this=cell, expression=b.num(i)), b.lit(label)) for i, label in enumerate(labels)]
-        return b.case([(out_dq, b.lit(dq)), *branches], b.lit(""))
+        return b.case([(out_dq, b.lit(dq)), *pins, *branches], b.lit(""))
 
-    frame.add("icp_priority", by_cell(graded.priorities, DQ_PRIORITY))
-    frame.add("icp_action", by_cell(graded.actions, DQ_ACTION))
+    priority_pins = [(when, b.lit(label)) for when, label in pinned]
+    action_pins = [(when, b.lit(graded.priority_action(label))) for when, label in pinned]
+    frame.add("icp_priority", by_cell(graded.priorities, DQ_PRIORITY, priority_pins))
+    frame.add("icp_action", by_cell(graded.actions, DQ_ACTION, action_pins))
 
     leads: list[exp.Expr] = [frame.add("why_dq", b.func("coalesce", b.concat("Disqualified: ", reason), b.lit("")))]
     leads.append(frame.add("why_check", check_lead))
+    leads += overrides.leads(model, out, open_row, frame)
     _why(frame, leads, reasons, why)
     return frame
 
