@@ -433,10 +433,16 @@ def score_workbook(
             )
         )
     stage("Writing")
+    from icp_sheets.excel.formulas import start_here_steps
+    from icp_sheets.io.start_here import start_here_rewrite
+    from icp_sheets.io.start_words import Place
     from icp_sheets.io.workbook_results import fill_results
 
+    place = Place(output.name, "" if output == workbook else workbook.name)
+    rewrites = [start_here_rewrite(model, place, start_here_steps)]
+    tiers = (model.settings.top_tier, model.settings.middle_tier)
     with replacing(output) as partial:
-        fill_results(workbook, partial, fills, orders, (model.settings.top_tier, model.settings.middle_tier))
+        fill_results(workbook, partial, fills, orders, tiers, rewrites)
     run.output = output
     return run
 
@@ -482,4 +488,5 @@ def write_example_workbook(path: Path) -> None:
             score(model, accounts),
             match_personas(model, contacts),
             live_steps=start_here_steps,
+            file_name=path.name,
         )
