@@ -16,7 +16,9 @@ from icp_sheets.core.names import (
     ANTI_ICP,
     CONTACT_RESULT_COLUMNS,
     CONTACTS,
+    GROUP_COLUMNS,
     ICP,
+    INPUT_ROW,
     PERSONAS,
     RESULT_COLUMNS,
     SETTINGS,
@@ -53,7 +55,8 @@ def model_formula(ranges: Mapping[str, str], headers: str | None = None) -> str:
 
 def account_span(table: str, headers: Sequence[str]) -> str:
     """The span of the table's account columns, e.g. ``[Company]:[Tech switch date]``."""
-    results = _result_columns(headers, RESULT_COLUMNS)
+    # Written by icp-sheets but by no function (the buying group needs the contacts; the input row, the ranking).
+    results = _result_columns(headers, (*RESULT_COLUMNS, *GROUP_COLUMNS, INPUT_ROW))
     inputs = [i for i, h in enumerate(headers) if h not in results]
     if not inputs:
         raise LayoutError(f"the {table} table has no account columns to score")
