@@ -16,7 +16,7 @@ from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import ACCOUNTS, START
 from icp_sheets.core.pipeline import ALL_ACCOUNTS, SEGMENT, pipeline
 from icp_sheets.core.scoring import score
-from icp_sheets.example import example_model
+from icp_sheets.example import example_accounts, example_model
 from icp_sheets.io.pipeline_tab import PIPELINE
 from icp_sheets.jobs import score_workbook, write_example_workbook
 
@@ -155,3 +155,19 @@ def test_scoring_again_replaces_the_tab(scored: Path, tmp_path: Path) -> None:
     book = load_workbook(again)
     assert book.sheetnames.count(PIPELINE) == 1
     assert _grid(book[PIPELINE]) == _grid(load_workbook(scored)[PIPELINE])
+
+
+def test_the_demo_workbook_has_the_pipeline_and_a_new_one_has_not(tmp_path: Path) -> None:
+    demo, new = tmp_path / "demo.xlsx", tmp_path / "new.xlsx"
+    write_example_workbook(demo, pipeline=True)
+    write_example_workbook(new)
+    ws = load_workbook(demo)[PIPELINE]
+    model = example_model()
+    results = score(model, pd.DataFrame(example_accounts()))
+    counts = results["icp_priority"].astype(str).value_counts().to_dict()
+    graded = model.grading()
+    grid = _grid(ws)
+    assert {p: grid[(graded.fit[i // 3], graded.timing[i % 3])] for i, p in enumerate(graded.priorities)} == {
+        p: counts.get(p, 0) for p in graded.priorities
+    }
+    assert PIPELINE not in load_workbook(new).sheetnames
