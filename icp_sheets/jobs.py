@@ -309,7 +309,7 @@ def score_workbook(
     from icp_sheets.io.workbook_results import fill_results
 
     with replacing(output) as partial:
-        fill_results(workbook, partial, fills, orders, (model.settings.top_tier, model.settings.middle_tier))
+        fill_results(workbook, partial, fills, orders, (model.settings.top_tier, model.settings.middle_tier), model)
     run.output = output
     return run
 

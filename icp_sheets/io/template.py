@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ from icp_sheets.core.names import (
     header_key,
 )
 from icp_sheets.io import layout
+from icp_sheets.io.computed_settings import computed_rows
 from icp_sheets.io.xlsx_cell_style import (
     BODY_FONT,
     FONT_NAME,
@@ -390,8 +392,13 @@ def build_template(
     book.wb.properties.title = f"ICP template: {model.settings.model_name}"
     lists = _write_start(book.wb, model, _live_steps(accounts, contacts, live_steps))
     rows = layout.model_rows(model)
+    computed = computed_rows(model)
+    rows[SETTINGS] = [*rows[SETTINGS], *computed]
     for tab in MODEL_TABS:
-        book.add_table_sheet(_model_tab(tab, lists), rows[tab], len(rows[tab]))
+        spec = _model_tab(tab, lists)
+        if tab == SETTINGS:  # the computed rows come last; row 1 is the header
+            spec = replace(spec, locked_rows=frozenset(range(len(rows[tab]) - len(computed) + 2, len(rows[tab]) + 2)))
+        book.add_table_sheet(spec, rows[tab], len(rows[tab]))
     account_notes = {h: _account_note(model, h) for h in accounts.columns}
     tiers = (model.settings.top_tier, model.settings.middle_tier)
     spec = _data_tab(ACCOUNTS, accounts, RESULT_COLUMNS, account_notes, tiers)

@@ -20,7 +20,9 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
-from icp_sheets.core.names import header_key
+from icp_sheets.core.models import IcpModel
+from icp_sheets.core.names import SETTINGS, find_tab, header_key
+from icp_sheets.io.computed_settings import write_computed
 from icp_sheets.io.result_look import style_results
 from icp_sheets.io.tables import Table
 from icp_sheets.io.xlsx_writer import (
@@ -121,6 +123,7 @@ def fill_results(
     results: Mapping[str, tuple[Table, pd.DataFrame]],
     orders: Mapping[str, Sequence[int]] | None = None,
     tiers: Sequence[str] = (),
+    model: IcpModel | None = None,
 ) -> None:
     """Copy ``source`` to ``target`` with each tab's result columns filled row by row.
 
@@ -128,9 +131,13 @@ def fill_results(
     row of each frame row) and the result frame (same order as the table). ``orders``
     ranks a tab: its rows are moved so the row at position ``order[k]`` lands k-th.
     ``tiers`` (best first) name the tier colours. The result columns are styled wherever they
-    are (:mod:`icp_sheets.io.result_look`); the user's columns keep their look.
+    are (:mod:`icp_sheets.io.result_look`); the user's columns keep their look. With ``model``,
+    the Settings tab's computed rows show its figures (:mod:`icp_sheets.io.computed_settings`).
     """
     book = load_workbook(source)
+    settings = find_tab(book.sheetnames, SETTINGS)
+    if model is not None and settings is not None:
+        write_computed(book[settings], model)
     for tab, (table, frame) in results.items():
         ws = book[tab]
         order = list((orders or {}).get(tab, range(len(frame))))
