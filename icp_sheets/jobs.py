@@ -306,10 +306,17 @@ def score_workbook(
             )
         )
     stage("Writing")
+    from icp_sheets.excel.formulas import start_here_steps
+    from icp_sheets.io.computed_settings import settings_rewrite
+    from icp_sheets.io.start_here import start_here_rewrite
+    from icp_sheets.io.start_words import Place
     from icp_sheets.io.workbook_results import fill_results
 
+    place = Place(output.name, "" if output == workbook else workbook.name)
+    rewrites = [start_here_rewrite(model, place, start_here_steps), settings_rewrite(model)]
+    tiers = (model.settings.top_tier, model.settings.middle_tier)
     with replacing(output) as partial:
-        fill_results(workbook, partial, fills, orders, (model.settings.top_tier, model.settings.middle_tier), model)
+        fill_results(workbook, partial, fills, orders, tiers, rewrites)
     run.output = output
     return run
 
@@ -355,4 +362,5 @@ def write_example_workbook(path: Path) -> None:
             score(model, accounts),
             match_personas(model, contacts),
             live_steps=start_here_steps,
+            file_name=path.name,
         )

@@ -18,6 +18,7 @@ LABELS = st.sampled_from(
         ("Employees 50–200", 2.0),
         ("X blank", np.nan),
         ("Check: X blank", np.nan),
+        ("Note: Check: X blank", np.nan),
         ("Zoho", -1.0),
         ("Region other", 0.0),
     ]
@@ -26,7 +27,7 @@ part = st.tuples(st.sampled_from(["lead", "timing", "fit"]), st.lists(LABELS, mi
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 6), st.lists(part, max_size=6), st.sampled_from(list(Why)), st.data())
+@given(st.integers(1, 8), st.lists(part, max_size=7), st.sampled_from(list(Why)), st.data())
 def test_row_by_row_combines_what_the_vectorised_path_combines(
     rows: int, parts: list[tuple[str, list[tuple[str, float]]]], why: Why, data: st.DataObject
 ) -> None:
@@ -37,7 +38,8 @@ def test_row_by_row_combines_what_the_vectorised_path_combines(
         if kind == "lead":
             explainer.lead(codes, labels)
         else:
-            explainer.add(codes, labels, [points for _, points in labelled], timing=kind == "timing")
+            kept = data.draw(st.lists(st.booleans(), min_size=len(labels), max_size=len(labels)))
+            explainer.add(codes, labels, [points for _, points in labelled], timing=kind == "timing", kept=kept)
     by_row = _texts(explainer.coded(why))
     by_row_up_to, explain.BY_ROW = explain.BY_ROW, 0
     try:

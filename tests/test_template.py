@@ -157,7 +157,8 @@ def test_every_list_tab_is_one_excel_table_over_all_rows(book: Workbook, tab: st
     min_col, min_row, max_col, max_row = range_boundaries(table.ref)
     # An Excel table needs a data row, so a tab left empty (Grades, Matrix) has one blank row.
     assert (min_col, min_row, max_col, max_row) == (1, 1, len(headers(ws)), max(ws.max_row, 2))
-    assert ws.freeze_panes == "A2"
+    # The header row stays in view; on Accounts the Company column too, on Contacts the Name.
+    assert ws.freeze_panes == ("B2" if tab in DATA_TABS else "A2")
 
 
 def test_table_names_are_valid_excel_names() -> None:
@@ -226,7 +227,7 @@ def test_start_here_explains_and_carries_the_live_function_steps(book: Workbook)
     text = "\n".join(str(c.value) for row in book[START].iter_rows() for c in row if c.value)
     for step in LIVE_FUNCTIONS_STEPS:
         assert step in text
-    assert "icp-sheets score icp_template.xlsx -o scored.xlsx" in text
+    assert "icp-sheets score icp_template.xlsx -o icp_template.scored.xlsx" in text
     assert "persona" in text and "Signals are the clock" in text
     # The exact formulas for this workbook's own tables, from the same code the Lite script uses.
     tables = {t.displayName for ws in book.worksheets for t in ws.tables.values()}
@@ -269,7 +270,7 @@ def test_committed_template_matches_the_code(template_path: Path) -> None:
 
 
 def test_generating_twice_gives_the_same_bytes(template_path: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again.xlsx"
+    again = tmp_path / template_path.name  # the same name: Start here's commands name the file
     write_example_workbook(again)
     assert again.read_bytes() == template_path.read_bytes()
 

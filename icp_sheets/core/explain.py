@@ -28,6 +28,7 @@ SEPARATOR = " · "
 # Up to this many rows, reasons are combined row by row: numpy costs more than it saves there
 # (one edited row in Excel is scored on its own).
 BY_ROW = 64
+_KEY_SPAN = 2**62  # combinations of codes are numbered in one int64 while they fit
 
 
 class Why(StrEnum):
@@ -56,6 +57,7 @@ class _Part:
 
 
 _Item = tuple[_Group, float, int, str]  # group, minus the points as shown, part, text
+_Joined = tuple[np.ndarray, list[str]]  # per combination a code into these texts
 
 
 @dataclass(frozen=True)
@@ -106,29 +108,31 @@ class Explainer:
     def coded(self, why: Why = Why.SHORT) -> Explained:
         """The why and the data gaps of every row.
 
-        Parts are merged one at a time, each merge keeping only the distinct (so far,
-        next part) pairs, so the cost follows the number of distinct combinations, not
-        the number of rows; each combination's texts are then written once.
+        The cost follows the number of distinct combinations of reasons, not the number of
+        rows: a million rows typically hold some hundred thousand combinations, sorted and
+        joined as arrays.
         """
         if self.rows <= BY_ROW:
             return self._coded_by_row(why)
-        combo = np.zeros(self.rows, dtype=np.int64)
-        members = np.empty(1, dtype=object)
-        members[0] = ()
-        for index, part in enumerate(self._parts):
-            width = len(part.texts)
-            combo, pairs = _factorize(combo * width + part.codes, len(members) * width)
-            before, label = members[pairs // width], pairs % width
-            members = np.empty(len(pairs), dtype=object)
-            members[:] = [
-                (*m, (index, int(code))) if part.texts[code] else m
-                for m, code in zip(before.tolist(), label.tolist(), strict=True)
-            ]
-        written = [self._written(m, why) for m in members.tolist()]
-        return Explained(
-            why=_coded(combo, [w[0] for w in written]),
-            gaps=_coded(combo, [w[1] for w in written]),
-        )
+        combo, table = _combinations(self.rows, [(part.codes, len(part.texts)) for part in self._parts])
+        (why_of, why_texts), (gaps_of, gap_texts) = self._written_all(table, why)
+        return Explained(why=_coded(why_of[combo], why_texts), gaps=_coded(gaps_of[combo], gap_texts))
+
+    def _written_all(self, table: np.ndarray, why: Why) -> tuple[_Joined, _Joined]:
+        """:meth:`_written` for every combination at once: each combination's reasons are sorted
+        with numpy, repeats are dropped as :func:`said` drops them, and only the joining is Python."""
+        reasons = _Reasons([self._reasons_of(index) for index in range(len(self._parts))])
+        ids = table + reasons.offsets
+        ids = np.take_along_axis(ids, np.argsort(reasons.rank[ids], axis=1, kind="stable"), axis=1)
+        gap = reasons.gap[ids]
+        present = reasons.present[ids]
+        shown = reasons.unrepeated(ids, present if why is Why.FULL else present & ~gap)
+        return _joined(ids, shown, reasons.text), _joined(ids, gap, reasons.text)
+
+    def _reasons_of(self, index: int) -> list[_Item | None]:
+        """Part ``index``'s reasons by code; None where the code says nothing."""
+        part = self._parts[index]
+        return [self._item(index, code) if text else None for code, text in enumerate(part.texts.tolist())]
 
     def _coded_by_row(self, why: Why) -> Explained:
         """:meth:`coded` for a few rows: each row's combination looked up in a dict, its texts
@@ -195,6 +199,30 @@ def said(texts: Sequence[str]) -> list[str]:
     return kept
 
 
+def _combinations(rows: int, columns: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row a code into the distinct combinations of the columns' codes (each below its width),
+    and per combination each column's code. As many columns as fit one int64 key are merged at a
+    time and only the distinct keys kept, so the cost follows the number of combinations, not of rows."""
+    combo = np.zeros(rows, dtype=np.int64)
+    table = np.zeros((1, 0), dtype=np.int64)
+    at = 0
+    while at < len(columns):
+        key, span = combo, len(table)
+        widths: list[int] = []
+        while at < len(columns) and (not widths or span * columns[at][1] < _KEY_SPAN):
+            codes, width = columns[at]
+            key, span = key * width + codes, span * width
+            widths.append(width)
+            at += 1
+        combo, pairs = _factorize(key, span)
+        merged = []
+        for width in reversed(widths):
+            pairs, code = np.divmod(pairs, width)
+            merged.append(code)
+        table = np.column_stack([table[pairs], *reversed(merged)])
+    return combo, table
+
+
 def _coded(combo: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Per-row codes into unique texts: two combinations can read alike, categories must be unique."""
     text_codes, distinct = factorize(texts)
@@ -211,3 +239,53 @@ def _factorize(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     uniques = np.flatnonzero(present)
     remap = np.cumsum(present) - 1
     return remap[key], uniques
+
+
+class _Reasons:
+    """Every distinct reason of an explainer, numbered part after part, as arrays numpy can index
+    per combination: where the why ranks it, its text, whether it is a data gap."""
+
+    def __init__(self, parts: list[list[_Item | None]]) -> None:
+        self.offsets = np.cumsum([0] + [len(items) for items in parts])[:-1].astype(np.int64)
+        items = [item for part in parts for item in part]
+        count = len(items)
+        self.present = np.array([item is not None for item in items], dtype=bool)
+        self.text = np.array([item[3] if item else "" for item in items], dtype=object)
+        self.gap = np.array([item is not None and item[0] is _Group.GAP for item in items], dtype=bool)
+        ranked = sorted((item[:3], number) for number, item in enumerate(items) if item is not None)
+        self.rank = np.full(count, count, dtype=np.int64)
+        self.rank[[number for _, number in ranked]] = np.arange(len(ranked))
+        self._repeats = self._repeating()
+
+    def _repeating(self) -> np.ndarray:
+        """Keys ``earlier * count + later`` of the reason pairs where the earlier one, when kept, says
+        the later one already (:func:`said`): the same text, or a lead ending with ``': ' + text``."""
+        count = len(self.text)
+        by_text: dict[str, list[int]] = {}
+        for number in np.flatnonzero(self.present).tolist():
+            by_text.setdefault(self.text[number], []).append(number)
+        keys = [a * count + b for same in by_text.values() for a in same for b in same if a != b]
+        for text, leads in by_text.items():
+            ends = [text[at + 2 :] for at in range(len(text)) if text.startswith(": ", at)]
+            keys += [a * count + b for end in ends for a in leads for b in by_text.get(end, [])]
+        return np.unique(np.array(keys, dtype=np.int64))
+
+    def unrepeated(self, ids: np.ndarray, shown: np.ndarray) -> np.ndarray:
+        """``shown`` without the reasons an earlier kept reason of the same combination says already."""
+        if not len(self._repeats):
+            return shown
+        kept = shown.copy()
+        count = len(self.text)
+        for later in range(1, ids.shape[1]):
+            for earlier in range(later):
+                repeated = np.isin(ids[:, earlier] * count + ids[:, later], self._repeats)
+                kept[:, later] &= ~(kept[:, earlier] & repeated)
+        return kept
+
+
+def _joined(ids: np.ndarray, keep: np.ndarray, text: np.ndarray) -> _Joined:
+    """Per combination a code into joined texts: each distinct list of kept reasons is joined once
+    (combinations that differ only in what they leave out read alike)."""
+    of, kept = _combinations(len(ids), [(column, len(text) + 1) for column in (np.where(keep, ids, -1) + 1).T])
+    said = np.append(text, "")[kept - 1]  # 0 (nothing kept) reads as the empty text at the end
+    return of, [SEPARATOR.join([t for t in row if t]) for row in said.tolist()]

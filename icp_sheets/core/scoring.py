@@ -319,12 +319,9 @@ def flagged(results: pd.DataFrame) -> int:
     """Accounts whose icp_why has a check (first, or right after a disqualification): an Anti-ICP
     row could not read their cell."""
     why = results["icp_why"].astype("category")
-    checked = [i for i, text in enumerate(why.cat.categories) if _checked(str(text))]
-    return int(np.isin(why.cat.codes.to_numpy(), checked).sum()) if checked else 0
-
-
-def _checked(why: str) -> bool:
-    return any(part.startswith(CHECK) for part in why.split(SEPARATOR))
+    texts = why.cat.categories.astype(str)
+    checked = np.flatnonzero(texts.str.startswith(CHECK) | texts.str.contains(SEPARATOR + CHECK, regex=False))
+    return int(np.isin(why.cat.codes.to_numpy(), checked).sum()) if len(checked) else 0
 
 
 def _disqualify(

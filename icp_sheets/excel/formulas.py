@@ -125,7 +125,10 @@ def start_here_steps(
     tables: Mapping[str, str], account_headers: Sequence[str], contact_headers: Sequence[str]
 ) -> tuple[tuple[str, str], ...]:
     """:func:`live_steps` for the template's Start here tab (io.template.LiveSteps); none when the
-    tables cannot take the formulas (e.g. contacts without a Title): the tab's opening still helps."""
+    tables cannot take the formulas (e.g. contacts without a Title, a tab without its table): the tab's
+    opening still helps."""
+    if any(tab not in tables for tab in (*MODEL_ARGUMENT_TABS, ACCOUNTS, CONTACTS)):
+        return ()
     try:
         return live_steps(tables, account_headers, contact_headers)
     except LayoutError:

@@ -280,10 +280,11 @@ def results(model: Any, headers: Any, rows: Any = None, as_of: Any = None, today
     for i, row in enumerate(data):
         if is_blank_row(row):
             continue
-        broken = next((header_row[c] for c in scored_at if isinstance(row[c], ErrorCell)), None)
-        if broken is not None:
-            answers[i] = _error_cell(broken, row[header_row.index(broken)])
-            continue
+        if ErrorCell in map(type, row):  # a C-level scan; most rows hold no error cell
+            broken = next((header_row[c] for c in scored_at if isinstance(row[c], ErrorCell)), None)
+            if broken is not None:
+                answers[i] = _error_cell(broken, row[header_row.index(broken)])
+                continue
         found = None if shared else CACHE.get((model, header_row, row, days[i]))
         if found is None:
             todo.append(i)

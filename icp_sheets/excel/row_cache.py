@@ -4,7 +4,7 @@ Excel calls each result formula on its own: eight formulas per account row,
 in row order or column order as it pleases. Keyed by (model cell, header row,
 row values, as-of day), one scoring serves all eight, and an edited row costs
 one scoring while the others are lookups. The cache is bounded by an estimate
-of the memory its entries take (text lengths plus a fixed overhead per entry),
+of the memory its entries take (16 bytes a cell, text lengths and a fixed overhead per entry),
 least recently used first out, so a long session cannot fill Pyodide's memory.
 """
 
@@ -21,8 +21,9 @@ Key = tuple[Hashable, ...]
 
 
 def estimate(values: tuple[Any, ...]) -> int:
-    """Rough bytes of a row or a result: text by its length, anything else as a number."""
-    return sum(len(v) if isinstance(v, str) else 16 for v in values)
+    """Rough bytes of a row or a result: 16 a cell, and text by its length besides (a list, not a
+    generator: this runs for every row Excel sends)."""
+    return 16 * len(values) + sum([len(v) for v in values if v.__class__ is str])
 
 
 class RowCache:

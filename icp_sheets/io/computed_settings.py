@@ -9,15 +9,17 @@ the 0–100 scale (:mod:`icp_sheets.core.reach`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from icp_sheets.core.conditions import fmt_number
 from icp_sheets.core.models import IcpModel, Scale
-from icp_sheets.core.names import header_key
+from icp_sheets.core.names import SETTINGS, find_tab, header_key
 from icp_sheets.core.reach import best_fit, best_timing
 from icp_sheets.core.values import whole
 
 if TYPE_CHECKING:  # the model reader imports this module, and Excel's runtimes have no openpyxl
+    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 MOST_POINTS = "Most points (computed)"
@@ -44,6 +46,17 @@ def computed_rows(model: IcpModel) -> list[list[Any]]:
             f"timing {fmt_number(round(timing, 6))}. {said}"
         )
     return [[MOST_POINTS, value, note]]
+
+
+def settings_rewrite(model: IcpModel) -> Callable[[Workbook], None]:
+    """A rewrite for a scored copy of a workbook: its Settings tab shows the model's computed rows."""
+
+    def rewrite(book: Workbook) -> None:
+        tab = find_tab(book.sheetnames, SETTINGS)
+        if tab is not None:
+            write_computed(book[tab], model)
+
+    return rewrite
 
 
 def write_computed(ws: Worksheet, model: IcpModel) -> None:

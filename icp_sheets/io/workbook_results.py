@@ -9,20 +9,18 @@ rather than rebuilt.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
-from icp_sheets.core.models import IcpModel
-from icp_sheets.core.names import SETTINGS, find_tab, header_key
-from icp_sheets.io.computed_settings import write_computed
+from icp_sheets.core.names import header_key
 from icp_sheets.io.result_look import style_results
 from icp_sheets.io.tables import Table
 from icp_sheets.io.xlsx_writer import (
@@ -123,7 +121,7 @@ def fill_results(
     results: Mapping[str, tuple[Table, pd.DataFrame]],
     orders: Mapping[str, Sequence[int]] | None = None,
     tiers: Sequence[str] = (),
-    model: IcpModel | None = None,
+    rewrites: Sequence[Callable[[Workbook], None]] = (),
 ) -> None:
     """Copy ``source`` to ``target`` with each tab's result columns filled row by row.
 
@@ -131,13 +129,10 @@ def fill_results(
     row of each frame row) and the result frame (same order as the table). ``orders``
     ranks a tab: its rows are moved so the row at position ``order[k]`` lands k-th.
     ``tiers`` (best first) name the tier colours. The result columns are styled wherever they
-    are (:mod:`icp_sheets.io.result_look`); the user's columns keep their look. With ``model``,
-    the Settings tab's computed rows show its figures (:mod:`icp_sheets.io.computed_settings`).
+    are (:mod:`icp_sheets.io.result_look`); the user's columns keep their look. ``rewrites`` then
+    regenerate whole tabs of the filled workbook (Start here, Pipeline).
     """
     book = load_workbook(source)
-    settings = find_tab(book.sheetnames, SETTINGS)
-    if model is not None and settings is not None:
-        write_computed(book[settings], model)
     for tab, (table, frame) in results.items():
         ws = book[tab]
         order = list((orders or {}).get(tab, range(len(frame))))
@@ -162,5 +157,8 @@ def fill_results(
         style_results(ws, columns, sheet_rows, tiers)
         # A pasted export keeps its own look, but reads and prints with the company beside every row.
         setup_page(ws, pages_wide=pages_wide(ws))
-        freeze_and_title(ws, name_column([c.value for c in ws[1]]))
+        people = "icp_persona" in frame.columns and "icp_score" not in frame.columns  # a contact list
+        freeze_and_title(ws, name_column([c.value for c in ws[1]], people=people))
+    for rewrite in rewrites:
+        rewrite(book)
     book.save(target)

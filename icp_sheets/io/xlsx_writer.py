@@ -145,13 +145,16 @@ def setup_page(ws: Any, *, landscape: bool = True, title_rows: bool = True, page
 
 
 NAME_HEADERS = ("company", "company name", "account", "account name", "organization", "name")
+PERSON_HEADERS = ("name", "full name", "contact name", "contact")
 
 
-def name_column(headers: Sequence[object]) -> int:
+def name_column(headers: Sequence[object], *, people: bool = False) -> int:
     """1-based column of the company's name (Company, Account name …), 0 when there is none:
-    the column a reader needs beside every row, on screen and on paper."""
+    the column a reader needs beside every row, on screen and on paper. For a list of ``people``
+    (contacts) the person's name comes first, else the company's."""
     keys = [header_key(h) for h in headers]
-    return next((keys.index(name) + 1 for name in NAME_HEADERS if name in keys), 0)
+    names = (*PERSON_HEADERS, *NAME_HEADERS) if people else NAME_HEADERS
+    return next((keys.index(name) + 1 for name in names if name in keys), 0)
 
 
 def freeze_and_title(ws: Any, name: int) -> None:
