@@ -278,6 +278,7 @@ def score_workbook(
     stage("Scoring")
     fills: dict[str, tuple[Table, pd.DataFrame]] = {}
     orders: dict[str, list[int]] = {}
+    scored_tab: tuple[Table, pd.DataFrame] | None = None
     sort = sort or default_sort(output, in_place=in_place)
     accounts = _tab(tables, ACCOUNTS)
     if accounts is not None and len(accounts.frame):
@@ -291,6 +292,7 @@ def score_workbook(
             filled = results.assign(**{INPUT_ROW: accounts.rows})
             orders[accounts.name] = rank_order(results, sort, model.grading().priorities).tolist()
         fills[accounts.name] = (accounts, filled)
+        scored_tab = (accounts, results)
         run.flagged = flagged(results)
         run.rows, run.frame = len(frame), with_results(frame, results)
     contacts = _tab(tables, CONTACTS)
@@ -308,12 +310,17 @@ def score_workbook(
     stage("Writing")
     from icp_sheets.excel.formulas import start_here_steps
     from icp_sheets.io.computed_settings import settings_rewrite
+    from icp_sheets.io.pipeline_tab import account_names, landed_rows, pipeline_rewrite
     from icp_sheets.io.start_here import start_here_rewrite
     from icp_sheets.io.start_words import Place
     from icp_sheets.io.workbook_results import fill_results
 
     place = Place(output.name, "" if output == workbook else workbook.name)
     rewrites = [start_here_rewrite(model, place, start_here_steps), settings_rewrite(model)]
+    if scored_tab is not None:
+        table, results = scored_tab
+        rows = landed_rows([table.sheet_row(p) for p in range(len(results))], orders.get(table.name))
+        rewrites.append(pipeline_rewrite(model, results, account_names(table.frame, rows), rows, table.name))
     tiers = (model.settings.top_tier, model.settings.middle_tier)
     with replacing(output) as partial:
         fill_results(workbook, partial, fills, orders, tiers, rewrites)
@@ -344,8 +351,9 @@ def _tab(tables: dict[str, Table], name: str) -> Table | None:
     return None if actual is None else tables[actual]
 
 
-def write_example_workbook(path: Path) -> None:
-    """The template with the Example ICP and its accounts and contacts scored (results as values)."""
+def write_example_workbook(path: Path, *, pipeline: bool = False) -> None:
+    """The template with the Example ICP and its accounts and contacts scored (results as values);
+    with ``pipeline`` (the demo) also its Pipeline tab, as a scored workbook has."""
     from icp_sheets.example import example_accounts, example_contacts, example_model
     from icp_sheets.excel.formulas import start_here_steps
     from icp_sheets.io.template import write_template
@@ -353,14 +361,24 @@ def write_example_workbook(path: Path) -> None:
     model = example_model()
     accounts = pd.DataFrame(example_accounts())
     contacts = pd.DataFrame(example_contacts())
+    results = score(model, accounts)
     with replacing(path) as partial:
         write_template(
             partial,
             model,
             accounts,
             contacts,
-            score(model, accounts),
+            results,
             match_personas(model, contacts),
             live_steps=start_here_steps,
             file_name=path.name,
         )
+        if pipeline:
+            from openpyxl import load_workbook
+
+            from icp_sheets.io.pipeline_tab import account_names, write_pipeline
+
+            book = load_workbook(partial)  # the template is written streaming; the tab is added after
+            rows = list(range(2, len(accounts) + 2))  # the template keeps the example's order
+            write_pipeline(book, model, results, account_names(accounts, rows), rows, ACCOUNTS)
+            book.save(partial)

@@ -53,7 +53,8 @@ def demo(output: Path, sort: str) -> None:
     )
     print_ranked(pd.concat([accounts, results], axis=1), console, sort=Sort(sort))
     target = _free_name(output)
-    write_example_workbook(target)
+    write_example_workbook(target, pipeline=True)
     console.print(
-        f"Wrote [bold]{target}[/]: the template with these scores in its Accounts tab. Next: icp-sheets new my_icp.xlsx"
+        f"Wrote [bold]{target}[/]: the template with these scores in its Accounts tab and a Pipeline tab. "
+        "Next: icp-sheets new my_icp.xlsx"
     )
