@@ -436,13 +436,14 @@ def score_workbook(
         )
     stage("Writing")
     from icp_sheets.excel.formulas import start_here_steps
+    from icp_sheets.io.computed_settings import settings_rewrite
     from icp_sheets.io.pipeline_tab import account_names, landed_rows, pipeline_rewrite
     from icp_sheets.io.start_here import start_here_rewrite
     from icp_sheets.io.start_words import Place
     from icp_sheets.io.workbook_results import fill_results
 
     place = Place(output.name, "" if output == workbook else workbook.name)
-    rewrites = [start_here_rewrite(model, place, start_here_steps)]
+    rewrites = [start_here_rewrite(model, place, start_here_steps), settings_rewrite(model)]
     if scored_tab is not None:
         table, results = scored_tab
         rows = landed_rows([table.sheet_row(p) for p in range(len(results))], orders.get(table.name))

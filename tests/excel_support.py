@@ -75,6 +75,15 @@ def model_ranges(model: Any = None, *, personas: bool = True) -> list[list[list[
     return [[TABS[tab].headers, *rows[tab]] for tab in tabs]
 
 
+def optional_ranges(model: Any) -> list[list[list[Any]]]:
+    """The optional tabs (Columns, Grades, Matrix, Override) as ranges with their header rows, in
+    ICP_MODEL's order after the header row and the date system."""
+    from icp_sheets.excel.formulas import OPTIONAL_ARGUMENT_TABS
+
+    rows = model_rows(model)
+    return [[TABS[tab].headers, *rows[tab]] for tab in OPTIONAL_ARGUMENT_TABS]
+
+
 def cells(frame: pd.DataFrame) -> list[list[Any]]:
     """A frame's rows as cell values, None for missing."""
     return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False)]

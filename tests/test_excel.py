@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +21,7 @@ import pandas as pd
 import pytest
 from conftest import REPO as ROOT
 from conftest import TEMPLATE
-from excel_support import call_body, cells, model_ranges, office_js, office_js_runtime, serial
+from excel_support import call_body, cells, model_ranges, office_js, office_js_runtime, optional_ranges, serial
 
 from icp_sheets.core.models import IcpModel
 from icp_sheets.core.names import DATA_TABS, MODEL_TABS, RESULT_COLUMNS, START
@@ -95,6 +96,10 @@ def test_every_function_is_registered_with_its_arguments(excel: _Runtime) -> Non
         ("personas", True),
         ("headers", True),
         ("date_system", True),
+        ("columns", True),
+        ("grades", True),
+        ("matrix", True),
+        ("overrides", True),
     ]
     for name in ACCOUNT_FUNCTIONS:
         assert arguments(name.upper()) == [("model", False), ("headers", False), ("rows", True), ("as_of", True)]
@@ -226,6 +231,40 @@ def test_the_template_accounts_score_the_same_in_excel_the_core_and_the_cli(
         spilled = [v for [v] in excel.call(function, cell, inputs, cells(scored[inputs]))]
         assert spilled == list(core[column]), function
         assert spilled == ["" if pd.isna(v) else v for v in scored[column]], function
+
+
+def test_a_model_with_grades_a_matrix_and_overrides_scores_the_same_in_excel_the_core_and_the_cli(
+    excel: _Runtime, tmp_path: Path
+) -> None:
+    from madkudu_support import ACCOUNTS, tables
+
+    from icp_sheets.io.model_reader import load_model, read_model
+    from icp_sheets.io.tables import read_workbook
+    from icp_sheets.io.template import write_template
+
+    typed, _ = read_model(tables())
+    path, out = tmp_path / "madkudu.xlsx", tmp_path / "scored.xlsx"
+    write_template(path, typed, accounts=ACCOUNTS, contacts=[])
+    command = Path(sys.executable).with_name("icp-sheets")
+    done = subprocess.run(
+        [str(command), "score", str(path), "-o", str(out), "--sort", "input"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    scored = read_workbook(out)["Accounts"].frame
+    model, _ = load_model(path)
+    cell = excel.value("icp_model", *model_ranges(model), None, None, *optional_ranges(model))
+    inputs = list(ACCOUNTS.columns)
+    core = score(model, scored[inputs])
+    assert set(core["icp_priority"]) >= {"A", "C", "E", "DQ"} and core["icp_why"].str.startswith("Override").any()
+    for function, column in ACCOUNT_FUNCTIONS.items():
+        spilled = [v for [v] in excel.call(function, cell, inputs, cells(scored[inputs]))]
+        assert spilled == list(core[column]), function
+        cli = ["" if pd.isna(v) else v for v in scored[column]]
+        # The CLI's numbers come back from its file, which keeps 16 significant digits (as Excel does).
+        assert spilled == (pytest.approx(cli, rel=1e-15) if column in ("icp_score", "icp_fit", "icp_timing") else cli)
+    # Without the optional tabs the cell grades with the Settings' A/B/C × 1/2/3: the tabs are what differ.
+    plain = excel.value("icp_model", *model_ranges(model))
+    assert [v for [v] in excel.call("icp_priority", plain, inputs, cells(scored[inputs]))] != list(core["icp_priority"])
 
 
 def test_the_template_contacts_match_the_same_personas_in_excel_and_the_cli(
@@ -483,7 +522,8 @@ def test_the_lite_script_makes_the_template_live(excel: _Runtime, lite_main: Mod
     assert model_cell["values"] == [
         [
             "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], "
-            "Accounts[[#Headers],[Company]:[Tech switch date]], IF(DATE(1904,1,1)=0,1904,1900))"
+            "Accounts[[#Headers],[Company]:[Tech switch date]], IF(DATE(1904,1,1)=0,1904,1900), "
+            "AccountColumns[#All], Grades[#All], PriorityMatrix[#All], Overrides[#All])"
         ]
     ]
     assert any(a["func"] == "namesAdd" and a["args"] == ["ICP", "='Live model'!$A$2"] for a in actions)

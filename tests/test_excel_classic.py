@@ -109,7 +109,8 @@ def test_the_classic_add_in_gets_vba_wrappers_for_every_function(classic: dict[s
     assert "Function icp_score(model, headers, Optional rows, Optional as_of)" in vba
     assert (
         "Function icp_model(criteria, anti_icp, signals, settings, "
-        "Optional personas, Optional headers, Optional date_system)" in vba
+        "Optional personas, Optional headers, Optional date_system, Optional columns, Optional grades, "
+        "Optional matrix, Optional overrides)" in vba
     )
 
 

@@ -29,6 +29,12 @@ TEMPLATE_TABLES = {
     "Settings": "SettingsTable[#All]",
     "Personas": "Personas[#All]",
 }
+OPTIONAL_TABLES = {
+    "Columns": "AccountColumns[#All]",
+    "Grades": "Grades[#All]",
+    "Matrix": "PriorityMatrix[#All]",
+    "Override": "Overrides[#All]",
+}
 
 
 def test_every_result_column_gets_its_function_over_the_account_span_only() -> None:
@@ -72,6 +78,10 @@ def test_the_model_formula_takes_the_tabs_in_its_argument_order() -> None:
         "=ICP_MODEL(FitCriteria[#All], AntiICP[#All], Signals[#All], SettingsTable[#All], Personas[#All], , "
         "IF(DATE(1904,1,1)=0,1904,1900))"
     )
+    # The optional tabs follow; a workbook without the last ones leaves them out, not blank.
+    assert model_formula({**TEMPLATE_TABLES, "Grades": "Grades[#All]"}).endswith(
+        "IF(DATE(1904,1,1)=0,1904,1900), , Grades[#All])"
+    )
 
 
 def test_the_docs_quote_exactly_the_formulas_the_code_writes() -> None:
@@ -79,7 +89,7 @@ def test_the_docs_quote_exactly_the_formulas_the_code_writes() -> None:
     quoted = dict(re.findall(r"^(icp_\w+) +(=ICP_\w+\(.*\))$", docs, flags=re.MULTILINE))
     written = {**account_formulas("Accounts", ACCOUNT_HEADERS), **contact_formulas("Contacts", CONTACT_HEADERS)}
     assert quoted == written
-    assert model_formula(TEMPLATE_TABLES, header_ref("Accounts", ACCOUNT_HEADERS)) in docs
+    assert model_formula({**TEMPLATE_TABLES, **OPTIONAL_TABLES}, header_ref("Accounts", ACCOUNT_HEADERS)) in docs
 
 
 def test_the_docs_list_every_function_with_its_arguments() -> None:

@@ -33,6 +33,7 @@ from icp_sheets.core.names import (
 )
 from icp_sheets.example import ACCOUNT_COLUMNS, CONTACT_COLUMNS, example_accounts, example_model
 from icp_sheets.io import layout
+from icp_sheets.io.computed_settings import MOST_POINTS
 from icp_sheets.io.model_reader import load_model
 from icp_sheets.io.template import LIVE_FUNCTIONS_STEPS, write_template
 from icp_sheets.io.xlsx_cell_style import DATE_FORMAT, FONT_NAME, POINTS_FORMAT
@@ -173,7 +174,9 @@ def test_protection_covers_guide_and_settings_only(book: Workbook) -> None:
     assert all(not book[name].protection.password for name in protected)
     settings = book[SETTINGS]
     assert settings["A2"].protection.locked and settings["C2"].protection.locked
-    assert not any(cell.protection.locked for (cell,) in settings.iter_rows(min_row=2, min_col=2, max_col=2))
+    locked = [cell.row for (cell,) in settings.iter_rows(min_row=2, min_col=2, max_col=2) if cell.protection.locked]
+    # Only the computed row's value is locked: icp-sheets writes it, nobody types it.
+    assert [settings.cell(row, 1).value for row in locked] == [MOST_POINTS]
 
 
 def test_input_cells_are_unlocked_and_results_locked(book: Workbook) -> None:

@@ -14,11 +14,15 @@ from collections.abc import Mapping, Sequence
 from icp_sheets.core.names import (
     ACCOUNTS,
     ANTI_ICP,
+    COLUMNS,
     CONTACT_RESULT_COLUMNS,
     CONTACTS,
+    GRADES,
     GROUP_COLUMNS,
     ICP,
     INPUT_ROW,
+    MATRIX,
+    OVERRIDE,
     PERSONAS,
     RESULT_COLUMNS,
     SETTINGS,
@@ -30,6 +34,8 @@ from icp_sheets.core.problems import Code, IcpError
 MODEL_NAME = "ICP"  # the workbook name for the cell holding =ICP_MODEL(…)
 MODEL_SHEET = "Live model"  # where the Lite script puts that cell when the workbook has none
 MODEL_ARGUMENT_TABS = (ICP, ANTI_ICP, SIGNALS, SETTINGS, PERSONAS)  # ICP_MODEL's argument order
+# The optional tabs, after the header row and the date system: a workbook without them reads with the defaults.
+OPTIONAL_ARGUMENT_TABS = (COLUMNS, GRADES, MATRIX, OVERRIDE)
 # ICP_MODEL's date_system argument as Excel works it out: DATE(1904,1,1) is day 0 only in the 1904 system.
 DATE_SYSTEM = "IF(DATE(1904,1,1)=0,1904,1900)"
 
@@ -48,9 +54,13 @@ def column_ref(name: str) -> str:
 def model_formula(ranges: Mapping[str, str], headers: str | None = None) -> str:
     """``=ICP_MODEL(…)`` over each model tab's range with headers, e.g. ``FitCriteria[#All]``, the
     accounts' header row when given, so the row formulas need only their row, and the workbook's
-    date system as Excel itself tells it (no runtime tells a function)."""
+    date system as Excel itself tells it (no runtime tells a function), then the optional tabs
+    ``ranges`` has (Columns, Grades, Matrix, Override), so Excel grades as the command line does."""
     arguments = [ranges[tab] for tab in MODEL_ARGUMENT_TABS] + [headers or "", DATE_SYSTEM]
-    return f"=ICP_MODEL({', '.join(arguments)})"
+    optional = [ranges.get(tab, "") for tab in OPTIONAL_ARGUMENT_TABS]
+    while optional and not optional[-1]:
+        optional.pop()
+    return f"=ICP_MODEL({', '.join([*arguments, *optional])})"
 
 
 def account_span(table: str, headers: Sequence[str]) -> str:
@@ -134,7 +144,8 @@ def live_steps(
     """The 'Live scores in Excel' rows (label, text) for a workbook's Start here tab: the set-up per
     runtime, then the exact formulas for its tables (``tables`` maps each tab to its table name)."""
     model = model_formula(
-        {tab: f"{tables[tab]}[#All]" for tab in MODEL_ARGUMENT_TABS}, header_ref(tables[ACCOUNTS], account_headers)
+        {tab: f"{tables[tab]}[#All]" for tab in (*MODEL_ARGUMENT_TABS, *OPTIONAL_ARGUMENT_TABS) if tab in tables},
+        header_ref(tables[ACCOUNTS], account_headers),
     )
     accounts = account_formulas(tables[ACCOUNTS], account_headers, today=today)
     contacts = contact_formulas(tables[CONTACTS], contact_headers)

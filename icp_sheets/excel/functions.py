@@ -41,7 +41,7 @@ from icp_sheets.core.names import RESULT_COLUMNS, SETTINGS
 from icp_sheets.core.personas import match_personas
 from icp_sheets.core.problems import IcpError
 from icp_sheets.core.scoring import resolve_columns, score_rows
-from icp_sheets.excel.formulas import MODEL_ARGUMENT_TABS
+from icp_sheets.excel.formulas import MODEL_ARGUMENT_TABS, OPTIONAL_ARGUMENT_TABS
 from icp_sheets.excel.row_cache import RowCache
 from icp_sheets.excel.values import (
     CellError,
@@ -95,6 +95,10 @@ _MODEL_ARGS: dict[str, dict[str, Any]] = {
         "doc": "Optional: the workbook's date system, 1900 (default) or 1904; "
         "IF(DATE(1904,1,1)=0,1904,1900) lets Excel say it",
     },
+    "columns": {"convert": _RAW, "doc": "Optional: the Columns tab's range with its header row"},
+    "grades": {"convert": _RAW, "doc": "Optional: the Grades tab's range with its header row (your own tiers)"},
+    "matrix": {"convert": _RAW, "doc": "Optional: the Matrix tab's range with its header row"},
+    "overrides": {"convert": _RAW, "doc": "Optional: the Override tab's range with its header row"},
 }
 _ACCOUNT_ARGS: dict[str, dict[str, Any]] = {
     "model": {"convert": _RAW, "doc": MODEL_DOC},
@@ -154,9 +158,12 @@ def _shown(value: Any, why: bool) -> Any:
 # ---------------------------------------------------------------- the model
 
 
-def model_from_ranges(*tabs: Any, headers: Any = None, dates: Any = None) -> tuple[IcpModel, str]:
+def model_from_ranges(
+    *tabs: Any, headers: Any = None, dates: Any = None, optional: Sequence[Any] = ()
+) -> tuple[IcpModel, str]:
     """Read the model tabs' ranges (criteria, anti_icp, signals, settings and, optionally, personas;
-    each with its header row) as the CLI reads the tabs.
+    each with its header row) as the CLI reads the tabs; ``optional`` holds the Columns, Grades,
+    Matrix and Override ranges, in that order, any of them None or blank for a workbook without it.
 
     Returns the model and its cell text, cached per distinct range contents so
     Excel's recalculations cost a hash lookup. Without personas the model has none.
@@ -168,6 +175,12 @@ def model_from_ranges(*tabs: Any, headers: Any = None, dates: Any = None) -> tup
             f"expected the {len(MODEL_ARGUMENT_TABS)} model tabs' ranges, personas optional, not {len(tabs)}"
         )
     grids = {tab: grid(values) for tab, values in itertools.zip_longest(MODEL_ARGUMENT_TABS, tabs)}
+    if len(optional) > len(OPTIONAL_ARGUMENT_TABS):
+        raise CellError(f"expected at most {len(OPTIONAL_ARGUMENT_TABS)} optional tabs' ranges, not {len(optional)}")
+    for tab, values in zip(OPTIONAL_ARGUMENT_TABS, optional, strict=False):
+        block = grid(values)
+        if not all(is_blank_row(row) for row in block):  # left out, or a blank argument: no such tab
+            grids[tab] = block
     grids[SETTINGS] = settings_in_1900(grids[SETTINGS], system)
     header_row = column(headers) if headers is not None else None
     carried = tuple(str(h) for h in header_row if h is not None) if header_row else None
@@ -201,10 +214,23 @@ def icp_model(
     personas: Any = None,
     headers: Any = None,
     date_system: Any = None,
+    columns: Any = None,
+    grades: Any = None,
+    matrix: Any = None,
+    overrides: Any = None,
 ) -> list[Any]:
     """The validated ICP model as one cell of text; every other ICP_ function takes this cell first."""
     try:
-        text = model_from_ranges(criteria, anti_icp, signals, settings, personas, headers=headers, dates=date_system)[1]
+        text = model_from_ranges(
+            criteria,
+            anti_icp,
+            signals,
+            settings,
+            personas,
+            headers=headers,
+            dates=date_system,
+            optional=(columns, grades, matrix, overrides),
+        )[1]
     except Exception as exc:
         _model_problem[0] = Failure.of(exc).reason
         raise

@@ -70,7 +70,9 @@ def icp_live_formulas(book: xw.Book) -> None:
             book.sheets.add(formulas.MODEL_SHEET, after=book.sheets[-1])
         sheet = book.sheets[formulas.MODEL_SHEET]
         sheet["A1"].value = "The ICP model, read from the model tabs (used by every ICP_ formula):"
+        tabs = [s.name for s in book.sheets]
         ranges = {tab: _whole(book, tab) for tab in formulas.MODEL_ARGUMENT_TABS}
+        ranges |= {tab: _whole(book, tab) for tab in formulas.OPTIONAL_ARGUMENT_TABS if tab in tabs}
         sheet["A2"].formula = formulas.model_formula(ranges, carried)
         book.names.add(formulas.MODEL_NAME, f"='{formulas.MODEL_SHEET}'!$A$2")
     today = _counts_from_today(book)
@@ -92,16 +94,24 @@ def _counts_from_today(book: xw.Book) -> bool:
     """True when the Settings tab leaves the as-of date blank; False when it sets one or the model
     cannot be read (then the =ICP_MODEL() cell shows why, and TODAY() would override a date)."""
     try:
-        model = model_from_ranges(*[book.sheets[tab].used_range.value for tab in formulas.MODEL_ARGUMENT_TABS])[0]
+        model = _model(book)[0]
     except Exception:
         return False
     return model.settings.as_of is None
 
 
+def _model(book: xw.Book) -> tuple[Any, str]:
+    """The model of the workbook's tabs, the optional ones when it has them, and its cell text."""
+    tabs = [s.name for s in book.sheets]
+    main = [book.sheets[tab].used_range.value for tab in formulas.MODEL_ARGUMENT_TABS]
+    optional = [book.sheets[t].used_range.value if t in tabs else None for t in formulas.OPTIONAL_ARGUMENT_TABS]
+    return model_from_ranges(*main, optional=optional)
+
+
 @script
 def icp_score_now(book: xw.Book) -> None:
     """Score the Accounts and Contacts tables once and write the results as values."""
-    model_cell = model_from_ranges(*[book.sheets[tab].used_range.value for tab in formulas.MODEL_ARGUMENT_TABS])[1]
+    model_cell = _model(book)[1]
     accounts = _table(book, ACCOUNTS)
     if accounts is not None and accounts.data_body_range is not None:
         scored = results(model_cell, accounts.range.value)  # result columns are ignored as input

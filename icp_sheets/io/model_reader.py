@@ -64,6 +64,7 @@ from icp_sheets.core.values import (
     split_list,
 )
 from icp_sheets.io import layout
+from icp_sheets.io.computed_settings import is_computed
 from icp_sheets.io.signal_cells import signal_options
 from icp_sheets.io.tables import Table, read_xlsx_tabs
 
@@ -346,7 +347,7 @@ def _read_settings(reader: _TabReader) -> Settings:
     unreadable: set[str] = set()  # already reported
     for row, cells in reader.rows():
         label = cells["Setting"]
-        if is_blank(label):
+        if is_blank(label) or is_computed(label):  # written by icp-sheets for people, never input
             continue
         setting = by_label.get(header_key(label))
         if setting is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from icp_sheets.core.names import (
     header_key,
 )
 from icp_sheets.io import layout
+from icp_sheets.io.computed_settings import computed_rows
 from icp_sheets.io.start_here import write_start
 from icp_sheets.io.start_words import LIVE_FUNCTIONS_STEPS as LIVE_FUNCTIONS_STEPS  # tests read it here
 from icp_sheets.io.start_words import LiveSteps, Place
@@ -166,8 +168,13 @@ def build_template(
     place = place or Place("icp_template.xlsx")
     lists = write_start(book.wb, model, place, _live_steps(accounts, contacts, live_steps))
     rows = layout.model_rows(model)
+    computed = computed_rows(model)
+    rows[SETTINGS] = [*rows[SETTINGS], *computed]
     for tab in MODEL_TABS:
-        book.add_table_sheet(_model_tab(tab, lists), rows[tab], len(rows[tab]))
+        spec = _model_tab(tab, lists)
+        if tab == SETTINGS:  # the computed rows come last; row 1 is the header
+            spec = replace(spec, locked_rows=frozenset(range(len(rows[tab]) - len(computed) + 2, len(rows[tab]) + 2)))
+        book.add_table_sheet(spec, rows[tab], len(rows[tab]))
     account_notes = {h: _account_note(model, h) for h in accounts.columns}
     tiers = (model.settings.top_tier, model.settings.middle_tier)
     spec = _data_tab(ACCOUNTS, accounts, RESULT_COLUMNS, account_notes, tiers)

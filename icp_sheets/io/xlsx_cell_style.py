@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -246,9 +246,25 @@ class RowXml:
 
     _KINDS = ("text", "quoted", "number", "date", "datetime", "other", "empty")
 
-    def __init__(self, ws: Any, columns: Sequence[ColumnSpec], *, keep_empty: bool = False) -> None:
+    def __init__(
+        self,
+        ws: Any,
+        columns: Sequence[ColumnSpec],
+        *,
+        keep_empty: bool = False,
+        locked_rows: frozenset[int] = frozenset(),
+    ) -> None:
         # Style ids are registered now, before openpyxl writes styles.xml.
         self._styles = [{kind: CellWriter(ws, column).style_id(kind) for kind in self._KINDS} for column in columns]
+        self._locked_rows = locked_rows
+        self._locked = (
+            [
+                {kind: CellWriter(ws, replace(column, locked=True)).style_id(kind) for kind in self._KINDS}
+                for column in columns
+            ]
+            if locked_rows
+            else self._styles
+        )
         self._letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         self._keep_empty = keep_empty  # styled empty cells, e.g. unlocked cells on a protected tab
         self._wrapped = [(i, c.width) for i, c in enumerate(columns) if c.wrap or c.left]
@@ -260,6 +276,8 @@ class RowXml:
         lines = min(max((text_lines(row[i], width) for i, width in self._wrapped), default=1), MAX_LINES)
         height = f' ht="{LINE_HEIGHT * lines + 2:g}" customHeight="1"' if lines > 1 else ""
         cells = [f'<row r="{number}"{height}>']
+        if number in self._locked_rows:  # a rare computed row: its cells are written apart from the cache
+            return self._locked_row(number, height, row)
         for letter, styles, known, raw in zip(self._letters, self._styles, self._known, row, strict=True):
             text = type(raw) is str
             body = known.get(raw) if text else None
@@ -267,6 +285,15 @@ class RowXml:
                 body = self._body(styles, raw)
                 if text and len(known) < _KNOWN_LIMIT:
                     known[raw] = body
+            if body:
+                cells.append(f'<c r="{letter}{number}"{body}')
+        cells.append("</row>")
+        return "".join(cells)
+
+    def _locked_row(self, number: int, height: str, row: Sequence[Any]) -> str:
+        cells = [f'<row r="{number}"{height}>']
+        for letter, styles, raw in zip(self._letters, self._locked, row, strict=True):
+            body = self._body(styles, raw)
             if body:
                 cells.append(f'<c r="{letter}{number}"{body}')
         cells.append("</row>")

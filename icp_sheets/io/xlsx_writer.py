@@ -83,6 +83,7 @@ class SheetSpec:
     strict_lists: frozenset[str] = frozenset()  # headers whose drop-down rejects other text
     tiers: Sequence[str] = ()  # tier names, best first, for conditional formatting
     frozen_columns: int = 0  # columns kept in view and printed on every page (up to the Company column)
+    locked_rows: frozenset[int] = frozenset()  # sheet rows whose every cell is locked (computed, not input)
 
 
 def table_name(text: str) -> str:
@@ -208,7 +209,8 @@ class XlsxBook:
         ws.append([header_cell(ws, column) for column in spec.columns])
         # Zip64 only when the sheet may pass 2 GiB: some Excel versions reject needless Zip64 headers.
         huge = n_rows * len(spec.columns) > ZIP64_CELLS
-        self._pending.append((ws, RowXml(ws, spec.columns, keep_empty=spec.protect), rows, huge))
+        rows_xml = RowXml(ws, spec.columns, keep_empty=spec.protect, locked_rows=spec.locked_rows)
+        self._pending.append((ws, rows_xml, rows, huge))
 
     def save(self, path: str | Path, *, fixed_time: dt.datetime | None = None) -> None:
         """Write the file; with ``fixed_time`` every timestamp is that time, so equal content
