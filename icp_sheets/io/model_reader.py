@@ -248,18 +248,24 @@ def _read_anti(reader: _TabReader) -> list[Disqualifier]:
         condition = reader.condition(cells, row)
         if column is None or condition is None:
             continue
-        reason = reader.text(cells["Reason"])
-        if not reason:
-            reason = f"Anti-ICP: {str(column).strip()} {condition.text()}"
-            reader.problem(
-                Code.REQUIRED_CELL,
-                f"is blank; reps will see '{reason}'; write the reason in your words",
-                row,
-                "Reason",
-                severity=Severity.WARNING,
-            )
+        reason = _reason(reader, cells, row, f"Anti-ICP: {str(column).strip()} {condition.text()}", "")
         out.append(Disqualifier(column=str(column).strip(), condition=condition, reason=reason, row=row))
     return out
+
+
+def _reason(reader: _TabReader, cells: dict[str, Any], row: int, fallback: str, shown_as: str) -> str:
+    """The row's Reason; a blank one reads as ``fallback``, with a warning saying what reps will see."""
+    reason = reader.text(cells["Reason"])
+    if not reason:
+        reason = fallback
+        reader.problem(
+            Code.REQUIRED_CELL,
+            f"is blank; reps will see '{reason}'{shown_as}; write {'it' if shown_as else 'the reason'} in your words",
+            row,
+            "Reason",
+            severity=Severity.WARNING,
+        )
+    return reason
 
 
 def _read_signals(reader: _TabReader) -> list[Signal]:
@@ -565,16 +571,7 @@ def _read_overrides(reader: _TabReader) -> list[Override]:
             )
         if column is None or condition is None or not any(forced.values()):
             continue
-        reason = reader.text(cells["Reason"])
-        if not reason:
-            reason = f"{str(column).strip()} {condition.text()}"
-            reader.problem(
-                Code.REQUIRED_CELL,
-                f"is blank; reps will see '{reason}' as the override's reason; write it in your words",
-                row,
-                "Reason",
-                severity=Severity.WARNING,
-            )
+        reason = _reason(reader, cells, row, f"{str(column).strip()} {condition.text()}", " as the override's reason")
         out.append(
             Override(
                 column=str(column).strip(),
